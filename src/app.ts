@@ -1,0 +1,67 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { directoryRoutes } from './directory/routes.ts';
+import { healthRoutes } from './health/routes.ts';
+import { PUBLIC, requireAccessDeclarations } from './http/access.ts';
+import { notFound, registerProblemHandlers, sendProblem } from './http/problem.ts';
+import { referenceRoutes } from './reference/routes.ts';
+import { shortlistRoutes } from './shortlist/routes.ts';
+import { notFoundPage } from './web/render.ts';
+import { webRoutes } from './web/routes.ts';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  /** Pino options or false; tests pass false to keep output quiet. */
+  logger?: boolean | object;
+}
+
+/** Builds the whole application. Each feature is registered here by name, so the wiring reads top to bottom. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    bodyLimit: config.bodyLimitBytes,
+    // Behind a load balancer each instance is stateless; request ids make log lines joinable.
+    requestIdHeader: 'x-request-id',
+    disableRequestLogging: config.env === 'test',
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  requireAccessDeclarations(app);
+  registerProblemHandlers(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'OpenChoice API',
+        version: '1',
+        description: 'Directory of services, shortlists, referrals and booking for NHS patient choice. See shared/design/api.md.',
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await app.register(healthRoutes(database));
+  await app.register(referenceRoutes(database), { prefix: '/api/v1' });
+  await app.register(directoryRoutes(database), { prefix: '/api/v1' });
+  await app.register(shortlistRoutes({ database, config }), { prefix: '/api/v1' });
+  await app.register(webRoutes({ database, config }));
+
+  app.get(
+    '/api/v1/openapi.json',
+    { config: { access: PUBLIC('the API contract is public') }, schema: { hide: true } },
+    async () => app.swagger(),
+  );
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? request.url;
+    if (path.startsWith('/api/')) return sendProblem(reply, notFound(`There is no ${request.method} ${path}.`), request);
+    return reply.code(404).type('text/html; charset=utf-8').send(notFoundPage());
+  });
+
+  return app;
+}

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+
+test('defaults give an embedded database on port 3000 with demo data', () => {
+  const c = loadConfig({});
+  assert.equal(c.port, 3000);
+  assert.equal(c.database.kind, 'pglite');
+  assert.equal(c.loadDemoData, true);
+  assert.equal(c.defaultMaxDistanceKm, 80);
+});
+
+test('DATABASE_URL selects PostgreSQL', () => {
+  const c = loadConfig({ DATABASE_URL: 'postgres://u@localhost/db' });
+  assert.deepEqual(c.database, { kind: 'postgres', url: 'postgres://u@localhost/db', poolSize: 10 });
+});
+
+test('bad settings are all reported', () => {
+  assert.throws(() => loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x' }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.match(e.message, /PORT/);
+    assert.match(e.message, /DATABASE_URL/);
+    return true;
+  });
+});
+
+test('production refuses the embedded database and demo data', () => {
+  assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /DATABASE_URL must be set/);
+  assert.throws(
+    () => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', LOAD_DEMO_DATA: 'true' }),
+    /LOAD_DEMO_DATA/,
+  );
+  const ok = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' });
+  assert.equal(ok.loadDemoData, false);
+});

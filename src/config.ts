@@ -1,0 +1,72 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATA_DIR: z.string().min(1).default('data'),
+  LOAD_DEMO_DATA: bool.optional(),
+  TRAVEL_COST_PENCE_PER_MILE: z.coerce.number().min(0).max(500).default(45),
+  DEFAULT_MAX_DISTANCE_KM: z.coerce.number().positive().max(2000).default(80),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(100_000),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  logLevel: string;
+  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string; poolSize: number };
+  /** Load the demo data set into an empty database on start. */
+  loadDemoData: boolean;
+  travelCostPencePerMile: number;
+  defaultMaxDistanceKm: number;
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads settings from the environment; throws ConfigError listing every bad setting. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid settings:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const database: Config['database'] = e.DATABASE_URL
+    ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+    : { kind: 'pglite', dataDir: resolve(e.DATA_DIR, 'pglite'), poolSize: e.DATABASE_POOL_SIZE };
+  const config: Config = {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    database,
+    loadDemoData: e.LOAD_DEMO_DATA ?? e.NODE_ENV !== 'production',
+    travelCostPencePerMile: e.TRAVEL_COST_PENCE_PER_MILE,
+    defaultMaxDistanceKm: e.DEFAULT_MAX_DISTANCE_KM,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+  };
+  if (config.env === 'production') assertProductionReady(config);
+  return config;
+}
+
+/** Production must run on a real PostgreSQL server and must not invent data. */
+function assertProductionReady(config: Config): void {
+  const problems: string[] = [];
+  if (config.database.kind !== 'postgres') problems.push('DATABASE_URL must be set (the embedded database is for development only)');
+  if (config.loadDemoData) problems.push('LOAD_DEMO_DATA must not be true in production');
+  if (problems.length > 0) throw new ConfigError(`Refusing to start in production mode:\n  ${problems.join('\n  ')}`);
+}

@@ -1,0 +1,77 @@
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Config } from '../config.ts';
+import type { DB } from './schema.ts';
+
+// Return numeric and bigint columns as JS numbers: counts and waits here stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+// Keep `date` columns as 'YYYY-MM-DD' strings: they are calendar dates, not instants.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+export interface Database {
+  kind: DatabaseKind;
+  pool: pg.Pool;
+  db: Kysely<DB>;
+  /** True when the database answers a trivial query. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the configured database. Both engines are reached through `pg`: in embedded mode PGlite is
+ * served on a loopback port by pglite-socket, so every query, migration and job runs the same code.
+ * PGlite serialises transactions across connections: never wait on another connection inside one.
+ */
+export async function openDatabase(config: Config['database']): Promise<Database> {
+  if (config.kind === 'postgres') {
+    return wrap('postgres', new pg.Pool({ connectionString: config.url, max: config.poolSize }), async () => {});
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  await mkdir(config.dataDir, { recursive: true });
+  const lite = await PGlite.create(config.dataDir);
+  const server = new PGLiteSocketServer({ db: lite, host: '127.0.0.1', port: 0, maxConnections: config.poolSize + 2 });
+  await server.start();
+  const port = listeningPort(server);
+  const pool = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', max: config.poolSize });
+  return wrap('pglite', pool, async () => {
+    await server.stop();
+    await lite.close();
+  });
+}
+
+function listeningPort(server: object): number {
+  // pglite-socket does not expose the bound port when asked for port 0; read it from its net.Server.
+  const inner = (server as { server?: { address(): AddressInfo | string | null } }).server;
+  const address = inner?.address();
+  if (!address || typeof address === 'string') throw new Error('pglite-socket did not report a TCP port');
+  return address.port;
+}
+
+function wrap(kind: DatabaseKind, pool: pg.Pool, closeEngine: () => Promise<void>): Database {
+  // An idle client that loses its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind,
+    pool,
+    db,
+    async ping() {
+      try {
+        await pool.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await db.destroy();
+      await closeEngine();
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+
+/** One field's problem, as in api.md: `{ field: "patient.nhsNumber", message }`. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** An RFC 9457 problem; throw it from a handler and the error handler sends it as problem+json. */
+export class Problem extends Error {
+  readonly status: number;
+  readonly title: string;
+  readonly detail: string;
+  readonly errors: FieldProblem[] | undefined;
+  readonly headers: Record<string, string>;
+
+  constructor(
+    status: number,
+    title: string,
+    detail: string,
+    options: { errors?: FieldProblem[]; headers?: Record<string, string> } = {},
+  ) {
+    super(detail);
+    this.status = status;
+    this.title = title;
+    this.detail = detail;
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+  }
+}
+
+export const badRequest = (detail: string, errors?: FieldProblem[]) =>
+  new Problem(400, 'Bad request', detail, errors ? { errors } : {});
+export const notFound = (detail: string) => new Problem(404, 'Not found', detail);
+export const unprocessable = (detail: string, errors?: FieldProblem[]) =>
+  new Problem(422, 'Unprocessable content', detail, errors ? { errors } : {});
+
+const TYPE_BASE = 'https://openchoice.nhs.example/problems/';
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: FieldProblem[];
+}
+
+export function problemBody(p: Problem, instance?: string): ProblemBody {
+  const body: ProblemBody = {
+    type: `${TYPE_BASE}${p.status}`,
+    title: p.title,
+    status: p.status,
+    detail: p.detail,
+  };
+  if (instance) body.instance = instance;
+  if (p.errors && p.errors.length > 0) body.errors = p.errors;
+  return body;
+}
+
+export function sendProblem(reply: FastifyReply, p: Problem, request?: FastifyRequest): FastifyReply {
+  for (const [name, value] of Object.entries(p.headers)) reply.header(name, value);
+  return reply
+    .code(p.status)
+    .type('application/problem+json; charset=utf-8')
+    .serializer(JSON.stringify)
+    .send(problemBody(p, request?.url.split('?')[0]));
+}
+
+/** Maps whatever a handler, a schema or Fastify threw to a Problem; anything unknown is a 500 (a bug). */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof Problem) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = (error as FastifyError).validationContext ?? 'request';
+    const errors: FieldProblem[] = error.validation.map((v) => ({
+      field: fieldName(where, v.instancePath),
+      message: v.message ?? 'is not valid',
+    }));
+    const summary = errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+    return badRequest(`The ${where} is not valid: ${summary}`, errors);
+  }
+  if (isResponseSerializationError(error)) {
+    return new Problem(500, 'Internal server error', 'The server built an answer that breaks its own contract.');
+  }
+  const fe = error as Partial<FastifyError> & { status?: number };
+  switch (fe.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new Problem(413, 'Content too large', 'The request body is larger than this endpoint accepts.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new Problem(415, 'Unsupported media type', 'Send the body as application/json.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return badRequest('The request has a JSON content type but no body.');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return badRequest(`The request body is not valid JSON: ${fe.message ?? ''}`.trim());
+  }
+  if (error instanceof SyntaxError && fe.statusCode === 400) {
+    return badRequest(`The request body is not valid JSON: ${error.message}`);
+  }
+  const status = fe.statusCode ?? fe.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new Problem(status, 'Bad request', fe.message ?? 'The request could not be handled.');
+  }
+  return new Problem(500, 'Internal server error', 'Something went wrong on our side. It has been logged.');
+}
+
+function fieldName(where: string, instancePath: string): string {
+  const path = instancePath.replace(/^\//, '').replaceAll('/', '.');
+  if (where === 'body') return path || 'body';
+  return path || where;
+}
+
+/** Registers problem+json answers for errors and unknown routes on the API. */
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ status: problem.status, detail: problem.detail }, 'request refused');
+    return sendProblem(reply, problem, request);
+  });
+}

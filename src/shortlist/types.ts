@@ -1,0 +1,49 @@
+// The shortlist request and answer, as in shared/design/api.md ("Shortlist").
+
+export type SortBy = 'WAIT' | 'DISTANCE' | 'BALANCED';
+export type Priority = 'ROUTINE' | 'URGENT' | 'TWO_WEEK_WAIT';
+export type Sex = 'female' | 'male';
+
+export interface ShortlistRequest {
+  specialty: string;            // '110' or 'C_110'
+  postcode: string;             // the origin: the patient's home or another (a relative's)
+  sortBy: SortBy;
+  maxDistanceKm: number | null; // null: the configured default
+  maxWaitWeeks: number | null;
+  priority: Priority;
+  limit: number;                // 1..20, default 5
+  age: number | null;
+  sex: Sex | null;
+}
+
+export interface ServiceView {
+  id: string;
+  name: string;
+  specialty: { code: string; name: string };
+  provider: { odsCode: string; name: string };
+  site: { odsCode: string; name: string; postcode: string | null; latitude: number; longitude: number };
+  serviceType: string;
+  directlyBookable: boolean;
+  indicativeWait: { weeks: number; asOf: string } | null;
+}
+
+export interface ShortlistOption {
+  rank: number;
+  service: ServiceView;
+  distanceKm: number;
+  distanceMiles: number;
+  indicativeWaitWeeks: number | null;
+  earliestSlot: string | null;
+  travel: { estimatedCostGbp: number; basis: string };
+  reasons: string[];
+}
+
+export interface ShortlistAnswer {
+  origin: { postcode: string; latitude: number; longitude: number; precision: 'postcode' | 'sector' | 'outcode' };
+  specialty: { code: string; name: string };
+  sortBy: SortBy;
+  maxDistanceKm: number;
+  eligibleCount: number;
+  options: ShortlistOption[];
+  shortfall: { reason: string; suggestion: string } | null;
+}

@@ -8,7 +8,8 @@ export interface ShortlistRequest {
   specialty: string;            // '110' or 'C_110'
   postcode: string;             // the origin: the patient's home or another (a relative's)
   sortBy: SortBy;
-  maxDistanceKm: number | null; // null: the configured default
+  /** Absent: the configured default (80 km unless set); null: no distance limit. */
+  maxDistanceKm?: number | null;
   maxWaitWeeks: number | null;
   priority: Priority;
   limit: number;                // 1..20, default 5
@@ -42,7 +43,7 @@ export interface ShortlistAnswer {
   origin: { postcode: string; latitude: number; longitude: number; precision: 'postcode' | 'sector' | 'outcode' };
   specialty: { code: string; name: string };
   sortBy: SortBy;
-  maxDistanceKm: number;
+  maxDistanceKm: number | null;
   eligibleCount: number;
   options: ShortlistOption[];
   shortfall: { reason: string; suggestion: string } | null;

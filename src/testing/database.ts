@@ -54,7 +54,7 @@ export async function createScratchDatabase(label: string): Promise<Database & {
   await migrate(database.pool);
   return Object.assign(database, {
     async drop() {
-      await database.close();
+      await database.close().catch(() => {}); // a test may have closed the pool already
       await withAdminClient((c) => c.query(`drop database if exists "${name}" with (force)`));
     },
   });

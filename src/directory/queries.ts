@@ -1,0 +1,96 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { Candidate } from '../domain/ranking.ts';
+import type { ServiceView } from '../shortlist/types.ts';
+
+/** Listed means what patients may be offered: active and accredited (minimum standard 5). */
+function listed(db: Kysely<DB>) {
+  return db
+    .selectFrom('service as s')
+    .innerJoin('specialty as sp', 'sp.code', 's.specialty_code')
+    .innerJoin('organisation as p', 'p.ods_code', 's.provider_ods_code')
+    .innerJoin('site as st', 'st.ods_code', 's.site_ods_code')
+    .where('s.active', '=', true)
+    .where('s.accreditation_status', '=', 'ACCREDITED');
+}
+
+function listedServices(db: Kysely<DB>) {
+  return listed(db).select([
+    's.id',
+    's.name',
+    's.specialty_code',
+    'sp.name as specialty_name',
+    's.provider_ods_code',
+    'p.name as provider_name',
+    's.site_ods_code',
+    'st.name as site_name',
+    'st.postcode as site_postcode',
+    's.latitude',
+    's.longitude',
+    's.service_type',
+    's.directly_bookable',
+    's.indicative_wait_weeks',
+    's.indicative_wait_as_of',
+    's.indicative_wait_basis',
+    's.min_age',
+    's.max_age',
+    's.sex',
+  ]);
+}
+
+export type ServiceRow = Awaited<ReturnType<ReturnType<typeof listedServices>['executeTakeFirstOrThrow']>>;
+
+export function toServiceView(r: ServiceRow): ServiceView {
+  return {
+    id: r.id,
+    name: r.name,
+    specialty: { code: r.specialty_code, name: r.specialty_name },
+    provider: { odsCode: r.provider_ods_code, name: r.provider_name },
+    site: { odsCode: r.site_ods_code, name: r.site_name, postcode: r.site_postcode, latitude: r.latitude, longitude: r.longitude },
+    serviceType: r.service_type,
+    directlyBookable: r.directly_bookable,
+    indicativeWait:
+      r.indicative_wait_weeks === null || r.indicative_wait_as_of === null
+        ? null
+        : { weeks: r.indicative_wait_weeks, asOf: r.indicative_wait_as_of },
+  };
+}
+
+export type ServiceCandidate = Candidate & { row: ServiceRow };
+
+export function toCandidate(row: ServiceRow): ServiceCandidate {
+  return {
+    id: row.id,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    waitWeeks: row.indicative_wait_weeks,
+    minAge: row.min_age,
+    maxAge: row.max_age,
+    sex: row.sex,
+    row,
+  };
+}
+
+export async function findListedService(db: Kysely<DB>, id: string): Promise<ServiceRow | undefined> {
+  return listedServices(db).where('s.id', '=', id).executeTakeFirst();
+}
+
+export interface Box {
+  minLat: number;
+  maxLat: number;
+  minLng: number;
+  maxLng: number;
+}
+
+/** Listed services of a specialty, optionally only those whose site lies in a lat/long box. */
+export async function listedServicesOf(db: Kysely<DB>, specialtyCode: string, box?: Box): Promise<ServiceRow[]> {
+  let q = listedServices(db).where('s.specialty_code', '=', specialtyCode);
+  if (box) {
+    q = q
+      .where('s.latitude', '>=', box.minLat)
+      .where('s.latitude', '<=', box.maxLat)
+      .where('s.longitude', '>=', box.minLng)
+      .where('s.longitude', '<=', box.maxLng);
+  }
+  return q.orderBy('s.id').execute();
+}

@@ -1,0 +1,80 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Database } from '../db/database.ts';
+import { boundingBox, haversineKm, round1 } from '../domain/distance.ts';
+import { PUBLIC } from '../http/access.ts';
+import { badRequest, notFound } from '../http/problem.ts';
+import { ProblemSchema } from '../http/schemas.ts';
+import type { ZodApp } from '../http/zod.ts';
+import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
+import { ServiceSchema } from '../shortlist/schemas.ts';
+import { findListedService, listedServicesOf, toServiceView } from './queries.ts';
+
+const ServicesQuery = z.object({
+  specialty: z.string().trim().min(1, 'is required').max(8).describe('treatment function code, "110" or "C_110"'),
+  postcode: z.string().trim().min(1).max(16).optional().describe('adds distanceKm and sorts nearest first'),
+  maxDistanceKm: z.coerce.number().positive('must be more than 0').max(2000, 'must be 2000 or less').optional(),
+});
+
+const ServicesAnswer = z.object({
+  services: z.array(ServiceSchema.extend({ distanceKm: z.number().optional() })),
+});
+
+const directoryAccess = { access: PUBLIC('the directory of services is public information') };
+
+export function directoryRoutes(database: Database) {
+  return async function (app: FastifyInstance) {
+    const api = app as ZodApp;
+    api.get(
+      '/services',
+      {
+        config: directoryAccess,
+        schema: {
+          tags: ['directory'],
+          summary: 'Every active, accredited service of a specialty, within a distance when given',
+          querystring: ServicesQuery,
+          response: { 200: ServicesAnswer, 400: ProblemSchema, 422: ProblemSchema },
+        },
+      },
+      async (request) => {
+        const { db } = database;
+        const { postcode, maxDistanceKm } = request.query;
+        if (maxDistanceKm !== undefined && postcode === undefined) {
+          throw badRequest('maxDistanceKm needs a postcode to measure from.', [
+            { field: 'postcode', message: 'Give a postcode with maxDistanceKm' },
+          ]);
+        }
+        const [specialty, origin] = await Promise.all([
+          resolveSpecialty(db, request.query.specialty),
+          postcode === undefined ? undefined : resolveOrigin(db, postcode),
+        ]);
+        const box = origin && maxDistanceKm !== undefined ? boundingBox(origin, maxDistanceKm) : undefined;
+        const rows = await listedServicesOf(db, specialty.code, box);
+        if (!origin) return { services: rows.map(toServiceView).sort((a, b) => a.name.localeCompare(b.name)) };
+        const measured = rows
+          .map((r) => ({ ...toServiceView(r), exactKm: haversineKm(origin, r) }))
+          .filter((s) => maxDistanceKm === undefined || s.exactKm <= maxDistanceKm)
+          .sort((a, b) => a.exactKm - b.exactKm || a.id.localeCompare(b.id));
+        return { services: measured.map(({ exactKm, ...s }) => ({ ...s, distanceKm: round1(exactKm) })) };
+      },
+    );
+
+    api.get(
+      '/services/:id',
+      {
+        config: directoryAccess,
+        schema: {
+          tags: ['directory'],
+          summary: 'One listed service',
+          params: z.object({ id: z.string().max(100) }),
+          response: { 200: ServiceSchema, 404: ProblemSchema },
+        },
+      },
+      async (request) => {
+        const row = await findListedService(database.db, request.params.id);
+        if (!row) throw notFound(`There is no listed service with id "${request.params.id.slice(0, 100)}".`);
+        return toServiceView(row);
+      },
+    );
+  };
+}

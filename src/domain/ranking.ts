@@ -1,0 +1,112 @@
+// The shortlist ranking: which services are eligible for a patient, and in what order.
+// Pure: the caller supplies candidate services with their coordinates and waits.
+import { haversineKm, kmToMiles, type LatLng } from './distance.ts';
+
+export type SortBy = 'WAIT' | 'DISTANCE' | 'BALANCED';
+
+/**
+ * BALANCED treats this many miles of travel as costing the patient as much as one more week of waiting:
+ * score = indicative wait in weeks + miles / BALANCED_MILES_PER_WEEK (lower is better).
+ */
+export const BALANCED_MILES_PER_WEEK = 10;
+
+export interface Candidate extends LatLng {
+  id: string;
+  waitWeeks: number | null;
+  minAge: number | null;
+  maxAge: number | null;
+  sex: 'any' | 'female' | 'male';
+}
+
+export interface RankQuery {
+  origin: LatLng;
+  sortBy: SortBy;
+  maxDistanceKm: number | null;
+  maxWaitWeeks: number | null;
+  age: number | null;
+  sex: 'female' | 'male' | null;
+  limit: number;
+}
+
+export interface Ranked<C extends Candidate> {
+  rank: number;
+  candidate: C;
+  distanceKm: number;
+  /** The BALANCED score; present for every sort so reasons can quote it. */
+  balancedScore: number | null;
+}
+
+export type ExclusionReason = 'distance' | 'wait' | 'age' | 'sex';
+
+export interface RankResult<C extends Candidate> {
+  /** Every candidate that met all the filters. */
+  eligibleCount: number;
+  /** The first `limit` eligible candidates in order. */
+  ranked: Ranked<C>[];
+  /** Why the others were left out: the first filter each one failed, in the order distance, wait, age, sex. */
+  excluded: Record<ExclusionReason, number>;
+}
+
+export function balancedScore(waitWeeks: number | null, distanceKm: number): number | null {
+  return waitWeeks === null ? null : waitWeeks + kmToMiles(distanceKm) / BALANCED_MILES_PER_WEEK;
+}
+
+/** The first filter a candidate fails, or null when it is eligible. */
+export function exclusionOf(c: Candidate, distanceKm: number, q: Omit<RankQuery, 'limit' | 'sortBy' | 'origin'>): ExclusionReason | null {
+  if (q.maxDistanceKm !== null && distanceKm > q.maxDistanceKm) return 'distance';
+  if (q.maxWaitWeeks !== null && (c.waitWeeks === null || c.waitWeeks > q.maxWaitWeeks)) return 'wait';
+  if (q.age !== null && ((c.minAge !== null && q.age < c.minAge) || (c.maxAge !== null && q.age > c.maxAge))) return 'age';
+  if (q.sex !== null && c.sex !== 'any' && c.sex !== q.sex) return 'sex';
+  return null;
+}
+
+// Unknown waits sort after every known wait.
+const waitKey = (w: number | null) => (w === null ? Number.POSITIVE_INFINITY : w);
+
+type Scored<C extends Candidate> = { candidate: C; distanceKm: number; balancedScore: number | null };
+
+function comparator<C extends Candidate>(sortBy: SortBy): (a: Scored<C>, b: Scored<C>) => number {
+  const byId = (a: Scored<C>, b: Scored<C>) => (a.candidate.id < b.candidate.id ? -1 : a.candidate.id > b.candidate.id ? 1 : 0);
+  const byWait = (a: Scored<C>, b: Scored<C>) => waitKey(a.candidate.waitWeeks) - waitKey(b.candidate.waitWeeks);
+  const byDistance = (a: Scored<C>, b: Scored<C>) => a.distanceKm - b.distanceKm;
+  const byScore = (a: Scored<C>, b: Scored<C>) => waitKey(a.balancedScore) - waitKey(b.balancedScore);
+  const chain =
+    sortBy === 'WAIT' ? [byWait, byDistance, byId] : sortBy === 'DISTANCE' ? [byDistance, byWait, byId] : [byScore, byDistance, byId];
+  return (a, b) => {
+    for (const compare of chain) {
+      const d = compare(a, b);
+      if (d !== 0 && !Number.isNaN(d)) return d;
+    }
+    return 0;
+  };
+}
+
+export function rankCandidates<C extends Candidate>(candidates: readonly C[], q: RankQuery): RankResult<C> {
+  const excluded: Record<ExclusionReason, number> = { distance: 0, wait: 0, age: 0, sex: 0 };
+  const eligible: Scored<C>[] = [];
+  for (const candidate of candidates) {
+    const distanceKm = haversineKm(q.origin, candidate);
+    const why = exclusionOf(candidate, distanceKm, q);
+    if (why) excluded[why] += 1;
+    else eligible.push({ candidate, distanceKm, balancedScore: balancedScore(candidate.waitWeeks, distanceKm) });
+  }
+  eligible.sort(comparator(q.sortBy));
+  return {
+    eligibleCount: eligible.length,
+    ranked: eligible.slice(0, q.limit).map((s, i) => ({ rank: i + 1, ...s })),
+    excluded,
+  };
+}
+
+/**
+ * The smallest distance limit that would make `wanted` candidates eligible with the other filters unchanged,
+ * or null when even an unlimited distance would not.
+ */
+export function distanceNeededFor<C extends Candidate>(candidates: readonly C[], q: RankQuery, wanted: number): number | null {
+  const distances = candidates
+    .map((c) => ({ c, d: haversineKm(q.origin, c) }))
+    .filter(({ c, d }) => exclusionOf(c, d, { ...q, maxDistanceKm: null }) === null)
+    .map(({ d }) => d)
+    .sort((a, b) => a - b);
+  return distances.length >= wanted ? distances[wanted - 1]! : null;
+}

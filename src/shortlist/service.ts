@@ -1,0 +1,150 @@
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { listedServicesOf, type ServiceCandidate, toCandidate, toServiceView } from '../directory/queries.ts';
+import { boundingBox, kmToMiles, round1, round2 } from '../domain/distance.ts';
+import { BALANCED_MILES_PER_WEEK, distanceNeededFor, type RankQuery, type Ranked, rankCandidates } from '../domain/ranking.ts';
+import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
+import type { ShortlistAnswer, ShortlistOption, ShortlistRequest } from './types.ts';
+
+/** A referrer should offer about this many options (NHS e-Referral guidance and the choice framework). */
+export const RECOMMENDED_OPTIONS = 5;
+
+export interface ShortlistDeps {
+  database: Database;
+  config: Config;
+}
+
+/** The ranked, explained shortlist for one patient. Throws a Problem for unknown or malformed input. */
+export async function buildShortlist(deps: ShortlistDeps, request: ShortlistRequest): Promise<ShortlistAnswer> {
+  const { db } = deps.database;
+  const [specialty, origin] = await Promise.all([
+    resolveSpecialty(db, request.specialty),
+    resolveOrigin(db, request.postcode),
+  ]);
+  const maxDistanceKm = request.maxDistanceKm === undefined ? deps.config.defaultMaxDistanceKm : request.maxDistanceKm;
+  const query: RankQuery = {
+    origin,
+    sortBy: request.sortBy,
+    maxDistanceKm,
+    maxWaitWeeks: request.maxWaitWeeks,
+    age: request.age,
+    sex: request.sex,
+    limit: request.limit,
+  };
+  const box = maxDistanceKm === null ? undefined : boundingBox(origin, maxDistanceKm);
+  const candidates = (await listedServicesOf(db, specialty.code, box)).map(toCandidate);
+  const result = rankCandidates(candidates, query);
+
+  let shortfall: ShortlistAnswer['shortfall'] = null;
+  if (result.eligibleCount < RECOMMENDED_OPTIONS) {
+    // Rare: look at the whole country to say what would widen the list.
+    const everywhere = box ? (await listedServicesOf(db, specialty.code)).map(toCandidate) : candidates;
+    shortfall = explainShortfall(everywhere, query, result.eligibleCount, specialty.name, origin.postcode);
+  }
+
+  const context = { eligibleCount: result.eligibleCount, originLabel: origin.postcode, sortBy: request.sortBy };
+  return {
+    origin,
+    specialty,
+    sortBy: request.sortBy,
+    maxDistanceKm,
+    eligibleCount: result.eligibleCount,
+    options: result.ranked.map((r) => toOption(r, context, deps.config.travelCostPencePerMile)),
+    shortfall,
+  };
+}
+
+function toOption(
+  r: Ranked<ServiceCandidate>,
+  context: { eligibleCount: number; originLabel: string; sortBy: RankQuery['sortBy'] },
+  pencePerMile: number,
+): ShortlistOption {
+  const miles = kmToMiles(r.distanceKm);
+  const returnMiles = 2 * miles;
+  return {
+    rank: r.rank,
+    service: toServiceView(r.candidate.row),
+    distanceKm: round1(r.distanceKm),
+    distanceMiles: round1(miles),
+    indicativeWaitWeeks: r.candidate.waitWeeks,
+    earliestSlot: null,
+    travel: {
+      estimatedCostGbp: round2((returnMiles * pencePerMile) / 100),
+      basis: `Return journey by car, ${round1(returnMiles)} miles at ${pencePerMile}p a mile (HMRC approved mileage rate); straight-line distance, so the road journey is usually longer.`,
+    },
+    reasons: reasonsFor(r, context),
+  };
+}
+
+const ORDINALS = ['', '', '2nd', '3rd'];
+function ordinal(n: number): string {
+  if (ORDINALS[n]) return ORDINALS[n]!;
+  const teen = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
+}
+
+function position(rank: number, of: number, superlative: string): string {
+  return rank === 1 ? `the ${superlative} of ${of} matching services` : `the ${ordinal(rank)} ${superlative} of ${of} matching services`;
+}
+
+function reasonsFor(
+  r: Ranked<ServiceCandidate>,
+  { eligibleCount, originLabel, sortBy }: { eligibleCount: number; originLabel: string; sortBy: RankQuery['sortBy'] },
+): string[] {
+  const row = r.candidate.row;
+  const km = round1(r.distanceKm);
+  const miles = round1(kmToMiles(r.distanceKm));
+  const wait = row.indicative_wait_weeks;
+  const waitText = wait === null ? 'No published waiting time' : `Indicative wait ${wait} weeks`;
+  const distanceText = `${km} km (${miles} miles) from ${originLabel}`;
+  const basis = row.indicative_wait_basis ? ` (${row.indicative_wait_basis})` : '';
+  switch (sortBy) {
+    case 'WAIT':
+      return [`${waitText}: ${position(r.rank, eligibleCount, 'shortest wait')}${basis}`, distanceText];
+    case 'DISTANCE':
+      return [`${distanceText}: ${position(r.rank, eligibleCount, 'nearest')}`, `${waitText}${basis}`];
+    case 'BALANCED': {
+      const score = r.balancedScore === null ? 'no score (no published wait)' : `score ${round1(r.balancedScore)}`;
+      return [
+        `Balance of wait and travel: ${position(r.rank, eligibleCount, 'best balance')}, ${score}, counting every ${BALANCED_MILES_PER_WEEK} miles of travel as one more week of waiting`,
+        `${waitText}${basis}`,
+        distanceText,
+      ];
+    }
+  }
+}
+
+function explainShortfall(
+  everywhere: ServiceCandidate[],
+  query: RankQuery,
+  eligibleCount: number,
+  specialtyName: string,
+  originLabel: string,
+): NonNullable<ShortlistAnswer['shortfall']> {
+  const found = eligibleCount === 0 ? 'No services' : eligibleCount === 1 ? 'Only 1 service' : `Only ${eligibleCount} services`;
+  const limits: string[] = [];
+  if (query.maxDistanceKm !== null) limits.push(`within ${round1(query.maxDistanceKm)} km of ${originLabel}`);
+  if (query.maxWaitWeeks !== null) limits.push(`with a wait of ${query.maxWaitWeeks} weeks or less`);
+  if (query.age !== null || query.sex !== null) limits.push('that see patients of this age and sex');
+  const reason = `${found} for ${specialtyName} ${limits.join(', ') || 'are listed'}; about ${RECOMMENDED_OPTIONS} should be offered.`;
+
+  const suggestions: string[] = [];
+  const neededKm = distanceNeededFor(everywhere, query, RECOMMENDED_OPTIONS);
+  if (query.maxDistanceKm !== null && neededKm !== null) {
+    const km = Math.ceil(neededKm);
+    suggestions.push(`search up to ${km} km (${Math.ceil(kmToMiles(neededKm))} miles) to see ${RECOMMENDED_OPTIONS}`);
+  }
+  if (query.maxWaitWeeks !== null) {
+    const withoutWait = rankCandidates(everywhere, { ...query, maxWaitWeeks: null }).eligibleCount;
+    if (withoutWait > eligibleCount) suggestions.push(`remove the waiting-time limit to see ${withoutWait}`);
+  }
+  if (suggestions.length === 0) {
+    suggestions.push(
+      'no wider search would find more listed services: consider a referral to a clinical assessment service, or ask the ICB about services not yet listed',
+    );
+  }
+  return { reason, suggestion: `${capitalise(suggestions.join('; or '))}.` };
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

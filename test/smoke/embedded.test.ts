@@ -1,0 +1,90 @@
+// `npm start` with no settings: embedded PGlite, migrated and loaded with the demo data set on first start,
+// reused on the next. Runs the real entry point as a child process, as a newcomer would.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+
+const root = new URL('../../', import.meta.url).pathname;
+const dataDir = await mkdtemp(join(tmpdir(), 'openchoice-smoke-'));
+after(() => rm(dataDir, { recursive: true, force: true }));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function start(): Promise<{ child: ChildProcess; base: string; output: () => string; startedInMs: number }> {
+  const port = await freePort();
+  const t0 = Date.now();
+  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+  delete env.DATABASE_URL;
+  const child = spawn(process.execPath, ['src/server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
+    try {
+      const res = await fetch(`${base}/health`);
+      if (res.ok) return { child, base, output: () => out, startedInMs: Date.now() - t0 };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not answer /health within 180 s:\n${out}`);
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+test('first start loads the demo data into PGlite and serves /health and a shortlist', { timeout: 240_000 }, async () => {
+  const { child, base, output, startedInMs } = await start();
+  try {
+    console.log(`first start (migrate + demo data load) answered /health after ${startedInMs} ms`);
+    assert.deepEqual(await (await fetch(`${base}/health`)).json(), { status: 'ok', database: 'pglite' });
+    const res = await fetch(`${base}/api/v1/shortlists`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ specialty: '110', postcode: 'LS1 4AP', sortBy: 'WAIT' }),
+    });
+    assert.equal(res.status, 200);
+    const body = await res.json();
+    assert.equal(body.options.length, 5, JSON.stringify(body).slice(0, 500));
+    assert.ok(body.eligibleCount >= 5);
+    const page = await fetch(`${base}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /Compare hospitals by waiting time and distance/);
+    assert.match(output(), /demo data set loaded/);
+  } finally {
+    assert.equal(await stop(child), 0, 'SIGTERM stops the service cleanly');
+  }
+});
+
+test('the next start reuses the embedded database', { timeout: 120_000 }, async () => {
+  const { child, base, output, startedInMs } = await start();
+  try {
+    console.log(`second start answered /health after ${startedInMs} ms`);
+    const res = await fetch(`${base}/api/v1/postcodes/sw1a1aa`);
+    assert.equal(res.status, 200);
+    assert.equal((await res.json()).postcode, 'SW1A 1AA');
+    assert.doesNotMatch(output(), /demo data set loaded/);
+  } finally {
+    assert.equal(await stop(child), 0);
+  }
+});

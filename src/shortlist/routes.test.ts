@@ -139,14 +139,16 @@ describe('bad input gets a clear problem+json answer, never a 5xx', () => {
     assert.equal(res.json().status, 413);
   });
 
-  test('a body that is not JSON at all (form encoded)', async () => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/v1/shortlists',
-      headers: { 'content-type': 'text/plain' },
-      payload: 'specialty=110',
-    });
-    assert.equal(res.statusCode, 415);
+  test('a body of another media type, or JSON that is not an object', async () => {
+    const post = (type: string, payload: string) =>
+      app.inject({ method: 'POST', url: '/api/v1/shortlists', headers: { 'content-type': type }, payload });
+    const form = await post('application/x-www-form-urlencoded', 'specialty=110');
+    assert.equal(form.statusCode, 415);
+    assert.match(form.json().detail, /application\/json/);
+    const text = await post('text/plain', 'specialty=110');
+    assert.equal(text.statusCode, 400);
+    assert.match(text.json().detail, /expected object/);
+    assert.equal((await post('application/json', '[1,2]')).statusCode, 400);
   });
 
   test('an empty JSON body', async () => {

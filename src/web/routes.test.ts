@@ -1,0 +1,135 @@
+// The web pages through the whole app (app.inject), on the small hand-made directory around Leeds.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../app.ts';
+import { createScratchDatabase, testConfig } from '../testing/database.ts';
+import { loadDirectoryFixture } from '../testing/directory-fixture.ts';
+
+let app: FastifyInstance;
+let drop: () => Promise<void>;
+
+before(async () => {
+  const database = await createScratchDatabase('web');
+  drop = database.drop;
+  await loadDirectoryFixture(database);
+  app = await buildApp({ config: testConfig(), database, logger: false });
+});
+after(async () => {
+  await app.close();
+  await drop();
+});
+
+const get = (url: string) => app.inject({ method: 'GET', url });
+const query = (q: Record<string, string>) => `/?${new URLSearchParams(q).toString()}`;
+const SEARCH = { specialty: '110', postcode: 'LS1 4AP', sortBy: 'WAIT', distance: 'any' };
+/** The service ids of the options shown, in order. */
+const shown = (html: string) => [...html.matchAll(/data-service-id="([^"]+)"/g)].map((m) => m[1]);
+
+describe('GET /', () => {
+  test('the empty form: 200 HTML, one h1, the specialties that have services', async () => {
+    const res = await get('/');
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['content-type']), /^text\/html; charset=utf-8/);
+    assert.equal(res.headers['cache-control'], 'no-store');
+    assert.match(res.body, /<h1>Compare hospitals by waiting time and distance<\/h1>/);
+    assert.equal(res.body.match(/<h1/g)?.length, 1);
+    assert.match(res.body, /<title>Compare hospitals by waiting time and distance – OpenChoice – NHS<\/title>/);
+    assert.match(res.body, /<option value="110">Trauma and Orthopaedics<\/option>/);
+    assert.match(res.body, /<option value="130">Ophthalmology<\/option>/);
+    assert.doesNotMatch(res.body, /nhsuk-error-summary/);
+    assert.doesNotMatch(res.body, /id="results"/);
+  });
+
+  test('a search shows the ranked options, shortest wait first', async () => {
+    const res = await get(query(SEARCH));
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /<h2 id="results-heading">6 services match<\/h2>/);
+    assert.deepEqual(shown(res.body), ['S6-110', 'S5-110', 'S4-110', 'S3-110', 'S2-110']);
+    assert.match(res.body, /<strong>1 week<\/strong>/);
+    assert.match(res.body, /Measured 30 April 2026/);
+    assert.match(res.body, /124\.3 miles \(200\.0 km\)/);
+    assert.match(res.body, /<title>Trauma and Orthopaedics near LS1 4AP – OpenChoice – NHS<\/title>/);
+    assert.doesNotMatch(res.body, /id="shortfall"/);
+  });
+
+  test('nearest first, in any case and spacing of postcode', async () => {
+    const res = await get(query({ ...SEARCH, postcode: 'ls14ap', sortBy: 'DISTANCE' }));
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(shown(res.body), ['S1-110', 'S2-110', 'S3-110', 'S4-110', 'S5-110']);
+  });
+
+  test('fewer than 5 within the distance: the shortfall and its suggestion', async () => {
+    const res = await get(query({ ...SEARCH, distance: '50' }));
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /4 services match/);
+    assert.deepEqual(shown(res.body), ['S4-110', 'S3-110', 'S2-110', 'S1-110']);
+    assert.match(res.body, /id="shortfall"/);
+    assert.match(res.body, /<p id="shortfall-reason">Only 4 services/);
+    assert.match(res.body, /<p id="shortfall-suggestion">Search up to/);
+  });
+
+  test('missing answers: 400 with the error summary and inline messages', async () => {
+    const res = await get('/?specialty=&postcode=');
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /<title>Error: Compare hospitals/);
+    assert.match(res.body, /class="nhsuk-error-summary"/);
+    for (const field of ['specialty', 'postcode', 'sortBy', 'distance']) {
+      assert.match(res.body, new RegExp(`<a href="#${field}">`));
+      assert.match(res.body, new RegExp(`id="${field}-error"`));
+    }
+  });
+
+  test('a malformed postcode: 400, linked to the field, with what was typed kept', async () => {
+    const res = await get(query({ ...SEARCH, postcode: 'NOT A POSTCODE' }));
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /<a href="#postcode">\s*Enter a real postcode/);
+    assert.match(res.body, /value="NOT A POSTCODE"/);
+    assert.match(res.body, /<option value="110" selected>/);
+  });
+
+  test('a postcode the directory does not know: 422 from the shortlist engine, on the postcode field', async () => {
+    const res = await get(query({ ...SEARCH, postcode: 'LS2 9ZZ' }));
+    assert.equal(res.statusCode, 422);
+    assert.match(res.body, /<a href="#postcode">\s*We cannot find LS2 9ZZ/);
+    assert.match(res.body, /id="postcode-error"/);
+  });
+
+  test('a specialty that is not offered: 400', async () => {
+    const res = await get(query({ ...SEARCH, specialty: '999' }));
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /<a href="#specialty">\s*Select a specialty from the list/);
+  });
+});
+
+describe('other pages and assets', () => {
+  test('an unknown page is the NHS "Page not found" page', async () => {
+    const res = await get('/no-such-page');
+    assert.equal(res.statusCode, 404);
+    assert.match(String(res.headers['content-type']), /^text\/html/);
+    assert.match(res.body, /<h1>Page not found<\/h1>/);
+    assert.match(res.body, /<title>Page not found – OpenChoice – NHS<\/title>/);
+  });
+
+  test('nhsuk-frontend CSS, JS and images are served under /assets/', async () => {
+    const css = await get('/assets/nhsuk-frontend.min.css');
+    assert.equal(css.statusCode, 200);
+    assert.match(String(css.headers['content-type']), /^text\/css/);
+    assert.match(css.body, /\.nhsuk-header/);
+    const js = await get('/assets/nhsuk-frontend.min.js');
+    assert.equal(js.statusCode, 200);
+    assert.match(String(js.headers['content-type']), /javascript/);
+    assert.equal((await get('/assets/init.js')).statusCode, 200);
+    assert.equal((await get('/assets/openchoice.css')).statusCode, 200);
+    assert.equal((await get('/assets/images/favicon.svg')).statusCode, 200);
+    assert.equal((await get('/assets/images/nhsuk-icon-180.png')).statusCode, 200);
+    assert.equal((await get('/assets/manifest.json')).statusCode, 200);
+  });
+
+  test('only the compiled files are served: not sources, not outside the folder', async () => {
+    assert.equal((await get('/assets/index.scss')).statusCode, 404);
+    assert.equal((await get('/assets/components/header/template.njk')).statusCode, 404);
+    assert.equal((await get('/assets/../package.json')).statusCode, 404);
+    assert.equal((await get('/assets/%2e%2e/%2e%2e/package.json')).statusCode, 404);
+  });
+});

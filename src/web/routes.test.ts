@@ -133,3 +133,27 @@ describe('other pages and assets', () => {
     assert.equal((await get('/assets/%2e%2e/%2e%2e/package.json')).statusCode, 404);
   });
 });
+
+describe('when something breaks', () => {
+  test('a failure behind a page is the NHS "problem with the service" page, status 500', async () => {
+    const { default: Fastify } = await import('fastify');
+    const { webRoutes } = await import('./routes.ts');
+    const bare = Fastify({ logger: false });
+    await bare.register(
+      webRoutes({
+        database: {} as never, // unused: both seams below replace what would reach the database
+        config: testConfig(),
+        specialties: async () => [{ code: '110', name: 'Trauma and Orthopaedics' }],
+        shortlist: async () => {
+          throw new Error('database down');
+        },
+      }),
+    );
+    const res = await bare.inject(query(SEARCH));
+    assert.equal(res.statusCode, 500);
+    assert.match(String(res.headers['content-type']), /^text\/html/);
+    assert.match(res.body, /<h1>Sorry, there is a problem with the service<\/h1>/);
+    assert.doesNotMatch(res.body, /database down/);
+    await bare.close();
+  });
+});

@@ -1,11 +1,13 @@
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { PUBLIC, requireAccessDeclarations } from './http/access.ts';
+import { createLogger } from './http/logging.ts';
 import { notFound, registerProblemHandlers, sendProblem } from './http/problem.ts';
 import { referenceRoutes } from './reference/routes.ts';
 import { shortlistRoutes } from './shortlist/routes.ts';
@@ -15,15 +17,15 @@ import { webRoutes } from './web/routes.ts';
 export interface AppDeps {
   config: Config;
   database: Database;
-  /** Pino options or false; tests pass false to keep output quiet. */
-  logger?: boolean | object;
+  /** The logger to use, or false for none (tests); by default one from createLogger. */
+  logger?: Logger | false;
 }
 
 /** Builds the whole application. Each feature is registered here by name, so the wiring reads top to bottom. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database } = deps;
   const app = Fastify({
-    logger: deps.logger ?? { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    ...(deps.logger === false ? { logger: false } : { loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger }),
     bodyLimit: config.bodyLimitBytes,
     // Behind a load balancer each instance is stateless; request ids make log lines joinable.
     requestIdHeader: 'x-request-id',

@@ -25,7 +25,7 @@ async function freePort(): Promise<number> {
 async function start(): Promise<{ child: ChildProcess; base: string; output: () => string; startedInMs: number }> {
   const port = await freePort();
   const t0 = Date.now();
-  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, ['src/server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -64,7 +64,7 @@ test('first start loads the demo data into PGlite and serves /health and a short
       body: JSON.stringify({ specialty: '110', postcode: 'LS1 4AP', sortBy: 'WAIT' }),
     });
     assert.equal(res.status, 200);
-    const body = await res.json();
+    const body = (await res.json()) as { options: unknown[]; eligibleCount: number };
     assert.equal(body.options.length, 5, JSON.stringify(body).slice(0, 500));
     assert.ok(body.eligibleCount >= 5);
     const page = await fetch(`${base}/`);
@@ -82,7 +82,7 @@ test('the next start reuses the embedded database', { timeout: 120_000 }, async 
     console.log(`second start answered /health after ${startedInMs} ms`);
     const res = await fetch(`${base}/api/v1/postcodes/sw1a1aa`);
     assert.equal(res.status, 200);
-    assert.equal((await res.json()).postcode, 'SW1A 1AA');
+    assert.equal(((await res.json()) as { postcode: string }).postcode, 'SW1A 1AA');
     assert.doesNotMatch(output(), /demo data set loaded/);
   } finally {
     assert.equal(await stop(child), 0);

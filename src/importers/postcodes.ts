@@ -1,0 +1,95 @@
+// Postcode centroids (OS Code-Point Open or ONS Postcode Directory layouts) and sector/outcode centroids.
+import { parsePostcode, normalisePostcode } from '../domain/postcode.ts';
+import { Columns, FieldError, atLine, readCsv } from './csv.ts';
+import { latitude, longitude, number, required, text } from './fields.ts';
+import type { ImportContext, Importer } from './importer.ts';
+import { skip } from './report.ts';
+import { BatchUpsert } from './upsert.ts';
+
+/** ONSPD's placeholder for a postcode with no grid reference. */
+const ONSPD_NO_LATITUDE = 99.999999;
+
+export const postcodesImporter: Importer = {
+  describe: 'postcode → latitude/longitude (Code-Point Open lat/long CSV or ONSPD; plain or .gz)',
+  needsFile: true,
+  async load({ client, file, report }: ImportContext) {
+    const upsert = new BatchUpsert(
+      client,
+      { table: 'postcode', columns: { postcode: 'text', latitude: 'float8', longitude: 'float8' }, key: ['postcode'] },
+      report,
+    );
+    let cols: { postcode: number; lat: number; long: number; terminated: number | undefined } | null = null;
+    for await (const { line, fields } of readCsv(file!)) {
+      if (!cols) {
+        const c = new Columns(fields);
+        cols = { postcode: c.require('postcode', 'pcds', 'pcd'), lat: c.require('latitude', 'lat'), long: c.require('longitude', 'long'), terminated: c.find('doterm') };
+        continue;
+      }
+      report.rowsRead++;
+      const { postcode: p, lat: la, long: lo, terminated } = cols;
+      if (terminated !== undefined && text(fields, terminated) !== '') {
+        skip(report, 'terminated postcode');
+        continue;
+      }
+      const row = atLine(line, () => {
+        const raw = required(fields, p, 'postcode');
+        // Code-Point Open is already in normal form; parse only what is not.
+        const postcode = NORMAL.test(raw) ? raw : normalisePostcode(raw);
+        if (!postcode) throw new FieldError(`postcode "${raw}" is not a full postcode`);
+        const latText = text(fields, la);
+        const longText = text(fields, lo);
+        if (latText === '' || longText === '' || Number(latText) === ONSPD_NO_LATITUDE) return null;
+        return [postcode, latitude(latText), longitude(longText)];
+      });
+      if (!row) {
+        skip(report, 'no coordinates');
+        continue;
+      }
+      if (!(await upsert.add(row))) skip(report, 'postcode repeated (first kept)');
+    }
+    await upsert.flush();
+  },
+};
+
+const NORMAL = /^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$/;
+
+function areaImporter(kind: 'sector' | 'outcode'): Importer {
+  return {
+    describe: `postcode ${kind} centroids (${kind},latitude,longitude[,postcode_count])`,
+    needsFile: true,
+    async load({ client, file, report }: ImportContext) {
+      const upsert = new BatchUpsert(
+        client,
+        {
+          table: 'postcode_area',
+          columns: { code: 'text', kind: 'text', latitude: 'float8', longitude: 'float8', postcode_count: 'int4' },
+          key: ['code'],
+        },
+        report,
+      );
+      let cols: { code: number; lat: number; long: number; count: number | undefined } | null = null;
+      for await (const { line, fields } of readCsv(file!)) {
+        if (!cols) {
+          const c = new Columns(fields);
+          cols = { code: c.require(kind, 'code'), lat: c.require('latitude', 'lat'), long: c.require('longitude', 'long'), count: c.find('postcode_count') };
+          continue;
+        }
+        report.rowsRead++;
+        const { code: ci, lat, long, count } = cols;
+        const row = atLine(line, () => {
+          const raw = required(fields, ci, kind);
+          const parsed = parsePostcode(raw);
+          const code = parsed?.kind === 'sector' && kind === 'sector' ? parsed.sector : parsed?.kind === 'outcode' && kind === 'outcode' ? parsed.outcode : null;
+          if (!code) throw new FieldError(`"${raw}" is not a postcode ${kind}`);
+          const n = count === undefined ? 0 : number(text(fields, count) || '0', 'postcode_count');
+          return [code, kind, latitude(text(fields, lat)), longitude(text(fields, long)), n];
+        });
+        if (!(await upsert.add(row))) skip(report, `${kind} repeated (first kept)`);
+      }
+      await upsert.flush();
+    },
+  };
+}
+
+export const sectorsImporter = areaImporter('sector');
+export const outcodesImporter = areaImporter('outcode');

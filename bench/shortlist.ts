@@ -1,0 +1,726 @@
+// Shortlist benchmark: builds a national-scale synthetic directory in PostgreSQL, serves the real app in a
+// child process (bench/bench-server.ts) and loads it with autocannon.
+//
+//   npm run bench:shortlist -- [--duration 10] [--connections 10] [--warmup 3] [--reuse] [--explain] [--cpu-prof]
+//
+// Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/openchoice_bench),
+// BENCH_DURATION, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_SEED. Flags win over the environment.
+// It prints figures and whether the targets are met; it does not fail on a missed target, only on errors
+// (a shortlist answer that is not 200, or a server that does not start).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createReadStream, readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { mkdir, readdir } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createGunzip } from 'node:zlib';
+import autocannon from 'autocannon';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { migrate } from '../src/db/migrate.ts';
+import type { DB } from '../src/db/schema.ts';
+import { listedServicesOf } from '../src/directory/queries.ts';
+import { boundingBox, haversineKm } from '../src/domain/distance.ts';
+
+const started = performance.now();
+
+// ---------------------------------------------------------------- settings
+
+const { values: flags } = parseArgs({
+  options: {
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+    warmup: { type: 'string' },
+    seed: { type: 'string' },
+    sites: { type: 'string' },
+    providers: { type: 'string' },
+    'services-per-site': { type: 'string' },
+    postcodes: { type: 'string' },
+    reuse: { type: 'boolean', default: false },
+    explain: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (flags.help) {
+  process.stdout.write(`npm run bench:shortlist -- [options]
+  --duration S           seconds per measured route (BENCH_DURATION, default 10)
+  --connections N        concurrent connections (BENCH_CONNECTIONS, default 10)
+  --warmup S             warm-up seconds before measuring (BENCH_WARMUP, default 3)
+  --seed N               PRNG seed (BENCH_SEED, default 20260430)
+  --sites N              sites (default 5000)
+  --providers N          providers (default 500)
+  --services-per-site N  specialties offered per site (default 10, at most 18)
+  --postcodes N          English postcodes kept (default 50000)
+  --reuse                reuse an existing benchmark database instead of rebuilding it
+  --explain              print EXPLAIN ANALYZE of the shortlist's bounding-box query and time the query alone
+  --cpu-prof             write a V8 CPU profile of the server to bench/.profiles/ (slows it a little)
+`);
+  process.exit(0);
+}
+
+function intSetting(flag: string | undefined, env: string | undefined, fallback: number, name: string): number {
+  const raw = flag ?? env;
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not "${raw}"`);
+  return Math.round(n);
+}
+
+const settings = {
+  databaseUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/openchoice_bench',
+  duration: intSetting(flags.duration, process.env.BENCH_DURATION, 10, 'duration'),
+  connections: intSetting(flags.connections, process.env.BENCH_CONNECTIONS, 10, 'connections'),
+  warmup: intSetting(flags.warmup, process.env.BENCH_WARMUP, 3, 'warmup'),
+  seed: intSetting(flags.seed, process.env.BENCH_SEED, 20260430, 'seed'),
+  sites: intSetting(flags.sites, undefined, 5000, 'sites'),
+  providers: intSetting(flags.providers, undefined, 500, 'providers'),
+  servicesPerSite: Math.min(18, intSetting(flags['services-per-site'], undefined, 10, 'services-per-site')),
+  postcodes: intSetting(flags.postcodes, undefined, 50_000, 'postcodes'),
+};
+
+const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
+const POSTCODES_CSV = `${DATA}postcodes-codepoint-open-2025-10/gb_postcodes_codepoint_open_2025_10_latlon.csv.gz`;
+const ENGLAND = 'E92000001';
+const WAITS_AS_OF = '2026-04-30';
+
+/** The 18 treatment functions NHS England's RTT statistics report (NHS Data Dictionary titles). */
+const SPECIALTIES: readonly { code: string; name: string; weight: number; baseWait: number }[] = [
+  // weight: how likely a site is to offer it; baseWait: typical indicative wait in weeks.
+  { code: '100', name: 'General Surgery', weight: 1.0, baseWait: 13 },
+  { code: '101', name: 'Urology', weight: 0.9, baseWait: 14 },
+  { code: '110', name: 'Trauma & Orthopaedics', weight: 1.0, baseWait: 19 },
+  { code: '120', name: 'ENT', weight: 0.9, baseWait: 16 },
+  { code: '130', name: 'Ophthalmology', weight: 1.0, baseWait: 12 },
+  { code: '140', name: 'Oral Surgery', weight: 0.6, baseWait: 17 },
+  { code: '150', name: 'Neurosurgery', weight: 0.15, baseWait: 18 },
+  { code: '160', name: 'Plastic Surgery', weight: 0.35, baseWait: 17 },
+  { code: '170', name: 'Cardiothoracic Surgery', weight: 0.15, baseWait: 11 },
+  { code: '300', name: 'General Medicine', weight: 0.9, baseWait: 7 },
+  { code: '301', name: 'Gastroenterology', weight: 0.9, baseWait: 14 },
+  { code: '320', name: 'Cardiology', weight: 0.9, baseWait: 11 },
+  { code: '330', name: 'Dermatology', weight: 0.8, baseWait: 13 },
+  { code: '340', name: 'Respiratory Medicine', weight: 0.7, baseWait: 11 },
+  { code: '400', name: 'Neurology', weight: 0.6, baseWait: 15 },
+  { code: '410', name: 'Rheumatology', weight: 0.6, baseWait: 12 },
+  { code: '430', name: 'Geriatric Medicine', weight: 0.6, baseWait: 6 },
+  { code: '502', name: 'Gynaecology', weight: 1.0, baseWait: 16 },
+];
+const SORTS = ['WAIT', 'DISTANCE', 'BALANCED'] as const;
+
+// ---------------------------------------------------------------- seeded randomness
+
+/** mulberry32: small, fast and good enough for synthetic data; the same seed gives the same directory. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const intBelow = (rand: () => number, n: number) => Math.floor(rand() * n);
+const pick = <T>(rand: () => number, xs: readonly T[]): T => xs[intBelow(rand, xs.length)]!;
+function normal(rand: () => number): number {
+  const u = 1 - rand();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
+}
+
+// ---------------------------------------------------------------- output helpers
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+async function phase<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const result = await fn();
+  log(`  ${label} (${secs(performance.now() - t0)})`);
+  return result;
+}
+
+// ---------------------------------------------------------------- the directory
+
+interface Postcode {
+  postcode: string;
+  latitude: number;
+  longitude: number;
+}
+
+/** A uniform random sample of English postcodes with coordinates (reservoir sampling, one pass over the file). */
+async function samplePostcodes(size: number, rand: () => number): Promise<{ sample: Postcode[]; english: number }> {
+  const lines = createInterface({ input: createReadStream(POSTCODES_CSV).pipe(createGunzip()), crlfDelay: Infinity });
+  const sample: Postcode[] = [];
+  let english = 0;
+  let header = true;
+  for await (const line of lines) {
+    if (header) {
+      header = false;
+      if (!line.startsWith('postcode,positional_quality,latitude,longitude,country_code')) {
+        throw new Error(`Unexpected header in ${POSTCODES_CSV}: ${line}`);
+      }
+      continue;
+    }
+    const [postcode, , lat, lng, country] = line.split(',');
+    if (country !== ENGLAND || !lat || !lng || !postcode) continue;
+    english += 1;
+    const row = () => ({ postcode, latitude: Number(lat), longitude: Number(lng) });
+    if (sample.length < size) sample.push(row());
+    else {
+      const j = intBelow(rand, english);
+      if (j < size) sample[j] = row();
+    }
+  }
+  if (sample.length < size) throw new Error(`Only ${sample.length} English postcodes in ${POSTCODES_CSV}`);
+  return { sample, english };
+}
+
+type Column = readonly [name: string, pgType: string];
+
+/** Inserts rows in batches as `insert … select * from unnest($1::type[], …)`: one round trip per batch. */
+async function bulkInsert(pool: pg.Pool, table: string, columns: readonly Column[], rows: readonly unknown[][], batch = 5_000) {
+  const sql = `insert into ${table} (${columns.map(([n]) => n).join(', ')}) select * from unnest(${columns
+    .map(([, t], i) => `$${i + 1}::${t}[]`)
+    .join(', ')})`;
+  for (let start = 0; start < rows.length; start += batch) {
+    const chunk = rows.slice(start, start + batch);
+    await pool.query(sql, columns.map((_, c) => chunk.map((r) => r[c])));
+  }
+}
+
+interface Directory {
+  postcodes: Postcode[];
+  services: number;
+  sites: number;
+  providers: number;
+  specialties: number;
+}
+
+async function recreateDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.slice(1));
+  if (!/^[\w-]+$/.test(name)) throw new Error(`Benchmark database name must be simple, not "${name}"`);
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists "${name}" with (force)`);
+    await client.query(`create database "${name}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function buildDirectory(pool: pg.Pool): Promise<Directory> {
+  const rand = prng(settings.seed);
+  const { sample, english } = await phase(`read ${settings.postcodes.toLocaleString('en-GB')} random English postcodes`, () =>
+    samplePostcodes(settings.postcodes, rand),
+  );
+  log(`    (sampled from ${english.toLocaleString('en-GB')} English postcodes with coordinates)`);
+
+  // Sites at distinct random postcodes: postcodes follow where people live, so hospitals do too.
+  const shuffled = [...sample];
+  for (let i = 0; i < settings.sites; i++) {
+    const j = i + intBelow(rand, shuffled.length - i);
+    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+  }
+  const sitePostcodes = shuffled.slice(0, settings.sites);
+
+  // Providers are regional: each is anchored at one of the sites and runs the sites nearest its anchor.
+  const providers = sitePostcodes.slice(0, settings.providers).map((anchor, i) => {
+    const independent = rand() < 0.25;
+    const odsCode = `${independent ? 'N' : 'R'}${String(i + 1).padStart(4, '0')}`;
+    return {
+      odsCode,
+      anchor,
+      independent,
+      name: independent ? `Bench Independent Healthcare ${i + 1} Ltd` : `Bench NHS Trust ${i + 1}`,
+      waitFactor: Math.exp(0.3 * normal(rand) + (independent ? -0.35 : 0)),
+    };
+  });
+  const sites = sitePostcodes.map((pc, i) => {
+    let best = providers[0]!;
+    let bestKm = Infinity;
+    for (const p of providers) {
+      const km = haversineKm(pc, p.anchor);
+      if (km < bestKm) [best, bestKm] = [p, km];
+    }
+    return { odsCode: `S${String(i + 1).padStart(5, '0')}`, name: `Bench Hospital ${i + 1} (${pc.postcode})`, provider: best, ...pc };
+  });
+
+  const services: unknown[][] = [];
+  for (const site of sites) {
+    // Weighted sampling without replacement (Efraimidis–Spirakis): common specialties are offered at more sites.
+    const offered = SPECIALTIES.map((s) => ({ s, key: rand() ** (1 / s.weight) }))
+      .sort((a, b) => b.key - a.key)
+      .slice(0, settings.servicesPerSite)
+      .map((x) => x.s);
+    for (const sp of offered) {
+      // Right-skewed waits: log-normal around the specialty's typical wait, scaled by the provider; 1–60 weeks.
+      const weeks = Math.min(60, Math.max(1, sp.baseWait * site.provider.waitFactor * Math.exp(0.45 * normal(rand))));
+      const published = rand() >= 0.02; // a few services publish no wait
+      services.push([
+        `${site.odsCode}-${sp.code}`,
+        `${sp.name} – ${site.name}`,
+        sp.code,
+        site.provider.odsCode,
+        site.odsCode,
+        rand() < 0.1 ? 'ASSESSMENT' : 'FIRST_OUTPATIENT',
+        rand() < 0.9,
+        sp.code === '502' ? 'female' : 'any',
+        published ? Math.round(weeks * 10) / 10 : null,
+        published ? WAITS_AS_OF : null,
+        published ? 'synthetic benchmark data' : null,
+        'ACCREDITED',
+        true,
+        site.latitude,
+        site.longitude,
+      ]);
+    }
+  }
+
+  await phase('insert specialties, postcodes, providers, sites and services', async () => {
+    await bulkInsert(
+      pool,
+      'specialty',
+      [['code', 'text'], ['name', 'text'], ['rtt_reported', 'bool']],
+      SPECIALTIES.map((s) => [s.code, s.name, true]),
+    );
+    await bulkInsert(
+      pool,
+      'postcode',
+      [['postcode', 'text'], ['latitude', 'float8'], ['longitude', 'float8']],
+      sample.map((p) => [p.postcode, p.latitude, p.longitude]),
+    );
+    await bulkInsert(
+      pool,
+      'organisation',
+      [['ods_code', 'text'], ['name', 'text'], ['kind', 'text'], ['postcode', 'text'], ['active', 'bool']],
+      providers.map((p) => [p.odsCode, p.name, p.independent ? 'INDEPENDENT_PROVIDER' : 'NHS_TRUST', p.anchor.postcode, true]),
+    );
+    await bulkInsert(
+      pool,
+      'site',
+      [
+        ['ods_code', 'text'],
+        ['name', 'text'],
+        ['provider_ods_code', 'text'],
+        ['sector', 'text'],
+        ['postcode', 'text'],
+        ['latitude', 'float8'],
+        ['longitude', 'float8'],
+      ],
+      sites.map((s) => [s.odsCode, s.name, s.provider.odsCode, s.provider.independent ? 'INDEPENDENT' : 'NHS', s.postcode, s.latitude, s.longitude]),
+    );
+    await bulkInsert(
+      pool,
+      'service',
+      [
+        ['id', 'text'],
+        ['name', 'text'],
+        ['specialty_code', 'text'],
+        ['provider_ods_code', 'text'],
+        ['site_ods_code', 'text'],
+        ['service_type', 'text'],
+        ['directly_bookable', 'bool'],
+        ['sex', 'text'],
+        ['indicative_wait_weeks', 'float8'],
+        ['indicative_wait_as_of', 'date'],
+        ['indicative_wait_basis', 'text'],
+        ['accreditation_status', 'text'],
+        ['active', 'bool'],
+        ['latitude', 'float8'],
+        ['longitude', 'float8'],
+      ],
+      services,
+    );
+  });
+  await phase('vacuum analyze', () => pool.query('vacuum analyze'));
+  return { postcodes: sample, services: services.length, sites: sites.length, providers: providers.length, specialties: SPECIALTIES.length };
+}
+
+/** Reads back what an existing benchmark database holds (for --reuse). */
+async function readDirectory(pool: pg.Pool): Promise<Directory> {
+  const count = async (table: string) => Number((await pool.query(`select count(*) as n from ${table}`)).rows[0].n);
+  const postcodes = (await pool.query<Postcode>('select postcode, latitude, longitude from postcode order by postcode')).rows;
+  return {
+    postcodes,
+    services: await count('service'),
+    sites: await count('site'),
+    providers: await count('organisation'),
+    specialties: await count('specialty'),
+  };
+}
+
+// ---------------------------------------------------------------- the server
+
+async function startServer(): Promise<{ child: ChildProcess; port: number }> {
+  const execArgv: string[] = [];
+  if (flags['cpu-prof']) {
+    const dir = fileURLToPath(new URL('./.profiles/', import.meta.url));
+    await mkdir(dir, { recursive: true });
+    execArgv.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
+  }
+  // process.execPath: the node that runs this script (the repo's pinned node 24), not whatever is on PATH.
+  const child = spawn(process.execPath, [...execArgv, fileURLToPath(new URL('./bench-server.ts', import.meta.url))], {
+    env: { ...process.env, BENCH_DATABASE_URL: settings.databaseUrl },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error('bench-server did not report its port within 30 s')), 30_000);
+    child.once('exit', (code, signal) => reject(new Error(`bench-server exited before listening (code ${code}, signal ${signal})`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const newline = buffered.indexOf('\n');
+      if (newline < 0) return;
+      clearTimeout(timer);
+      try {
+        resolve((JSON.parse(buffered.slice(0, newline)) as { port: number }).port);
+      } catch (err) {
+        reject(new Error(`bench-server printed something other than its port: ${buffered.slice(0, 200)}`, { cause: err }));
+      }
+    });
+  });
+  child.removeAllListeners('exit');
+  return { child, port };
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timeout);
+}
+
+// ---------------------------------------------------------------- CPU accounting (Linux /proc)
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ: 100 on every mainstream Linux build
+
+/** utime + stime of a process in ms, or 0 when it cannot be read. */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ms of each process named `postgres` (the server and its backends) that this user can see, by pid. */
+function postgresCpuMs(): Map<number, number> {
+  const byPid = new Map<number, number>();
+  try {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') byPid.set(Number(entry), processCpuMs(Number(entry)));
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+  } catch {
+    // no /proc: not Linux
+  }
+  return byPid;
+}
+
+/** Busy CPU ms of the whole machine, all cores (everything but idle and iowait in /proc/stat). */
+function machineBusyMs(): number {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = cpu as [number, number, number, number, number, number, number, number];
+    return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+interface CpuSnapshot {
+  app: number;
+  postgres: Map<number, number>;
+  loadGenerator: number;
+  machine: number;
+  at: number;
+}
+function cpuSnapshot(appPid: number): CpuSnapshot {
+  const own = process.cpuUsage();
+  return {
+    app: processCpuMs(appPid),
+    postgres: postgresCpuMs(),
+    loadGenerator: (own.user + own.system) / 1000,
+    machine: machineBusyMs(),
+    at: performance.now(),
+  };
+}
+
+/** PostgreSQL CPU between two snapshots: per process, so backends that start or end meanwhile do not skew it. */
+function postgresUsed(before: CpuSnapshot, after: CpuSnapshot): number {
+  let used = 0;
+  for (const [pid, ms] of after.postgres) used += ms - (before.postgres.get(pid) ?? 0);
+  return used;
+}
+
+// ---------------------------------------------------------------- load
+
+interface Figures {
+  label: string;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** CPU ms per request spent by the app process, PostgreSQL and autocannon; and cores busy on average. */
+  cpu: {
+    app: number;
+    postgres: number;
+    loadGenerator: number;
+    appCores: number;
+    postgresCores: number;
+    loadCores: number;
+    machineCores: number;
+  };
+}
+
+function shortlistBody(rand: () => number, postcodes: readonly Postcode[]): string {
+  return JSON.stringify({
+    specialty: pick(rand, SPECIALTIES).code,
+    postcode: pick(rand, postcodes).postcode,
+    sortBy: pick(rand, SORTS),
+    limit: 5,
+  });
+}
+
+async function load(
+  label: string,
+  base: string,
+  route: 'trivial' | 'shortlist',
+  seconds: number,
+  postcodes: readonly Postcode[],
+  seed: number,
+  appPid: number,
+): Promise<Figures> {
+  const rand = prng(seed);
+  const options: autocannon.Options =
+    route === 'trivial'
+      ? { url: `${base}/bench/trivial`, method: 'GET' }
+      : {
+          url: `${base}/api/v1/shortlists`,
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          requests: [{ setupRequest: (req) => ({ ...req, body: shortlistBody(rand, postcodes) }) }],
+        };
+  const before = cpuSnapshot(appPid);
+  const result = await autocannon({ ...options, connections: settings.connections, duration: seconds, timeout: 10 });
+  const after = cpuSnapshot(appPid);
+  const n = Math.max(1, result.requests.total);
+  const wall = after.at - before.at;
+  const used = (k: 'app' | 'loadGenerator' | 'machine') => after[k] - before[k];
+  const postgres = postgresUsed(before, after);
+  return {
+    label,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    mean: result.latency.average,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    cpu: {
+      app: used('app') / n,
+      postgres: postgres / n,
+      loadGenerator: used('loadGenerator') / n,
+      appCores: used('app') / wall,
+      postgresCores: postgres / wall,
+      loadCores: used('loadGenerator') / wall,
+      machineCores: used('machine') / wall,
+    },
+  };
+}
+
+/** Serial requests before the load: checks answers are 200 and says what the queries have to sift. */
+async function preflight(base: string, postcodes: readonly Postcode[], n: number) {
+  const rand = prng(settings.seed + 7);
+  const latencies: number[] = [];
+  const eligible: number[] = [];
+  let shortfalls = 0;
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const body = shortlistBody(rand, postcodes);
+    const t0 = performance.now();
+    const res = await fetch(`${base}/api/v1/shortlists`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const text = await res.text();
+    latencies.push(performance.now() - t0);
+    if (res.status !== 200) throw new Error(`POST /api/v1/shortlists ${body} answered ${res.status}: ${text.slice(0, 500)}`);
+    const answer = JSON.parse(text) as { eligibleCount: number; options: unknown[]; shortfall: unknown };
+    eligible.push(answer.eligibleCount);
+    if (answer.shortfall) shortfalls += 1;
+    bytes += text.length;
+  }
+  const trivial = await fetch(`${base}/bench/trivial`);
+  if (trivial.status !== 200) throw new Error(`GET /bench/trivial answered ${trivial.status}`);
+  await trivial.text();
+  return { n, latencies: latencies.sort((a, b) => a - b), eligible: eligible.sort((a, b) => a - b), shortfalls, meanBytes: bytes / n };
+}
+
+const pct = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+// ---------------------------------------------------------------- --explain: the query on its own
+
+async function explain(pool: pg.Pool, postcodes: readonly Postcode[]) {
+  const captured: { sql: string; parameters: readonly unknown[] }[] = [];
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool }),
+    log: (event) => {
+      if (event.level === 'query') captured.push({ sql: event.query.sql, parameters: event.query.parameters });
+    },
+  });
+  const rand = prng(settings.seed + 11);
+  // The query alone, serially: mean time and rows for random origins and specialties at the default 80 km.
+  const times: number[] = [];
+  const rows: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const origin = pick(rand, postcodes);
+    const t0 = performance.now();
+    const r = await listedServicesOf(db, pick(rand, SPECIALTIES).code, boundingBox(origin, 80));
+    times.push(performance.now() - t0);
+    rows.push(r.length);
+  }
+  times.sort((a, b) => a - b);
+  rows.sort((a, b) => a - b);
+  log('\nlistedServicesOf alone (300 serial calls, 80 km box, pg + kysely, no HTTP):');
+  log(`  time ms  p50 ${pct(times, 50).toFixed(2)}  p90 ${pct(times, 90).toFixed(2)}  p99 ${pct(times, 99).toFixed(2)}`);
+  log(`  rows     p50 ${pct(rows, 50)}  p90 ${pct(rows, 90)}  p99 ${pct(rows, 99)}  max ${rows.at(-1)}`);
+
+  captured.length = 0;
+  const london = postcodes.reduce((a, b) => (haversineKm(a, { latitude: 51.5074, longitude: -0.1278 }) < haversineKm(b, { latitude: 51.5074, longitude: -0.1278 }) ? a : b));
+  await listedServicesOf(db, '110', boundingBox(london, 80));
+  const query = captured[0]!;
+  log(`\nEXPLAIN (ANALYZE, BUFFERS) for specialty 110 within 80 km of ${london.postcode} (central London, the densest case):`);
+  log(`  ${query.sql}`);
+  const plan = await pool.query(`explain (analyze, buffers) ${query.sql}`, [...query.parameters]);
+  for (const row of plan.rows as { 'QUERY PLAN': string }[]) log(`  ${row['QUERY PLAN']}`);
+  // Not db.destroy(): that would end the shared pool, which main() ends.
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  log(`OpenChoice shortlist benchmark  (node ${process.version}, ${settings.connections} connections, ${settings.duration} s per route)`);
+  log(`database ${settings.databaseUrl}`);
+
+  let directory: Directory;
+  let pool: pg.Pool;
+  if (flags.reuse) {
+    pool = new pg.Pool({ connectionString: settings.databaseUrl, max: 4 });
+    directory = await phase('reuse the existing benchmark database', () => readDirectory(pool));
+  } else {
+    await phase('drop and create the database', () => recreateDatabase(settings.databaseUrl));
+    pool = new pg.Pool({ connectionString: settings.databaseUrl, max: 4 });
+    await phase('migrate', () => migrate(pool));
+    directory = await buildDirectory(pool);
+  }
+  if (directory.services === 0 || directory.postcodes.length === 0) throw new Error('The benchmark database is empty: run without --reuse');
+
+  const { child, port } = await phase('start the app in a child process', startServer);
+  const base = `http://127.0.0.1:${port}`;
+  let trivial: Figures;
+  let shortlist: Figures;
+  let checked: Awaited<ReturnType<typeof preflight>>;
+  try {
+    checked = await phase('check 200 serial shortlist requests', () => preflight(base, directory.postcodes, 200));
+    await phase(`warm up (${settings.warmup} s)`, async () => {
+      const half = Math.max(1, Math.round(settings.warmup / 2));
+      await load('warm-up', base, 'trivial', half, directory.postcodes, 1, child.pid!);
+      await load('warm-up', base, 'shortlist', Math.max(1, settings.warmup - half), directory.postcodes, 2, child.pid!);
+    });
+    trivial = await phase(`GET /bench/trivial for ${settings.duration} s`, () =>
+      load('GET  /bench/trivial', base, 'trivial', settings.duration, directory.postcodes, 3, child.pid!),
+    );
+    shortlist = await phase(`POST /api/v1/shortlists for ${settings.duration} s`, () =>
+      load('POST /api/v1/shortlists', base, 'shortlist', settings.duration, directory.postcodes, settings.seed + 3, child.pid!),
+    );
+  } finally {
+    await stopServer(child);
+  }
+  if (flags.explain) await explain(pool, directory.postcodes);
+  await pool.end();
+
+  // ------------------------------------------------------------ summary
+  const ratio = shortlist.rps / trivial.rps;
+  const p99Met = shortlist.p99 < 20;
+  const ratioMet = ratio >= 0.25;
+  log('\n================ summary ================');
+  log(
+    `directory: ${fmt(directory.services)} services at ${fmt(directory.sites)} sites of ${fmt(directory.providers)} providers, ` +
+      `${directory.specialties} specialties, ${fmt(directory.postcodes.length)} postcodes (all services accredited and active)`,
+  );
+  log(
+    `shortlist answers (${checked.n} serial checks, 80 km default): eligible services p50 ${pct(checked.eligible, 50)}, ` +
+      `p90 ${pct(checked.eligible, 90)}, max ${checked.eligible.at(-1)}; with a shortfall ${checked.shortfalls}; ` +
+      `mean body ${fmt(checked.meanBytes)} bytes; unloaded latency p50 ${pct(checked.latencies, 50).toFixed(1)} ms, ` +
+      `p99 ${pct(checked.latencies, 99).toFixed(1)} ms`,
+  );
+  log(`load: ${settings.connections} connections, ${settings.duration} s per route, after ${settings.warmup} s warm-up; latency in ms\n`);
+  const header = ['route', 'req/s', 'p50', 'p90', 'p99', 'max', 'requests', 'non-2xx', 'errors'];
+  const rows = [trivial, shortlist].map((f) => [
+    f.label,
+    fmt(f.rps),
+    String(f.p50),
+    String(f.p90),
+    String(f.p99),
+    String(f.max),
+    fmt(f.total),
+    String(f.non2xx),
+    String(f.errors + f.timeouts),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  log(line(header));
+  for (const r of rows) log(line(r));
+  log(`\nCPU ms per request (cores busy), from /proc; ${availableParallelism()} cores shared by app, PostgreSQL and autocannon:`);
+  for (const f of [trivial, shortlist]) {
+    const c = f.cpu;
+    log(
+      `  ${f.label.padEnd(widths[0]!)}  app ${c.app.toFixed(3)} (${c.appCores.toFixed(2)} cores)  ` +
+        `PostgreSQL ${c.postgres.toFixed(3)} (${c.postgresCores.toFixed(2)} cores)  autocannon ${c.loadGenerator.toFixed(3)} (${c.loadCores.toFixed(2)} cores)  ` +
+        `whole machine ${c.machineCores.toFixed(2)} cores busy ` +
+        `(other processes ${Math.max(0, c.machineCores - c.appCores - c.postgresCores - c.loadCores).toFixed(2)})`,
+    );
+  }
+  log(`\nthroughput ratio shortlist ÷ trivial: ${ratio.toFixed(3)}`);
+  log(`target p99 < 20 ms:      ${p99Met ? 'MET' : 'NOT MET'} (p99 ${shortlist.p99} ms)`);
+  log(`target ratio ≥ 0.25:     ${ratioMet ? 'MET' : 'NOT MET'} (${ratio.toFixed(3)})`);
+  log(`whole run: ${secs(performance.now() - started)}`);
+
+  const profiles = flags['cpu-prof'] ? await readdir(fileURLToPath(new URL('./.profiles/', import.meta.url))) : [];
+  if (profiles.length > 0) log(`CPU profiles in bench/.profiles/: ${profiles.join(', ')}`);
+
+  const failures = [trivial, shortlist].filter((f) => f.non2xx > 0 || f.errors > 0 || f.timeouts > 0 || f.total === 0);
+  if (failures.length > 0) {
+    for (const f of failures) {
+      process.stderr.write(`FAILED: ${f.label}: ${f.non2xx} non-2xx, ${f.errors} errors, ${f.timeouts} timeouts of ${f.total}\n`);
+    }
+    process.exit(1);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:shortlist failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

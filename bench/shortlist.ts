@@ -1,7 +1,7 @@
 // Shortlist benchmark: builds a national-scale synthetic directory in PostgreSQL, serves the real app in a
 // child process (bench/bench-server.ts) and loads it with autocannon.
 //
-//   npm run bench:shortlist -- [--duration 10] [--connections 10] [--warmup 3] [--reuse] [--explain] [--cpu-prof]
+//   npm run bench:shortlist -- [--duration 10] [--connections 10] [--warmup 3] [--reuse] [--cpu-prof]
 //
 // Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/openchoice_bench),
 // BENCH_DURATION, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_SEED. Flags win over the environment.
@@ -20,8 +20,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { migrate } from '../src/db/migrate.ts';
 import type { DB } from '../src/db/schema.ts';
-import { listedServicesOf } from '../src/directory/queries.ts';
-import { boundingBox, haversineKm } from '../src/domain/distance.ts';
+import { haversineKm } from '../src/domain/distance.ts';
 
 const started = performance.now();
 
@@ -38,7 +37,6 @@ const { values: flags } = parseArgs({
     'services-per-site': { type: 'string' },
     postcodes: { type: 'string' },
     reuse: { type: 'boolean', default: false },
-    explain: { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -54,7 +52,6 @@ if (flags.help) {
   --services-per-site N  specialties offered per site (default 10, at most 18)
   --postcodes N          English postcodes kept (default 50000)
   --reuse                reuse an existing benchmark database instead of rebuilding it
-  --explain              print EXPLAIN ANALYZE of the shortlist's bounding-box query and time the query alone
   --cpu-prof             write a V8 CPU profile of the server to bench/.profiles/ (slows it a little)
 `);
   process.exit(0);
@@ -580,44 +577,6 @@ async function preflight(base: string, postcodes: readonly Postcode[], n: number
 
 const pct = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-// ---------------------------------------------------------------- --explain: the query on its own
-
-async function explain(pool: pg.Pool, postcodes: readonly Postcode[]) {
-  const captured: { sql: string; parameters: readonly unknown[] }[] = [];
-  const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool }),
-    log: (event) => {
-      if (event.level === 'query') captured.push({ sql: event.query.sql, parameters: event.query.parameters });
-    },
-  });
-  const rand = prng(settings.seed + 11);
-  // The query alone, serially: mean time and rows for random origins and specialties at the default 80 km.
-  const times: number[] = [];
-  const rows: number[] = [];
-  for (let i = 0; i < 300; i++) {
-    const origin = pick(rand, postcodes);
-    const t0 = performance.now();
-    const r = await listedServicesOf(db, pick(rand, SPECIALTIES).code, boundingBox(origin, 80));
-    times.push(performance.now() - t0);
-    rows.push(r.length);
-  }
-  times.sort((a, b) => a - b);
-  rows.sort((a, b) => a - b);
-  log('\nlistedServicesOf alone (300 serial calls, 80 km box, pg + kysely, no HTTP):');
-  log(`  time ms  p50 ${pct(times, 50).toFixed(2)}  p90 ${pct(times, 90).toFixed(2)}  p99 ${pct(times, 99).toFixed(2)}`);
-  log(`  rows     p50 ${pct(rows, 50)}  p90 ${pct(rows, 90)}  p99 ${pct(rows, 99)}  max ${rows.at(-1)}`);
-
-  captured.length = 0;
-  const london = postcodes.reduce((a, b) => (haversineKm(a, { latitude: 51.5074, longitude: -0.1278 }) < haversineKm(b, { latitude: 51.5074, longitude: -0.1278 }) ? a : b));
-  await listedServicesOf(db, '110', boundingBox(london, 80));
-  const query = captured[0]!;
-  log(`\nEXPLAIN (ANALYZE, BUFFERS) for specialty 110 within 80 km of ${london.postcode} (central London, the densest case):`);
-  log(`  ${query.sql}`);
-  const plan = await pool.query(`explain (analyze, buffers) ${query.sql}`, [...query.parameters]);
-  for (const row of plan.rows as { 'QUERY PLAN': string }[]) log(`  ${row['QUERY PLAN']}`);
-  // Not db.destroy(): that would end the shared pool, which main() ends.
-}
-
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -658,7 +617,6 @@ async function main(): Promise<void> {
   } finally {
     await stopServer(child);
   }
-  if (flags.explain) await explain(pool, directory.postcodes);
   await pool.end();
 
   // ------------------------------------------------------------ summary

@@ -5,6 +5,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { directoryRoutes } from './directory/routes.ts';
+import { DirectoryCache } from './directory/snapshot.ts';
 import { healthRoutes } from './health/routes.ts';
 import { PUBLIC, requireAccessDeclarations } from './http/access.ts';
 import { createLogger } from './http/logging.ts';
@@ -24,6 +25,7 @@ export interface AppDeps {
 /** Builds the whole application. Each feature is registered here by name, so the wiring reads top to bottom. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database } = deps;
+  const directory = new DirectoryCache(database.db, { maxAgeMs: config.directoryRefreshMs });
   const app = Fastify({
     ...(deps.logger === false ? { logger: false } : { loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger }),
     bodyLimit: config.bodyLimitBytes,
@@ -48,9 +50,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes(database));
   await app.register(referenceRoutes(database), { prefix: '/api/v1' });
-  await app.register(directoryRoutes(database), { prefix: '/api/v1' });
-  await app.register(shortlistRoutes({ database, config }), { prefix: '/api/v1' });
-  await app.register(webRoutes({ database, config }));
+  await app.register(directoryRoutes(database, directory), { prefix: '/api/v1' });
+  await app.register(shortlistRoutes({ database, config, directory }), { prefix: '/api/v1' });
+  await app.register(webRoutes({ database, config, directory }));
 
   app.get(
     '/api/v1/openapi.json',

@@ -20,6 +20,7 @@ const envSchema = z.object({
   TRAVEL_COST_PENCE_PER_MILE: z.coerce.number().min(0).max(500).default(45),
   DEFAULT_MAX_DISTANCE_KM: z.coerce.number().positive().max(2000).default(80),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(100_000),
+  DIRECTORY_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
 });
 
 export interface Config {
@@ -33,6 +34,8 @@ export interface Config {
   travelCostPencePerMile: number;
   defaultMaxDistanceKm: number;
   bodyLimitBytes: number;
+  /** How stale the in-memory directory may be before an instance checks the database for changes. */
+  directoryRefreshMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -58,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     travelCostPencePerMile: e.TRAVEL_COST_PENCE_PER_MILE,
     defaultMaxDistanceKm: e.DEFAULT_MAX_DISTANCE_KM,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    directoryRefreshMs: e.DIRECTORY_REFRESH_MS,
   };
   if (config.env === 'production') assertProductionReady(config);
   return config;

@@ -102,7 +102,14 @@ export interface ImportRunTable {
   report: unknown;
 }
 
+export interface DirectoryVersionTable {
+  id: Generated<boolean>;
+  version: Generated<number>;
+  changed_at: Generated<Timestamp>;
+}
+
 export interface DB {
+  directory_version: DirectoryVersionTable;
   specialty: SpecialtyTable;
   postcode: PostcodeTable;
   postcode_area: PostcodeAreaTable;

@@ -71,8 +71,9 @@ export function toCandidate(row: ServiceRow): ServiceCandidate {
   };
 }
 
-export async function findListedService(db: Kysely<DB>, id: string): Promise<ServiceRow | undefined> {
-  return listedServices(db).where('s.id', '=', id).executeTakeFirst();
+/** Every listed service, for the in-memory directory (see snapshot.ts). */
+export async function loadListedServices(db: Kysely<DB>): Promise<ServiceRow[]> {
+  return listedServices(db).execute();
 }
 
 export interface Box {
@@ -80,17 +81,4 @@ export interface Box {
   maxLat: number;
   minLng: number;
   maxLng: number;
-}
-
-/** Listed services of a specialty, optionally only those whose site lies in a lat/long box. */
-export async function listedServicesOf(db: Kysely<DB>, specialtyCode: string, box?: Box): Promise<ServiceRow[]> {
-  let q = listedServices(db).where('s.specialty_code', '=', specialtyCode);
-  if (box) {
-    q = q
-      .where('s.latitude', '>=', box.minLat)
-      .where('s.latitude', '<=', box.maxLat)
-      .where('s.longitude', '>=', box.minLng)
-      .where('s.longitude', '<=', box.maxLng);
-  }
-  return q.orderBy('s.id').execute();
 }

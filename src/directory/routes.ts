@@ -8,7 +8,8 @@ import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
 import { ServiceSchema } from '../shortlist/schemas.ts';
-import { findListedService, listedServicesOf, toServiceView } from './queries.ts';
+import { toServiceView } from './queries.ts';
+import type { DirectoryCache } from './snapshot.ts';
 
 const ServicesQuery = z.object({
   specialty: z.string().trim().min(1, 'is required').max(8).describe('treatment function code, "110" or "C_110"'),
@@ -22,7 +23,7 @@ const ServicesAnswer = z.object({
 
 const directoryAccess = { access: PUBLIC('the directory of services is public information') };
 
-export function directoryRoutes(database: Database) {
+export function directoryRoutes(database: Database, directory: DirectoryCache) {
   return async function (app: FastifyInstance) {
     const api = app as ZodApp;
     api.get(
@@ -37,22 +38,22 @@ export function directoryRoutes(database: Database) {
         },
       },
       async (request) => {
-        const { db } = database;
         const { postcode, maxDistanceKm } = request.query;
         if (maxDistanceKm !== undefined && postcode === undefined) {
           throw badRequest('maxDistanceKm needs a postcode to measure from.', [
             { field: 'postcode', message: 'Give a postcode with maxDistanceKm' },
           ]);
         }
-        const [specialty, origin] = await Promise.all([
-          resolveSpecialty(db, request.query.specialty),
-          postcode === undefined ? undefined : resolveOrigin(db, postcode),
+        const [snapshot, origin] = await Promise.all([
+          directory.current(),
+          postcode === undefined ? undefined : resolveOrigin(database.db, postcode),
         ]);
+        const specialty = resolveSpecialty(snapshot.specialties, request.query.specialty);
         const box = origin && maxDistanceKm !== undefined ? boundingBox(origin, maxDistanceKm) : undefined;
-        const rows = await listedServicesOf(db, specialty.code, box);
-        if (!origin) return { services: rows.map(toServiceView).sort((a, b) => a.name.localeCompare(b.name)) };
-        const measured = rows
-          .map((r) => ({ ...toServiceView(r), exactKm: haversineKm(origin, r) }))
+        const services = box ? snapshot.inBox(specialty.code, box) : snapshot.ofSpecialty(specialty.code);
+        if (!origin) return { services: services.map((c) => toServiceView(c.row)).sort((a, b) => a.name.localeCompare(b.name)) };
+        const measured = services
+          .map((c) => ({ ...toServiceView(c.row), exactKm: haversineKm(origin, c) }))
           .filter((s) => maxDistanceKm === undefined || s.exactKm <= maxDistanceKm)
           .sort((a, b) => a.exactKm - b.exactKm || a.id.localeCompare(b.id));
         return { services: measured.map(({ exactKm, ...s }) => ({ ...s, distanceKm: round1(exactKm) })) };
@@ -71,9 +72,9 @@ export function directoryRoutes(database: Database) {
         },
       },
       async (request) => {
-        const row = await findListedService(database.db, request.params.id);
-        if (!row) throw notFound(`There is no listed service with id "${request.params.id.slice(0, 100)}".`);
-        return toServiceView(row);
+        const service = (await directory.current()).byId.get(request.params.id);
+        if (!service) throw notFound(`There is no listed service with id "${request.params.id.slice(0, 100)}".`);
+        return toServiceView(service.row);
       },
     );
   };

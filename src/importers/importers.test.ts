@@ -143,7 +143,7 @@ describe('RTT', () => {
         header = fields;
         continue;
       }
-      const ref = Object.fromEntries(header.map((h, i) => [h, fields[i]!]));
+      const ref: Record<string, string> = Object.fromEntries(header.map((h, i) => [h, fields[i]!]));
       const key = `${ref.provider_org_code}|${ref.treatment_function_code!.replace(/^C_/, '')}`;
       const row = ours.get(key);
       assert.ok(row, `missing ${key}`);

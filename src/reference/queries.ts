@@ -22,7 +22,3 @@ export async function listSpecialties(db: Kysely<DB>, options: { listedOnly?: bo
   const all = rows.map((r) => ({ code: r.code, name: r.name, serviceCount: Number(r.serviceCount) }));
   return options.listedOnly ? all.filter((s) => s.serviceCount > 0) : all;
 }
-
-export async function findSpecialty(db: Kysely<DB>, code: string): Promise<{ code: string; name: string } | undefined> {
-  return db.selectFrom('specialty').select(['code', 'name']).where('code', '=', code).executeTakeFirst();
-}

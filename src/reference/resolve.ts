@@ -3,16 +3,18 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { badRequest, unprocessable } from '../http/problem.ts';
 import { type Located, lookupPostcode } from './postcodes.ts';
-import { findSpecialty } from './queries.ts';
 
 /** Accepts '110' or the RTT statistics' 'C_110'. */
 export function specialtyCodeOf(input: string): string {
   return input.trim().toUpperCase().replace(/^C_/, '');
 }
 
-export async function resolveSpecialty(db: Kysely<DB>, input: string, field = 'specialty') {
-  const code = specialtyCodeOf(input);
-  const specialty = /^\d{3}$/.test(code) ? await findSpecialty(db, code) : undefined;
+export function resolveSpecialty(
+  specialties: ReadonlyMap<string, { code: string; name: string }>,
+  input: string,
+  field = 'specialty',
+): { code: string; name: string } {
+  const specialty = specialties.get(specialtyCodeOf(input));
   if (!specialty) {
     throw unprocessable(`"${input.slice(0, 20)}" is not a treatment function code we know.`, [
       { field, message: 'Choose a specialty from GET /api/v1/specialties, such as "110" (Trauma and Orthopaedics)' },

@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
-import { listedServicesOf, type ServiceCandidate, toCandidate, toServiceView } from '../directory/queries.ts';
+import { type ServiceCandidate, toServiceView } from '../directory/queries.ts';
+import type { DirectoryCache } from '../directory/snapshot.ts';
 import { boundingBox, kmToMiles, round1, round2 } from '../domain/distance.ts';
 import { BALANCED_MILES_PER_WEEK, distanceNeededFor, type RankQuery, type Ranked, rankCandidates } from '../domain/ranking.ts';
 import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
@@ -12,15 +13,13 @@ export const RECOMMENDED_OPTIONS = 5;
 export interface ShortlistDeps {
   database: Database;
   config: Config;
+  directory: DirectoryCache;
 }
 
 /** The ranked, explained shortlist for one patient. Throws a Problem for unknown or malformed input. */
 export async function buildShortlist(deps: ShortlistDeps, request: ShortlistRequest): Promise<ShortlistAnswer> {
-  const { db } = deps.database;
-  const [specialty, origin] = await Promise.all([
-    resolveSpecialty(db, request.specialty),
-    resolveOrigin(db, request.postcode),
-  ]);
+  const [directory, origin] = await Promise.all([deps.directory.current(), resolveOrigin(deps.database.db, request.postcode)]);
+  const specialty = resolveSpecialty(directory.specialties, request.specialty);
   const maxDistanceKm = request.maxDistanceKm === undefined ? deps.config.defaultMaxDistanceKm : request.maxDistanceKm;
   const query: RankQuery = {
     origin,
@@ -32,14 +31,13 @@ export async function buildShortlist(deps: ShortlistDeps, request: ShortlistRequ
     limit: request.limit,
   };
   const box = maxDistanceKm === null ? undefined : boundingBox(origin, maxDistanceKm);
-  const candidates = (await listedServicesOf(db, specialty.code, box)).map(toCandidate);
+  const candidates = box ? directory.inBox(specialty.code, box) : directory.ofSpecialty(specialty.code);
   const result = rankCandidates(candidates, query);
 
   let shortfall: ShortlistAnswer['shortfall'] = null;
   if (result.eligibleCount < RECOMMENDED_OPTIONS) {
-    // Rare: look at the whole country to say what would widen the list.
-    const everywhere = box ? (await listedServicesOf(db, specialty.code)).map(toCandidate) : candidates;
-    shortfall = explainShortfall(everywhere, query, result.eligibleCount, specialty.name, origin.postcode);
+    // Look at the whole country to say what would widen the list.
+    shortfall = explainShortfall(directory.ofSpecialty(specialty.code), query, result.eligibleCount, specialty.name, origin.postcode);
   }
 
   const context = { eligibleCount: result.eligibleCount, originLabel: origin.postcode, sortBy: request.sortBy };
@@ -116,7 +114,7 @@ function reasonsFor(
 }
 
 function explainShortfall(
-  everywhere: ServiceCandidate[],
+  everywhere: readonly ServiceCandidate[],
   query: RankQuery,
   eligibleCount: number,
   specialtyName: string,

@@ -66,5 +66,11 @@ function ignoreDuplicateDatabase(err: { code?: string }): void {
 
 /** Settings for an app under test. */
 export function testConfig(overrides: Record<string, string> = {}) {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: TEST_DATABASE_URL, ...overrides });
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: TEST_DATABASE_URL,
+    DIRECTORY_REFRESH_MS: '0', // tests change the directory and look at once
+    ...overrides,
+  });
 }

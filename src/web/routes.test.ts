@@ -142,6 +142,7 @@ describe('when something breaks', () => {
     await bare.register(
       webRoutes({
         database: {} as never, // unused: both seams below replace what would reach the database
+        directory: {} as never,
         config: testConfig(),
         specialties: async () => [{ code: '110', name: 'Trauma and Orthopaedics' }],
         shortlist: async () => {

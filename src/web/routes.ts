@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
+import type { DirectoryCache } from '../directory/snapshot.ts';
 import { PUBLIC } from '../http/access.ts';
 import { Problem } from '../http/problem.ts';
 import { listSpecialties } from '../reference/queries.ts';
@@ -16,6 +17,7 @@ import { NHSUK_DIST, OWN_ASSETS_DIR, renderPage, serverErrorPage } from './rende
 export interface WebDeps {
   database: Database;
   config: Config;
+  directory: DirectoryCache;
   /** Seams for tests; default to the shortlist engine and the reference data. */
   shortlist?: (request: ShortlistRequest) => Promise<ShortlistAnswer>;
   specialties?: () => Promise<SpecialtyChoice[]>;
@@ -27,8 +29,8 @@ const NHSUK_ASSETS = join(NHSUK_ROOT, 'assets');
 const SERVED = /^\/(?:images\/[\w.-]+\.(?:svg|png|ico)|manifest\.json|nhsuk-frontend\.min\.(?:css|js)(?:\.map)?|[\w-]+\.(?:css|js))$/;
 
 export function webRoutes(deps: WebDeps) {
-  const { database, config } = deps;
-  const shortlist = deps.shortlist ?? ((request: ShortlistRequest) => buildShortlist({ database, config }, request));
+  const { database, config, directory } = deps;
+  const shortlist = deps.shortlist ?? ((request: ShortlistRequest) => buildShortlist({ database, config, directory }, request));
   const specialties =
     deps.specialties ??
     (async () => (await listSpecialties(database.db, { listedOnly: true })).map(({ code, name }) => ({ code, name })));

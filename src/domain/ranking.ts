@@ -63,37 +63,51 @@ export function exclusionOf(c: Candidate, distanceKm: number, q: Omit<RankQuery,
 // Unknown waits sort after every known wait.
 const waitKey = (w: number | null) => (w === null ? Number.POSITIVE_INFINITY : w);
 
-type Scored<C extends Candidate> = { candidate: C; distanceKm: number; balancedScore: number | null };
+interface Scored<C extends Candidate> {
+  candidate: C;
+  distanceKm: number;
+  balancedScore: number | null;
+  /** The sort key, then the tie-breaker: (wait, distance), (distance, wait) or (score, distance); then id. */
+  primary: number;
+  secondary: number;
+}
 
-function comparator<C extends Candidate>(sortBy: SortBy): (a: Scored<C>, b: Scored<C>) => number {
-  const byId = (a: Scored<C>, b: Scored<C>) => (a.candidate.id < b.candidate.id ? -1 : a.candidate.id > b.candidate.id ? 1 : 0);
-  const byWait = (a: Scored<C>, b: Scored<C>) => waitKey(a.candidate.waitWeeks) - waitKey(b.candidate.waitWeeks);
-  const byDistance = (a: Scored<C>, b: Scored<C>) => a.distanceKm - b.distanceKm;
-  const byScore = (a: Scored<C>, b: Scored<C>) => waitKey(a.balancedScore) - waitKey(b.balancedScore);
-  const chain =
-    sortBy === 'WAIT' ? [byWait, byDistance, byId] : sortBy === 'DISTANCE' ? [byDistance, byWait, byId] : [byScore, byDistance, byId];
-  return (a, b) => {
-    for (const compare of chain) {
-      const d = compare(a, b);
-      if (d !== 0 && !Number.isNaN(d)) return d;
-    }
-    return 0;
-  };
+function before<C extends Candidate>(a: Scored<C>, b: Scored<C>): boolean {
+  if (a.primary !== b.primary) return a.primary < b.primary;
+  if (a.secondary !== b.secondary) return a.secondary < b.secondary;
+  return a.candidate.id < b.candidate.id;
 }
 
 export function rankCandidates<C extends Candidate>(candidates: readonly C[], q: RankQuery): RankResult<C> {
   const excluded: Record<ExclusionReason, number> = { distance: 0, wait: 0, age: 0, sex: 0 };
-  const eligible: Scored<C>[] = [];
+  // Only the first `limit` (at most 20) are wanted: keep them in order as we go instead of sorting everything.
+  const top: Scored<C>[] = [];
+  let eligibleCount = 0;
   for (const candidate of candidates) {
     const distanceKm = haversineKm(q.origin, candidate);
     const why = exclusionOf(candidate, distanceKm, q);
-    if (why) excluded[why] += 1;
-    else eligible.push({ candidate, distanceKm, balancedScore: balancedScore(candidate.waitWeeks, distanceKm) });
+    if (why) {
+      excluded[why] += 1;
+      continue;
+    }
+    eligibleCount += 1;
+    const score = balancedScore(candidate.waitWeeks, distanceKm);
+    const wait = waitKey(candidate.waitWeeks);
+    const scored: Scored<C> =
+      q.sortBy === 'WAIT'
+        ? { candidate, distanceKm, balancedScore: score, primary: wait, secondary: distanceKm }
+        : q.sortBy === 'DISTANCE'
+          ? { candidate, distanceKm, balancedScore: score, primary: distanceKm, secondary: wait }
+          : { candidate, distanceKm, balancedScore: score, primary: waitKey(score), secondary: distanceKm };
+    if (top.length === q.limit && !before(scored, top[top.length - 1]!)) continue;
+    let i = top.length;
+    while (i > 0 && before(scored, top[i - 1]!)) i--;
+    top.splice(i, 0, scored);
+    if (top.length > q.limit) top.pop();
   }
-  eligible.sort(comparator(q.sortBy));
   return {
-    eligibleCount: eligible.length,
-    ranked: eligible.slice(0, q.limit).map((s, i) => ({ rank: i + 1, ...s })),
+    eligibleCount,
+    ranked: top.map((s, i) => ({ rank: i + 1, candidate: s.candidate, distanceKm: s.distanceKm, balancedScore: s.balancedScore })),
     excluded,
   };
 }

@@ -43,5 +43,7 @@ test('readCsv keeps a quoted line break inside one record and numbers lines from
 test('ODS capitals become readable names', () => {
   assert.equal(readableName('LEEDS TEACHING HOSPITALS NHS TRUST'), 'Leeds Teaching Hospitals NHS Trust');
   assert.equal(readableName('THE DENSHAM SURGERY'), 'The Densham Surgery');
+  assert.equal(readableName("ST MICHAEL'S CLINIC"), "St Michael's Clinic");
+  assert.equal(readableName("O'BRIEN HOUSE (DHC)"), "O'Brien House (DHC)");
   assert.equal(readableName('Nuffield Health, Brentwood Hospital'), 'Nuffield Health, Brentwood Hospital');
 });

@@ -14,8 +14,11 @@ export function readableName(name: string): string {
       const upper = word.toUpperCase();
       if (KEEP_UPPER.has(upper.replace(/[^A-Z]/g, ''))) return upper;
       if (i > 0 && KEEP_LOWER.has(word)) return word;
-      // Capitalise after hyphens, brackets, slashes and "Mc"/"O'" prefixes: "Stockton-On-Tees", "(Leeds)".
-      return word.replace(/(^|[-(/&'])([a-z])/g, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+      // A short bracketed abbreviation stays in capitals: "(DHC)".
+      if (/^\([a-z]{2,4}\)$/.test(word)) return upper;
+      // Capitalise after hyphens, brackets, slashes and an "O'" prefix: "Stockton-On-Tees", "(Leeds)", "O'Brien";
+      // but not a possessive: "St Michael's".
+      return word.replace(/(^o'|^|[-(/&])([a-z])/g, (_m, sep: string, ch: string) => (sep === "o'" ? "O'" : sep) + ch.toUpperCase());
     })
     .join(' ');
 }

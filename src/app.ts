@@ -5,11 +5,12 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { directoryRoutes } from './directory/routes.ts';
-import { DirectoryCache } from './directory/snapshot.ts';
+import { createDirectoryCache } from './directory/snapshot.ts';
 import { healthRoutes } from './health/routes.ts';
 import { PUBLIC, requireAccessDeclarations } from './http/access.ts';
 import { createLogger } from './http/logging.ts';
 import { notFound, registerProblemHandlers, sendProblem } from './http/problem.ts';
+import { PostcodeDirectory } from './reference/postcodes.ts';
 import { referenceRoutes } from './reference/routes.ts';
 import { shortlistRoutes } from './shortlist/routes.ts';
 import { notFoundPage } from './web/render.ts';
@@ -25,7 +26,9 @@ export interface AppDeps {
 /** Builds the whole application. Each feature is registered here by name, so the wiring reads top to bottom. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database } = deps;
-  const directory = new DirectoryCache(database.db, { maxAgeMs: config.directoryRefreshMs });
+  const directory = createDirectoryCache(database.db, { maxAgeMs: config.directoryRefreshMs });
+  // Postcodes change monthly at most: a minute's staleness is plenty.
+  const postcodes = new PostcodeDirectory(database, { inMemory: config.postcodesInMemory, maxAgeMs: 60_000 });
   const app = Fastify({
     ...(deps.logger === false ? { logger: false } : { loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger }),
     bodyLimit: config.bodyLimitBytes,
@@ -49,16 +52,28 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes(database));
-  await app.register(referenceRoutes(database), { prefix: '/api/v1' });
-  await app.register(directoryRoutes(database, directory), { prefix: '/api/v1' });
-  await app.register(shortlistRoutes({ database, config, directory }), { prefix: '/api/v1' });
-  await app.register(webRoutes({ database, config, directory }));
+  await app.register(referenceRoutes(database, postcodes), { prefix: '/api/v1' });
+  await app.register(directoryRoutes(directory, postcodes), { prefix: '/api/v1' });
+  await app.register(shortlistRoutes({ config, directory, postcodes }), { prefix: '/api/v1' });
+  await app.register(webRoutes({ database, config, directory, postcodes }));
 
   app.get(
     '/api/v1/openapi.json',
     { config: { access: PUBLIC('the API contract is public') }, schema: { hide: true } },
     async () => app.swagger(),
   );
+
+  app.addHook('onReady', async () => {
+    // In the background: until the postcodes are in memory, lookups ask the database.
+    postcodes.warmUp().then(
+      () => app.log.info('postcodes loaded into memory'),
+      (err: unknown) => app.log.error({ err }, 'postcodes could not be loaded into memory; the database answers instead'),
+    );
+  });
+  app.addHook('onClose', async () => {
+    postcodes.close();
+    directory.close();
+  });
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;

@@ -21,6 +21,7 @@ const envSchema = z.object({
   DEFAULT_MAX_DISTANCE_KM: z.coerce.number().positive().max(2000).default(80),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(100_000),
   DIRECTORY_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
+  POSTCODES_IN_MEMORY: bool.default(true),
 });
 
 export interface Config {
@@ -36,6 +37,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** How stale the in-memory directory may be before an instance checks the database for changes. */
   directoryRefreshMs: number;
+  /** Keep every postcode in memory (about 42 MB for GB) instead of asking the database each time. */
+  postcodesInMemory: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultMaxDistanceKm: e.DEFAULT_MAX_DISTANCE_KM,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     directoryRefreshMs: e.DIRECTORY_REFRESH_MS,
+    postcodesInMemory: e.POSTCODES_IN_MEMORY,
   };
   if (config.env === 'production') assertProductionReady(config);
   return config;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { SyncGroupedQueryQueue } from './pglite-query-queue.ts';
 import type { DB } from './schema.ts';
 
 // Return numeric and bigint columns as JS numbers: counts and waits here stay far below 2^53.
@@ -36,6 +37,8 @@ export async function openDatabase(config: Config['database']): Promise<Database
   await mkdir(config.dataDir, { recursive: true });
   const lite = await PGlite.create(config.dataDir);
   const server = new PGLiteSocketServer({ db: lite, host: '127.0.0.1', port: 0, maxConnections: config.poolSize + 2 });
+  // Replace the socket server's message queue before any connection exists (see pglite-query-queue.ts).
+  (server as unknown as { queryQueue: SyncGroupedQueryQueue }).queryQueue = new SyncGroupedQueryQueue(lite);
   await server.start();
   const port = listeningPort(server);
   const pool = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', max: config.poolSize });

@@ -102,14 +102,14 @@ export interface ImportRunTable {
   report: unknown;
 }
 
-export interface DirectoryVersionTable {
-  id: Generated<boolean>;
+export interface DataVersionTable {
+  name: 'directory' | 'postcodes';
   version: Generated<number>;
   changed_at: Generated<Timestamp>;
 }
 
 export interface DB {
-  directory_version: DirectoryVersionTable;
+  data_version: DataVersionTable;
   specialty: SpecialtyTable;
   postcode: PostcodeTable;
   postcode_area: PostcodeAreaTable;

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Database } from '../db/database.ts';
 import { boundingBox, haversineKm, round1 } from '../domain/distance.ts';
 import { PUBLIC } from '../http/access.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
+import type { PostcodeDirectory } from '../reference/postcodes.ts';
 import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
 import { ServiceSchema } from '../shortlist/schemas.ts';
 import { toServiceView } from './queries.ts';
@@ -23,7 +23,7 @@ const ServicesAnswer = z.object({
 
 const directoryAccess = { access: PUBLIC('the directory of services is public information') };
 
-export function directoryRoutes(database: Database, directory: DirectoryCache) {
+export function directoryRoutes(directory: DirectoryCache, postcodes: PostcodeDirectory) {
   return async function (app: FastifyInstance) {
     const api = app as ZodApp;
     api.get(
@@ -46,7 +46,7 @@ export function directoryRoutes(database: Database, directory: DirectoryCache) {
         }
         const [snapshot, origin] = await Promise.all([
           directory.current(),
-          postcode === undefined ? undefined : resolveOrigin(database.db, postcode),
+          postcode === undefined ? undefined : resolveOrigin(postcodes, postcode),
         ]);
         const specialty = resolveSpecialty(snapshot.specialties, request.query.specialty);
         const box = origin && maxDistanceKm !== undefined ? boundingBox(origin, maxDistanceKm) : undefined;

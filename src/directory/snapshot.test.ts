@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { createScratchDatabase } from '../testing/database.ts';
 import { loadDirectoryFixture } from '../testing/directory-fixture.ts';
 import type { ServiceCandidate } from './queries.ts';
-import { buildSnapshot, DirectoryCache } from './snapshot.ts';
+import { buildSnapshot, createDirectoryCache } from './snapshot.ts';
 
 test('property: inBox finds exactly the services of the specialty inside the box', () => {
   const service = fc.record({
@@ -35,8 +35,8 @@ test('the cache sees a change to the directory once its refresh interval has pas
   const database = await createScratchDatabase('snapshot');
   try {
     await loadDirectoryFixture(database);
-    const fresh = new DirectoryCache(database.db, { maxAgeMs: 0 });
-    const lazy = new DirectoryCache(database.db, { maxAgeMs: 60_000 });
+    const fresh = createDirectoryCache(database.db, { maxAgeMs: 0 });
+    const lazy = createDirectoryCache(database.db, { maxAgeMs: 60_000 });
     assert.equal((await fresh.current()).byId.get('S3-110')?.waitWeeks, 8);
     assert.equal((await lazy.current()).byId.get('S3-110')?.waitWeeks, 8);
 

@@ -1,8 +1,8 @@
-// The listed directory held in memory by each app instance. The shortlist reads it on every request, so it
-// must not cost a database query each time; a version counter kept by triggers (migration 002) says when to
-// reload, and every instance checks it at most once per `maxAgeMs`.
+// The listed directory held in memory by each app instance: the shortlist reads it on every request, so it
+// must not cost a database query each time. It is reloaded when the directory's data version changes.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { VersionedCache } from '../db/versioned-cache.ts';
 import type { Box } from './queries.ts';
 import { loadListedServices, type ServiceCandidate, toCandidate } from './queries.ts';
 
@@ -54,41 +54,19 @@ function firstAtOrAbove(list: readonly ServiceCandidate[], latitude: number): nu
   return lo;
 }
 
-export class DirectoryCache {
-  readonly #db: Kysely<DB>;
-  readonly #maxAgeMs: number;
-  #snapshot: DirectorySnapshot | null = null;
-  #checkedAt = 0;
-  #refreshing: Promise<DirectorySnapshot> | null = null;
+export type DirectoryCache = VersionedCache<DirectorySnapshot>;
 
-  constructor(db: Kysely<DB>, options: { maxAgeMs: number }) {
-    this.#db = db;
-    this.#maxAgeMs = options.maxAgeMs;
-  }
-
-  /** The directory as of at most `maxAgeMs` ago. */
-  async current(): Promise<DirectorySnapshot> {
-    if (this.#snapshot && Date.now() - this.#checkedAt < this.#maxAgeMs) return this.#snapshot;
-    // One check (and at most one reload) at a time, shared by every request that arrives meanwhile.
-    this.#refreshing ??= this.#refresh().finally(() => {
-      this.#refreshing = null;
-    });
-    return this.#refreshing;
-  }
-
-  async #refresh(): Promise<DirectorySnapshot> {
-    const checkedAt = Date.now();
-    const { version } = await this.#db.selectFrom('directory_version').select('version').executeTakeFirstOrThrow();
-    if (this.#snapshot?.version !== Number(version)) {
-      // Read in one transaction so the services, their sites and the version agree.
-      this.#snapshot = await this.#db.transaction().execute(async (trx) => {
-        const v = await trx.selectFrom('directory_version').select('version').executeTakeFirstOrThrow();
+export function createDirectoryCache(db: Kysely<DB>, options: { maxAgeMs: number }): DirectoryCache {
+  return new VersionedCache(
+    db,
+    'directory',
+    // One snapshot-consistent read, so services, their sites and the specialties agree.
+    (version) =>
+      db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
         const specialties = await trx.selectFrom('specialty').select(['code', 'name']).execute();
         const rows = (await loadListedServices(trx)).map(toCandidate);
-        return buildSnapshot(Number(v.version), specialties, rows);
-      });
-    }
-    this.#checkedAt = checkedAt;
-    return this.#snapshot;
-  }
+        return buildSnapshot(version, specialties, rows);
+      }),
+    options,
+  );
 }

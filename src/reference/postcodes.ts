@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
-import { parsePostcode } from '../domain/postcode.ts';
+import { VersionedCache } from '../db/versioned-cache.ts';
+import { type ParsedPostcode, parsePostcode } from '../domain/postcode.ts';
+import { type Coordinates, loadPostcodeIndex, type PostcodeIndex } from './postcode-index.ts';
 
 export type Precision = 'postcode' | 'sector' | 'outcode';
 
@@ -15,20 +18,10 @@ export interface Located {
 
 export type LookupResult = { found: Located } | { malformed: true } | { unknown: string };
 
-/**
- * Finds where a postcode is. A full postcode must be known (a mistyped one is not silently moved to its
- * sector); a sector or outward code alone gives that area's centroid, and says so.
- */
-export async function lookupPostcode(db: Kysely<DB>, input: string): Promise<LookupResult> {
-  const parsed = parsePostcode(input);
-  if (!parsed) return { malformed: true };
+async function findInDatabase(db: Kysely<DB>, parsed: ParsedPostcode): Promise<Coordinates | null> {
   if (parsed.kind === 'postcode') {
-    const row = await db
-      .selectFrom('postcode')
-      .select(['latitude', 'longitude'])
-      .where('postcode', '=', parsed.postcode)
-      .executeTakeFirst();
-    return row ? { found: { postcode: parsed.postcode, ...row, precision: 'postcode' } } : { unknown: parsed.postcode };
+    const row = await db.selectFrom('postcode').select(['latitude', 'longitude']).where('postcode', '=', parsed.postcode).executeTakeFirst();
+    return row ?? null;
   }
   const code = parsed.kind === 'sector' ? parsed.sector : parsed.outcode;
   const row = await db
@@ -37,5 +30,40 @@ export async function lookupPostcode(db: Kysely<DB>, input: string): Promise<Loo
     .where('code', '=', code)
     .where('kind', '=', parsed.kind)
     .executeTakeFirst();
-  return row ? { found: { postcode: code, ...row, precision: parsed.kind } } : { unknown: code };
+  return row ?? null;
+}
+
+/**
+ * Where postcodes are. A full postcode must be known (a mistyped one is not silently moved to its sector);
+ * a sector or outward code alone gives that area's centroid, and says so. With `inMemory`, every postcode is
+ * loaded into this instance in the background; until then, and if that is off, the database answers.
+ */
+export class PostcodeDirectory {
+  readonly #db: Kysely<DB>;
+  readonly #index: VersionedCache<PostcodeIndex> | null;
+
+  constructor(database: Database, options: { inMemory: boolean; maxAgeMs: number }) {
+    this.#db = database.db;
+    this.#index = options.inMemory
+      ? new VersionedCache(database.db, 'postcodes', () => loadPostcodeIndex(database), options)
+      : null;
+  }
+
+  /** Starts loading the in-memory index, if there is one; resolves when it is loaded. */
+  warmUp(): Promise<unknown> {
+    return this.#index?.current() ?? Promise.resolve();
+  }
+
+  close(): void {
+    this.#index?.close();
+  }
+
+  async lookup(input: string): Promise<LookupResult> {
+    const parsed = parsePostcode(input);
+    if (!parsed) return { malformed: true };
+    const index = this.#index?.peek();
+    const at = index ? index.find(parsed) : await findInDatabase(this.#db, parsed);
+    const label = parsed.kind === 'postcode' ? parsed.postcode : parsed.kind === 'sector' ? parsed.sector : parsed.outcode;
+    return at ? { found: { postcode: label, ...at, precision: parsed.kind } } : { unknown: label };
+  }
 }

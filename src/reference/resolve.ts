@@ -1,8 +1,6 @@
 // Turning what a caller typed into known reference data, with the problem to show when it is not.
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
 import { badRequest, unprocessable } from '../http/problem.ts';
-import { type Located, lookupPostcode } from './postcodes.ts';
+import type { Located, PostcodeDirectory } from './postcodes.ts';
 
 /** Accepts '110' or the RTT statistics' 'C_110'. */
 export function specialtyCodeOf(input: string): string {
@@ -23,8 +21,8 @@ export function resolveSpecialty(
   return specialty;
 }
 
-export async function resolveOrigin(db: Kysely<DB>, input: string, field = 'postcode'): Promise<Located> {
-  const result = await lookupPostcode(db, input);
+export async function resolveOrigin(postcodes: PostcodeDirectory, input: string, field = 'postcode'): Promise<Located> {
+  const result = await postcodes.lookup(input);
   if ('malformed' in result) {
     throw badRequest(`"${input.slice(0, 20)}" is not a UK postcode.`, [
       { field, message: 'Enter a real postcode, like LS1 4AP (or the first part, like LS1)' },

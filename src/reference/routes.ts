@@ -5,7 +5,7 @@ import { PUBLIC } from '../http/access.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
-import { lookupPostcode } from './postcodes.ts';
+import type { PostcodeDirectory } from './postcodes.ts';
 import { listSpecialties } from './queries.ts';
 
 const SpecialtiesAnswer = z.object({
@@ -25,7 +25,7 @@ const PostcodeAnswer = z.object({
   precision: z.enum(['postcode', 'sector', 'outcode']).describe('sector or outcode: the centroid of that area was used'),
 });
 
-export function referenceRoutes(database: Database) {
+export function referenceRoutes(database: Database, postcodes: PostcodeDirectory) {
   return async function (app: FastifyInstance) {
     const api = app as ZodApp;
     api.get(
@@ -56,7 +56,7 @@ export function referenceRoutes(database: Database) {
         },
       },
       async (request) => {
-        const result = await lookupPostcode(database.db, request.params.postcode);
+        const result = await postcodes.lookup(request.params.postcode);
         if ('malformed' in result) {
           throw badRequest(`"${request.params.postcode.slice(0, 20)}" is not a UK postcode, sector or outward code.`, [
             { field: 'postcode', message: 'Enter a full postcode such as LS1 4AP' },

@@ -1,9 +1,9 @@
 import type { Config } from '../config.ts';
-import type { Database } from '../db/database.ts';
 import { type ServiceCandidate, toServiceView } from '../directory/queries.ts';
 import type { DirectoryCache } from '../directory/snapshot.ts';
 import { boundingBox, kmToMiles, round1, round2 } from '../domain/distance.ts';
 import { BALANCED_MILES_PER_WEEK, distanceNeededFor, type RankQuery, type Ranked, rankCandidates } from '../domain/ranking.ts';
+import type { PostcodeDirectory } from '../reference/postcodes.ts';
 import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
 import type { ShortlistAnswer, ShortlistOption, ShortlistRequest } from './types.ts';
 
@@ -11,14 +11,14 @@ import type { ShortlistAnswer, ShortlistOption, ShortlistRequest } from './types
 export const RECOMMENDED_OPTIONS = 5;
 
 export interface ShortlistDeps {
-  database: Database;
   config: Config;
   directory: DirectoryCache;
+  postcodes: PostcodeDirectory;
 }
 
 /** The ranked, explained shortlist for one patient. Throws a Problem for unknown or malformed input. */
 export async function buildShortlist(deps: ShortlistDeps, request: ShortlistRequest): Promise<ShortlistAnswer> {
-  const [directory, origin] = await Promise.all([deps.directory.current(), resolveOrigin(deps.database.db, request.postcode)]);
+  const [directory, origin] = await Promise.all([deps.directory.current(), resolveOrigin(deps.postcodes, request.postcode)]);
   const specialty = resolveSpecialty(directory.specialties, request.specialty);
   const maxDistanceKm = request.maxDistanceKm === undefined ? deps.config.defaultMaxDistanceKm : request.maxDistanceKm;
   const query: RankQuery = {

@@ -71,6 +71,7 @@ export function testConfig(overrides: Record<string, string> = {}) {
     LOG_LEVEL: 'silent',
     DATABASE_URL: TEST_DATABASE_URL,
     DIRECTORY_REFRESH_MS: '0', // tests change the directory and look at once
+    POSTCODES_IN_MEMORY: 'false', // most tests need no 1.75 M postcode load in the background
     ...overrides,
   });
 }

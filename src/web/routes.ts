@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { DirectoryCache } from '../directory/snapshot.ts';
+import type { PostcodeDirectory } from '../reference/postcodes.ts';
 import { PUBLIC } from '../http/access.ts';
 import { Problem } from '../http/problem.ts';
 import { listSpecialties } from '../reference/queries.ts';
@@ -18,6 +19,7 @@ export interface WebDeps {
   database: Database;
   config: Config;
   directory: DirectoryCache;
+  postcodes: PostcodeDirectory;
   /** Seams for tests; default to the shortlist engine and the reference data. */
   shortlist?: (request: ShortlistRequest) => Promise<ShortlistAnswer>;
   specialties?: () => Promise<SpecialtyChoice[]>;
@@ -29,8 +31,8 @@ const NHSUK_ASSETS = join(NHSUK_ROOT, 'assets');
 const SERVED = /^\/(?:images\/[\w.-]+\.(?:svg|png|ico)|manifest\.json|nhsuk-frontend\.min\.(?:css|js)(?:\.map)?|[\w-]+\.(?:css|js))$/;
 
 export function webRoutes(deps: WebDeps) {
-  const { database, config, directory } = deps;
-  const shortlist = deps.shortlist ?? ((request: ShortlistRequest) => buildShortlist({ database, config, directory }, request));
+  const { database, config, directory, postcodes } = deps;
+  const shortlist = deps.shortlist ?? ((request: ShortlistRequest) => buildShortlist({ config, directory, postcodes }, request));
   const specialties =
     deps.specialties ??
     (async () => (await listSpecialties(database.db, { listedOnly: true })).map(({ code, name }) => ({ code, name })));

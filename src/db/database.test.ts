@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { openDatabase } from './database.ts';
+import { migrate } from './migrate.ts';
+
+test('embedded PGlite: concurrent queries on several connections, transactions and migrations', { timeout: 120_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'openchoice-pglite-'));
+  const database = await openDatabase({ kind: 'pglite', dataDir: dir, poolSize: 4 });
+  try {
+    assert.equal(database.kind, 'pglite');
+    assert.ok((await migrate(database.pool)).length >= 2);
+    // Different statement shapes with different parameter counts, interleaved across connections: each
+    // connection's extended-protocol messages (Parse, Bind, Execute, Sync) must run together.
+    const shapes = [
+      (i: number) => database.pool.query('select $1::int as a', [i]),
+      (i: number) => database.pool.query('select $1::int + $2::int as a', [i, 0]),
+      (i: number) => database.pool.query('select $1::int + $2::int + $3::int as a', [i, 0, 0]),
+      (i: number) => database.pool.query({ text: 'select $1::int as a', values: [i], rowMode: 'array' }),
+    ];
+    const answers = await Promise.all(
+      Array.from({ length: 400 }, async (_, i) => {
+        const r = await shapes[i % shapes.length]!(i);
+        return Array.isArray(r.rows[0]) ? r.rows[0][0] : r.rows[0].a;
+      }),
+    );
+    assert.deepEqual(answers, Array.from({ length: 400 }, (_, i) => i));
+
+    // A transaction on one connection sees its own writes while other connections keep querying.
+    await database.pool.query('create table t (x int)');
+    const client = await database.pool.connect();
+    await client.query('begin');
+    await client.query('insert into t values ($1)', [1]);
+    const others = Promise.all(Array.from({ length: 20 }, (_, i) => database.pool.query('select $1::int as a', [i])));
+    assert.equal((await client.query('select count(*)::int as n from t')).rows[0].n, 1);
+    await client.query('commit');
+    client.release();
+    assert.equal((await others).length, 20);
+    assert.equal((await database.pool.query('select count(*)::int as n from t')).rows[0].n, 1);
+    assert.equal(await database.ping(), true);
+  } finally {
+    await database.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -50,7 +50,7 @@ export function directoryRoutes(directory: DirectoryCache, postcodes: PostcodeDi
         ]);
         const specialty = resolveSpecialty(snapshot.specialties, request.query.specialty);
         const box = origin && maxDistanceKm !== undefined ? boundingBox(origin, maxDistanceKm) : undefined;
-        const services = box ? snapshot.inBox(specialty.code, box) : snapshot.ofSpecialty(specialty.code);
+        const services = box ? snapshot.inBox(specialty.code, box) : snapshot.ofSpecialty(specialty.code).candidates;
         if (!origin) return { services: services.map((c) => toServiceView(c.row)).sort((a, b) => a.name.localeCompare(b.name)) };
         const measured = services
           .map((c) => ({ ...toServiceView(c.row), exactKm: haversineKm(origin, c) }))

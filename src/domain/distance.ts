@@ -10,11 +10,29 @@ export interface LatLng {
 
 const rad = (deg: number) => (deg * Math.PI) / 180;
 
-export function haversineKm(a: LatLng, b: LatLng): number {
-  const dLat = rad(b.latitude - a.latitude);
-  const dLng = rad(b.longitude - a.longitude);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin(dLng / 2) ** 2;
+/** A point in radians with its latitude's cosine: what the haversine formula needs of each end. */
+export interface PreparedPoint {
+  lat: number;
+  lng: number;
+  cosLat: number;
+}
+
+export function prepare(p: LatLng): PreparedPoint {
+  const lat = rad(p.latitude);
+  return { lat, lng: rad(p.longitude), cosLat: Math.cos(lat) };
+}
+
+/** The haversine distance between two prepared points; the one formula every distance here comes from. */
+export function kmBetween(a: PreparedPoint, lat: number, lng: number, cosLat: number): number {
+  const sinDLat = Math.sin((lat - a.lat) / 2);
+  const sinDLng = Math.sin((lng - a.lng) / 2);
+  const h = sinDLat * sinDLat + a.cosLat * cosLat * sinDLng * sinDLng;
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+export function haversineKm(a: LatLng, b: LatLng): number {
+  const p = prepare(b);
+  return kmBetween(prepare(a), p.lat, p.lng, p.cosLat);
 }
 
 export const kmToMiles = (km: number) => km / KM_PER_MILE;

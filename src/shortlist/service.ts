@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import { type ServiceCandidate, toServiceView } from '../directory/queries.ts';
 import type { DirectoryCache } from '../directory/snapshot.ts';
 import { boundingBox, kmToMiles, round1, round2 } from '../domain/distance.ts';
-import { BALANCED_MILES_PER_WEEK, distanceNeededFor, type RankQuery, type Ranked, rankCandidates } from '../domain/ranking.ts';
+import { BALANCED_MILES_PER_WEEK, distanceNeededFor, type RankQuery, type Ranked, rankCandidates, rankColumns } from '../domain/ranking.ts';
 import type { PostcodeDirectory } from '../reference/postcodes.ts';
 import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
 import type { ShortlistAnswer, ShortlistOption, ShortlistRequest } from './types.ts';
@@ -31,13 +31,13 @@ export async function buildShortlist(deps: ShortlistDeps, request: ShortlistRequ
     limit: request.limit,
   };
   const box = maxDistanceKm === null ? undefined : boundingBox(origin, maxDistanceKm);
-  const candidates = box ? directory.inBox(specialty.code, box) : directory.ofSpecialty(specialty.code);
-  const result = rankCandidates(candidates, query);
+  const services = directory.ofSpecialty(specialty.code);
+  const result = rankColumns(services.columns, query, box ? directory.rangesNear(specialty.code, box) : undefined);
 
   let shortfall: ShortlistAnswer['shortfall'] = null;
   if (result.eligibleCount < RECOMMENDED_OPTIONS) {
     // Look at the whole country to say what would widen the list.
-    shortfall = explainShortfall(directory.ofSpecialty(specialty.code), query, result.eligibleCount, specialty.name, origin.postcode);
+    shortfall = explainShortfall(services.candidates, query, result.eligibleCount, specialty.name, origin.postcode);
   }
 
   const context = { eligibleCount: result.eligibleCount, originLabel: origin.postcode, sortBy: request.sortBy };
@@ -47,7 +47,7 @@ export async function buildShortlist(deps: ShortlistDeps, request: ShortlistRequ
     sortBy: request.sortBy,
     maxDistanceKm,
     eligibleCount: result.eligibleCount,
-    options: result.ranked.map((r) => toOption(r, context, deps.config.travelCostPencePerMile)),
+    options: result.ranked.map((r) => toOption({ ...r, candidate: services.candidates[r.index]! }, context, deps.config.travelCostPencePerMile)),
     shortfall,
   };
 }

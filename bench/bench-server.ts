@@ -7,6 +7,7 @@ import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { PUBLIC } from '../src/http/access.ts';
+import { gracefulStop } from '../src/http/shutdown.ts';
 
 const url = process.env.BENCH_DATABASE_URL;
 if (!url) {
@@ -29,23 +30,12 @@ const app = await buildApp({ config, database, logger: false });
 // A floor for comparison: the same Fastify instance, hooks and access check, but no database and no zod.
 app.get('/bench/trivial', { config: { access: PUBLIC('benchmark only') } }, async () => ({ ok: true }));
 
-let stopping = false;
-async function stop(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  const force = setTimeout(() => process.exit(1), 5_000).unref();
-  try {
-    await app.close();
-    await database.close();
-  } finally {
-    clearTimeout(force);
-    process.exit(0);
-  }
-}
-process.on('SIGTERM', () => void stop());
-process.on('SIGINT', () => void stop());
-process.stdin.on('end', () => void stop());
-process.stdin.on('error', () => void stop());
+const stop = gracefulStop(app, database, 5_000);
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));
+// The parent holds our stdin open: when it goes, so do we.
+process.stdin.on('end', () => void stop('parent gone'));
+process.stdin.on('error', () => void stop('parent gone'));
 process.stdin.resume();
 
 await app.listen({ host: config.host, port: config.port });

@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { createLogger } from './http/logging.ts';
+import { gracefulStop } from './http/shutdown.ts';
 import { migrate } from './db/migrate.ts';
 import { loadDemoDataIfEmpty } from './importers/demo.ts';
 
@@ -29,20 +30,7 @@ async function main(): Promise<void> {
   }
 
   const app = await buildApp({ config, database, logger: log });
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info(`${signal}: finishing requests in flight, then stopping`);
-    const force = setTimeout(() => process.exit(1), 10_000).unref();
-    try {
-      await app.close();
-      await database.close();
-    } finally {
-      clearTimeout(force);
-      process.exit(0);
-    }
-  };
+  const stop = gracefulStop(app, database, 10_000);
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 

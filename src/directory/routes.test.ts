@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
-import { createScratchDatabase, testConfig } from '../testing/database.ts';
-import { loadDirectoryFixture } from '../testing/directory-fixture.ts';
+import { startFixtureApp } from '../testing/directory-fixture.ts';
 
 let app: FastifyInstance;
-let drop: () => Promise<void>;
+let close: () => Promise<void>;
 
-before(async () => {
-  const database = await createScratchDatabase('directory');
-  drop = database.drop;
-  await loadDirectoryFixture(database);
-  app = await buildApp({ config: testConfig(), database, logger: false });
-});
-after(async () => {
-  await app.close();
-  await drop();
-});
+before(async () => ({ app, close } = await startFixtureApp('directory')));
+after(() => close());
 
 const get = (url: string) => app.inject({ method: 'GET', url });
 

@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
-import { createScratchDatabase, testConfig } from '../testing/database.ts';
-import { LEEDS, loadDirectoryFixture } from '../testing/directory-fixture.ts';
+import { LEEDS, startFixtureApp } from '../testing/directory-fixture.ts';
 
 let app: FastifyInstance;
-let drop: () => Promise<void>;
+let close: () => Promise<void>;
 
-before(async () => {
-  const database = await createScratchDatabase('shortlist');
-  drop = database.drop;
-  await loadDirectoryFixture(database);
-  app = await buildApp({ config: testConfig(), database, logger: false });
-});
-after(async () => {
-  await app.close();
-  await drop();
-});
+before(async () => ({ app, close } = await startFixtureApp('shortlist')));
+after(() => close());
 
 const shortlist = (body: unknown) => app.inject({ method: 'POST', url: '/api/v1/shortlists', payload: body as object });
 const ids = (res: { json(): { options: { service: { id: string } }[] } }) => res.json().options.map((o) => o.service.id);

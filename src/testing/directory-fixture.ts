@@ -1,5 +1,8 @@
 // A small, hand-made directory around Leeds, for tests that need exact answers.
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../app.ts';
 import type { Database } from '../db/database.ts';
+import { createScratchDatabase, testConfig } from './database.ts';
 
 export const LEEDS = { postcode: 'LS1 4AP', latitude: 53.7965, longitude: -1.5478 };
 
@@ -68,4 +71,18 @@ export async function loadDirectoryFixture(database: Database): Promise<void> {
     { id: 'S2-502', name: 'Gynaecology – Site S2', specialty_code: '502', provider_ods_code: 'RXX', site_ods_code: 'S2', clinic_type: null, consultant_team: null, min_age: null, max_age: null, sex: 'female' as const, indicative_wait_weeks: 10, indicative_wait_as_of: '2026-04-30', indicative_wait_basis: null, accessibility: null, accreditation_status: 'ACCREDITED' as const, latitude: north(10), longitude: LEEDS.longitude },
     { id: 'S2-130', name: 'Paediatric Ophthalmology – Site S2', specialty_code: '130', provider_ods_code: 'RXX', site_ods_code: 'S2', clinic_type: null, consultant_team: null, min_age: 0, max_age: 17, indicative_wait_weeks: 6, indicative_wait_as_of: '2026-04-30', indicative_wait_basis: null, accessibility: null, accreditation_status: 'ACCREDITED' as const, latitude: north(10), longitude: LEEDS.longitude },
   ]).execute();
+}
+
+/** The whole app on a scratch database holding the fixture directory; `close()` stops it and drops the database. */
+export async function startFixtureApp(label: string): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
+  const database = await createScratchDatabase(label);
+  await loadDirectoryFixture(database);
+  const app = await buildApp({ config: testConfig(), database, logger: false });
+  return {
+    app,
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
 }

@@ -2,23 +2,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
-import { createScratchDatabase, testConfig } from '../testing/database.ts';
-import { loadDirectoryFixture } from '../testing/directory-fixture.ts';
+import { testConfig } from '../testing/database.ts';
+import { startFixtureApp } from '../testing/directory-fixture.ts';
 
 let app: FastifyInstance;
-let drop: () => Promise<void>;
+let close: () => Promise<void>;
 
-before(async () => {
-  const database = await createScratchDatabase('web');
-  drop = database.drop;
-  await loadDirectoryFixture(database);
-  app = await buildApp({ config: testConfig(), database, logger: false });
-});
-after(async () => {
-  await app.close();
-  await drop();
-});
+before(async () => ({ app, close } = await startFixtureApp('web')));
+after(() => close());
 
 const get = (url: string) => app.inject({ method: 'GET', url });
 const query = (q: Record<string, string>) => `/?${new URLSearchParams(q).toString()}`;

@@ -83,33 +83,66 @@ function unbalancedQuotes(text: string): boolean {
 }
 
 /**
- * Reads a delimited file (plain, gzip or zip; UTF-8 or Windows-1252) record by record. The delimiter is
- * detected from the first line unless given. Blank lines are skipped. Errors name the line.
+ * Reads a delimited file (plain, gzip or zip; UTF-8 or Windows-1252) as arrays of records, one array per
+ * chunk of input, so that callers do their per-record work synchronously and await once per chunk. The
+ * delimiter is detected from the first line unless given. Blank lines are skipped. Errors name the line.
  */
-export async function* readCsv(path: string, options: { delimiter?: string } = {}): AsyncGenerator<CsvRecord> {
+export async function* readCsvChunks(path: string, options: { delimiter?: string } = {}): AsyncGenerator<CsvRecord[]> {
   let delimiter = options.delimiter;
+  // A record whose quoted field runs over a line break, possibly into the next chunk.
   let pending: { line: number; text: string } | null = null;
   let lineNo = 0;
-  for await (const text of openText(path)) {
-    lineNo++;
-    if (pending) {
-      // A quoted field ran over a line break: keep the break and carry on.
-      pending.text += `\n${text}`;
-      if (unbalancedQuotes(pending.text)) continue;
-    } else {
-      if (text.length === 0) continue;
-      if (text.includes('"') && unbalancedQuotes(text)) {
-        pending = { line: lineNo, text };
-        continue;
+  for await (const lines of openText(path)) {
+    const records: CsvRecord[] = [];
+    try {
+      for (const text of lines) {
+        lineNo++;
+        if (pending) {
+          // A quoted field ran over a line break: keep the break and carry on.
+          pending.text += `\n${text}`;
+          if (unbalancedQuotes(pending.text)) continue;
+        } else {
+          if (text.length === 0) continue;
+          if (text.includes('"') && unbalancedQuotes(text)) {
+            pending = { line: lineNo, text };
+            continue;
+          }
+          pending = { line: lineNo, text };
+        }
+        delimiter ??= detectDelimiter(pending.text);
+        const record = pending;
+        pending = null;
+        records.push({ line: record.line, fields: parseAt(record, delimiter) });
       }
-      pending = { line: lineNo, text };
+    } catch (err) {
+      // Hand over the records before the bad line first: an error the caller finds in one of them comes
+      // earlier in the file, and is the one to report, as when records were read one at a time.
+      if (records.length > 0) yield records;
+      throw err;
     }
-    delimiter ??= detectDelimiter(pending.text);
-    const record = pending;
-    pending = null;
-    yield { line: record.line, fields: parseAt(record, delimiter) };
+    if (records.length > 0) yield records;
   }
   if (pending) throw new ImportError(`line ${pending.line}: a quoted field is not closed before the end of the file`);
+}
+
+/** Record by record, for small files and tests; the importers use forEachRecord, which costs no promise per record. */
+export async function* readCsv(path: string, options: { delimiter?: string } = {}): AsyncGenerator<CsvRecord> {
+  for await (const records of readCsvChunks(path, options)) yield* records;
+}
+
+/**
+ * The importers' loop: calls onRecord for every record, synchronously within a chunk, then awaits afterChunk
+ * (typically BatchUpsert.flushFull) before reading on, so database writes keep pace with the reading.
+ */
+export async function forEachRecord(
+  path: string,
+  onRecord: (record: CsvRecord) => void,
+  options: { delimiter?: string; afterChunk?: () => Promise<void> } = {},
+): Promise<void> {
+  for await (const records of readCsvChunks(path, options)) {
+    for (const record of records) onRecord(record);
+    await options.afterChunk?.();
+  }
 }
 
 function parseAt(record: { line: number; text: string }, delimiter: string): string[] {

@@ -1,7 +1,7 @@
 // NHS website "Hospital.csv": hospital sites with their ODS site code, parent organisation and location.
 // Published `~`- or `¬`-delimited in Windows-1252, or re-saved as UTF-8 CSV; both are accepted.
 import { normalisePostcode } from '../domain/postcode.ts';
-import { Columns, FieldError, atLine, readCsv } from './csv.ts';
+import { Columns, FieldError, atLine, forEachRecord } from './csv.ts';
 import { latitude, longitude, optional, required, text } from './fields.ts';
 import type { ImportContext, Importer } from './importer.ts';
 import { readableName } from './names.ts';
@@ -40,7 +40,7 @@ export const hospitalsImporter: Importer = {
     const sites: SiteRow[] = [];
     let col: Record<string, number> | null = null;
     let addressCols: number[] = [];
-    for await (const { line, fields } of readCsv(file!)) {
+    await forEachRecord(file!, ({ line, fields }) => {
       if (!col) {
         const c = new Columns(fields);
         col = {
@@ -49,7 +49,7 @@ export const hospitalsImporter: Importer = {
           parent: c.require('ParentODSCode'), parentName: c.require('ParentName'),
         };
         addressCols = ['Address1', 'Address2', 'Address3', 'City', 'County'].map((n) => c.find(n)).filter((i) => i !== undefined);
-        continue;
+        return;
       }
       report.rowsRead++;
       const k = col;
@@ -74,14 +74,14 @@ export const hospitalsImporter: Importer = {
           long: hasCoordinates ? longitude(longText) : null,
         };
       }));
-    }
+    });
     const located = await locateByPostcode(client, sites);
     if (located > 0) report.notes.sitesLocatedByPostcode = located;
 
     // Parents first (the site's foreign key). Insert only: ODS etr is the authority on trusts it lists.
     const parents = new BatchUpsert(client, { ...ORGANISATION_SPEC, update: [] }, countsFor(report, 'organisation'));
     for (const s of sites) {
-      await parents.add([s.parent, readableName(s.parentName || s.parent), s.sector === 'NHS' ? 'NHS_TRUST' : 'INDEPENDENT_PROVIDER', null, null, null, null, null, true]);
+      parents.add([s.parent, readableName(s.parentName || s.parent), s.sector === 'NHS' ? 'NHS_TRUST' : 'INDEPENDENT_PROVIDER', null, null, null, null, null, true]);
     }
     await parents.flush();
 
@@ -91,7 +91,7 @@ export const hospitalsImporter: Importer = {
         skip(report, 'no coordinates and postcode not found');
         continue;
       }
-      const added = await upsert.add([s.code, s.name, s.parent, s.sector, s.address, s.postcode, s.lat, s.long]);
+      const added = upsert.add([s.code, s.name, s.parent, s.sector, s.address, s.postcode, s.lat, s.long]);
       if (!added) skip(report, 'site code repeated (first kept)');
     }
     await upsert.flush();

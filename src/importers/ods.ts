@@ -1,5 +1,5 @@
 // NHS Organisation Data Service files: etr.csv (NHS trusts) and epraccur.csv (GP practices). No header row.
-import { atLine, readCsv } from './csv.ts';
+import { atLine, forEachRecord } from './csv.ts';
 import { odsDate, optional, required, text } from './fields.ts';
 import type { ImportContext, Importer } from './importer.ts';
 import { readableName } from './names.ts';
@@ -27,11 +27,11 @@ function odsImporter(kind: 'NHS_TRUST' | 'GP_PRACTICE'): Importer {
     needsFile: true,
     async load({ client, file, report }: ImportContext) {
       const upsert = new BatchUpsert(client, ORGANISATION_SPEC, report);
-      for await (const { line, fields } of readCsv(file!, { delimiter: ',' })) {
+      await forEachRecord(file!, ({ line, fields }) => {
         report.rowsRead++;
         if (kind === 'GP_PRACTICE' && text(fields, PRESCRIBING_SETTING) !== GP_PRACTICE_SETTING) {
           skip(report, 'not a GP practice (prescribing setting other than 4)');
-          continue;
+          return;
         }
         const row = atLine(line, () => {
           const closed = odsDate(text(fields, CLOSED), 'close date');
@@ -50,8 +50,8 @@ function odsImporter(kind: 'NHS_TRUST' | 'GP_PRACTICE'): Importer {
             active,
           ];
         });
-        if (!(await upsert.add(row))) skip(report, 'ODS code repeated (first kept)');
-      }
+        if (!upsert.add(row)) skip(report, 'ODS code repeated (first kept)');
+      }, { delimiter: ',', afterChunk: () => upsert.flushFull() });
       await upsert.flush();
     },
   };

@@ -1,6 +1,6 @@
 // Postcode centroids (OS Code-Point Open or ONS Postcode Directory layouts) and sector/outcode centroids.
 import { parsePostcode, normalisePostcode } from '../domain/postcode.ts';
-import { Columns, FieldError, atLine, readCsv } from './csv.ts';
+import { Columns, FieldError, atLine, forEachRecord } from './csv.ts';
 import { latitude, longitude, number, required, text } from './fields.ts';
 import type { ImportContext, Importer } from './importer.ts';
 import { skip } from './report.ts';
@@ -19,17 +19,17 @@ export const postcodesImporter: Importer = {
       report,
     );
     let cols: { postcode: number; lat: number; long: number; terminated: number | undefined } | null = null;
-    for await (const { line, fields } of readCsv(file!)) {
+    await forEachRecord(file!, ({ line, fields }) => {
       if (!cols) {
         const c = new Columns(fields);
         cols = { postcode: c.require('postcode', 'pcds', 'pcd'), lat: c.require('latitude', 'lat'), long: c.require('longitude', 'long'), terminated: c.find('doterm') };
-        continue;
+        return;
       }
       report.rowsRead++;
       const { postcode: p, lat: la, long: lo, terminated } = cols;
       if (terminated !== undefined && text(fields, terminated) !== '') {
         skip(report, 'terminated postcode');
-        continue;
+        return;
       }
       const row = atLine(line, () => {
         const raw = required(fields, p, 'postcode');
@@ -43,10 +43,10 @@ export const postcodesImporter: Importer = {
       });
       if (!row) {
         skip(report, 'no coordinates');
-        continue;
+        return;
       }
-      if (!(await upsert.add(row))) skip(report, 'postcode repeated (first kept)');
-    }
+      if (!upsert.add(row)) skip(report, 'postcode repeated (first kept)');
+    }, { afterChunk: () => upsert.flushFull() });
     await upsert.flush();
   },
 };
@@ -68,11 +68,11 @@ function areaImporter(kind: 'sector' | 'outcode'): Importer {
         report,
       );
       let cols: { code: number; lat: number; long: number; count: number | undefined } | null = null;
-      for await (const { line, fields } of readCsv(file!)) {
+      await forEachRecord(file!, ({ line, fields }) => {
         if (!cols) {
           const c = new Columns(fields);
           cols = { code: c.require(kind, 'code'), lat: c.require('latitude', 'lat'), long: c.require('longitude', 'long'), count: c.find('postcode_count') };
-          continue;
+          return;
         }
         report.rowsRead++;
         const { code: ci, lat, long, count } = cols;
@@ -84,8 +84,8 @@ function areaImporter(kind: 'sector' | 'outcode'): Importer {
           const n = count === undefined ? 0 : number(text(fields, count) || '0', 'postcode_count');
           return [code, kind, latitude(text(fields, lat)), longitude(text(fields, long)), n];
         });
-        if (!(await upsert.add(row))) skip(report, `${kind} repeated (first kept)`);
-      }
+        if (!upsert.add(row)) skip(report, `${kind} repeated (first kept)`);
+      }, { afterChunk: () => upsert.flushFull() });
       await upsert.flush();
     },
   };

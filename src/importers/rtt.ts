@@ -1,6 +1,6 @@
 // NHS England monthly RTT "full CSV extract": incomplete pathways (Part_2) summed over commissioners
 // into one row per provider × treatment function, with the wait distribution summarised.
-import { Columns, FieldError, ImportError, atLine, readCsv } from './csv.ts';
+import { Columns, FieldError, ImportError, atLine, forEachRecord } from './csv.ts';
 import { count, required, text } from './fields.ts';
 import type { ImportContext, Importer } from './importer.ts';
 import { skip } from './report.ts';
@@ -70,7 +70,7 @@ export function summarise(bands: readonly number[]): RttSummary {
 export async function aggregateRtt(file: string, onRow: (part: string) => void = () => {}): Promise<RttAggregate[]> {
   const groups = new Map<string, RttAggregate>();
   let col: { period: number; code: number; name: number; part: number; tfc: number; unknown: number | undefined; bands: number[] } | null = null;
-  for await (const { line, fields } of readCsv(file)) {
+  await forEachRecord(file, ({ line, fields }) => {
     if (!col) {
       const c = new Columns(fields);
       const bands = fields.flatMap((h, i) => (/^gt \d+/i.test(h.trim()) ? [i] : []));
@@ -80,11 +80,11 @@ export async function aggregateRtt(file: string, onRow: (part: string) => void =
         part: c.require('RTT Part Type'), tfc: c.require('Treatment Function Code'),
         unknown: c.find('Patients with unknown clock start date'), bands,
       };
-      continue;
+      return;
     }
     const part = text(fields, col.part);
     onRow(part);
-    if (part !== 'Part_2') continue;
+    if (part !== 'Part_2') return;
     const k = col;
     atLine(line, () => {
       const period = periodEnd(required(fields, k.period, 'Period'));
@@ -99,7 +99,7 @@ export async function aggregateRtt(file: string, onRow: (part: string) => void =
       for (let b = 0; b < WEEK_BANDS; b++) g.bands[b]! += count(text(fields, k.bands[b]!), `weekly band ${b}`);
       if (k.unknown !== undefined) g.unknownClockStart += count(text(fields, k.unknown), 'unknown clock start');
     });
-  }
+  });
   if (!col) throw new ImportError('line 1: the file is empty');
   return [...groups.values()];
 }
@@ -127,7 +127,7 @@ export const rttImporter: Importer = {
     );
     for (const g of groups) {
       const s = summarise(g.bands);
-      await upsert.add([
+      upsert.add([
         g.period, g.providerCode, g.providerName, g.specialtyCode, s.incompletePathways, g.unknownClockStart,
         s.within18Weeks, s.medianWaitWeeks, s.p92WaitWeeks, s.over52Weeks,
       ]);

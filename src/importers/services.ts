@@ -132,11 +132,11 @@ export const servicesImporter: Importer = {
       if (placement.how === 'unplaced') continue;
       if (!organisations.has(code)) {
         const kind = placement.sites[0]!.sector === 'NHS' ? 'NHS_TRUST' : 'INDEPENDENT_PROVIDER';
-        await orgs.add([code, rttName, kind, null, null, placement.sites[0]!.postcode, null, null, true]);
+        orgs.add([code, rttName, kind, null, null, placement.sites[0]!.postcode, null, null, true]);
       }
       if (placement.how === 'hq-postcode') {
         const s = placement.sites[0]!;
-        await hqSites.add([s.ods_code, s.name, s.provider_ods_code, s.sector, null, s.postcode, s.latitude, s.longitude]);
+        hqSites.add([s.ods_code, s.name, s.provider_ods_code, s.sector, null, s.postcode, s.latitude, s.longitude]);
       }
     }
     await orgs.flush();
@@ -200,7 +200,7 @@ export const servicesImporter: Importer = {
           'FIRST_OUTPATIENT', true, true, FEMALE_ONLY.has(r.specialty_code) ? 'female' : 'any',
           wait, period, basis, 'ACCREDITED', true, site.latitude, site.longitude,
         ];
-        if (!(await services.add(row))) {
+        if (!services.add(row)) {
           skip(report, 'site already has this specialty from a more specific RTT provider');
           continue;
         }

@@ -1,5 +1,5 @@
 // Treatment function codes (NHS Data Dictionary list: code,title,…; or any code,name CSV).
-import { Columns, FieldError, atLine, readCsv } from './csv.ts';
+import { Columns, FieldError, atLine, forEachRecord } from './csv.ts';
 import { required } from './fields.ts';
 import type { ImportContext, Importer } from './importer.ts';
 import { skip } from './report.ts';
@@ -23,11 +23,11 @@ export const specialtiesImporter: Importer = {
       report,
     );
     let cols: { code: number; name: number } | null = null;
-    for await (const { line, fields } of readCsv(file!)) {
+    await forEachRecord(file!, ({ line, fields }) => {
       if (!cols) {
         const c = new Columns(fields);
         cols = { code: c.require('code', 'tfc_code', 'treatment_function_code'), name: c.require('title', 'name') };
-        continue;
+        return;
       }
       report.rowsRead++;
       const { code: ci, name: ni } = cols;
@@ -36,8 +36,8 @@ export const specialtiesImporter: Importer = {
         if (!/^\d{3}$/.test(code)) throw new FieldError(`code "${code}" is not a 3-digit treatment function code`);
         return [code, required(fields, ni, 'name'), RTT_REPORTED_TFCS.has(code)];
       });
-      if (!(await upsert.add(row))) skip(report, 'code repeated (first kept)');
-    }
+      if (!upsert.add(row)) skip(report, 'code repeated (first kept)');
+    }, { afterChunk: () => upsert.flushFull() });
     await upsert.flush();
   },
 };

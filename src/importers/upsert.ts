@@ -32,7 +32,10 @@ export class BatchUpsert {
   readonly #keyIndexes: number[];
   readonly #counts: TableCounts;
   readonly #seen = new Set<string>();
+  /** The batch being filled, one array per column (the shape unnest takes). */
   #batch: unknown[][];
+  /** Batches that reached BATCH_ROWS and wait for flushFull: adding rows never waits for the database. */
+  readonly #full: unknown[][][] = [];
 
   /** Rows that repeat a key already given; the first one wins. */
   duplicates = 0;
@@ -48,8 +51,11 @@ export class BatchUpsert {
     this.#table = spec.table;
   }
 
-  /** Queues one row (values in column order); writes a batch when it is full. Returns false for a duplicate key. */
-  async add(row: readonly unknown[]): Promise<boolean> {
+  /**
+   * Queues one row (values in column order). Returns false for a duplicate key. Synchronous, so that callers
+   * can add a chunk's worth of rows without a promise each; flushFull then writes the batches that filled.
+   */
+  add(row: readonly unknown[]): boolean {
     const key = this.#keyIndexes.length === 1 ? String(row[this.#keyIndexes[0]!]) : this.#keyIndexes.map((i) => row[i]).join('\u0000');
     if (this.#seen.has(key)) {
       this.duplicates++;
@@ -57,26 +63,38 @@ export class BatchUpsert {
     }
     this.#seen.add(key);
     for (let i = 0; i < row.length; i++) this.#batch[i]!.push(row[i]);
-    if (this.#batch[0]!.length >= BATCH_ROWS) await this.#send();
+    if (this.#batch[0]!.length >= BATCH_ROWS) {
+      this.#full.push(this.#batch);
+      this.#batch = this.#names.map(() => []);
+    }
     return true;
+  }
+
+  /**
+   * Writes the batches that are full, leaving the last one in flight. Call it after each chunk of input: it
+   * only waits when a previous batch is still being written, which keeps memory to about two batches.
+   */
+  async flushFull(): Promise<void> {
+    for (let batch = this.#full.shift(); batch; batch = this.#full.shift()) await this.#send(batch);
   }
 
   /** Writes everything queued and waits for it. */
   async flush(): Promise<void> {
-    await this.#send();
+    await this.flushFull();
+    const last = this.#batch;
+    this.#batch = this.#names.map(() => []);
+    await this.#send(last);
     await this.#inFlight;
   }
 
   /**
-   * Sends the queued rows without waiting for the answer, so reading the next batch overlaps with the
-   * database writing this one; at most one batch is in flight.
+   * Sends a batch without waiting for the answer, so reading the next batch overlaps with the database
+   * writing this one; at most one batch is in flight.
    */
-  async #send(): Promise<void> {
+  async #send(params: unknown[][]): Promise<void> {
     await this.#inFlight;
-    const n = this.#batch[0]!.length;
+    const n = params[0]!.length;
     if (n === 0) return;
-    const params = this.#batch;
-    this.#batch = this.#names.map(() => []);
     this.#plainInsert ??= (await this.#client.query(`select not exists (select 1 from ${this.#table}) as empty`)).rows[0].empty === true;
     const write = this.#plainInsert ? this.#insert(params, n) : this.#upsert(params, n);
     // Handled when awaited later; this stops Node treating an early failure as unhandled meanwhile.

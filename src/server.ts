@@ -1,6 +1,7 @@
 // The service's entry point: `npm start`.
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { DataDirInUseError } from './db/data-dir-lock.ts';
 import { openDatabase } from './db/database.ts';
 import { createLogger } from './http/logging.ts';
 import { gracefulStop } from './http/shutdown.ts';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`OpenChoice failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  const why = err instanceof DataDirInUseError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`OpenChoice failed to start: ${why}\n`);
   process.exit(1);
 });

@@ -40,6 +40,9 @@ test('embedded PGlite: concurrent queries on several connections, transactions a
     assert.equal((await others).length, 20);
     assert.equal((await database.pool.query('select count(*)::int as n from t')).rows[0].n, 1);
     assert.equal(await database.ping(), true);
+
+    // A second opener of the same folder is refused, plainly, while the first holds it.
+    await assert.rejects(openDatabase({ kind: 'pglite', dataDir: dir, poolSize: 1 }), /in use by process \d+.*DATABASE_URL/s);
   } finally {
     await database.close();
     await rm(dir, { recursive: true, force: true });

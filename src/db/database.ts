@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { SyncGroupedQueryQueue } from './pglite-query-queue.ts';
 import type { DB } from './schema.ts';
 
@@ -35,7 +36,11 @@ export async function openDatabase(config: Config['database']): Promise<Database
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   await mkdir(config.dataDir, { recursive: true });
-  const lite = await PGlite.create(config.dataDir);
+  const unlock = await lockDataDir(config.dataDir);
+  const lite = await PGlite.create(config.dataDir).catch(async (err: unknown) => {
+    await unlock();
+    throw err;
+  });
   const server = new PGLiteSocketServer({ db: lite, host: '127.0.0.1', port: 0, maxConnections: config.poolSize + 2 });
   // Replace the socket server's message queue before any connection exists (see pglite-query-queue.ts).
   (server as unknown as { queryQueue: SyncGroupedQueryQueue }).queryQueue = new SyncGroupedQueryQueue(lite);
@@ -45,6 +50,7 @@ export async function openDatabase(config: Config['database']): Promise<Database
   return wrap('pglite', pool, async () => {
     await server.stop();
     await lite.close();
+    await unlock();
   });
 }
 

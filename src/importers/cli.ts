@@ -1,5 +1,6 @@
 // `npm run import -- <kind> [file]`: loads one file into the configured database and prints what it did.
 import { loadConfig } from '../config.ts';
+import { DataDirInUseError } from '../db/data-dir-lock.ts';
 import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { ImportError } from './csv.ts';
@@ -23,7 +24,13 @@ async function main(args: string[]): Promise<number> {
     return 64;
   }
   const config = loadConfig();
-  const database = await openDatabase(config.database);
+  let database;
+  try {
+    database = await openDatabase(config.database);
+  } catch (err) {
+    process.stderr.write(`import failed, nothing changed. ${err instanceof DataDirInUseError ? err.message : String(err)}\n`);
+    return 1;
+  }
   try {
     await migrate(database.pool);
     const report = await runImport(database, kind, IMPORTERS[kind].needsFile ? file! : null);

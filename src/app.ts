@@ -2,12 +2,14 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { authRoutes } from './auth/routes.ts';
+import { principalForToken } from './auth/sessions.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { createDirectoryCache } from './directory/snapshot.ts';
 import { healthRoutes } from './health/routes.ts';
-import { PUBLIC, requireAccessDeclarations } from './http/access.ts';
+import { enforceAccess, PUBLIC, requireAccessDeclarations } from './http/access.ts';
 import { createLogger } from './http/logging.ts';
 import { notFound, registerProblemHandlers, sendProblem } from './http/problem.ts';
 import { PostcodeDirectory } from './reference/postcodes.ts';
@@ -38,6 +40,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   requireAccessDeclarations(app);
+  enforceAccess(app, (token) => principalForToken(database.db, token));
   registerProblemHandlers(app);
 
   await app.register(swagger, {
@@ -52,6 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(healthRoutes(database));
+  await app.register(authRoutes(database), { prefix: '/api/v1' });
   await app.register(referenceRoutes(database, postcodes), { prefix: '/api/v1' });
   await app.register(directoryRoutes(directory, postcodes), { prefix: '/api/v1' });
   await app.register(shortlistRoutes({ config, directory, postcodes }), { prefix: '/api/v1' });

@@ -1,5 +1,6 @@
 // The service's entry point: `npm start`.
 import { buildApp } from './app.ts';
+import { DEMO_PASSWORD, demoAccountsPresent, ensureDemoAccounts } from './auth/demo-accounts.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirInUseError } from './db/data-dir-lock.ts';
 import { openDatabase } from './db/database.ts';
@@ -28,6 +29,16 @@ async function main(): Promise<void> {
   if (config.loadDemoData) {
     const report = await loadDemoDataIfEmpty(database, log);
     if (report) log.info(report, 'demo data set loaded');
+    const created = await ensureDemoAccounts(database.db);
+    if (created.length > 0) log.info({ created }, `demo accounts created (password "${DEMO_PASSWORD}")`);
+  }
+  if (config.env === 'production') {
+    const demo = await demoAccountsPresent(database.db);
+    if (demo.length > 0) {
+      process.stderr.write(`Refusing to start in production mode: demo accounts exist (${demo.join(', ')}). Delete them first.\n`);
+      await database.close();
+      process.exit(78);
+    }
   }
 
   const app = await buildApp({ config, database, logger: log });

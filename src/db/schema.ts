@@ -23,7 +23,7 @@ export interface PostcodeAreaTable {
   postcode_count: Generated<number>;
 }
 
-export type OrganisationKind = 'NHS_TRUST' | 'INDEPENDENT_PROVIDER' | 'GP_PRACTICE' | 'ICB';
+export type OrganisationKind = 'NHS_TRUST' | 'INDEPENDENT_PROVIDER' | 'GP_PRACTICE' | 'ICB' | 'REFERRAL_CENTRE';
 
 export interface OrganisationTable {
   ods_code: string;
@@ -108,7 +108,38 @@ export interface DataVersionTable {
   changed_at: Generated<Timestamp>;
 }
 
+export type StaffRole = 'referrer' | 'referral-centre' | 'provider' | 'commissioner' | 'admin';
+
+export interface AccountTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string | null;
+  role: StaffRole;
+  organisation_ods_code: string;
+  display_name: string;
+  demo: Generated<boolean>;
+  active: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+}
+
+export interface AuthSessionTable {
+  token_hash: string;
+  account_id: number;
+  kind: 'api' | 'page';
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface SignInFailureTable {
+  key: string;
+  failed_at: Generated<Timestamp>;
+}
+
 export interface DB {
+  account: AccountTable;
+  auth_session: AuthSessionTable;
+  sign_in_failure: SignInFailureTable;
   data_version: DataVersionTable;
   specialty: SpecialtyTable;
   postcode: PostcodeTable;

@@ -1,5 +1,6 @@
 // Databases for tests: real PostgreSQL at TEST_DATABASE_URL (default: the local server's openchoice_test).
 import pg from 'pg';
+import { ensureDemoAccounts } from '../auth/demo-accounts.ts';
 import { loadConfig } from '../config.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
@@ -40,6 +41,7 @@ export async function openDemoTestDatabase(): Promise<Database> {
   const database = await openDatabase({ kind: 'postgres', url: TEST_DATABASE_URL, poolSize: 5 });
   await migrate(database.pool);
   await loadDemoDataIfEmpty(database);
+  await ensureDemoAccounts(database.db);
   return database;
 }
 

@@ -74,12 +74,13 @@ export async function loadDirectoryFixture(database: Database): Promise<void> {
 }
 
 /** The whole app on a scratch database holding the fixture directory; `close()` stops it and drops the database. */
-export async function startFixtureApp(label: string): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
+export async function startFixtureApp(label: string): Promise<{ app: FastifyInstance; database: Database; close(): Promise<void> }> {
   const database = await createScratchDatabase(label);
   await loadDirectoryFixture(database);
   const app = await buildApp({ config: testConfig(), database, logger: false });
   return {
     app,
+    database,
     async close() {
       await app.close();
       await database.drop();

@@ -1,0 +1,59 @@
+// Walks every route of the app as every kind of caller, and proves each route admits exactly the callers
+// it declares: anonymous callers get 401 and signed-in callers of other roles 403 on every protected route,
+// and public routes never ask anyone to sign in.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import type { StaffRole } from '../db/schema.ts';
+import { issueToken } from '../auth/sessions.ts';
+import type { Database } from '../db/database.ts';
+import { createRoleAccounts } from '../testing/accounts.ts';
+import { startFixtureApp } from '../testing/directory-fixture.ts';
+import { declaredRoutes } from './access.ts';
+
+const ROLES: StaffRole[] = ['referrer', 'referral-centre', 'provider', 'commissioner', 'admin'];
+
+let app: FastifyInstance;
+let database: Database;
+let close: () => Promise<void>;
+const accountIds = new Map<StaffRole, number>();
+
+before(async () => {
+  ({ app, database, close } = await startFixtureApp('authorisation'));
+  await createRoleAccounts(database, 'RXX');
+  for (const a of await database.db.selectFrom('account').select(['id', 'role']).execute()) accountIds.set(a.role, a.id);
+});
+
+// A fresh token for every call: a route may end the session it was called with (signing out does).
+const tokenFor = async (role: StaffRole) => (await issueToken(database.db, accountIds.get(role)!, 'api')).token;
+after(() => close());
+
+test('every route × every caller: admitted exactly as declared', async () => {
+  const routes = declaredRoutes(app).filter((r) => r.method !== 'HEAD');
+  assert.ok(routes.length >= 10, `found ${routes.length} routes`);
+  const protectedRoutes = routes.filter((r) => !('public' in r.access));
+  assert.ok(protectedRoutes.length >= 2, 'some routes are protected');
+  assert.ok(protectedRoutes.some((r) => 'roles' in r.access && r.access.roles.length < ROLES.length), 'some admit only some roles');
+  for (const route of routes) {
+    const url = route.url.replace(/:(\w+)/g, 'x').replace(/\*$/, 'x');
+    const call = (token?: string) =>
+      app.inject({
+        method: route.method as 'GET',
+        url,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }),
+      });
+    const anonymous = await call();
+    if ('public' in route.access) {
+      assert.ok(![401, 403].includes(anonymous.statusCode), `${route.method} ${route.url} is public but answered ${anonymous.statusCode}`);
+      continue;
+    }
+    assert.equal(anonymous.statusCode, 401, `${route.method} ${route.url} without sign-in`);
+    for (const role of ROLES) {
+      const res = await call(await tokenFor(role));
+      const admitted = route.access.roles.includes(role);
+      if (admitted) assert.ok(![401, 403].includes(res.statusCode), `${route.method} ${route.url} as ${role}: ${res.statusCode}`);
+      else assert.equal(res.statusCode, 403, `${route.method} ${route.url} as ${role}`);
+    }
+  }
+});

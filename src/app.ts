@@ -12,6 +12,7 @@ import { healthRoutes } from './health/routes.ts';
 import { enforceAccess, PUBLIC, requireAccessDeclarations } from './http/access.ts';
 import { createLogger } from './http/logging.ts';
 import { notFound, registerProblemHandlers, sendProblem } from './http/problem.ts';
+import { referralRoutes } from './referrals/routes.ts';
 import { PostcodeDirectory } from './reference/postcodes.ts';
 import { referenceRoutes } from './reference/routes.ts';
 import { shortlistRoutes } from './shortlist/routes.ts';
@@ -59,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(referenceRoutes(database, postcodes), { prefix: '/api/v1' });
   await app.register(directoryRoutes(directory, postcodes), { prefix: '/api/v1' });
   await app.register(shortlistRoutes({ config, directory, postcodes }), { prefix: '/api/v1' });
+  await app.register(referralRoutes({ database, config, directory, postcodes }), { prefix: '/api/v1' });
   await app.register(webRoutes({ database, config, directory, postcodes }));
 
   app.get(

@@ -30,6 +30,7 @@ test('production refuses the embedded database and demo data', () => {
     () => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', LOAD_DEMO_DATA: 'true' }),
     /LOAD_DEMO_DATA/,
   );
-  const ok = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' });
+  assert.throws(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' }), /ACCESS_CODE_SECRET must be set/);
+  const ok = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', ACCESS_CODE_SECRET: 'x'.repeat(32) });
   assert.equal(ok.loadDemoData, false);
 });

@@ -22,6 +22,7 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(100_000),
   DIRECTORY_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   POSTCODES_IN_MEMORY: bool.default(true),
+  ACCESS_CODE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export interface Config {
@@ -39,9 +40,14 @@ export interface Config {
   directoryRefreshMs: number;
   /** Keep every postcode in memory (about 42 MB for GB) instead of asking the database each time. */
   postcodesInMemory: boolean;
+  /** Key of the HMAC that access codes are stored under (see src/auth/access-codes.ts). */
+  accessCodeSecret: string;
 }
 
 export class ConfigError extends Error {}
+
+// Good enough for a laptop's demo data; production must set its own (checked below).
+const DEVELOPMENT_ACCESS_CODE_SECRET = 'development-only: set ACCESS_CODE_SECRET in production';
 
 /** Reads settings from the environment; throws ConfigError listing every bad setting. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -66,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     directoryRefreshMs: e.DIRECTORY_REFRESH_MS,
     postcodesInMemory: e.POSTCODES_IN_MEMORY,
+    accessCodeSecret: e.ACCESS_CODE_SECRET ?? DEVELOPMENT_ACCESS_CODE_SECRET,
   };
   if (config.env === 'production') assertProductionReady(config);
   return config;
@@ -76,5 +83,6 @@ function assertProductionReady(config: Config): void {
   const problems: string[] = [];
   if (config.database.kind !== 'postgres') problems.push('DATABASE_URL must be set (the embedded database is for development only)');
   if (config.loadDemoData) problems.push('LOAD_DEMO_DATA must not be true in production');
+  if (config.accessCodeSecret === DEVELOPMENT_ACCESS_CODE_SECRET) problems.push('ACCESS_CODE_SECRET must be set (32 characters or more, kept secret)');
   if (problems.length > 0) throw new ConfigError(`Refusing to start in production mode:\n  ${problems.join('\n  ')}`);
 }

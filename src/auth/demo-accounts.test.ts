@@ -43,7 +43,14 @@ test('each demo account signs in with the demo password, at a real organisation 
 });
 
 test('production mode refuses to start while demo accounts exist', { timeout: 60_000 }, async () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', DATABASE_URL: TEST_DATABASE_URL, PORT: '0', LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: TEST_DATABASE_URL,
+    ACCESS_CODE_SECRET: 'a production secret of at least 32 characters',
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+  };
   const child = spawn(process.execPath, ['src/server.ts'], { cwd: new URL('../../', import.meta.url).pathname, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));

@@ -2,7 +2,7 @@ import type { StaffRole } from '../db/schema.ts';
 
 export type Role = StaffRole | 'patient';
 
-/** Who is calling, once signed in. */
+/** A member of staff, acting for one organisation. */
 export interface StaffPrincipal {
   kind: 'staff';
   accountId: number;
@@ -12,10 +12,22 @@ export interface StaffPrincipal {
   organisation: { odsCode: string; name: string };
 }
 
-export type Principal = StaffPrincipal;
+/** A patient, signed in with one referral's UBRN and access code: they see that referral and no other. */
+export interface PatientPrincipal {
+  kind: 'patient';
+  role: 'patient';
+  ubrn: string;
+}
+
+export type Principal = StaffPrincipal | PatientPrincipal;
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+}
+
+/** A label for history and audit that names no patient. */
+export function actorLabel(p: Principal): string {
+  return p.kind === 'patient' ? 'the patient' : `${p.displayName} (${p.organisation.name})`;
 }

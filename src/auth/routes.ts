@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
-import { bearerToken, PUBLIC, ROLES } from '../http/access.ts';
+import { bearerToken, PUBLIC, ROLES, staffOf } from '../http/access.ts';
 import { Problem } from '../http/problem.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
@@ -119,7 +119,7 @@ export function authRoutes(database: Database) {
         schema: { tags: ['signing in'], summary: 'Who the token signs in', response: { 200: Me, 401: ProblemSchema } },
       },
       async (request) => {
-        const p = request.principal!;
+        const p = staffOf(request);
         return { username: p.username, displayName: p.displayName, role: p.role, organisation: p.organisation };
       },
     );

@@ -1,5 +1,6 @@
 // Kysely table types; they mirror src/db/migrations/*.sql.
 import type { ColumnType, Generated } from 'kysely';
+import type { ReferralStatus } from '../domain/referral-status.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -88,8 +89,8 @@ export interface ServiceTable {
   active: Generated<boolean>;
   latitude: number;
   longitude: number;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface ImportRunTable {
@@ -98,14 +99,14 @@ export interface ImportRunTable {
   source: string;
   source_sha256: string;
   started_at: Timestamp;
-  finished_at: Generated<Timestamp>;
+  finished_at: Timestamp;
   report: unknown;
 }
 
 export interface DataVersionTable {
   name: 'directory' | 'postcodes';
   version: Generated<number>;
-  changed_at: Generated<Timestamp>;
+  changed_at: Timestamp;
 }
 
 export type StaffRole = 'referrer' | 'referral-centre' | 'provider' | 'commissioner' | 'admin';
@@ -119,24 +120,72 @@ export interface AccountTable {
   display_name: string;
   demo: Generated<boolean>;
   active: Generated<boolean>;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface AuthSessionTable {
   token_hash: string;
-  account_id: number;
+  account_id: number | null;
+  patient_ubrn: string | null;
   kind: 'api' | 'page';
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
   expires_at: Timestamp;
   revoked_at: Timestamp | null;
 }
 
 export interface SignInFailureTable {
   key: string;
-  failed_at: Generated<Timestamp>;
+  failed_at: Timestamp;
+}
+
+export interface ReferralTable {
+  ubrn: string;
+  access_code_hash: string;
+  status: ReferralStatus;
+  priority: 'ROUTINE' | 'URGENT' | 'TWO_WEEK_WAIT';
+  specialty_code: string;
+  clinical_summary: string;
+  patient_nhs_number: string;
+  patient_given_name: string;
+  patient_family_name: string;
+  patient_date_of_birth: string;
+  patient_postcode: string;
+  patient_email: string | null;
+  patient_mobile: string | null;
+  preferences: unknown;
+  referring_organisation_ods_code: string;
+  created_by_account_id: number;
+  rtt_clock_start: string;
+  options_offered: number;
+  fewer_options_reason: string | null;
+  patient_chose: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ReferralOptionTable {
+  ubrn: string;
+  rank: number;
+  service_id: string;
+  offered: unknown;
+}
+
+export interface ReferralEventTable {
+  id: Generated<number>;
+  ubrn: string;
+  at: Timestamp;
+  actor_kind: 'staff' | 'patient' | 'system';
+  actor_account_id: number | null;
+  actor_label: string;
+  from_status: ReferralStatus | null;
+  to_status: ReferralStatus;
+  reason: string;
 }
 
 export interface DB {
+  referral: ReferralTable;
+  referral_option: ReferralOptionTable;
+  referral_event: ReferralEventTable;
   account: AccountTable;
   auth_session: AuthSessionTable;
   sign_in_failure: SignInFailureTable;

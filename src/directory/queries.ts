@@ -3,42 +3,42 @@ import type { DB } from '../db/schema.ts';
 import type { Candidate } from '../domain/ranking.ts';
 import type { ServiceView } from '../shortlist/types.ts';
 
-/** Listed means what patients may be offered: active and accredited (minimum standard 5). */
-function listed(db: Kysely<DB>) {
+/** Services with their specialty, provider and site, listed or not (a referral keeps the options it was offered). */
+export function servicesWithDetails(db: Kysely<DB>) {
   return db
     .selectFrom('service as s')
     .innerJoin('specialty as sp', 'sp.code', 's.specialty_code')
     .innerJoin('organisation as p', 'p.ods_code', 's.provider_ods_code')
     .innerJoin('site as st', 'st.ods_code', 's.site_ods_code')
-    .where('s.active', '=', true)
-    .where('s.accreditation_status', '=', 'ACCREDITED');
+    .select([
+      's.id',
+      's.name',
+      's.specialty_code',
+      'sp.name as specialty_name',
+      's.provider_ods_code',
+      'p.name as provider_name',
+      's.site_ods_code',
+      'st.name as site_name',
+      'st.postcode as site_postcode',
+      's.latitude',
+      's.longitude',
+      's.service_type',
+      's.directly_bookable',
+      's.indicative_wait_weeks',
+      's.indicative_wait_as_of',
+      's.indicative_wait_basis',
+      's.min_age',
+      's.max_age',
+      's.sex',
+    ]);
 }
 
+/** Listed means what patients may be offered: active and accredited (minimum standard 5). */
 function listedServices(db: Kysely<DB>) {
-  return listed(db).select([
-    's.id',
-    's.name',
-    's.specialty_code',
-    'sp.name as specialty_name',
-    's.provider_ods_code',
-    'p.name as provider_name',
-    's.site_ods_code',
-    'st.name as site_name',
-    'st.postcode as site_postcode',
-    's.latitude',
-    's.longitude',
-    's.service_type',
-    's.directly_bookable',
-    's.indicative_wait_weeks',
-    's.indicative_wait_as_of',
-    's.indicative_wait_basis',
-    's.min_age',
-    's.max_age',
-    's.sex',
-  ]);
+  return servicesWithDetails(db).where('s.active', '=', true).where('s.accreditation_status', '=', 'ACCREDITED');
 }
 
-export type ServiceRow = Awaited<ReturnType<ReturnType<typeof listedServices>['executeTakeFirstOrThrow']>>;
+export type ServiceRow = Awaited<ReturnType<ReturnType<typeof servicesWithDetails>['executeTakeFirstOrThrow']>>;
 
 export function toServiceView(r: ServiceRow): ServiceView {
   return {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Principal, Role } from '../auth/principal.ts';
+import type { PatientPrincipal, Principal, Role, StaffPrincipal } from '../auth/principal.ts';
 import { Problem, sendProblem } from './problem.ts';
 
 /**
@@ -73,4 +73,18 @@ export function enforceAccess(app: FastifyInstance, authenticate: (token: string
       return sendProblem(reply, new Problem(403, 'Forbidden', `A ${request.principal.role} may not do this.`), request);
     }
   });
+}
+
+/** The signed-in member of staff, on a route whose declaration admits only staff roles. */
+export function staffOf(request: FastifyRequest): StaffPrincipal {
+  const p = request.principal;
+  if (p?.kind !== 'staff') throw new Error(`${request.url}: a staff route was reached without a staff principal`);
+  return p;
+}
+
+/** The signed-in patient, on a route whose declaration admits only patients. */
+export function patientOf(request: FastifyRequest): PatientPrincipal {
+  const p = request.principal;
+  if (p?.kind !== 'patient') throw new Error(`${request.url}: a patient route was reached without a patient principal`);
+  return p;
 }

@@ -5,27 +5,45 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { StaffRole } from '../db/schema.ts';
-import { issueToken } from '../auth/sessions.ts';
+import type { Role } from '../auth/principal.ts';
+import { issuePatientToken, issueToken } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import { createRoleAccounts } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
 import { declaredRoutes } from './access.ts';
 
-const ROLES: StaffRole[] = ['referrer', 'referral-centre', 'provider', 'commissioner', 'admin'];
+const STAFF: StaffRole[] = ['referrer', 'referral-centre', 'provider', 'commissioner', 'admin'];
+const ROLES: Role[] = [...STAFF, 'patient'];
 
 let app: FastifyInstance;
 let database: Database;
 let close: () => Promise<void>;
 const accountIds = new Map<StaffRole, number>();
+let ubrn: string;
 
 before(async () => {
   ({ app, database, close } = await startFixtureApp('authorisation'));
   await createRoleAccounts(database, 'RXX');
   for (const a of await database.db.selectFrom('account').select(['id', 'role']).execute()) accountIds.set(a.role, a.id);
+  // A referral for the patient caller to sign in with.
+  const referral = await app.inject({
+    method: 'POST',
+    url: '/api/v1/referrals',
+    headers: { authorization: `Bearer ${(await issueToken(database.db, accountIds.get('referrer')!, 'api')).token}` },
+    payload: {
+      patient: { nhsNumber: '9990000018', givenName: 'Ann', familyName: 'Smith', dateOfBirth: '1970-01-31', postcode: 'LS1 4AP' },
+      specialty: '110',
+      priority: 'ROUTINE',
+      clinicalSummary: 'Knee pain',
+    },
+  });
+  ubrn = referral.json().ubrn;
+  assert.ok(ubrn, referral.body);
 });
 
 // A fresh token for every call: a route may end the session it was called with (signing out does).
-const tokenFor = async (role: StaffRole) => (await issueToken(database.db, accountIds.get(role)!, 'api')).token;
+const tokenFor = async (role: Role) =>
+  role === 'patient' ? (await issuePatientToken(database.db, ubrn, 'api')).token : (await issueToken(database.db, accountIds.get(role)!, 'api')).token;
 after(() => close());
 
 test('every route × every caller: admitted exactly as declared', async () => {

@@ -1,8 +1,9 @@
 import type { Config } from '../config.ts';
 import { type ServiceCandidate, toServiceView } from '../directory/queries.ts';
 import type { DirectoryCache } from '../directory/snapshot.ts';
-import { boundingBox, kmToMiles, round1, round2 } from '../domain/distance.ts';
-import { BALANCED_MILES_PER_WEEK, distanceNeededFor, type RankQuery, type Ranked, rankCandidates, rankColumns } from '../domain/ranking.ts';
+import { boundingBox, haversineKm, kmToMiles, round1, round2 } from '../domain/distance.ts';
+import { BALANCED_MILES_PER_WEEK, balancedScore, distanceNeededFor, type RankQuery, type Ranked, rankCandidates, rankColumns } from '../domain/ranking.ts';
+import { unprocessable } from '../http/problem.ts';
 import type { PostcodeDirectory } from '../reference/postcodes.ts';
 import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
 import type { ShortlistAnswer, ShortlistOption, ShortlistRequest } from './types.ts';
@@ -47,16 +48,45 @@ export async function buildShortlist(deps: ShortlistDeps, request: ShortlistRequ
     sortBy: request.sortBy,
     maxDistanceKm,
     eligibleCount: result.eligibleCount,
-    options: result.ranked.map((r) => toOption({ ...r, candidate: services.candidates[r.index]! }, context, deps.config.travelCostPencePerMile)),
+    options: result.ranked.map((r) => {
+      const ranked = { ...r, candidate: services.candidates[r.index]! };
+      return toOption(ranked, reasonsFor(ranked, context), deps.config.travelCostPencePerMile);
+    }),
     shortfall,
   };
 }
 
-function toOption(
-  r: Ranked<ServiceCandidate>,
-  context: { eligibleCount: number; originLabel: string; sortBy: RankQuery['sortBy'] },
-  pencePerMile: number,
-): ShortlistOption {
+/**
+ * Options for services the referrer picked with the patient, in the order given, explained as the engine
+ * explains its own. Each must be a listed service of the specialty.
+ */
+export async function optionsForChosenServices(
+  deps: ShortlistDeps,
+  request: { specialty: string; postcode: string; field: string },
+  ids: readonly string[],
+): Promise<{ specialty: { code: string; name: string }; options: ShortlistOption[] }> {
+  const [directory, origin] = await Promise.all([deps.directory.current(), resolveOrigin(deps.postcodes, request.postcode)]);
+  const specialty = resolveSpecialty(directory.specialties, request.specialty);
+  const problems = ids.flatMap((id, i) => {
+    const service = directory.byId.get(id);
+    if (!service) return [{ field: `${request.field}[${i}]`, message: `"${id.slice(0, 60)}" is not a listed service` }];
+    if (service.row.specialty_code !== specialty.code) {
+      return [{ field: `${request.field}[${i}]`, message: `${service.row.name} is not a ${specialty.name} service` }];
+    }
+    return [];
+  });
+  if (problems.length > 0) throw unprocessable('Every service on a shortlist must be a listed service of the referral\'s specialty.', problems);
+  const options = ids.map((id, i) => {
+    const candidate = directory.byId.get(id)!;
+    const distanceKm = haversineKm(origin, candidate);
+    const r = { rank: i + 1, candidate, distanceKm, balancedScore: balancedScore(candidate.waitWeeks, distanceKm) };
+    const { waitText, distanceText } = describe(r, origin.postcode);
+    return toOption(r, ['Chosen by the referrer with the patient', waitText, distanceText], deps.config.travelCostPencePerMile);
+  });
+  return { specialty, options };
+}
+
+function toOption(r: Ranked<ServiceCandidate>, reasons: string[], pencePerMile: number): ShortlistOption {
   const miles = kmToMiles(r.distanceKm);
   const returnMiles = 2 * miles;
   return {
@@ -70,7 +100,7 @@ function toOption(
       estimatedCostGbp: round2((returnMiles * pencePerMile) / 100),
       basis: `Return journey by car, ${round1(returnMiles)} miles at ${pencePerMile}p a mile (HMRC approved mileage rate); straight-line distance, so the road journey is usually longer.`,
     },
-    reasons: reasonsFor(r, context),
+    reasons,
   };
 }
 
@@ -86,17 +116,23 @@ function position(rank: number, of: number, superlative: string): string {
   return rank === 1 ? `the ${superlative} of ${of} matching services` : `the ${ordinal(rank)} ${superlative} of ${of} matching services`;
 }
 
+/** The wait and the distance of an option, in the words every explanation uses. */
+function describe(r: Ranked<ServiceCandidate>, originLabel: string) {
+  const row = r.candidate.row;
+  const wait = row.indicative_wait_weeks;
+  const basis = row.indicative_wait_basis ? ` (${row.indicative_wait_basis})` : '';
+  return {
+    waitText: wait === null ? 'No published waiting time' : `Indicative wait ${wait} weeks`,
+    distanceText: `${round1(r.distanceKm)} km (${round1(kmToMiles(r.distanceKm))} miles) from ${originLabel}`,
+    basis,
+  };
+}
+
 function reasonsFor(
   r: Ranked<ServiceCandidate>,
   { eligibleCount, originLabel, sortBy }: { eligibleCount: number; originLabel: string; sortBy: RankQuery['sortBy'] },
 ): string[] {
-  const row = r.candidate.row;
-  const km = round1(r.distanceKm);
-  const miles = round1(kmToMiles(r.distanceKm));
-  const wait = row.indicative_wait_weeks;
-  const waitText = wait === null ? 'No published waiting time' : `Indicative wait ${wait} weeks`;
-  const distanceText = `${km} km (${miles} miles) from ${originLabel}`;
-  const basis = row.indicative_wait_basis ? ` (${row.indicative_wait_basis})` : '';
+  const { waitText, distanceText, basis } = describe(r, originLabel);
   switch (sortBy) {
     case 'WAIT':
       return [`${waitText}: ${position(r.rank, eligibleCount, 'shortest wait')}${basis}`, distanceText];

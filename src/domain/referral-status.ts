@@ -1,0 +1,49 @@
+// The life of a referral, as the NHS e-Referral Service names its states. Every change is one of these
+// actions; an action the current state does not allow is refused (409 at the API), never forced.
+
+export const REFERRAL_STATUSES = [
+  'NOT_BOOKED',
+  'BOOKED',
+  'DEFERRED_TO_PROVIDER',
+  'AWAITING_TRIAGE',
+  'ACCEPTED',
+  'REJECTED',
+  'APPT_CANCELLED_BY_PATIENT',
+  'APPT_CANCELLED_BY_PROVIDER',
+  'DID_NOT_ATTEND',
+  'CANCELLED',
+  'TRANSFERRED',
+] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+
+/** Waiting for an appointment to be booked: from here a slot can be booked or the referral deferred. */
+const AWAITING_BOOKING: readonly ReferralStatus[] = ['NOT_BOOKED', 'APPT_CANCELLED_BY_PATIENT', 'APPT_CANCELLED_BY_PROVIDER', 'DID_NOT_ATTEND'];
+const OPEN: readonly ReferralStatus[] = REFERRAL_STATUSES.filter((s) => s !== 'CANCELLED' && s !== 'TRANSFERRED');
+
+export const REFERRAL_ACTIONS = {
+  BOOK: { from: [...AWAITING_BOOKING, 'DEFERRED_TO_PROVIDER', 'REJECTED'], to: 'BOOKED' },
+  DEFER_TO_PROVIDER: { from: AWAITING_BOOKING, to: 'DEFERRED_TO_PROVIDER' },
+  SEND_FOR_TRIAGE: { from: ['NOT_BOOKED'], to: 'AWAITING_TRIAGE' },
+  CANCEL_APPOINTMENT_BY_PATIENT: { from: ['BOOKED'], to: 'APPT_CANCELLED_BY_PATIENT' },
+  CANCEL_APPOINTMENT_BY_PROVIDER: { from: ['BOOKED', 'ACCEPTED'], to: 'APPT_CANCELLED_BY_PROVIDER' },
+  ACCEPT: { from: ['BOOKED', 'DEFERRED_TO_PROVIDER', 'AWAITING_TRIAGE'], to: 'ACCEPTED' },
+  REJECT: { from: ['BOOKED', 'DEFERRED_TO_PROVIDER', 'AWAITING_TRIAGE'], to: 'REJECTED' },
+  RECORD_DID_NOT_ATTEND: { from: ['BOOKED', 'ACCEPTED'], to: 'DID_NOT_ATTEND' },
+  // A rejected referral goes back to the referrer's worklist to be shortlisted again.
+  RETURN_TO_REFERRER: { from: ['REJECTED'], to: 'NOT_BOOKED' },
+  TRANSFER: { from: OPEN, to: 'TRANSFERRED' },
+  CANCEL_REFERRAL: { from: OPEN, to: 'CANCELLED' },
+} as const satisfies Record<string, { from: readonly ReferralStatus[]; to: ReferralStatus }>;
+
+export type ReferralAction = keyof typeof REFERRAL_ACTIONS;
+
+/** The status an action leads to from `current`, or null when the current status does not allow it. */
+export function nextStatus(current: ReferralStatus, action: ReferralAction): ReferralStatus | null {
+  const rule = REFERRAL_ACTIONS[action];
+  return (rule.from as readonly ReferralStatus[]).includes(current) ? rule.to : null;
+}
+
+/** Actions the current status allows, for worklists and pages that offer only what can be done. */
+export function allowedActions(current: ReferralStatus): ReferralAction[] {
+  return (Object.keys(REFERRAL_ACTIONS) as ReferralAction[]).filter((a) => nextStatus(current, a) !== null);
+}

@@ -1,0 +1,142 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { issuePatientToken } from '../auth/sessions.ts';
+import { clearFailures, recordFailure, retryAfterSeconds, SIGN_IN_LIMIT } from '../auth/rate-limit.ts';
+import { isCalendarDate } from '../domain/dates.ts';
+import { REFERRAL_STATUSES } from '../domain/referral-status.ts';
+import { normaliseUbrn } from '../domain/ubrn.ts';
+import { patientOf, PUBLIC, ROLES, staffOf } from '../http/access.ts';
+import { badRequest, Problem } from '../http/problem.ts';
+import { ProblemSchema } from '../http/schemas.ts';
+import type { ZodApp } from '../http/zod.ts';
+import { CreatedReferral, CreateReferralBody, ReferralSchema } from './schemas.ts';
+import { checkPatientCredentials, createReferral, getReferral, type ReferralDeps, visibleReferrals } from './service.ts';
+
+const Ubrn = z.object({ ubrn: z.string().transform(normaliseUbrn).pipe(z.string().regex(/^\d{12}$/, 'must be a 12-digit UBRN')) });
+
+const PatientCredentials = z.object({
+  ubrn: z.string().max(20).transform(normaliseUbrn),
+  accessCode: z.string().max(20),
+  dateOfBirth: z.string().max(10),
+});
+
+const Summary = z.object({
+  ubrn: z.string(),
+  status: z.enum(REFERRAL_STATUSES),
+  priority: z.enum(['ROUTINE', 'URGENT', 'TWO_WEEK_WAIT']),
+  specialty: z.string(),
+  patientName: z.string(),
+  rttClockStart: z.string(),
+  optionsOffered: z.number().int(),
+  updatedAt: z.string(),
+});
+
+// One answer for whatever was wrong, so that it tells nothing about which part was.
+const NOT_RECOGNISED = new Problem(401, 'Not signed in', 'We could not find a referral with those details. Check them against your letter.');
+
+export function referralRoutes(deps: ReferralDeps) {
+  return async function (app: FastifyInstance) {
+    const api = app as ZodApp;
+    const { db } = deps.database;
+
+    api.post(
+      '/referrals',
+      {
+        config: { access: ROLES('referrer', 'referral-centre') },
+        schema: {
+          tags: ['referrals'],
+          summary: 'Refer a patient, with a shortlist of 1 to 20 services (default: the engine\'s top 5)',
+          body: CreateReferralBody,
+          response: { 201: CreatedReferral, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 422: ProblemSchema },
+        },
+      },
+      async (request, reply) => reply.code(201).send(await createReferral(deps, staffOf(request), request.body)),
+    );
+
+    api.get(
+      '/referrals',
+      {
+        config: { access: ROLES('referrer', 'referral-centre', 'provider') },
+        schema: {
+          tags: ['referrals'],
+          summary: 'Worklist: the referrals your organisation made (referrers) or that shortlist its services (providers)',
+          querystring: z.object({ status: z.enum(REFERRAL_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+          response: { 200: z.object({ referrals: z.array(Summary) }), 401: ProblemSchema, 403: ProblemSchema },
+        },
+      },
+      async (request) => {
+        let q = visibleReferrals(db, staffOf(request))
+          .innerJoin('specialty as sp', 'sp.code', 'r.specialty_code')
+          .select(['r.ubrn', 'r.status', 'r.priority', 'sp.name', 'r.patient_given_name', 'r.patient_family_name', 'r.rtt_clock_start', 'r.options_offered', 'r.updated_at'])
+          .orderBy('r.updated_at', 'desc')
+          .limit(request.query.limit);
+        if (request.query.status) q = q.where('r.status', '=', request.query.status);
+        const rows = await q.execute();
+        return {
+          referrals: rows.map((r) => ({
+            ubrn: r.ubrn,
+            status: r.status,
+            priority: r.priority,
+            specialty: r.name,
+            patientName: `${r.patient_given_name} ${r.patient_family_name}`,
+            rttClockStart: r.rtt_clock_start,
+            optionsOffered: r.options_offered,
+            updatedAt: new Date(r.updated_at).toISOString(),
+          })),
+        };
+      },
+    );
+
+    api.get(
+      '/referrals/:ubrn',
+      {
+        config: { access: ROLES('referrer', 'referral-centre', 'provider', 'patient') },
+        schema: {
+          tags: ['referrals'],
+          summary: 'One referral, to the referring organisation, the patient and the providers on its shortlist (404 for anyone else)',
+          params: Ubrn,
+          response: { 200: ReferralSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
+        },
+      },
+      async (request) => getReferral(deps, request.principal!, request.params.ubrn),
+    );
+
+    api.get(
+      '/patient/referrals',
+      {
+        config: { access: ROLES('patient') },
+        schema: { tags: ['referrals'], summary: 'The signed-in patient\'s referrals', response: { 200: z.object({ referrals: z.array(ReferralSchema) }), 401: ProblemSchema, 403: ProblemSchema } },
+      },
+      async (request) => ({ referrals: [await getReferral(deps, request.principal!, patientOf(request).ubrn)] }),
+    );
+
+    api.post(
+      '/patient/token',
+      {
+        config: { access: PUBLIC('how a patient signs in, with the UBRN and access code from their letter') },
+        schema: {
+          tags: ['signing in'],
+          summary: 'A patient signs in with their UBRN, access code and date of birth',
+          body: PatientCredentials,
+          response: { 200: z.object({ token: z.string(), expiresAt: z.string() }), 400: ProblemSchema, 401: ProblemSchema, 429: ProblemSchema },
+        },
+      },
+      async (request) => {
+        const { ubrn, accessCode, dateOfBirth } = request.body;
+        if (!isCalendarDate(dateOfBirth)) throw badRequest('The date of birth must be written YYYY-MM-DD.', [{ field: 'dateOfBirth', message: 'must be a date written YYYY-MM-DD' }]);
+        const keys = [`ubrn:${ubrn}`, `address:${request.ip}`];
+        const wait = await retryAfterSeconds(db, keys, SIGN_IN_LIMIT);
+        if (wait > 0) {
+          throw new Problem(429, 'Too many attempts', `Too many attempts. Try again in ${Math.ceil(wait / 60)} minutes.`, { headers: { 'retry-after': String(wait) } });
+        }
+        if (!(await checkPatientCredentials(deps, ubrn, accessCode, dateOfBirth))) {
+          await recordFailure(db, keys);
+          throw NOT_RECOGNISED;
+        }
+        await clearFailures(db, [keys[0]!]);
+        const { token, expiresAt } = await issuePatientToken(db, ubrn, 'api');
+        return { token, expiresAt: expiresAt.toISOString() };
+      },
+    );
+  };
+}

@@ -159,8 +159,42 @@ export interface ReferralTable {
   options_offered: number;
   fewer_options_reason: string | null;
   patient_chose: Generated<boolean>;
+  deferred_service_id: Generated<string | null>;
+  contact_by: Generated<string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface SlotTable {
+  id: Generated<string>;
+  service_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  withdrawn_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface AppointmentTable {
+  id: Generated<string>;
+  ubrn: string;
+  slot_id: string;
+  service_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  booked_at: Timestamp;
+  booked_by: string;
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
+  cancel_reason: string | null;
+}
+
+export interface IdempotentRequestTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status: number;
+  body: unknown;
+  created_at: Timestamp;
 }
 
 export interface ReferralOptionTable {
@@ -183,6 +217,9 @@ export interface ReferralEventTable {
 }
 
 export interface DB {
+  slot: SlotTable;
+  appointment: AppointmentTable;
+  idempotent_request: IdempotentRequestTable;
   referral: ReferralTable;
   referral_option: ReferralOptionTable;
   referral_event: ReferralEventTable;

@@ -6,9 +6,11 @@ import { isCalendarDate } from '../domain/dates.ts';
 import { REFERRAL_STATUSES } from '../domain/referral-status.ts';
 import { normaliseUbrn } from '../domain/ubrn.ts';
 import { patientOf, PUBLIC, ROLES, staffOf } from '../http/access.ts';
+import { idempotencyOf } from '../http/idempotency.ts';
 import { badRequest, Problem } from '../http/problem.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
+import { bookAppointment, cancelAppointment, deferToProvider, REJECTION_REASONS, type RejectionReason, reviewReferral } from './actions.ts';
 import { CreatedReferral, CreateReferralBody, ReferralSchema } from './schemas.ts';
 import { checkPatientCredentials, createReferral, getReferral, type ReferralDeps, visibleReferrals } from './service.ts';
 
@@ -99,6 +101,83 @@ export function referralRoutes(deps: ReferralDeps) {
         },
       },
       async (request) => getReferral(deps, request.principal!, request.params.ubrn),
+    );
+
+    const AppointmentSchema = z.object({ id: z.string(), serviceId: z.string(), slotId: z.string(), start: z.string(), end: z.string() });
+
+    api.post(
+      '/referrals/:ubrn/appointment',
+      {
+        config: { access: ROLES('patient', 'referrer', 'referral-centre') },
+        schema: {
+          tags: ['booking'],
+          summary: 'Book a free slot of a shortlisted service (send an Idempotency-Key; the same key gives the same answer)',
+          params: Ubrn,
+          headers: z.object({ 'idempotency-key': z.string().optional().describe('required: a new random value for each new booking') }),
+          body: z.object({ slotId: z.string().uuid('must be a slot id') }),
+          response: {
+            201: z.object({ status: z.enum(REFERRAL_STATUSES), appointment: AppointmentSchema }),
+            400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema,
+          },
+        },
+      },
+      async (request, reply) => {
+        const principal = request.principal!;
+        const answer = await bookAppointment(deps, principal, request.params.ubrn, request.body.slotId, idempotencyOf(request, principal));
+        return reply.code(answer.status as 201).send(answer.body);
+      },
+    );
+
+    api.delete(
+      '/referrals/:ubrn/appointment',
+      {
+        config: { access: ROLES('patient', 'referrer', 'referral-centre', 'provider') },
+        schema: {
+          tags: ['booking'],
+          summary: 'Cancel the appointment; the slot is free again',
+          params: Ubrn,
+          body: z.object({ reason: z.string().trim().min(1, 'is required').max(500) }),
+          response: { 200: z.object({ status: z.enum(REFERRAL_STATUSES) }), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+        },
+      },
+      async (request) => cancelAppointment(deps, request.principal!, request.params.ubrn, request.body.reason),
+    );
+
+    api.post(
+      '/referrals/:ubrn/deferral',
+      {
+        config: { access: ROLES('patient', 'referrer', 'referral-centre') },
+        schema: {
+          tags: ['booking'],
+          summary: 'No free slot: defer to the provider, who must contact the patient by a date set by priority',
+          params: Ubrn,
+          body: z.object({ serviceId: z.string().min(1).max(100) }),
+          response: {
+            200: z.object({ status: z.enum(REFERRAL_STATUSES), contactBy: z.string() }),
+            400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema,
+          },
+        },
+      },
+      async (request) => deferToProvider(deps, request.principal!, request.params.ubrn, request.body.serviceId),
+    );
+
+    api.post(
+      '/referrals/:ubrn/review',
+      {
+        config: { access: ROLES('provider') },
+        schema: {
+          tags: ['booking'],
+          summary: 'The provider of the booked or deferred service accepts or rejects the referral',
+          params: Ubrn,
+          body: z.object({
+            outcome: z.enum(['ACCEPT', 'REJECT']),
+            reason: z.enum(Object.keys(REJECTION_REASONS) as [RejectionReason, ...RejectionReason[]]).nullable().optional().transform((v) => v ?? null),
+            note: z.string().trim().max(1000).nullable().optional().transform((v) => v || null),
+          }),
+          response: { 200: z.object({ status: z.enum(REFERRAL_STATUSES) }), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema },
+        },
+      },
+      async (request) => reviewReferral(deps, request.principal!, request.params.ubrn, request.body.outcome, request.body.reason, request.body.note),
     );
 
     api.get(

@@ -73,7 +73,8 @@ export const ReferralSchema = z.object({
   fewerOptionsReason: z.string().nullable(),
   patientChose: z.boolean(),
   shortlist: z.array(Option),
-  appointment: z.null().describe('the booked appointment, once booking exists'),
+  appointment: z.object({ id: z.string(), serviceId: z.string(), slotId: z.string(), start: z.string(), end: z.string() }).nullable(),
+  deferral: z.object({ serviceId: z.string(), contactBy: z.string() }).nullable().describe('while deferred to a provider'),
   history: z.array(
     z.object({ at: z.string(), from: z.enum(REFERRAL_STATUSES).nullable(), to: z.enum(REFERRAL_STATUSES), by: z.string(), reason: z.string() }),
   ),

@@ -14,6 +14,7 @@ import type { PostcodeDirectory } from '../reference/postcodes.ts';
 import { resolveOrigin } from '../reference/resolve.ts';
 import { buildShortlist, optionsForChosenServices, RECOMMENDED_OPTIONS } from '../shortlist/service.ts';
 import type { ShortlistOption } from '../shortlist/types.ts';
+import { toAppointmentView } from './appointment-view.ts';
 import type { CreateReferral, Referral } from './schemas.ts';
 
 export interface ReferralDeps {
@@ -177,9 +178,10 @@ export async function getReferral(deps: ReferralDeps, principal: Principal, ubrn
     .executeTakeFirst();
   // The same answer whether the referral does not exist or is someone else's: existence must not leak.
   if (!r) throw notFound(`There is no referral ${ubrn} that you can see.`);
-  const [options, history] = await Promise.all([
+  const [options, history, appointment] = await Promise.all([
     db.selectFrom('referral_option').select(['service_id', 'offered']).where('ubrn', '=', ubrn).orderBy('rank').execute(),
     db.selectFrom('referral_event').select(['at', 'from_status', 'to_status', 'actor_label', 'reason']).where('ubrn', '=', ubrn).orderBy('id').execute(),
+    db.selectFrom('appointment').select(['id', 'service_id', 'slot_id', 'starts_at', 'ends_at']).where('ubrn', '=', ubrn).where('cancelled_at', 'is', null).executeTakeFirst(),
   ]);
   const services = new Map(
     (await servicesWithDetails(db).where('s.id', 'in', options.map((o) => o.service_id)).execute()).map((s) => [s.id, toServiceView(s)]),
@@ -205,7 +207,8 @@ export async function getReferral(deps: ReferralDeps, principal: Principal, ubrn
     fewerOptionsReason: r.fewer_options_reason,
     patientChose: r.patient_chose,
     shortlist: options.map((o) => ({ ...(o.offered as OfferedOption), service: services.get(o.service_id)! })),
-    appointment: null,
+    appointment: appointment ? toAppointmentView(appointment) : null,
+    deferral: r.status === 'DEFERRED_TO_PROVIDER' && r.deferred_service_id && r.contact_by ? { serviceId: r.deferred_service_id, contactBy: r.contact_by } : null,
     history: history.map((h) => ({ at: new Date(h.at).toISOString(), from: h.from_status, to: h.to_status, by: h.actor_label, reason: h.reason })),
   };
 }

@@ -1,0 +1,209 @@
+// Everything that changes a referral after it is made: booking, cancelling, deferring to a provider, and the
+// provider's review. Each runs in one transaction that locks the referral row first, so two changes to one
+// referral happen one after the other, and each is checked against the state machine and kept in history.
+import type { Transaction } from 'kysely';
+import { actorLabel, type Principal } from '../auth/principal.ts';
+import type { DB } from '../db/schema.ts';
+import { CONTACT_WITHIN_DAYS, contactByDate } from '../domain/contact-by.ts';
+import { londonDate } from '../domain/dates.ts';
+import { nextStatus, type ReferralAction, type ReferralStatus } from '../domain/referral-status.ts';
+import { type IdempotencyContext, type IdempotentAnswer, keepAnswer, storedAnswer } from '../http/idempotency.ts';
+import { notFound, Problem, unprocessable } from '../http/problem.ts';
+import { type AppointmentView, toAppointmentView } from './appointment-view.ts';
+import { type ReferralDeps, visibleReferrals } from './service.ts';
+
+const UNIQUE_VIOLATION = '23505';
+
+export const REJECTION_REASONS = {
+  CLINICALLY_INAPPROPRIATE: 'The referral is not clinically appropriate for this service',
+  SERVICE_CANNOT_MEET_NEEDS: 'The service cannot meet the patient\'s needs',
+  INSUFFICIENT_INFORMATION: 'The referral does not have enough clinical information',
+  WRONG_SPECIALTY: 'The patient needs another specialty',
+  DUPLICATE_REFERRAL: 'The patient has already been referred for this',
+} as const;
+export type RejectionReason = keyof typeof REJECTION_REASONS;
+
+type Locked = { ubrn: string; status: ReferralStatus; priority: 'ROUTINE' | 'URGENT' | 'TWO_WEEK_WAIT'; deferred_service_id: string | null };
+
+/** The referral, locked for this transaction, if the principal may see it; 404 otherwise (existence must not leak). */
+async function lockReferral(trx: Transaction<DB>, principal: Principal, ubrn: string): Promise<Locked> {
+  const r = await visibleReferrals(trx, principal)
+    .select(['r.ubrn', 'r.status', 'r.priority', 'r.deferred_service_id'])
+    .where('r.ubrn', '=', ubrn)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!r) throw notFound(`There is no referral ${ubrn} that you can see.`);
+  return r;
+}
+
+async function changeStatus(
+  trx: Transaction<DB>,
+  referral: Locked,
+  action: ReferralAction,
+  principal: Principal,
+  reason: string,
+  also: { deferred_service_id?: string | null; contact_by?: string | null; patient_chose?: boolean } = {},
+): Promise<ReferralStatus> {
+  const to = nextStatus(referral.status, action);
+  if (!to) {
+    throw new Problem(409, 'Conflict', `A referral that is ${referral.status.replaceAll('_', ' ').toLowerCase()} cannot be changed that way (${action.replaceAll('_', ' ').toLowerCase()}).`);
+  }
+  await trx.updateTable('referral').set({ status: to, updated_at: new Date(), ...also }).where('ubrn', '=', referral.ubrn).execute();
+  await trx
+    .insertInto('referral_event')
+    .values({
+      ubrn: referral.ubrn,
+      actor_kind: principal.kind,
+      actor_account_id: principal.kind === 'staff' ? principal.accountId : null,
+      actor_label: actorLabel(principal),
+      from_status: referral.status,
+      to_status: to,
+      reason,
+    })
+    .execute();
+  return to;
+}
+
+async function liveAppointment(trx: Transaction<DB>, ubrn: string) {
+  return trx.selectFrom('appointment').selectAll().where('ubrn', '=', ubrn).where('cancelled_at', 'is', null).executeTakeFirst();
+}
+
+function isUniqueViolation(err: unknown, constraint: string): boolean {
+  return (err as { code?: string }).code === UNIQUE_VIOLATION && (err as { constraint?: string }).constraint === constraint;
+}
+
+export interface Booked {
+  status: ReferralStatus;
+  appointment: AppointmentView;
+}
+
+/**
+ * Books a free slot of a shortlisted service. The database's unique index makes a second booking of the slot
+ * fail whatever the concurrency; that failure is the 409 "slot taken".
+ */
+export async function bookAppointment(deps: ReferralDeps, principal: Principal, ubrn: string, slotId: string, idem: IdempotencyContext): Promise<IdempotentAnswer<Booked>> {
+  try {
+    return await deps.database.db.transaction().execute(async (trx) => {
+      const referral = await lockReferral(trx, principal, ubrn);
+      // Looked up after taking the lock: a request with the same key that got there first has committed by now.
+      const earlier = await storedAnswer<Booked>(trx, idem);
+      if (earlier) return earlier;
+      const slot = await trx
+        .selectFrom('slot as s')
+        .leftJoin('referral_option as o', (j) => j.onRef('o.service_id', '=', 's.service_id').on('o.ubrn', '=', ubrn))
+        .select(['s.id', 's.service_id', 's.starts_at', 's.ends_at', 's.withdrawn_at', 'o.rank'])
+        .where('s.id', '=', slotId)
+        .executeTakeFirst();
+      if (!slot || slot.withdrawn_at !== null) throw notFound(`There is no slot ${slotId} to book.`);
+      if (slot.rank === null) throw unprocessable('That slot is at a service that is not on this referral\'s shortlist.', [{ field: 'slotId', message: 'Choose a slot of a shortlisted service' }]);
+      if (new Date(slot.starts_at).getTime() <= Date.now()) throw new Problem(409, 'Conflict', 'That slot has already started.');
+      const when = new Date(slot.starts_at).toISOString();
+      const status = await changeStatus(trx, referral, 'BOOK', principal, `Appointment booked for ${when}`, {
+        deferred_service_id: null,
+        contact_by: null,
+        ...(principal.kind === 'patient' ? { patient_chose: true } : {}),
+      });
+      const appointment = await trx
+        .insertInto('appointment')
+        .values({ ubrn, slot_id: slot.id, service_id: slot.service_id, starts_at: slot.starts_at, ends_at: slot.ends_at, booked_by: actorLabel(principal) })
+        .returning(['id', 'service_id', 'slot_id', 'starts_at', 'ends_at'])
+        .executeTakeFirstOrThrow();
+      const answer = { status: 201, body: { status, appointment: toAppointmentView(appointment) } };
+      await keepAnswer(trx, idem, answer);
+      return answer;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err, 'appointment_one_per_slot')) throw new Problem(409, 'Conflict', 'That slot has just been booked by someone else. Choose another.');
+    if (isUniqueViolation(err, 'idempotent_request_pkey')) {
+      // The same key arrived twice at once: the other request has committed its answer; give that one.
+      return deps.database.db.transaction().execute(async (trx) => (await storedAnswer<Booked>(trx, idem))!);
+    }
+    throw err;
+  }
+}
+
+/** Cancels the live appointment; the slot is free again. Who cancels decides the status the referral takes. */
+export async function cancelAppointment(deps: ReferralDeps, principal: Principal, ubrn: string, reason: string) {
+  return deps.database.db.transaction().execute(async (trx) => {
+    const referral = await lockReferral(trx, principal, ubrn);
+    const appointment = await liveAppointment(trx, ubrn);
+    if (!appointment) throw new Problem(409, 'Conflict', 'This referral has no appointment to cancel.');
+    if (principal.kind === 'staff' && principal.role === 'provider') {
+      await assertProviderOf(trx, principal.organisation.odsCode, appointment.service_id);
+    }
+    const action = principal.kind === 'staff' && principal.role === 'provider' ? 'CANCEL_APPOINTMENT_BY_PROVIDER' : 'CANCEL_APPOINTMENT_BY_PATIENT';
+    const status = await changeStatus(trx, referral, action, principal, `Appointment cancelled: ${reason}`);
+    await trx
+      .updateTable('appointment')
+      .set({ cancelled_at: new Date(), cancelled_by: actorLabel(principal), cancel_reason: reason })
+      .where('id', '=', appointment.id)
+      .execute();
+    return { status };
+  });
+}
+
+async function assertProviderOf(trx: Transaction<DB>, odsCode: string, serviceId: string | null): Promise<void> {
+  const service = serviceId ? await trx.selectFrom('service').select('provider_ods_code').where('id', '=', serviceId).executeTakeFirst() : undefined;
+  if (service?.provider_ods_code !== odsCode) {
+    throw new Problem(403, 'Forbidden', 'Only the provider of the booked or deferred service may do this.');
+  }
+}
+
+/**
+ * With no free slot to book, the referral goes to the provider, who must contact the patient by a date set by
+ * its priority. Offered only when the service really has no free slot, so deferral cannot become a way round
+ * booking.
+ */
+export async function deferToProvider(deps: ReferralDeps, principal: Principal, ubrn: string, serviceId: string) {
+  return deps.database.db.transaction().execute(async (trx) => {
+    const referral = await lockReferral(trx, principal, ubrn);
+    const onShortlist = await trx.selectFrom('referral_option').select('rank').where('ubrn', '=', ubrn).where('service_id', '=', serviceId).executeTakeFirst();
+    if (!onShortlist) throw unprocessable('That service is not on this referral\'s shortlist.', [{ field: 'serviceId', message: 'Choose a shortlisted service' }]);
+    const free = await trx
+      .selectFrom('slot as s')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('s.service_id', '=', serviceId)
+      .where('s.withdrawn_at', 'is', null)
+      .where('s.starts_at', '>', new Date())
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('appointment as a').select('a.id').whereRef('a.slot_id', '=', 's.id').where('a.cancelled_at', 'is', null))),
+      )
+      .executeTakeFirstOrThrow();
+    if (Number(free.n) > 0) {
+      throw new Problem(409, 'Conflict', `That service has ${free.n} free slot${Number(free.n) === 1 ? '' : 's'}: book one instead of deferring.`);
+    }
+    const contactBy = contactByDate(londonDate(), referral.priority, CONTACT_WITHIN_DAYS);
+    const status = await changeStatus(trx, referral, 'DEFER_TO_PROVIDER', principal, `No free slot: deferred to the provider, who must contact the patient by ${contactBy}`, {
+      deferred_service_id: serviceId,
+      contact_by: contactBy,
+      ...(principal.kind === 'patient' ? { patient_chose: true } : {}),
+    });
+    return { status, contactBy };
+  });
+}
+
+/** The provider of the booked or deferred service accepts the referral or rejects it with a reason from a fixed list. */
+export async function reviewReferral(deps: ReferralDeps, principal: Principal, ubrn: string, outcome: 'ACCEPT' | 'REJECT', reason: RejectionReason | null, note: string | null) {
+  if (principal.kind !== 'staff') throw new Problem(403, 'Forbidden', 'Only providers review referrals.');
+  return deps.database.db.transaction().execute(async (trx) => {
+    const referral = await lockReferral(trx, principal, ubrn);
+    const appointment = await liveAppointment(trx, ubrn);
+    await assertProviderOf(trx, principal.organisation.odsCode, appointment?.service_id ?? referral.deferred_service_id);
+    if (outcome === 'ACCEPT') {
+      const status = await changeStatus(trx, referral, 'ACCEPT', principal, note ? `Accepted: ${note}` : 'Accepted');
+      return { status };
+    }
+    if (!reason) throw unprocessable('Say why the referral is rejected.', [{ field: 'reason', message: `Choose one of ${Object.keys(REJECTION_REASONS).join(', ')}` }]);
+    const why = `${REJECTION_REASONS[reason]}${note ? `: ${note}` : ''}`;
+    // Rejected referrals go back to the referrer's worklist; the appointment, if any, is released.
+    const status = await changeStatus(trx, referral, 'REJECT', principal, `Rejected: ${why}`, { deferred_service_id: null, contact_by: null });
+    if (appointment) {
+      await trx
+        .updateTable('appointment')
+        .set({ cancelled_at: new Date(), cancelled_by: actorLabel(principal), cancel_reason: `Referral rejected: ${why}` })
+        .where('id', '=', appointment.id)
+        .execute();
+    }
+    return { status };
+  });
+}

@@ -17,3 +17,21 @@ test('request logs keep the path but never the query string or credentials', asy
   assert.doesNotMatch(log, /LS1/);
   assert.doesNotMatch(log, /secret-token/);
 });
+
+test('a refused request is logged without what was sent', async () => {
+  const { registerProblemHandlers, unprocessable } = await import('./problem.ts');
+  const lines: string[] = [];
+  const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
+  const app = Fastify({ loggerInstance: createLogger('info', sink) as FastifyBaseLogger });
+  registerProblemHandlers(app);
+  app.post('/x', { config: { access: PUBLIC('test') } }, async () => {
+    throw unprocessable('Postcode ZZ9 9ZZ is not in the postcode directory.', [{ field: 'patient.postcode', message: 'We cannot find ZZ9 9ZZ' }]);
+  });
+  const res = await app.inject({ method: 'POST', url: '/x', payload: { postcode: 'ZZ9 9ZZ' } });
+  await app.close();
+  assert.equal(res.statusCode, 422);
+  const log = lines.join('');
+  assert.match(log, /request refused/);
+  assert.match(log, /patient\.postcode/);
+  assert.doesNotMatch(log, /ZZ9/);
+});

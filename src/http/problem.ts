@@ -115,7 +115,8 @@ export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ status: problem.status, detail: problem.detail }, 'request refused');
+    // Not the detail: it can quote what was sent (a postcode, a UBRN), and nothing of a patient goes in a log.
+    else request.log.info({ status: problem.status, title: problem.title, fields: problem.errors?.map((e) => e.field) }, 'request refused');
     return sendProblem(reply, problem, request);
   });
 }

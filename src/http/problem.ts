@@ -114,9 +114,19 @@ function fieldName(where: string, instancePath: string): string {
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error);
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (problem.status >= 500) request.log.error({ err: loggableError(error) }, 'request failed');
     // Not the detail: it can quote what was sent (a postcode, a UBRN), and nothing of a patient goes in a log.
     else request.log.info({ status: problem.status, title: problem.title, fields: problem.errors?.map((e) => e.field) }, 'request refused');
     return sendProblem(reply, problem, request);
   });
+}
+
+/**
+ * What of an unexpected error goes in the log: its kind, message and stack, but not the extra fields a
+ * database error carries (`detail` can quote a row's values, such as a UBRN or an NHS number).
+ */
+export function loggableError(error: unknown): object {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const { code, constraint, table } = error as { code?: string; constraint?: string; table?: string };
+  return { type: error.name, message: error.message, code, constraint, table, stack: error.stack };
 }

@@ -16,6 +16,7 @@ import { referralRoutes } from './referrals/routes.ts';
 import { PostcodeDirectory } from './reference/postcodes.ts';
 import { referenceRoutes } from './reference/routes.ts';
 import { shortlistRoutes } from './shortlist/routes.ts';
+import { slotRoutes } from './slots/routes.ts';
 import { notFoundPage } from './web/render.ts';
 import { webRoutes } from './web/routes.ts';
 
@@ -60,6 +61,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(referenceRoutes(database, postcodes), { prefix: '/api/v1' });
   await app.register(directoryRoutes(directory, postcodes), { prefix: '/api/v1' });
   await app.register(shortlistRoutes({ config, directory, postcodes }), { prefix: '/api/v1' });
+  await app.register(slotRoutes({ database, directory }), { prefix: '/api/v1' });
   await app.register(referralRoutes({ database, config, directory, postcodes }), { prefix: '/api/v1' });
   await app.register(webRoutes({ database, config, directory, postcodes }));
 

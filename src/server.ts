@@ -8,6 +8,7 @@ import { createLogger } from './http/logging.ts';
 import { gracefulStop } from './http/shutdown.ts';
 import { migrate } from './db/migrate.ts';
 import { loadDemoDataIfEmpty } from './importers/demo.ts';
+import { ensureDemoSlots } from './slots/demo-slots.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -31,6 +32,9 @@ async function main(): Promise<void> {
     if (report) log.info(report, 'demo data set loaded');
     const created = await ensureDemoAccounts(database.db);
     if (created.length > 0) log.info({ created }, `demo accounts created (password "${DEMO_PASSWORD}")`);
+    const slotsStarted = performance.now();
+    const slots = await ensureDemoSlots(database.db);
+    if (slots.created > 0) log.info({ ...slots, ms: Math.round(performance.now() - slotsStarted) }, 'demo slots published');
   }
   if (config.env === 'production') {
     const demo = await demoAccountsPresent(database.db);

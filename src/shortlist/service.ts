@@ -6,6 +6,7 @@ import { BALANCED_MILES_PER_WEEK, balancedScore, distanceNeededFor, type RankQue
 import { unprocessable } from '../http/problem.ts';
 import type { PostcodeDirectory } from '../reference/postcodes.ts';
 import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
+import { earliestSlotsFor } from '../slots/earliest-slots.ts';
 import type { ShortlistAnswer, ShortlistOption, ShortlistRequest } from './types.ts';
 
 /** A referrer should offer about this many options (NHS e-Referral guidance and the choice framework). */
@@ -48,10 +49,13 @@ export async function buildShortlist(deps: ShortlistDeps, request: ShortlistRequ
     sortBy: request.sortBy,
     maxDistanceKm,
     eligibleCount: result.eligibleCount,
-    options: result.ranked.map((r) => {
-      const ranked = { ...r, candidate: services.candidates[r.index]! };
-      return toOption(ranked, reasonsFor(ranked, context), deps.config.travelCostPencePerMile);
-    }),
+    options: await withEarliestSlots(
+      deps.directory,
+      result.ranked.map((r) => {
+        const ranked = { ...r, candidate: services.candidates[r.index]! };
+        return toOption(ranked, reasonsFor(ranked, context), deps.config.travelCostPencePerMile);
+      }),
+    ),
     shortfall,
   };
 }
@@ -83,7 +87,18 @@ export async function optionsForChosenServices(
     const { waitText, distanceText } = describe(r, origin.postcode);
     return toOption(r, ['Chosen by the referrer with the patient', waitText, distanceText], deps.config.travelCostPencePerMile);
   });
-  return { specialty, options };
+  return { specialty, options: await withEarliestSlots(deps.directory, options) };
+}
+
+/**
+ * Each option's earliest free slot, from the app instance's per-service cache (src/slots/earliest-slots.ts):
+ * the shortlist otherwise answers from memory, and a query per shortlist would cost about a third of its
+ * throughput. The cache may lag a booking made elsewhere by up to 30 seconds; booking itself reads the database.
+ */
+async function withEarliestSlots(directory: DirectoryCache, options: ShortlistOption[]): Promise<ShortlistOption[]> {
+  if (options.length === 0) return options;
+  const earliest = await earliestSlotsFor(directory, options.map((o) => o.service.id));
+  return options.map((o) => ({ ...o, earliestSlot: earliest.get(o.service.id) ?? null }));
 }
 
 function toOption(r: Ranked<ServiceCandidate>, reasons: string[], pencePerMile: number): ShortlistOption {

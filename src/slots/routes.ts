@@ -1,0 +1,165 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Database } from '../db/database.ts';
+import type { DirectoryCache } from '../directory/snapshot.ts';
+import { isCalendarDate } from '../domain/dates.ts';
+import { PUBLIC, ROLES, staffOf } from '../http/access.ts';
+import { notFound, unprocessable } from '../http/problem.ts';
+import { ProblemSchema } from '../http/schemas.ts';
+import type { ZodApp } from '../http/zod.ts';
+import { attachEarliestSlots, EarliestSlotCache } from './earliest-slots.ts';
+import { windowOf } from './instants.ts';
+import { expandPattern, WEEKDAYS } from './pattern.ts';
+import { freeSlots, slotsWithStatus } from './queries.ts';
+import { MAX_SLOT_MINUTES, MAX_SLOTS_PER_PUBLICATION, MIN_SLOT_MINUTES, ownService, publish, slotProblems, toSlotView, withdraw } from './service.ts';
+
+/** Free slots are listed for this long ahead unless asked otherwise, and for at most MAX_WINDOW_WEEKS. */
+const DEFAULT_WINDOW_WEEKS = 12;
+const MAX_WINDOW_WEEKS = 26;
+const MAX_FREE_SLOTS = 500;
+const MAX_PROVIDER_SLOTS = 2000;
+
+const calendarDate = z.string().refine(isCalendarDate, 'must be a date, YYYY-MM-DD');
+const instant = z.iso.datetime({ offset: true, error: 'must be an instant with a zone, e.g. 2026-12-01T09:00:00Z' });
+const dateOrInstant = z.union([calendarDate, instant], { error: 'must be a date (YYYY-MM-DD) or an instant with a zone' });
+
+const WindowQuery = z.object({
+  from: dateOrInstant.optional().describe('a London date (from its midnight) or an instant; default now'),
+  to: dateOrInstant.optional().describe('a London date (to the end of that day) or an instant; default 12 weeks after from'),
+});
+
+const ServiceParams = z.object({ id: z.string().max(100) });
+
+const FreeSlot = z.object({ id: z.string(), start: z.string(), end: z.string(), status: z.literal('free') });
+const Slot = z.object({ id: z.string(), start: z.string(), end: z.string(), status: z.enum(['free', 'booked', 'withdrawn']) });
+
+const londonTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a London time, HH:MM');
+
+const PublishBody = z.union([
+  z.strictObject({
+    slots: z.array(z.strictObject({ start: instant, end: instant })).min(1).max(500),
+  }),
+  z.strictObject({
+    pattern: z.strictObject({
+      from: calendarDate.describe('the first London date'),
+      weeks: z.number().int().min(1).max(26),
+      days: z.array(z.enum(WEEKDAYS)).min(1).max(7),
+      times: z.array(londonTime).min(1).max(48).describe('Europe/London wall-clock start times'),
+      minutes: z.number().int().min(MIN_SLOT_MINUTES).max(MAX_SLOT_MINUTES),
+    }),
+  }),
+], { error: 'send either { slots: [ { start, end } ] } or { pattern: { from, weeks, days, times, minutes } }' });
+
+const PublishAnswer = z.object({ created: z.number().int(), existing: z.number().int(), slots: z.array(Slot) });
+
+const providerAccess = { access: ROLES('provider') };
+
+export function slotRoutes({ database, directory }: { database: Database; directory: DirectoryCache }) {
+  const { db } = database;
+  const earliest = new EarliestSlotCache(db);
+  attachEarliestSlots(directory, earliest);
+
+  return async function (app: FastifyInstance) {
+    const api = app as ZodApp;
+
+    api.get(
+      '/services/:id/slots',
+      {
+        config: { access: PUBLIC('free slots of listed services are part of the public directory') },
+        schema: {
+          tags: ['directory'],
+          summary: `Free slots of a listed service, earliest first (at most ${MAX_FREE_SLOTS})`,
+          params: ServiceParams,
+          querystring: WindowQuery,
+          response: { 200: z.object({ slots: z.array(FreeSlot) }), 400: ProblemSchema, 404: ProblemSchema },
+        },
+      },
+      async (request) => {
+        const { id } = request.params;
+        if (!(await directory.current()).byId.has(id)) throw notFound(`There is no listed service with id "${id.slice(0, 100)}".`);
+        const now = new Date();
+        const window = windowOf(request.query, { defaultFrom: now, defaultWeeks: DEFAULT_WINDOW_WEEKS, maxWeeks: MAX_WINDOW_WEEKS });
+        // Free means bookable: never a slot that has already started, whatever the window.
+        const from = window.from < now ? now : window.from;
+        const slots = window.to <= from ? [] : await freeSlots(db, id, { from, to: window.to }, MAX_FREE_SLOTS);
+        return { slots: slots.map((s) => ({ ...toSlotView({ ...s, status: 'free' }), status: 'free' as const })) };
+      },
+    );
+
+    api.get(
+      '/services/:id/slots/all',
+      {
+        config: providerAccess,
+        schema: {
+          tags: ['slots'],
+          summary: `Every slot of a service the caller's organisation runs, free, booked or withdrawn (at most ${MAX_PROVIDER_SLOTS})`,
+          params: ServiceParams,
+          querystring: WindowQuery,
+          response: { 200: z.object({ slots: z.array(Slot) }), 400: ProblemSchema, 404: ProblemSchema },
+        },
+      },
+      async (request) => {
+        const service = await ownService(db, staffOf(request), request.params.id);
+        const window = windowOf(request.query, { defaultFrom: new Date(), defaultWeeks: DEFAULT_WINDOW_WEEKS, maxWeeks: MAX_WINDOW_WEEKS });
+        return { slots: (await slotsWithStatus(db, service.id, window, MAX_PROVIDER_SLOTS)).map(toSlotView) };
+      },
+    );
+
+    api.post(
+      '/services/:id/slots',
+      {
+        config: providerAccess,
+        schema: {
+          tags: ['slots'],
+          summary: 'Publish slots, listed or as a weekly pattern (idempotent on each start)',
+          params: ServiceParams,
+          body: PublishBody,
+          response: { 201: PublishAnswer, 400: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const service = await ownService(db, staffOf(request), request.params.id);
+        const body = request.body;
+        const now = new Date();
+        const slots = 'slots' in body
+          ? body.slots.map((s) => ({ start: new Date(s.start), end: new Date(s.end) }))
+          : expandPattern(body.pattern);
+        const problems = 'slots' in body
+          ? slotProblems(slots, now, (i, part) => `slots[${i}].${part}`)
+          : patternProblems(slots, now);
+        if (problems.length > 0) throw unprocessable('Some slots can\'t be published.', problems);
+        const published = await publish(db, service, slots, 'slots' in body ? 'slots' : 'pattern');
+        earliest.forget(service.id);
+        return reply.code(201).send(published);
+      },
+    );
+
+    api.delete(
+      '/slots/:slotId',
+      {
+        config: providerAccess,
+        schema: {
+          tags: ['slots'],
+          summary: 'Withdraw a free slot of a service the caller\'s organisation runs',
+          params: z.object({ slotId: z.uuid('must be a slot id') }),
+          response: { 204: z.null(), 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const { serviceId } = await withdraw(db, staffOf(request), request.params.slotId);
+        earliest.forget(serviceId);
+        return reply.code(204).send(null);
+      },
+    );
+  };
+}
+
+/** A pattern's problems, named against the pattern's own fields rather than slots it stands for. */
+function patternProblems(slots: { start: Date; end: Date }[], now: Date) {
+  if (slots.length === 0) return [{ field: 'pattern.days', message: 'none of these days fall within the weeks given' }];
+  if (slots.length > MAX_SLOTS_PER_PUBLICATION) {
+    return [{ field: 'pattern', message: `stands for ${slots.length} slots; publish at most ${MAX_SLOTS_PER_PUBLICATION} at a time` }];
+  }
+  return slotProblems(slots, now, (i, part) => (part === 'end' ? 'pattern.minutes' : slots[i]!.start <= now ? 'pattern.from' : 'pattern.times'))
+    .filter((p, i, all) => all.findIndex((q) => q.field === p.field) === i); // one problem per field is enough
+}

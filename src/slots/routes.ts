@@ -35,20 +35,21 @@ const Slot = z.object({ id: z.string(), start: z.string(), end: z.string(), stat
 
 const londonTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a London time, HH:MM');
 
-const PublishBody = z.union([
-  z.strictObject({
-    slots: z.array(z.strictObject({ start: instant, end: instant })).min(1).max(500),
-  }),
-  z.strictObject({
-    pattern: z.strictObject({
-      from: calendarDate.describe('the first London date'),
-      weeks: z.number().int().min(1).max(26),
-      days: z.array(z.enum(WEEKDAYS)).min(1).max(7),
-      times: z.array(londonTime).min(1).max(48).describe('Europe/London wall-clock start times'),
-      minutes: z.number().int().min(MIN_SLOT_MINUTES).max(MAX_SLOT_MINUTES),
-    }),
-  }),
-], { error: 'send either { slots: [ { start, end } ] } or { pattern: { from, weeks, days, times, minutes } }' });
+// One object with both keys optional rather than a union, so a mistake inside either is reported against its field.
+const PublishBody = z
+  .strictObject({
+    slots: z.array(z.strictObject({ start: instant, end: instant })).min(1).max(500).optional(),
+    pattern: z
+      .strictObject({
+        from: calendarDate.describe('the first London date'),
+        weeks: z.number().int().min(1).max(26),
+        days: z.array(z.enum(WEEKDAYS)).min(1).max(7),
+        times: z.array(londonTime).min(1).max(48).describe('Europe/London wall-clock start times'),
+        minutes: z.number().int().min(MIN_SLOT_MINUTES).max(MAX_SLOT_MINUTES),
+      })
+      .optional(),
+  })
+  .refine((b) => (b.slots === undefined) !== (b.pattern === undefined), 'send either { slots: [ { start, end } ] } or { pattern: { from, weeks, days, times, minutes } }');
 
 const PublishAnswer = z.object({ created: z.number().int(), existing: z.number().int(), slots: z.array(Slot) });
 
@@ -119,16 +120,12 @@ export function slotRoutes({ database, directory }: { database: Database; direct
       },
       async (request, reply) => {
         const service = await ownService(db, staffOf(request), request.params.id);
-        const body = request.body;
+        const { slots: listed, pattern } = request.body;
         const now = new Date();
-        const slots = 'slots' in body
-          ? body.slots.map((s) => ({ start: new Date(s.start), end: new Date(s.end) }))
-          : expandPattern(body.pattern);
-        const problems = 'slots' in body
-          ? slotProblems(slots, now, (i, part) => `slots[${i}].${part}`)
-          : patternProblems(slots, now);
+        const slots = listed ? listed.map((s) => ({ start: new Date(s.start), end: new Date(s.end) })) : expandPattern(pattern!);
+        const problems = listed ? slotProblems(slots, now, (i, part) => `slots[${i}].${part}`) : patternProblems(slots, now);
         if (problems.length > 0) throw unprocessable('Some slots can\'t be published.', problems);
-        const published = await publish(db, service, slots, 'slots' in body ? 'slots' : 'pattern');
+        const published = await publish(db, service, slots, listed ? 'slots' : 'pattern');
         earliest.forget(service.id);
         return reply.code(201).send(published);
       },

@@ -120,6 +120,7 @@ export interface AccountTable {
   display_name: string;
   demo: Generated<boolean>;
   active: Generated<boolean>;
+  oidc_subject: Generated<string | null>;
   created_at: Timestamp;
 }
 
@@ -127,6 +128,7 @@ export interface AuthSessionTable {
   token_hash: string;
   account_id: number | null;
   patient_ubrn: string | null;
+  patient_nhs_number: Generated<string | null>;
   kind: 'api' | 'page';
   created_at: Timestamp;
   expires_at: Timestamp;
@@ -216,7 +218,70 @@ export interface ReferralEventTable {
   reason: string;
 }
 
+export interface OidcPendingTable {
+  state: string;
+  purpose: 'staff' | 'patient';
+  nonce: string;
+  code_verifier: string;
+  browser_hash: string;
+  created_at: Timestamp;
+}
+
+export type MessageKind = 'REFERRAL_LETTER' | 'BOOKING_CONFIRMATION' | 'APPOINTMENT_CANCELLED' | 'DEFERRED_TO_PROVIDER' | 'CONTACT_BY_REMINDER' | 'DEFERRAL_OVERDUE';
+export type MessageChannel = 'letter' | 'email' | 'sms';
+export type MessageAudience = 'patient' | 'provider';
+
+export interface OutboxTable {
+  id: Generated<number>;
+  created_at: Timestamp;
+  ubrn: string;
+  kind: MessageKind;
+  audience: MessageAudience;
+  channel: MessageChannel;
+  recipient: string;
+  personalisation: unknown;
+  status: Generated<'pending' | 'sending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  claimed_until: Timestamp | null;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+  delivered_via: 'notify' | 'local' | null;
+  provider_reference: string | null;
+}
+
+export interface MessageLogTable {
+  id: Generated<number>;
+  outbox_id: number;
+  created_at: Timestamp;
+  ubrn: string;
+  kind: MessageKind;
+  audience: MessageAudience;
+  channel: MessageChannel;
+  recipient: string;
+  subject: string | null;
+  body: string;
+}
+
+export interface ProviderContactTable {
+  ods_code: string;
+  asi_email: string;
+}
+
+export interface DeferralAlertTable {
+  ubrn: string;
+  kind: 'REMINDER' | 'ESCALATION';
+  contact_by: string;
+  on_date: string;
+  created_at: Timestamp;
+}
+
 export interface DB {
+  outbox: OutboxTable;
+  message_log: MessageLogTable;
+  provider_contact: ProviderContactTable;
+  deferral_alert: DeferralAlertTable;
+  oidc_pending: OidcPendingTable;
   slot: SlotTable;
   appointment: AppointmentTable;
   idempotent_request: IdempotentRequestTable;

@@ -1,0 +1,19 @@
+-- Signing in through OpenID Connect (NHS CIS2 for staff, NHS login for patients).
+
+-- The identity provider's subject an account is linked to: '<issuer>|<sub>'. Set by an administrator.
+alter table account add column oidc_subject text unique;
+
+-- A sign-in on its way through the identity provider: what the callback must match.
+create table oidc_pending (
+  state text primary key,
+  purpose text not null check (purpose in ('staff', 'patient')),
+  nonce text not null,
+  code_verifier text not null,
+  browser_hash text not null,                  -- SHA-256 of a random value kept in the browser's cookie
+  created_at timestamptz not null default now()
+);
+
+-- A patient signed in with NHS login is known by NHS number and sees all their referrals.
+alter table auth_session add column patient_nhs_number text check (patient_nhs_number ~ '^[0-9]{10}$');
+alter table auth_session drop constraint auth_session_one_subject;
+alter table auth_session add constraint auth_session_one_subject check (num_nonnulls(account_id, patient_ubrn, patient_nhs_number) = 1);

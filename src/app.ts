@@ -8,6 +8,8 @@ import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { createDirectoryCache } from './directory/snapshot.ts';
+import { deferralRoutes } from './deferrals/routes.ts';
+import { messageRoutes } from './messages/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { enforceAccess, PUBLIC, requireAccessDeclarations } from './http/access.ts';
 import { createLogger } from './http/logging.ts';
@@ -63,6 +65,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(shortlistRoutes({ config, directory, postcodes }), { prefix: '/api/v1' });
   await app.register(slotRoutes({ database, directory }), { prefix: '/api/v1' });
   await app.register(referralRoutes({ database, config, directory, postcodes }), { prefix: '/api/v1' });
+  await app.register(deferralRoutes(database), { prefix: '/api/v1' });
+  await app.register(messageRoutes(database), { prefix: '/api/v1' });
   await app.register(webRoutes({ database, config, directory, postcodes }));
 
   app.get(

@@ -23,6 +23,25 @@ const envSchema = z.object({
   DIRECTORY_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   POSTCODES_IN_MEMORY: bool.default(true),
   ACCESS_CODE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JOBS_ENABLED: bool.optional(),
+  JOBS_POOL_SIZE: z.coerce.number().int().min(1).max(10).default(3),
+  OUTBOX_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  OUTBOX_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  CONTACT_BY_REMINDER_DAYS: z.coerce.number().int().min(0).max(60).default(3),
+  NOTIFY_API_KEY: z.string().min(1).optional(),
+  NOTIFY_TEMPLATE_IDS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return z.record(z.string().regex(/^[A-Z_]+:(letter|email|sms)$/, "keys look like 'BOOKING_CONFIRMATION:email'"), z.string().min(1)).parse(JSON.parse(text));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of template ids by "KIND:channel"' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  ASI_ESCALATION_EMAIL: z.string().email().optional(),
 });
 
 export interface Config {
@@ -30,7 +49,10 @@ export interface Config {
   host: string;
   port: number;
   logLevel: string;
-  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string; poolSize: number };
+  database:
+    | { kind: 'postgres'; url: string; poolSize: number }
+    // otherClients: connections that others (the job queue's own pool) open to the embedded database's server.
+    | { kind: 'pglite'; dataDir: string; poolSize: number; otherClients?: number };
   /** Load the demo data set into an empty database on start. */
   loadDemoData: boolean;
   travelCostPencePerMile: number;
@@ -42,12 +64,24 @@ export interface Config {
   postcodesInMemory: boolean;
   /** Key of the HMAC that access codes are stored under (see src/auth/access-codes.ts). */
   accessCodeSecret: string;
+  /** Background jobs (pg-boss): sending the outbox, contact-by reminders and escalations. Off in tests. */
+  jobs: { enabled: boolean; poolSize: number; outboxIntervalSeconds: number; reminderDaysBefore: number };
+  messages: {
+    /** GOV.UK Notify when NOTIFY_API_KEY is set; otherwise the local message log (development, the demo). */
+    delivery: { via: 'notify'; apiKey: string; templates: Readonly<Record<string, string>> } | { via: 'local' };
+    maxAttempts: number;
+    retryBaseSeconds: number;
+    /** Where ASI reminders and escalations go for a provider with no provider_contact row. */
+    asiEscalationEmail: string;
+  };
 }
 
 export class ConfigError extends Error {}
 
 // Good enough for a laptop's demo data; production must set its own (checked below).
 const DEVELOPMENT_ACCESS_CODE_SECRET = 'development-only: set ACCESS_CODE_SECRET in production';
+// Nobody reads it: '.invalid' can never be delivered to.
+const DEVELOPMENT_ASI_EMAIL = 'asi-escalations@openchoice.invalid';
 
 /** Reads settings from the environment; throws ConfigError listing every bad setting. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -59,7 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const database: Config['database'] = e.DATABASE_URL
     ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
-    : { kind: 'pglite', dataDir: resolve(e.DATA_DIR, 'pglite'), poolSize: e.DATABASE_POOL_SIZE };
+    : { kind: 'pglite', dataDir: resolve(e.DATA_DIR, 'pglite'), poolSize: e.DATABASE_POOL_SIZE, otherClients: e.JOBS_POOL_SIZE };
   const config: Config = {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -73,6 +107,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     directoryRefreshMs: e.DIRECTORY_REFRESH_MS,
     postcodesInMemory: e.POSTCODES_IN_MEMORY,
     accessCodeSecret: e.ACCESS_CODE_SECRET ?? DEVELOPMENT_ACCESS_CODE_SECRET,
+    jobs: {
+      enabled: e.JOBS_ENABLED ?? e.NODE_ENV !== 'test',
+      poolSize: e.JOBS_POOL_SIZE,
+      outboxIntervalSeconds: e.OUTBOX_INTERVAL_SECONDS,
+      reminderDaysBefore: e.CONTACT_BY_REMINDER_DAYS,
+    },
+    messages: {
+      delivery: e.NOTIFY_API_KEY ? { via: 'notify', apiKey: e.NOTIFY_API_KEY, templates: e.NOTIFY_TEMPLATE_IDS ?? {} } : { via: 'local' },
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      retryBaseSeconds: e.OUTBOX_RETRY_BASE_SECONDS,
+      asiEscalationEmail: e.ASI_ESCALATION_EMAIL ?? DEVELOPMENT_ASI_EMAIL,
+    },
   };
   if (config.env === 'production') assertProductionReady(config);
   return config;
@@ -84,5 +130,10 @@ function assertProductionReady(config: Config): void {
   if (config.database.kind !== 'postgres') problems.push('DATABASE_URL must be set (the embedded database is for development only)');
   if (config.loadDemoData) problems.push('LOAD_DEMO_DATA must not be true in production');
   if (config.accessCodeSecret === DEVELOPMENT_ACCESS_CODE_SECRET) problems.push('ACCESS_CODE_SECRET must be set (32 characters or more, kept secret)');
+  // Without Notify, messages only reach the local log: allowed (server.ts warns), but a Notify set-up must be whole.
+  if (config.messages.delivery.via === 'notify') {
+    if (Object.keys(config.messages.delivery.templates).length === 0) problems.push('NOTIFY_TEMPLATE_IDS must be set when NOTIFY_API_KEY is');
+    if (config.messages.asiEscalationEmail === DEVELOPMENT_ASI_EMAIL) problems.push('ASI_ESCALATION_EMAIL must be set when NOTIFY_API_KEY is');
+  }
   if (problems.length > 0) throw new ConfigError(`Refusing to start in production mode:\n  ${problems.join('\n  ')}`);
 }

@@ -6,6 +6,7 @@ import { DataDirInUseError } from './db/data-dir-lock.ts';
 import { openDatabase } from './db/database.ts';
 import { createLogger } from './http/logging.ts';
 import { gracefulStop } from './http/shutdown.ts';
+import { startJobs } from './jobs/worker.ts';
 import { migrate } from './db/migrate.ts';
 import { loadDemoDataIfEmpty } from './importers/demo.ts';
 import { ensureDemoSlots } from './slots/demo-slots.ts';
@@ -46,7 +47,9 @@ async function main(): Promise<void> {
   }
 
   const app = await buildApp({ config, database, logger: log });
-  const stop = gracefulStop(app, database, 10_000);
+  if (config.messages.delivery.via === 'local') log.warn('GOV.UK Notify is not configured (NOTIFY_API_KEY): messages go to the local message log only');
+  const jobs = config.jobs.enabled ? await startJobs({ config, database, log }) : null;
+  const stop = gracefulStop(app, database, 10_000, jobs ? () => jobs.stop() : undefined);
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 

@@ -41,7 +41,7 @@ export async function openDatabase(config: Config['database']): Promise<Database
     await unlock();
     throw err;
   });
-  const server = new PGLiteSocketServer({ db: lite, host: '127.0.0.1', port: 0, maxConnections: config.poolSize + 2 });
+  const server = new PGLiteSocketServer({ db: lite, host: '127.0.0.1', port: 0, maxConnections: config.poolSize + 2 + (config.otherClients ?? 0) });
   // Replace the socket server's message queue before any connection exists (see pglite-query-queue.ts).
   (server as unknown as { queryQueue: SyncGroupedQueryQueue }).queryQueue = new SyncGroupedQueryQueue(lite);
   await server.start();

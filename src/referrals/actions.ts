@@ -6,6 +6,7 @@ import { actorLabel, type Principal } from '../auth/principal.ts';
 import type { DB } from '../db/schema.ts';
 import { CONTACT_WITHIN_DAYS, contactByDate } from '../domain/contact-by.ts';
 import { londonDate } from '../domain/dates.ts';
+import { enqueueBookingConfirmation, enqueueCancellation, enqueueDeferralNotice } from '../messages/patient-messages.ts';
 import { nextStatus, type ReferralAction, type ReferralStatus } from '../domain/referral-status.ts';
 import { type IdempotencyContext, type IdempotentAnswer, keepAnswer, storedAnswer } from '../http/idempotency.ts';
 import { notFound, Problem, unprocessable } from '../http/problem.ts';
@@ -108,6 +109,7 @@ export async function bookAppointment(deps: ReferralDeps, principal: Principal, 
         .values({ ubrn, slot_id: slot.id, service_id: slot.service_id, starts_at: slot.starts_at, ends_at: slot.ends_at, booked_by: actorLabel(principal) })
         .returning(['id', 'service_id', 'slot_id', 'starts_at', 'ends_at'])
         .executeTakeFirstOrThrow();
+      await enqueueBookingConfirmation(trx, ubrn, appointment.id);
       const answer = { status: 201, body: { status, appointment: toAppointmentView(appointment) } };
       await keepAnswer(trx, idem, answer);
       return answer;
@@ -138,6 +140,7 @@ export async function cancelAppointment(deps: ReferralDeps, principal: Principal
       .set({ cancelled_at: new Date(), cancelled_by: actorLabel(principal), cancel_reason: reason })
       .where('id', '=', appointment.id)
       .execute();
+    await enqueueCancellation(trx, ubrn, appointment.id);
     return { status };
   });
 }
@@ -178,6 +181,7 @@ export async function deferToProvider(deps: ReferralDeps, principal: Principal, 
       contact_by: contactBy,
       ...(principal.kind === 'patient' ? { patient_chose: true } : {}),
     });
+    await enqueueDeferralNotice(trx, ubrn);
     return { status, contactBy };
   });
 }

@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
 import { servicesWithDetails, toServiceView } from '../directory/queries.ts';
+import { enqueueReferralLetter } from '../messages/patient-messages.ts';
 import type { DirectoryCache } from '../directory/snapshot.ts';
 import { ageOn, londonDate } from '../domain/dates.ts';
 import { isValidNhsNumber } from '../domain/nhs-number.ts';
@@ -122,6 +123,7 @@ export async function createReferral(deps: ReferralDeps, staff: StaffPrincipal, 
             reason: `Referral created with ${options.length} option${options.length === 1 ? '' : 's'} to choose from`,
           })
           .execute();
+        await enqueueReferralLetter(trx, ubrn, accessCode);
       });
       return {
         ubrn,

@@ -1,0 +1,83 @@
+// The background jobs, on pg-boss (its tables live in the `pgboss` schema of the same database):
+//   outbox-send      every OUTBOX_INTERVAL_SECONDS: send what the outbox holds (src/messages/send-pending.ts);
+//   deferral-alerts  on start and daily at 07:00 London time: contact-by reminders and escalations.
+// Both queues are 'stately' (at most one job waiting and one running), so however many instances run, the ticks
+// of each collapse into one job and one instance does the work. The work is idempotent in any case: the outbox
+// is claimed with skip locked, and alerts are recorded per referral per day.
+// Logs carry counts and job names only, never anything of a patient.
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { londonDate } from '../domain/dates.ts';
+import type { MessageSender } from '../messages/sender.ts';
+import { sendPendingMessages } from '../messages/send-pending.ts';
+import { raiseDeferralAlerts } from './deferral-alerts.ts';
+import { senderFor } from './sender-for.ts';
+
+export const OUTBOX_QUEUE = 'outbox-send';
+export const DEFERRAL_QUEUE = 'deferral-alerts';
+const DAILY_AT = '0 7 * * *';
+const BATCH = 20;
+
+export interface JobsDeps {
+  config: Config;
+  database: Database;
+  log: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** The sender to use; by default the one the settings choose. */
+  sender?: MessageSender;
+}
+
+export interface Jobs {
+  stop(): Promise<void>;
+}
+
+/** pg-boss's own small pool, to the same database the app uses (for PGlite, the same loopback server). */
+function connectionOf(database: Database, max: number): PgBoss.ConstructorOptions {
+  const o = database.pool.options;
+  const where = o.connectionString ? { connectionString: o.connectionString } : { host: o.host!, port: o.port!, user: o.user!, database: o.database! };
+  return { ...where, max, application_name: 'openchoice-jobs' };
+}
+
+// Errors are logged by name, message and code only: a database error's detail can quote row values.
+const describe = (err: unknown) => ({ name: (err as Error).name, message: (err as Error).message, code: (err as { code?: string }).code });
+
+export async function startJobs(deps: JobsDeps): Promise<Jobs> {
+  const { config, database, log } = deps;
+  const sender = deps.sender ?? senderFor(config, database);
+  const boss = new PgBoss(connectionOf(database, config.jobs.poolSize));
+  boss.on('error', (err) => log.error({ err: describe(err) }, 'job queue error'));
+  await boss.start();
+  await boss.createQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 600 });
+  await boss.createQueue(DEFERRAL_QUEUE, { name: DEFERRAL_QUEUE, policy: 'stately', retryLimit: 3, retryDelay: 60, expireInSeconds: 3600 });
+
+  await boss.work(OUTBOX_QUEUE, { pollingIntervalSeconds: 1 }, async () => {
+    for (;;) {
+      const report = await sendPendingMessages(database.db, sender, { batch: BATCH, maxAttempts: config.messages.maxAttempts, retryBaseSeconds: config.messages.retryBaseSeconds });
+      const handled = report.sent + report.retrying + report.failed;
+      if (handled > 0) log.info({ ...report, via: sender.via }, 'outbox sent');
+      if (handled < BATCH) return; // a full batch: there may be more
+    }
+  });
+  await boss.work(DEFERRAL_QUEUE, { pollingIntervalSeconds: 10 }, async () => {
+    const today = londonDate();
+    const report = await raiseDeferralAlerts(database.db, { today, reminderDaysBefore: config.jobs.reminderDaysBefore, fallbackEmail: config.messages.asiEscalationEmail });
+    log.info({ ...report, today }, 'deferral reminders and escalations raised');
+  });
+  await boss.schedule(DEFERRAL_QUEUE, DAILY_AT, {}, { tz: 'Europe/London' });
+  await boss.send(DEFERRAL_QUEUE, {});
+
+  const tick = () => boss.send(OUTBOX_QUEUE, {}).catch((err: unknown) => log.warn({ err: describe(err) }, 'could not queue the outbox job'));
+  void tick();
+  const timer = setInterval(tick, config.jobs.outboxIntervalSeconds * 1000);
+  timer.unref();
+  log.info({ via: sender.via, everySeconds: config.jobs.outboxIntervalSeconds }, 'background jobs started');
+
+  return {
+    async stop() {
+      clearInterval(timer);
+      // Lets a running job finish (sending a batch is short) before the database is closed.
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+    },
+  };
+}

@@ -21,6 +21,8 @@ import { shortlistRoutes } from './shortlist/routes.ts';
 import { slotRoutes } from './slots/routes.ts';
 import { notFoundPage } from './web/render.ts';
 import { webRoutes } from './web/routes.ts';
+import { forbiddenPage, scriptNonce } from './web/page.ts';
+import { pageSessions, registerPageSecurity } from './web/session.ts';
 
 export interface AppDeps {
   config: Config;
@@ -44,7 +46,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   requireAccessDeclarations(app);
-  enforceAccess(app, (token) => principalForToken(database.db, token));
+  // Cookies, security headers (CSP with a nonce per request) and CSRF protection, before access is enforced.
+  await registerPageSecurity(app, config);
+  enforceAccess(app, (token) => principalForToken(database.db, token), pageSessions((request, reply) => forbiddenPage(request, reply)));
   registerProblemHandlers(app);
 
   await app.register(swagger, {
@@ -90,7 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;
     if (path.startsWith('/api/')) return sendProblem(reply, notFound(`There is no ${request.method} ${path}.`), request);
-    return reply.code(404).type('text/html; charset=utf-8').send(notFoundPage());
+    return reply.code(404).type('text/html; charset=utf-8').send(notFoundPage(scriptNonce(reply)));
   });
 
   return app;

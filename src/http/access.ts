@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PatientPrincipal, Principal, Role, StaffPrincipal } from '../auth/principal.ts';
 import { Problem, sendProblem } from './problem.ts';
 
@@ -11,6 +11,8 @@ export type Access = { public: true; why: string } | { roles: readonly Role[] };
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** A web page: signed in by the session cookie, and answered with a redirect or a page instead of problem+json. */
+    page?: boolean;
   }
 }
 
@@ -24,6 +26,7 @@ export interface DeclaredRoute {
   method: string;
   url: string;
   access: Access;
+  page: boolean;
 }
 
 const declared = new WeakMap<FastifyInstance, DeclaredRoute[]>();
@@ -38,9 +41,10 @@ export function requireAccessDeclarations(app: FastifyInstance): void {
   declared.set(app, routes);
   app.addHook('onRoute', (route) => {
     if (STATIC_PREFIXES.some((p) => route.url.startsWith(p))) return;
-    const access = (route.config as { access?: Access } | undefined)?.access;
+    const config = route.config as { access?: Access; page?: boolean } | undefined;
+    const access = config?.access;
     if (!access) throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.access`);
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, access });
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, access, page: config?.page === true });
   });
 }
 
@@ -51,13 +55,37 @@ export function bearerToken(request: FastifyRequest): string | null {
 }
 
 /**
- * Enforces every route's declaration before its body is even read: 401 without a valid sign-in,
- * 403 for a signed-in caller whose role the route does not admit.
+ * How web pages sign in: a session cookie instead of a bearer token (pages never read the Authorization header,
+ * API routes never read the cookie, so a cookie cannot be used for cross-site calls to the API), and answers that
+ * a browser can follow instead of problem+json.
  */
-export function enforceAccess(app: FastifyInstance, authenticate: (token: string) => Promise<Principal | null>): void {
+export interface PageSessions {
+  /** The name of the session cookie (its value is a token issued with kind 'page'). */
+  cookie: string;
+  /** Where to send someone who is not signed in, for a page that admits these roles. */
+  signInPath(roles: readonly Role[]): string;
+  /** Answers 403 with a page for a signed-in user whose role the page does not admit. */
+  forbidden(request: FastifyRequest, reply: FastifyReply): FastifyReply | Promise<FastifyReply>;
+}
+
+/**
+ * Enforces every route's declaration before its body is even read: 401 without a valid sign-in,
+ * 403 for a signed-in caller whose role the route does not admit. Page routes (`config.page`) authenticate
+ * the session cookie instead and answer a 303 redirect to sign in, or a 403 page.
+ */
+export function enforceAccess(app: FastifyInstance, authenticate: (token: string) => Promise<Principal | null>, pages?: PageSessions): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
-    const access = request.routeOptions.config?.access;
+    const config = request.routeOptions.config;
+    const access = config?.access;
+    if (pages && config?.page) {
+      const cookie = (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies?.[pages.cookie];
+      if (cookie) request.principal = await authenticate(cookie);
+      if (!access || 'public' in access) return;
+      if (!request.principal) return reply.code(303).header('location', pages.signInPath(access.roles)).header('cache-control', 'no-store').send();
+      if (!access.roles.includes(request.principal.role)) return pages.forbidden(request, reply);
+      return;
+    }
     const token = bearerToken(request);
     if (token) request.principal = await authenticate(token);
     if (!access || 'public' in access) return;

@@ -41,12 +41,12 @@ export function renderPage(template: string, context: PageContext): string {
   return environment.render(template, { ...context, documentTitle: pageTitle(context.title, hasErrors) });
 }
 
-/** The NHS-style "Page not found" page (send it with status 404). */
-export function notFoundPage(): string {
-  return renderPage('not-found.njk', { title: 'Page not found' });
+/** The NHS-style "Page not found" page (send it with status 404); `cspNonce` lets its scripts run. */
+export function notFoundPage(cspNonce?: string): string {
+  return renderPage('not-found.njk', { title: 'Page not found', cspNonce });
 }
 
 /** The NHS-style "Sorry, there is a problem with the service" page (send it with status 500). */
-export function serverErrorPage(): string {
-  return renderPage('server-error.njk', { title: 'Sorry, there is a problem with the service' });
+export function serverErrorPage(cspNonce?: string): string {
+  return renderPage('server-error.njk', { title: 'Sorry, there is a problem with the service', cspNonce });
 }

@@ -1,6 +1,7 @@
 // The web pages: server-rendered with nhsuk-frontend, and its compiled CSS, JS and images under /assets/.
+import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -13,7 +14,10 @@ import { buildShortlist } from '../shortlist/service.ts';
 import type { ShortlistAnswer, ShortlistRequest } from '../shortlist/types.ts';
 import { problemToFormErrors, readCompareForm } from './compare-form.ts';
 import { comparePageContext, type SpecialtyChoice } from './compare-page.ts';
-import { NHSUK_DIST, OWN_ASSETS_DIR, renderPage, serverErrorPage } from './render.ts';
+import { forbiddenPage, scriptNonce, sendPage } from './page.ts';
+import { referralPages } from './referral-pages.ts';
+import { NHSUK_DIST, OWN_ASSETS_DIR, serverErrorPage } from './render.ts';
+import { signInPages } from './sign-in-pages.ts';
 
 export interface WebDeps {
   database: Database;
@@ -49,24 +53,44 @@ export function webRoutes(deps: WebDeps) {
       maxAge: config.env === 'production' ? '1h' : 0,
     });
 
+    // Forms post application/x-www-form-urlencoded (small: the longest field is a clinical summary).
+    await app.register(formbody, { bodyLimit: 64 * 1024 });
+
+    // Every form that changes something carries the CSRF token (hidden field _csrf) bound to the CSRF cookie.
+    app.addHook('preHandler', (request, reply, done) => {
+      if (request.method === 'POST') return app.csrfProtection(request, reply, done);
+      done();
+    });
+
     // Pages answer errors with a page, not problem+json. This handler covers only the routes registered here.
     app.setErrorHandler((error, request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 500;
+      if (status === 403) {
+        // A form without a valid CSRF token (or one from another site): refused, with a way back.
+        return forbiddenPage(request, reply, 'This form has expired or did not come from this service. Go back, reload the page and try again.');
+      }
+      if (status >= 400 && status < 500) {
+        return sendPage(request, reply, 'forbidden.njk', { title: 'Sorry, there is a problem', message: 'The form could not be read. Go back and try again.' }, status);
+      }
       request.log.error({ err: error }, 'page failed');
-      return sendPage(reply.code(500), serverErrorPage());
+      return reply.code(500).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(serverErrorPage(scriptNonce(reply)));
     });
+
+    await app.register(signInPages(database, config));
+    await app.register(referralPages({ database, config, directory, postcodes }));
 
     app.get(
       '/',
-      { config: { access: PUBLIC('comparing services reveals no patient data; the form is for anyone') } },
+      { config: { access: PUBLIC('comparing services reveals no patient data; the form is for anyone'), page: true } },
       async (request, reply) => {
         const choices = await specialties();
         const form = readCompareForm(request.query, new Set(choices.map((s) => s.code)));
         if (form.kind === 'empty') {
-          return sendPage(reply, renderPage('compare.njk', comparePageContext({ values: form.values, specialties: choices })));
+          return sendPage(request, reply, 'compare.njk', comparePageContext({ values: form.values, specialties: choices }));
         }
         if (form.kind === 'invalid') {
           const context = comparePageContext({ values: form.values, specialties: choices, errors: form.errors });
-          return sendPage(reply.code(form.status), renderPage('compare.njk', context));
+          return sendPage(request, reply, 'compare.njk', context, form.status);
         }
         let answer: ShortlistAnswer;
         try {
@@ -75,20 +99,11 @@ export function webRoutes(deps: WebDeps) {
           if (!(err instanceof Problem) || err.status >= 500) throw err;
           const { errors, status } = problemToFormErrors(err);
           const context = comparePageContext({ values: form.values, specialties: choices, errors });
-          return sendPage(reply.code(status), renderPage('compare.njk', context));
+          return sendPage(request, reply, 'compare.njk', context, status);
         }
         const context = comparePageContext({ values: form.values, specialties: choices, answer });
-        return sendPage(reply, renderPage('compare.njk', context));
+        return sendPage(request, reply, 'compare.njk', context);
       },
     );
   };
-}
-
-function sendPage(reply: FastifyReply, html: string): FastifyReply {
-  return reply
-    .type('text/html; charset=utf-8')
-    // The query holds a postcode: keep it out of shared caches and other sites' logs.
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'same-origin')
-    .send(html);
 }

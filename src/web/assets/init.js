@@ -2,3 +2,6 @@
 import { initAll } from './nhsuk-frontend.min.js';
 
 initAll();
+
+// "Print this letter" buttons (no inline script: the CSP allows only scripts with this response's nonce).
+for (const button of document.querySelectorAll('[data-print]')) button.addEventListener('click', () => window.print());

@@ -1,0 +1,46 @@
+// Sending a page: the layout's context (CSP nonce, CSRF token, who is signed in) and the headers every page has.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal.ts';
+import { renderPage, type PageContext } from './render.ts';
+
+export interface UserView {
+  name: string;
+  organisation: string | null;
+  patient: boolean;
+}
+
+function userView(principal: Principal | null): UserView | null {
+  if (!principal) return null;
+  if (principal.kind === 'patient') return { name: `Referral ${principal.ubrn}`, organisation: null, patient: true };
+  return { name: principal.displayName, organisation: principal.organisation.name, patient: false };
+}
+
+/** The nonce helmet put in this response's Content-Security-Policy for scripts. */
+export function scriptNonce(reply: FastifyReply): string | undefined {
+  return (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script;
+}
+
+/** Renders a view with the layout's context and sends it; no page is ever stored by a cache (they are per user). */
+export function sendPage(request: FastifyRequest, reply: FastifyReply, template: string, context: PageContext, status = 200): FastifyReply {
+  const html = renderPage(template, {
+    ...context,
+    cspNonce: scriptNonce(reply),
+    csrfToken: reply.generateCsrf(),
+    user: userView(request.principal),
+  });
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'same-origin')
+    .send(html);
+}
+
+/** 303 See Other: after a form is posted, the browser GETs the next page (so a refresh never posts again). */
+export function seeOther(reply: FastifyReply, location: string): FastifyReply {
+  return reply.code(303).header('location', location).header('cache-control', 'no-store').send();
+}
+
+export function forbiddenPage(request: FastifyRequest, reply: FastifyReply, message?: string): FastifyReply {
+  return sendPage(request, reply, 'forbidden.njk', { title: 'You cannot use this page', message }, 403);
+}

@@ -1,0 +1,79 @@
+// Staff sign in and out of the pages: the API's checks and rate limits, a session cookie instead of a token.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { verifyPassword } from '../auth/passwords.ts';
+import { clearFailures, recordFailure, retryAfterSeconds, SIGN_IN_LIMIT } from '../auth/rate-limit.ts';
+import { issueToken, revokeToken } from '../auth/sessions.ts';
+import { PUBLIC, ROLES } from '../http/access.ts';
+import { deleteDraft } from './drafts.ts';
+import { seeOther, sendPage } from './page.ts';
+import { clearSessionCookie, PAGE_SESSION_HOURS, sessionHash, sessionToken, setSessionCookie } from './session.ts';
+
+const STAFF_ROLES = ['referrer', 'referral-centre', 'provider', 'commissioner', 'admin'] as const;
+// One message for every failure: it must not tell which usernames exist.
+const BAD_CREDENTIALS = 'Enter a correct username and password';
+
+/** Where each role starts after signing in. */
+function homeFor(role: string): string {
+  return role === 'referrer' || role === 'referral-centre' ? '/referrals' : '/';
+}
+
+export function signInPages(database: Database, config: Config) {
+  const { db } = database;
+  return async function (app: FastifyInstance) {
+    app.get('/sign-in', { config: { access: PUBLIC('the sign-in form'), page: true } }, async (request, reply) => {
+      if (request.principal?.kind === 'staff') return seeOther(reply, homeFor(request.principal.role));
+      return sendPage(request, reply, 'sign-in.njk', { title: 'Sign in', values: { username: '' }, errors: [] });
+    });
+
+    app.post('/sign-in', { config: { access: PUBLIC('signing in is how a user gets a session'), page: true } }, async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const username = typeof body.username === 'string' ? body.username.trim().slice(0, 100) : '';
+      const password = typeof body.password === 'string' ? body.password.slice(0, 200) : '';
+      const again = (status: number, errors: { text: string; href: string }[]) =>
+        sendPage(request, reply, 'sign-in.njk', { title: 'Sign in', values: { username }, errors }, status);
+
+      const missing: { text: string; href: string }[] = [];
+      if (!username) missing.push({ text: 'Enter your username', href: '#username' });
+      if (!password) missing.push({ text: 'Enter your password', href: '#password' });
+      if (missing.length > 0) return again(400, missing);
+
+      const keys = [`user:${username.toLowerCase()}`, `address:${request.ip}`];
+      const wait = await retryAfterSeconds(db, keys, SIGN_IN_LIMIT);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        return again(429, [{ text: `Too many failed attempts to sign in. Try again in ${Math.ceil(wait / 60)} minutes`, href: '#username' }]);
+      }
+      const account = await db
+        .selectFrom('account')
+        .select(['id', 'password_hash', 'role', 'active'])
+        .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
+        .executeTakeFirst();
+      const ok = await verifyPassword(account?.active ? account.password_hash : null, password);
+      if (!account || !ok) {
+        await recordFailure(db, keys);
+        return again(401, [{ text: BAD_CREDENTIALS, href: '#username' }]);
+      }
+      await clearFailures(db, [keys[0]!]);
+      // A new session on every sign-in (never one chosen by the browser), and the old one, if any, ended.
+      const previous = sessionToken(request);
+      if (previous) await revokeToken(db, previous);
+      const { token, expiresAt } = await issueToken(db, account.id, 'page', PAGE_SESSION_HOURS);
+      setSessionCookie(config, request, reply, token, expiresAt);
+      return seeOther(reply, homeFor(account.role));
+    });
+
+    app.post('/sign-out', { config: { access: ROLES(...STAFF_ROLES), page: true } }, async (request, reply) => {
+      const token = sessionToken(request)!;
+      await deleteDraft(db, sessionHash(token));
+      await revokeToken(db, token);
+      clearSessionCookie(config, request, reply);
+      return seeOther(reply, '/signed-out');
+    });
+
+    app.get('/signed-out', { config: { access: PUBLIC('says the user has signed out'), page: true } }, async (request, reply) =>
+      sendPage(request, reply, 'signed-out.njk', { title: 'You have signed out' }),
+    );
+  };
+}

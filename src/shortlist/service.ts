@@ -92,8 +92,8 @@ export async function optionsForChosenServices(
 
 /**
  * Each option's earliest free slot, from the app instance's per-service cache (src/slots/earliest-slots.ts):
- * the shortlist otherwise answers from memory, and a query per shortlist would cost about a third of its
- * throughput. The cache may lag a booking made elsewhere by up to 30 seconds; booking itself reads the database.
+ * the shortlist otherwise answers from memory, and in the benchmark a query per shortlist more than doubled
+ * the CPU each one costs. The cache may lag a booking made elsewhere by up to 30 seconds; booking reads the database.
  */
 async function withEarliestSlots(directory: DirectoryCache, options: ShortlistOption[]): Promise<ShortlistOption[]> {
   if (options.length === 0) return options;

@@ -138,3 +138,22 @@ export async function earliestFreeStarts(db: Kysely<DB>, serviceIds: readonly st
     ) f`.execute(db);
   return new Map(result.rows.map((r) => [r.id, r.starts_at]));
 }
+
+/**
+ * The start of the earliest free slot after `now` of every active, directly bookable service that has one:
+ * one index probe per service, as above, for the whole directory at once.
+ */
+export async function earliestFreeStartsOfAll(db: Kysely<DB>, now: Date): Promise<Map<string, Date>> {
+  const result = await sql<{ id: string; starts_at: Date }>`
+    select sv.id, f.starts_at
+    from service sv
+    cross join lateral (
+      select sl.starts_at from slot sl
+      where sl.service_id = sv.id and sl.starts_at > ${now} and sl.withdrawn_at is null
+        and not exists (select 1 from appointment a where a.slot_id = sl.id and a.cancelled_at is null)
+      order by sl.starts_at
+      limit 1
+    ) f
+    where sv.active and sv.directly_bookable`.execute(db);
+  return new Map(result.rows.map((r) => [r.id, r.starts_at]));
+}

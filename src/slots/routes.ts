@@ -57,10 +57,12 @@ const providerAccess = { access: ROLES('provider') };
 
 export function slotRoutes({ database, directory }: { database: Database; directory: DirectoryCache }) {
   const { db } = database;
-  const earliest = new EarliestSlotCache(db);
+  let log: FastifyInstance['log'] | null = null;
+  const earliest = new EarliestSlotCache(db, { onError: (err) => log?.error({ err }, 'earliest free slots could not be read') });
   attachEarliestSlots(directory, earliest);
 
   return async function (app: FastifyInstance) {
+    log = app.log;
     const api = app as ZodApp;
 
     api.get(
@@ -126,7 +128,7 @@ export function slotRoutes({ database, directory }: { database: Database; direct
         const problems = listed ? slotProblems(slots, now, (i, part) => `slots[${i}].${part}`) : patternProblems(slots, now);
         if (problems.length > 0) throw unprocessable('Some slots can\'t be published.', problems);
         const published = await publish(db, service, slots, listed ? 'slots' : 'pattern');
-        earliest.forget(service.id);
+        await earliest.refreshService(service.id);
         return reply.code(201).send(published);
       },
     );
@@ -144,7 +146,7 @@ export function slotRoutes({ database, directory }: { database: Database; direct
       },
       async (request, reply) => {
         const { serviceId } = await withdraw(db, staffOf(request), request.params.slotId);
-        earliest.forget(serviceId);
+        await earliest.refreshService(serviceId);
         return reply.code(204).send(null);
       },
     );

@@ -51,7 +51,7 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
   await boss.createQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 600 });
   await boss.createQueue(DEFERRAL_QUEUE, { name: DEFERRAL_QUEUE, policy: 'stately', retryLimit: 3, retryDelay: 60, expireInSeconds: 3600 });
 
-  await boss.work(OUTBOX_QUEUE, { pollingIntervalSeconds: 1 }, async () => {
+  const outboxWorker = await boss.work(OUTBOX_QUEUE, { pollingIntervalSeconds: 1 }, async () => {
     for (;;) {
       const report = await sendPendingMessages(database.db, sender, { batch: BATCH, maxAttempts: config.messages.maxAttempts, retryBaseSeconds: config.messages.retryBaseSeconds });
       const handled = report.sent + report.retrying + report.failed;
@@ -59,15 +59,20 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
       if (handled < BATCH) return; // a full batch: there may be more
     }
   });
-  await boss.work(DEFERRAL_QUEUE, { pollingIntervalSeconds: 10 }, async () => {
+  const deferralWorker = await boss.work(DEFERRAL_QUEUE, { pollingIntervalSeconds: 10 }, async () => {
     const today = londonDate();
     const report = await raiseDeferralAlerts(database.db, { today, reminderDaysBefore: config.jobs.reminderDaysBefore, fallbackEmail: config.messages.asiEscalationEmail });
     log.info({ ...report, today }, 'deferral reminders and escalations raised');
   });
   await boss.schedule(DEFERRAL_QUEUE, DAILY_AT, {}, { tz: 'Europe/London' });
-  await boss.send(DEFERRAL_QUEUE, {});
+  // Queued jobs wake this instance's worker at once rather than at its next poll.
+  if (await boss.send(DEFERRAL_QUEUE, {})) boss.notifyWorker(deferralWorker);
 
-  const tick = () => boss.send(OUTBOX_QUEUE, {}).catch((err: unknown) => log.warn({ err: describe(err) }, 'could not queue the outbox job'));
+  const tick = () =>
+    boss.send(OUTBOX_QUEUE, {}).then(
+      (id) => id && boss.notifyWorker(outboxWorker),
+      (err: unknown) => log.warn({ err: describe(err) }, 'could not queue the outbox job'),
+    );
   void tick();
   const timer = setInterval(tick, config.jobs.outboxIntervalSeconds * 1000);
   timer.unref();

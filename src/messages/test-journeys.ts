@@ -8,6 +8,8 @@ import type { Database } from '../db/database.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
 
+type Answer = Awaited<ReturnType<FastifyInstance['inject']>>;
+
 export interface Journeys {
   app: FastifyInstance;
   database: Database;
@@ -15,9 +17,9 @@ export interface Journeys {
   close(): Promise<void>;
   newReferral(patient?: { email?: string | null; mobile?: string | null }, priority?: string): Promise<{ ubrn: string; accessCode: string; patient: string }>;
   publishSlot(serviceId: string, inDays?: number): Promise<string>;
-  book(ubrn: string, slotId: string, token: string): ReturnType<FastifyInstance['inject']>;
-  cancel(ubrn: string, token: string): ReturnType<FastifyInstance['inject']>;
-  defer(ubrn: string, serviceId: string, token: string): ReturnType<FastifyInstance['inject']>;
+  book(ubrn: string, slotId: string, token: string): Promise<Answer>;
+  cancel(ubrn: string, token: string): Promise<Answer>;
+  defer(ubrn: string, serviceId: string, token: string): Promise<Answer>;
 }
 
 export async function startJourneys(label: string): Promise<Journeys> {

@@ -94,6 +94,8 @@ export async function bookAppointment(deps: ReferralDeps, principal: Principal, 
         .leftJoin('referral_option as o', (j) => j.onRef('o.service_id', '=', 's.service_id').on('o.ubrn', '=', ubrn))
         .select(['s.id', 's.service_id', 's.starts_at', 's.ends_at', 's.withdrawn_at', 'o.rank'])
         .where('s.id', '=', slotId)
+        // Locked until commit, so a provider cannot withdraw the slot between this check and the booking.
+        .forShare('s')
         .executeTakeFirst();
       if (!slot || slot.withdrawn_at !== null) throw notFound(`There is no slot ${slotId} to book.`);
       if (slot.rank === null) throw unprocessable('That slot is at a service that is not on this referral\'s shortlist.', [{ field: 'slotId', message: 'Choose a slot of a shortlisted service' }]);

@@ -42,8 +42,10 @@ before(async () => {
 });
 
 // A fresh token for every call: a route may end the session it was called with (signing out does).
-const tokenFor = async (role: Role) =>
-  role === 'patient' ? (await issuePatientToken(database.db, ubrn, 'api')).token : (await issueToken(database.db, accountIds.get(role)!, 'api')).token;
+const tokenFor = async (role: Role, page = false) => {
+  const kind = page ? 'page' : 'api';
+  return role === 'patient' ? (await issuePatientToken(database.db, ubrn, kind)).token : (await issueToken(database.db, accountIds.get(role)!, kind)).token;
+};
 after(() => close());
 
 test('every route × every caller: admitted exactly as declared', async () => {
@@ -52,25 +54,44 @@ test('every route × every caller: admitted exactly as declared', async () => {
   const protectedRoutes = routes.filter((r) => !('public' in r.access));
   assert.ok(protectedRoutes.length >= 2, 'some routes are protected');
   assert.ok(protectedRoutes.some((r) => 'roles' in r.access && r.access.roles.length < ROLES.length), 'some admit only some roles');
+  // Pages sign in with the session cookie, and their forms carry a CSRF token: one valid pair for every call.
+  const signInForm = await app.inject({ method: 'GET', url: '/sign-in' });
+  const csrfCookie = (signInForm.cookies as { name: string; value: string }[]).find((c) => c.name === 'oc_csrf')!;
+  const csrfToken = /name="_csrf" value="([^"]+)"/.exec(signInForm.body)![1]!;
   for (const route of routes) {
     const url = route.url.replace(/:(\w+)/g, 'x').replace(/\*$/, 'x');
+    const hasBody = !(route.method === 'GET' || route.method === 'DELETE');
     const call = (token?: string) =>
-      app.inject({
-        method: route.method as 'GET',
-        url,
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-        ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { payload: {} }),
-      });
+      route.page
+        ? app.inject({
+            method: route.method as 'GET',
+            url,
+            headers: {
+              cookie: `oc_csrf=${csrfCookie.value}${token ? `; oc_session=${token}` : ''}`,
+              ...(hasBody ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+            },
+            ...(hasBody ? { payload: `_csrf=${encodeURIComponent(csrfToken)}` } : {}),
+          })
+        : app.inject({
+            method: route.method as 'GET',
+            url,
+            headers: token ? { authorization: `Bearer ${token}` } : {},
+            ...(hasBody ? { payload: {} } : {}),
+          });
+    // For a page, "not signed in" is a 303 to its sign-in page.
+    const notSignedIn = (res: { statusCode: number; headers: Record<string, unknown> }) =>
+      route.page ? res.statusCode === 303 && /^\/(manage\/)?sign-in$/.test(String(res.headers.location)) : res.statusCode === 401;
     const anonymous = await call();
     if ('public' in route.access) {
-      assert.ok(![401, 403].includes(anonymous.statusCode), `${route.method} ${route.url} is public but answered ${anonymous.statusCode}`);
+      assert.ok(![401, 403].includes(anonymous.statusCode) && !(route.page && notSignedIn(anonymous)), `${route.method} ${route.url} is public but answered ${anonymous.statusCode}`);
       continue;
     }
-    assert.equal(anonymous.statusCode, 401, `${route.method} ${route.url} without sign-in`);
+    assert.ok(notSignedIn(anonymous), `${route.method} ${route.url} without sign-in answered ${anonymous.statusCode} ${String(anonymous.headers.location ?? '')}`);
     for (const role of ROLES) {
-      const res = await call(await tokenFor(role));
+      const res = await call(await tokenFor(role, route.page));
+      if (route.page && route.method === 'GET' && res.statusCode === 200) assert.equal(res.headers['cache-control'], 'no-store', `${route.url} is not cached`);
       const admitted = route.access.roles.includes(role);
-      if (admitted) assert.ok(![401, 403].includes(res.statusCode), `${route.method} ${route.url} as ${role}: ${res.statusCode}`);
+      if (admitted) assert.ok(![401, 403].includes(res.statusCode) && !notSignedIn(res), `${route.method} ${route.url} as ${role}: ${res.statusCode}`);
       else assert.equal(res.statusCode, 403, `${route.method} ${route.url} as ${role}`);
     }
   }

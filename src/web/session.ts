@@ -58,7 +58,8 @@ export async function registerPageSecurity(app: FastifyInstance, config: Config)
         'script-src': ["'self'"],
         'style-src': ["'self'"],
         'img-src': ["'self'", 'data:'],
-        'font-src': ["'self'", 'data:'],
+        // nhsuk-frontend's stylesheet loads the NHS typeface (Frutiger) from assets.nhs.uk.
+        'font-src': ["'self'", 'data:', 'https://assets.nhs.uk'],
         'connect-src': ["'self'"],
         'form-action': ["'self'"],
         'frame-ancestors': ["'none'"],

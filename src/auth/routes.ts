@@ -5,9 +5,8 @@ import { bearerToken, PUBLIC, ROLES, staffOf } from '../http/access.ts';
 import { Problem } from '../http/problem.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
-import { verifyPassword } from './passwords.ts';
-import { clearFailures, recordFailure, retryAfterSeconds, SIGN_IN_LIMIT } from './rate-limit.ts';
 import { issueToken, revokeToken } from './sessions.ts';
+import { signInWithPassword } from './sign-in.ts';
 
 const STAFF_ROLES = ['referrer', 'referral-centre', 'provider', 'commissioner', 'admin'] as const;
 
@@ -46,27 +45,16 @@ export function authRoutes(database: Database) {
       },
       async (request) => {
         const { username, password } = request.body;
-        const keys = [`user:${username.toLowerCase()}`, `address:${request.ip}`];
-        const wait = await retryAfterSeconds(db, keys, SIGN_IN_LIMIT);
-        if (wait > 0) {
+        const result = await signInWithPassword(db, username, password, request.ip);
+        if (!result.ok && result.retryAfterSeconds !== null) {
+          const wait = result.retryAfterSeconds;
           throw new Problem(429, 'Too many attempts', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minutes.`, {
             headers: { 'retry-after': String(wait) },
           });
         }
-        const account = await db
-          .selectFrom('account as a')
-          .innerJoin('organisation as o', 'o.ods_code', 'a.organisation_ods_code')
-          .select(['a.id', 'a.password_hash', 'a.role', 'a.active', 'o.ods_code', 'o.name'])
-          .where((eb) => eb(eb.fn('lower', ['a.username']), '=', username.toLowerCase()))
-          .executeTakeFirst();
-        const ok = await verifyPassword(account?.active ? account.password_hash : null, password);
-        if (!account || !ok) {
-          await recordFailure(db, keys);
-          throw BAD_CREDENTIALS;
-        }
-        await clearFailures(db, [keys[0]!]);
-        const { token, expiresAt } = await issueToken(db, account.id, 'api');
-        return { token, expiresAt: expiresAt.toISOString(), role: account.role, organisation: { odsCode: account.ods_code, name: account.name } };
+        if (!result.ok) throw BAD_CREDENTIALS;
+        const { token, expiresAt } = await issueToken(db, result.accountId, 'api');
+        return { token, expiresAt: expiresAt.toISOString(), role: result.role, organisation: result.organisation };
       },
     );
 

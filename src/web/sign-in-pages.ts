@@ -2,9 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
-import { verifyPassword } from '../auth/passwords.ts';
-import { clearFailures, recordFailure, retryAfterSeconds, SIGN_IN_LIMIT } from '../auth/rate-limit.ts';
 import { issueToken, revokeToken } from '../auth/sessions.ts';
+import { signInWithPassword } from '../auth/sign-in.ts';
 import { PUBLIC, ROLES } from '../http/access.ts';
 import { deleteDraft } from './drafts.ts';
 import { seeOther, sendPage } from './page.ts';
@@ -39,29 +38,18 @@ export function signInPages(database: Database, config: Config) {
       if (!password) missing.push({ text: 'Enter your password', href: '#password' });
       if (missing.length > 0) return again(400, missing);
 
-      const keys = [`user:${username.toLowerCase()}`, `address:${request.ip}`];
-      const wait = await retryAfterSeconds(db, keys, SIGN_IN_LIMIT);
-      if (wait > 0) {
-        reply.header('retry-after', String(wait));
-        return again(429, [{ text: `Too many failed attempts to sign in. Try again in ${Math.ceil(wait / 60)} minutes`, href: '#username' }]);
+      const result = await signInWithPassword(db, username, password, request.ip);
+      if (!result.ok && result.retryAfterSeconds !== null) {
+        reply.header('retry-after', String(result.retryAfterSeconds));
+        return again(429, [{ text: `Too many failed attempts to sign in. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes`, href: '#username' }]);
       }
-      const account = await db
-        .selectFrom('account')
-        .select(['id', 'password_hash', 'role', 'active'])
-        .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
-        .executeTakeFirst();
-      const ok = await verifyPassword(account?.active ? account.password_hash : null, password);
-      if (!account || !ok) {
-        await recordFailure(db, keys);
-        return again(401, [{ text: BAD_CREDENTIALS, href: '#username' }]);
-      }
-      await clearFailures(db, [keys[0]!]);
+      if (!result.ok) return again(401, [{ text: BAD_CREDENTIALS, href: '#username' }]);
       // A new session on every sign-in (never one chosen by the browser), and the old one, if any, ended.
       const previous = sessionToken(request);
       if (previous) await revokeToken(db, previous);
-      const { token, expiresAt } = await issueToken(db, account.id, 'page', PAGE_SESSION_HOURS);
+      const { token, expiresAt } = await issueToken(db, result.accountId, 'page', PAGE_SESSION_HOURS);
       setSessionCookie(config, request, reply, token, expiresAt);
-      return seeOther(reply, homeFor(account.role));
+      return seeOther(reply, homeFor(result.role));
     });
 
     app.post('/sign-out', { config: { access: ROLES(...STAFF_ROLES), page: true } }, async (request, reply) => {

@@ -1,0 +1,30 @@
+// The one password check that both the API and the pages use: rate limits per username and per address,
+// the same answer whatever was wrong, and the failure recorded.
+import type { Kysely } from 'kysely';
+import type { DB, StaffRole } from '../db/schema.ts';
+import { verifyPassword } from './passwords.ts';
+import { clearFailures, recordFailure, retryAfterSeconds, SIGN_IN_LIMIT } from './rate-limit.ts';
+
+export type PasswordSignIn =
+  | { ok: true; accountId: number; role: StaffRole; organisation: { odsCode: string; name: string } }
+  | { ok: false; retryAfterSeconds: number | null };
+
+export async function signInWithPassword(db: Kysely<DB>, username: string, password: string, address: string): Promise<PasswordSignIn> {
+  const keys = [`user:${username.toLowerCase()}`, `address:${address}`];
+  const wait = await retryAfterSeconds(db, keys, SIGN_IN_LIMIT);
+  if (wait > 0) return { ok: false, retryAfterSeconds: wait };
+  const account = await db
+    .selectFrom('account as a')
+    .innerJoin('organisation as o', 'o.ods_code', 'a.organisation_ods_code')
+    .select(['a.id', 'a.password_hash', 'a.role', 'a.active', 'o.ods_code', 'o.name'])
+    .where((eb) => eb(eb.fn('lower', ['a.username']), '=', username.toLowerCase()))
+    .executeTakeFirst();
+  // An unknown or inactive account still costs a full password check, so timing tells nothing.
+  const ok = await verifyPassword(account?.active ? account.password_hash : null, password);
+  if (!account || !ok) {
+    await recordFailure(db, keys);
+    return { ok: false, retryAfterSeconds: null };
+  }
+  await clearFailures(db, [keys[0]!]);
+  return { ok: true, accountId: account.id, role: account.role, organisation: { odsCode: account.ods_code, name: account.name } };
+}

@@ -15,3 +15,14 @@ export function maskRecipient(channel: 'letter' | 'email' | 'sms', recipient: st
   const postcode = lines.at(-1) ?? '';
   return `${initials}, ${postcode.split(' ')[0] ?? ''} •••`;
 }
+
+/** Each of the names, wherever it appears in the text, cut to its initial: 'Dear Ann Smith' → 'Dear A. S.'. */
+export function maskNames(text: string, names: readonly (string | null)[]): string {
+  let masked = text;
+  for (const name of names) {
+    if (!name) continue;
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    masked = masked.replace(new RegExp(`(?<![\\p{L}])${escaped}(?![\\p{L}])`, 'giu'), `${name[0]!.toUpperCase()}.`);
+  }
+  return masked;
+}

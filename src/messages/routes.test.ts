@@ -22,6 +22,7 @@ test('administrators see the local message log, newest first, with access codes 
   const res = await list(j.tokens.admin);
   assert.equal(res.statusCode, 200, res.body);
   assert.ok(!res.body.includes(first.accessCode) && !res.body.includes(second.accessCode), 'no access code anywhere in the answer');
+  assert.ok(!/Bea|Jones/.test(res.body), 'patients\' names are cut to initials');
   const { messages } = res.json();
   assert.deepEqual(messages.map((m: { ubrn: string; channel: string }) => [m.ubrn, m.channel]), [
     [second.ubrn, 'sms'], [second.ubrn, 'email'], [second.ubrn, 'letter'], [first.ubrn, 'letter'],

@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { oidcSignInPages } from './auth/oidc-pages.ts';
 import { authRoutes } from './auth/routes.ts';
 import { principalForToken } from './auth/sessions.ts';
 import type { Config } from './config.ts';
@@ -72,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(deferralRoutes(database), { prefix: '/api/v1' });
   await app.register(messageRoutes(database), { prefix: '/api/v1' });
   await app.register(webRoutes({ database, config, directory, postcodes }));
+  await app.register(oidcSignInPages(database, config));
 
   app.get(
     '/api/v1/openapi.json',

@@ -34,3 +34,26 @@ test('production refuses the embedded database and demo data', () => {
   const ok = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', ACCESS_CODE_SECRET: 'x'.repeat(32) });
   assert.equal(ok.loadDemoData, false);
 });
+
+test('OpenID Connect: all four settings or none', () => {
+  assert.equal(loadConfig({}).oidc, null);
+  assert.throws(() => loadConfig({ OIDC_ISSUER: 'https://idp.example' }), /OpenID Connect needs OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI as well/);
+  const full = {
+    OIDC_ISSUER: 'https://idp.example',
+    OIDC_CLIENT_ID: 'openchoice',
+    OIDC_CLIENT_SECRET: 's',
+    OIDC_REDIRECT_URI: 'https://openchoice.example/sign-in/oidc/callback',
+  };
+  assert.deepEqual(loadConfig(full).oidc, {
+    issuer: 'https://idp.example',
+    clientId: 'openchoice',
+    clientSecret: 's',
+    redirectUri: 'https://openchoice.example/sign-in/oidc/callback',
+    scope: 'openid profile',
+    allowHttp: false,
+  });
+  assert.throws(
+    () => loadConfig({ ...full, OIDC_ALLOW_HTTP: 'true', NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', ACCESS_CODE_SECRET: 'x'.repeat(32) }),
+    /OIDC_ALLOW_HTTP must not be true in production/,
+  );
+});

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { OidcSettings } from './auth/oidc.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -23,6 +24,12 @@ const envSchema = z.object({
   DIRECTORY_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   POSTCODES_IN_MEMORY: bool.default(true),
   ACCESS_CODE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  OIDC_ISSUER: z.url('must be the identity provider\'s issuer URL').optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_REDIRECT_URI: z.url('must be this service\'s /sign-in/oidc/callback URL').optional(),
+  OIDC_SCOPE: z.string().min(1).default('openid profile'),
+  OIDC_ALLOW_HTTP: bool.default(false),
   JOBS_ENABLED: bool.optional(),
   JOBS_POOL_SIZE: z.coerce.number().int().min(1).max(10).default(3),
   OUTBOX_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
@@ -64,6 +71,8 @@ export interface Config {
   postcodesInMemory: boolean;
   /** Key of the HMAC that access codes are stored under (see src/auth/access-codes.ts). */
   accessCodeSecret: string;
+  /** Staff sign-in through an OpenID Connect provider (NHS CIS2 or another), when configured. */
+  oidc: OidcSettings | null;
   /** Background jobs (pg-boss): sending the outbox, contact-by reminders and escalations. Off in tests. */
   jobs: { enabled: boolean; poolSize: number; outboxIntervalSeconds: number; reminderDaysBefore: number };
   messages: {
@@ -77,6 +86,23 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+/** All four OIDC settings, or none: half a configuration is a mistake to report, not to ignore. */
+function oidcSettings(e: z.infer<typeof envSchema>): OidcSettings | null {
+  const given = { OIDC_ISSUER: e.OIDC_ISSUER, OIDC_CLIENT_ID: e.OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: e.OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI: e.OIDC_REDIRECT_URI };
+  const missing = Object.entries(given).filter(([, v]) => v === undefined).map(([k]) => k);
+  if (missing.length === 4) return null;
+  if (missing.length > 0) throw new ConfigError(`Invalid settings:\n  OpenID Connect needs ${missing.join(', ')} as well`);
+  if (e.OIDC_ALLOW_HTTP && e.NODE_ENV === 'production') throw new ConfigError('Invalid settings:\n  OIDC_ALLOW_HTTP must not be true in production');
+  return {
+    issuer: e.OIDC_ISSUER!,
+    clientId: e.OIDC_CLIENT_ID!,
+    clientSecret: e.OIDC_CLIENT_SECRET!,
+    redirectUri: e.OIDC_REDIRECT_URI!,
+    scope: e.OIDC_SCOPE,
+    allowHttp: e.OIDC_ALLOW_HTTP,
+  };
+}
 
 // Good enough for a laptop's demo data; production must set its own (checked below).
 const DEVELOPMENT_ACCESS_CODE_SECRET = 'development-only: set ACCESS_CODE_SECRET in production';
@@ -107,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     directoryRefreshMs: e.DIRECTORY_REFRESH_MS,
     postcodesInMemory: e.POSTCODES_IN_MEMORY,
     accessCodeSecret: e.ACCESS_CODE_SECRET ?? DEVELOPMENT_ACCESS_CODE_SECRET,
+    oidc: oidcSettings(e),
     jobs: {
       enabled: e.JOBS_ENABLED ?? e.NODE_ENV !== 'test',
       poolSize: e.JOBS_POOL_SIZE,

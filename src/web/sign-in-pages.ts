@@ -14,7 +14,7 @@ const STAFF_ROLES = ['referrer', 'referral-centre', 'provider', 'commissioner', 
 const BAD_CREDENTIALS = 'Enter a correct username and password';
 
 /** Where each role starts after signing in. */
-function homeFor(role: string): string {
+export function homeFor(role: string): string {
   return role === 'referrer' || role === 'referral-centre' ? '/referrals' : '/';
 }
 

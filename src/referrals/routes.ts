@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { issuePatientToken } from '../auth/sessions.ts';
-import { clearFailures, recordFailure, retryAfterSeconds, SIGN_IN_LIMIT } from '../auth/rate-limit.ts';
 import { isCalendarDate } from '../domain/dates.ts';
 import { REFERRAL_STATUSES } from '../domain/referral-status.ts';
 import { normaliseUbrn } from '../domain/ubrn.ts';
@@ -12,7 +10,8 @@ import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import { bookAppointment, cancelAppointment, deferToProvider, REJECTION_REASONS, type RejectionReason, reviewReferral } from './actions.ts';
 import { CreatedReferral, CreateReferralBody, ReferralSchema } from './schemas.ts';
-import { checkPatientCredentials, createReferral, getReferral, type ReferralDeps, visibleReferrals } from './service.ts';
+import { signInPatient } from './patient-sign-in.ts';
+import { createReferral, getReferral, type ReferralDeps, visibleReferrals } from './service.ts';
 
 const Ubrn = z.object({ ubrn: z.string().transform(normaliseUbrn).pipe(z.string().regex(/^\d{12}$/, 'must be a 12-digit UBRN')) });
 
@@ -203,17 +202,13 @@ export function referralRoutes(deps: ReferralDeps) {
       async (request) => {
         const { ubrn, accessCode, dateOfBirth } = request.body;
         if (!isCalendarDate(dateOfBirth)) throw badRequest('The date of birth must be written YYYY-MM-DD.', [{ field: 'dateOfBirth', message: 'must be a date written YYYY-MM-DD' }]);
-        const keys = [`ubrn:${ubrn}`, `address:${request.ip}`];
-        const wait = await retryAfterSeconds(db, keys, SIGN_IN_LIMIT);
-        if (wait > 0) {
+        const result = await signInPatient(deps, { ubrn, accessCode, dateOfBirth }, request.ip, 'api');
+        if (result.outcome === 'too-many') {
+          const wait = result.retryAfterSeconds;
           throw new Problem(429, 'Too many attempts', `Too many attempts. Try again in ${Math.ceil(wait / 60)} minutes.`, { headers: { 'retry-after': String(wait) } });
         }
-        if (!(await checkPatientCredentials(deps, ubrn, accessCode, dateOfBirth))) {
-          await recordFailure(db, keys);
-          throw NOT_RECOGNISED;
-        }
-        await clearFailures(db, [keys[0]!]);
-        const { token, expiresAt } = await issuePatientToken(db, ubrn, 'api');
+        if (result.outcome === 'not-recognised') throw NOT_RECOGNISED;
+        const { token, expiresAt } = result;
         return { token, expiresAt: expiresAt.toISOString() };
       },
     );

@@ -7,12 +7,14 @@ export interface UserView {
   name: string;
   organisation: string | null;
   patient: boolean;
+  /** Where the header's service name leads. */
+  home: string;
 }
 
 function userView(principal: Principal | null): UserView | null {
   if (!principal) return null;
-  if (principal.kind === 'patient') return { name: `Referral ${principal.ubrn}`, organisation: null, patient: true };
-  return { name: principal.displayName, organisation: principal.organisation.name, patient: false };
+  if (principal.kind === 'patient') return { name: `Referral ${principal.ubrn}`, organisation: null, patient: true, home: '/manage' };
+  return { name: principal.displayName, organisation: principal.organisation.name, patient: false, home: principal.role === 'provider' ? '/provider' : '/referrals' };
 }
 
 /** The nonce helmet put in this response's Content-Security-Policy for scripts. */

@@ -15,6 +15,8 @@ import type { ShortlistAnswer, ShortlistRequest } from '../shortlist/types.ts';
 import { problemToFormErrors, readCompareForm } from './compare-form.ts';
 import { comparePageContext, type SpecialtyChoice } from './compare-page.ts';
 import { forbiddenPage, scriptNonce, sendPage } from './page.ts';
+import { managePages } from './manage-pages.ts';
+import { providerPages } from './provider-pages.ts';
 import { referralPages } from './referral-pages.ts';
 import { NHSUK_DIST, OWN_ASSETS_DIR, serverErrorPage } from './render.ts';
 import { signInPages } from './sign-in-pages.ts';
@@ -78,6 +80,8 @@ export function webRoutes(deps: WebDeps) {
 
     await app.register(signInPages(database, config));
     await app.register(referralPages({ database, config, directory, postcodes }));
+    await app.register(managePages({ database, config, directory, postcodes }));
+    await app.register(providerPages({ database, config, directory, postcodes }));
 
     app.get(
       '/',

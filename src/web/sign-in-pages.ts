@@ -15,6 +15,7 @@ const BAD_CREDENTIALS = 'Enter a correct username and password';
 
 /** Where each role starts after signing in. */
 export function homeFor(role: string): string {
+  if (role === 'provider') return '/provider';
   return role === 'referrer' || role === 'referral-centre' ? '/referrals' : '/';
 }
 

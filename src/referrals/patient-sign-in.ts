@@ -1,0 +1,38 @@
+// A patient signs in with the UBRN, access code and date of birth from their letter: one check and one rate limit
+// shared by the API (POST /api/v1/patient/token) and the pages (/manage/sign-in).
+import { clearFailures, recordFailure, retryAfterSeconds, SIGN_IN_LIMIT } from '../auth/rate-limit.ts';
+import { issuePatientToken } from '../auth/sessions.ts';
+import { checkPatientCredentials, type ReferralDeps } from './service.ts';
+
+export type PatientSignIn =
+  | { outcome: 'signed-in'; ubrn: string; token: string; expiresAt: Date }
+  /** Too many failures on this UBRN or from this address: try again after `retryAfterSeconds`. */
+  | { outcome: 'too-many'; retryAfterSeconds: number }
+  /** Whatever was wrong (UBRN, access code or date of birth): the caller must not say which. */
+  | { outcome: 'not-recognised' };
+
+/**
+ * Checks the credentials under the sign-in rate limit (keyed on the UBRN and the caller's address), records a
+ * failure or clears the UBRN's failures, and issues a patient session of the given kind.
+ * `ubrn` is already normalised (12 digits, or whatever was typed); `dateOfBirth` is a calendar date YYYY-MM-DD.
+ */
+export async function signInPatient(
+  deps: ReferralDeps,
+  credentials: { ubrn: string; accessCode: string; dateOfBirth: string },
+  ip: string,
+  kind: 'api' | 'page',
+  hours?: number,
+): Promise<PatientSignIn> {
+  const { db } = deps.database;
+  const { ubrn, accessCode, dateOfBirth } = credentials;
+  const keys = [`ubrn:${ubrn}`, `address:${ip}`];
+  const wait = await retryAfterSeconds(db, keys, SIGN_IN_LIMIT);
+  if (wait > 0) return { outcome: 'too-many', retryAfterSeconds: wait };
+  if (!(await checkPatientCredentials(deps, ubrn, accessCode, dateOfBirth))) {
+    await recordFailure(db, keys);
+    return { outcome: 'not-recognised' };
+  }
+  await clearFailures(db, [keys[0]!]);
+  const { token, expiresAt } = await issuePatientToken(db, ubrn, kind, hours);
+  return { outcome: 'signed-in', ubrn, token, expiresAt };
+}

@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.ts';
 import { renderPage, type PageContext } from './render.ts';
+import { pageNonce } from './security-headers.ts';
 
 export interface UserView {
   name: string;
@@ -17,9 +18,9 @@ function userView(principal: Principal | null): UserView | null {
   return { name: principal.displayName, organisation: principal.organisation.name, patient: false, home: principal.role === 'provider' ? '/provider' : '/referrals' };
 }
 
-/** The nonce helmet put in this response's Content-Security-Policy for scripts. */
-export function scriptNonce(reply: FastifyReply): string | undefined {
-  return (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script;
+/** The nonce in this page's Content-Security-Policy for its scripts (made, with the policy, on first use). */
+export function scriptNonce(reply: FastifyReply): string {
+  return pageNonce(reply);
 }
 
 /** Renders a view with the layout's context and sends it; no page is ever stored by a cache (they are per user). */

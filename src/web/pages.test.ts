@@ -1,6 +1,6 @@
 // Page security through app.inject: sessions in a cookie, CSRF refusal, CSP with a nonce, redirects to sign in.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../app.ts';
 import type { Database } from '../db/database.ts';
@@ -43,6 +43,9 @@ before(async () => {
   database = await openDemoTestDatabase();
   app = await buildApp({ config: testConfig(), database, logger: false });
 });
+// These tests share one address (app.inject's 127.0.0.1) and a database other test files also use: start each
+// with that address's failed sign-ins forgotten, so earlier failures elsewhere cannot lock it out.
+beforeEach(() => database.db.deleteFrom('sign_in_failure').where('key', '=', 'address:127.0.0.1').execute());
 after(async () => {
   await app.close();
   await database.close();
@@ -103,7 +106,7 @@ describe('page sessions', () => {
   test('a wrong password shows one message for every failure, with status 401', async () => {
     const b = new Browser();
     const form = await b.get('/sign-in');
-    const res = await b.post('/sign-in', { _csrf: csrfOf(form.body), username: 'nobody-here', password: 'wrong' });
+    const res = await b.post('/sign-in', { _csrf: csrfOf(form.body), username: `nobody-${process.pid}-${Date.now()}`, password: 'wrong' });
     assert.equal(res.statusCode, 401);
     assert.match(res.body, /Enter a correct username and password/);
     assert.match(res.body, /<title>Error: Sign in/);

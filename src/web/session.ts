@@ -3,12 +3,12 @@
 // nonce per request.
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
-import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import type { Role } from '../auth/principal.ts';
 import type { Config } from '../config.ts';
 import type { PageSessions } from '../http/access.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 
 export const SESSION_COOKIE = 'oc_session';
 export const CSRF_COOKIE = 'oc_csrf';
@@ -48,30 +48,7 @@ export function sessionHash(token: string): string {
 /** Registers cookies, security headers and CSRF protection on the whole app. Call before enforceAccess. */
 export async function registerPageSecurity(app: FastifyInstance, config: Config): Promise<void> {
   await app.register(cookie);
-  await app.register(helmet, {
-    enableCSPNonces: true,
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        'default-src': ["'self'"],
-        // helmet adds 'nonce-…' to script-src and style-src on every response (reply.cspNonce).
-        'script-src': ["'self'"],
-        'style-src': ["'self'"],
-        'img-src': ["'self'", 'data:'],
-        // nhsuk-frontend's stylesheet loads the NHS typeface (Frutiger) from assets.nhs.uk.
-        'font-src': ["'self'", 'data:', 'https://assets.nhs.uk'],
-        'connect-src': ["'self'"],
-        'form-action': ["'self'"],
-        'frame-ancestors': ["'none'"],
-        'base-uri': ["'self'"],
-        'object-src': ["'none'"],
-        ...(config.env === 'production' ? { 'upgrade-insecure-requests': [] } : {}),
-      },
-    },
-    // HSTS only where the service is served over https.
-    strictTransportSecurity: config.env === 'production' ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: 'same-origin' },
-  });
+  registerSecurityHeaders(app, config);
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: CSRF_COOKIE,

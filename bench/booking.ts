@@ -23,8 +23,6 @@ import { LEEDS, loadDirectoryFixture } from '../src/testing/directory-fixture.ts
 import {
   type AppInstance,
   type Answer,
-  cpuSnapshot,
-  cpuUsed,
   pct,
   recreateDatabase,
   send,
@@ -32,6 +30,7 @@ import {
   stopInstance,
   syntheticNhsNumbers,
 } from './booking-support.ts';
+import { cpuSnapshot, cpuUsed } from './cpu.ts';
 
 const started = performance.now();
 

@@ -8,7 +8,7 @@
 // It prints figures and whether the targets are met; it does not fail on a missed target, only on errors
 // (a shortlist answer that is not 200, or a server that does not start).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createReadStream, readdirSync, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { mkdir, readdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -21,6 +21,7 @@ import pg from 'pg';
 import { migrate } from '../src/db/migrate.ts';
 import type { DB } from '../src/db/schema.ts';
 import { haversineKm } from '../src/domain/distance.ts';
+import { cpuSnapshot, cpuUsed } from './cpu.ts';
 
 const started = performance.now();
 
@@ -396,75 +397,6 @@ async function stopServer(child: ChildProcess): Promise<void> {
   clearTimeout(timeout);
 }
 
-// ---------------------------------------------------------------- CPU accounting (Linux /proc)
-
-const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ: 100 on every mainstream Linux build
-
-/** utime + stime of a process in ms, or 0 when it cannot be read. */
-function processCpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU ms of each process named `postgres` (the server and its backends) that this user can see, by pid. */
-function postgresCpuMs(): Map<number, number> {
-  const byPid = new Map<number, number>();
-  try {
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') byPid.set(Number(entry), processCpuMs(Number(entry)));
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-  } catch {
-    // no /proc: not Linux
-  }
-  return byPid;
-}
-
-/** Busy CPU ms of the whole machine, all cores (everything but idle and iowait in /proc/stat). */
-function machineBusyMs(): number {
-  try {
-    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-    const [user, nice, system, , , irq, softirq, steal] = cpu as [number, number, number, number, number, number, number, number];
-    return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
-}
-
-interface CpuSnapshot {
-  app: number;
-  postgres: Map<number, number>;
-  loadGenerator: number;
-  machine: number;
-  at: number;
-}
-function cpuSnapshot(appPid: number): CpuSnapshot {
-  const own = process.cpuUsage();
-  return {
-    app: processCpuMs(appPid),
-    postgres: postgresCpuMs(),
-    loadGenerator: (own.user + own.system) / 1000,
-    machine: machineBusyMs(),
-    at: performance.now(),
-  };
-}
-
-/** PostgreSQL CPU between two snapshots: per process, so backends that start or end meanwhile do not skew it. */
-function postgresUsed(before: CpuSnapshot, after: CpuSnapshot): number {
-  let used = 0;
-  for (const [pid, ms] of after.postgres) used += ms - (before.postgres.get(pid) ?? 0);
-  return used;
-}
-
 // ---------------------------------------------------------------- load
 
 interface Figures {
@@ -519,13 +451,9 @@ async function load(
           headers: { 'content-type': 'application/json' },
           requests: [{ setupRequest: (req) => ({ ...req, body: shortlistBody(rand, postcodes) }) }],
         };
-  const before = cpuSnapshot(appPid);
+  const before = cpuSnapshot([appPid]);
   const result = await autocannon({ ...options, connections: settings.connections, duration: seconds, timeout: 10 });
-  const after = cpuSnapshot(appPid);
-  const n = Math.max(1, result.requests.total);
-  const wall = after.at - before.at;
-  const used = (k: 'app' | 'loadGenerator' | 'machine') => after[k] - before[k];
-  const postgres = postgresUsed(before, after);
+  const c = cpuUsed(before, cpuSnapshot([appPid]), result.requests.total);
   return {
     label,
     rps: result.requests.average,
@@ -539,13 +467,13 @@ async function load(
     errors: result.errors,
     timeouts: result.timeouts,
     cpu: {
-      app: used('app') / n,
-      postgres: postgres / n,
-      loadGenerator: used('loadGenerator') / n,
-      appCores: used('app') / wall,
-      postgresCores: postgres / wall,
-      loadCores: used('loadGenerator') / wall,
-      machineCores: used('machine') / wall,
+      app: c.apps,
+      postgres: c.postgres,
+      loadGenerator: c.loadGenerator,
+      appCores: c.appsCores,
+      postgresCores: c.postgresCores,
+      loadCores: c.loadCores,
+      machineCores: c.machineCores,
     },
   };
 }

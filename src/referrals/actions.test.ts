@@ -8,6 +8,8 @@ import { contactByDate } from '../domain/contact-by.ts';
 import { londonDate } from '../domain/dates.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
+import { bookAppointment } from './actions.ts';
+import type { ReferralDeps } from './service.ts';
 
 let app: FastifyInstance;
 let database: Database;
@@ -202,5 +204,39 @@ describe('deferral and review', () => {
     await book(a.ubrn, slot, a.patient);
     await app.inject({ method: 'POST', url: `/api/v1/referrals/${a.ubrn}/review`, headers: headers('provider'), payload: { outcome: 'REJECT', reason: 'WRONG_SPECIALTY' } });
     assert.equal((await book(b.ubrn, slot, b.patient)).statusCode, 201);
+  });
+});
+
+describe('changing an appointment', () => {
+  // As the patient's change page does it (the API has no change call): one transaction for both.
+  const change = (ubrn: string, slotId: string) =>
+    bookAppointment({ database } as ReferralDeps, { kind: 'patient', role: 'patient', ubrn }, ubrn, slotId, { scope: `patient:${ubrn}`, key: randomUUID(), requestHash: randomUUID() }, {
+      changing: { reason: 'Changed by the patient' },
+    });
+
+  test('the old appointment is cancelled and the new one booked together', async () => {
+    const { ubrn, patient } = await newReferral();
+    const first = await publishSlot('S2-110');
+    assert.equal((await book(ubrn, first, patient)).statusCode, 201);
+    const second = await publishSlot('S3-110');
+    const answer = await change(ubrn, second);
+    assert.equal(answer.body.status, 'BOOKED');
+    assert.equal(answer.body.appointment.slotId, second);
+    const r = await view(ubrn);
+    assert.equal(r.appointment.slotId, second);
+    assert.deepEqual(r.history.slice(-2).map((h: { to: string }) => h.to), ['APPT_CANCELLED_BY_PATIENT', 'BOOKED']);
+  });
+
+  test('if the new slot has gone, the patient keeps the appointment they had', async () => {
+    const { ubrn, patient } = await newReferral();
+    const other = await newReferral();
+    const mine = await publishSlot('S2-110');
+    const taken = await publishSlot('S3-110');
+    assert.equal((await book(ubrn, mine, patient)).statusCode, 201);
+    assert.equal((await book(other.ubrn, taken, other.patient)).statusCode, 201);
+    await assert.rejects(change(ubrn, taken), /just been booked by someone else/);
+    const r = await view(ubrn);
+    assert.equal(r.status, 'BOOKED');
+    assert.equal(r.appointment.slotId, mine);
   });
 });

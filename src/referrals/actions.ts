@@ -82,7 +82,14 @@ export interface Booked {
  * Books a free slot of a shortlisted service. The database's unique index makes a second booking of the slot
  * fail whatever the concurrency; that failure is the 409 "slot taken".
  */
-export async function bookAppointment(deps: ReferralDeps, principal: Principal, ubrn: string, slotId: string, idem: IdempotencyContext): Promise<IdempotentAnswer<Booked>> {
+export async function bookAppointment(
+  deps: ReferralDeps,
+  principal: Principal,
+  ubrn: string,
+  slotId: string,
+  idem: IdempotencyContext,
+  options: { changing?: { reason: string } } = {},
+): Promise<IdempotentAnswer<Booked>> {
   try {
     return await deps.database.db.transaction().execute(async (trx) => {
       const referral = await lockReferral(trx, principal, ubrn);
@@ -101,6 +108,13 @@ export async function bookAppointment(deps: ReferralDeps, principal: Principal, 
       if (slot.rank === null) throw unprocessable('That slot is at a service that is not on this referral\'s shortlist.', [{ field: 'slotId', message: 'Choose a slot of a shortlisted service' }]);
       if (new Date(slot.starts_at).getTime() <= Date.now()) throw new Problem(409, 'Conflict', 'That slot has already started.');
       const when = new Date(slot.starts_at).toISOString();
+      // Changing an appointment: the old one is cancelled in this same transaction, so if the new slot cannot be
+      // booked everything rolls back and the patient keeps the appointment they had.
+      const current = options.changing ? await liveAppointment(trx, ubrn) : undefined;
+      if (current) {
+        const cancelled = await cancelLive(trx, referral, current, principal, options.changing!.reason);
+        referral.status = cancelled;
+      }
       const status = await changeStatus(trx, referral, 'BOOK', principal, `Appointment booked for ${when}`, {
         deferred_service_id: null,
         contact_by: null,
@@ -135,16 +149,22 @@ export async function cancelAppointment(deps: ReferralDeps, principal: Principal
     if (principal.kind === 'staff' && principal.role === 'provider') {
       await assertProviderOf(trx, principal.organisation.odsCode, appointment.service_id);
     }
-    const action = principal.kind === 'staff' && principal.role === 'provider' ? 'CANCEL_APPOINTMENT_BY_PROVIDER' : 'CANCEL_APPOINTMENT_BY_PATIENT';
-    const status = await changeStatus(trx, referral, action, principal, `Appointment cancelled: ${reason}`);
-    await trx
-      .updateTable('appointment')
-      .set({ cancelled_at: new Date(), cancelled_by: actorLabel(principal), cancel_reason: reason })
-      .where('id', '=', appointment.id)
-      .execute();
+    const status = await cancelLive(trx, referral, appointment, principal, reason);
     await enqueueCancellation(trx, ubrn, appointment.id);
     return { status };
   });
+}
+
+/** Cancels the live appointment within the caller's transaction; who cancels decides the status. */
+async function cancelLive(trx: Transaction<DB>, referral: Locked, appointment: { id: string }, principal: Principal, reason: string): Promise<ReferralStatus> {
+  const action = principal.kind === 'staff' && principal.role === 'provider' ? 'CANCEL_APPOINTMENT_BY_PROVIDER' : 'CANCEL_APPOINTMENT_BY_PATIENT';
+  const status = await changeStatus(trx, referral, action, principal, `Appointment cancelled: ${reason}`);
+  await trx
+    .updateTable('appointment')
+    .set({ cancelled_at: new Date(), cancelled_by: actorLabel(principal), cancel_reason: reason })
+    .where('id', '=', appointment.id)
+    .execute();
+  return status;
 }
 
 async function assertProviderOf(trx: Transaction<DB>, odsCode: string, serviceId: string | null): Promise<void> {

@@ -346,18 +346,25 @@ export function managePages(deps: ReferralDeps) {
       const again = (message: string, status: number) => checkPage(request, reply, referral, found, [{ field: 'slotId', href: '#change-time', message }], status);
       if (!/^[\w-]{8,64}$/.test(key)) return again('The form was out of date. Check the appointment and book it again', 400);
       try {
-        // Changing: the current appointment is cancelled first (its slot is free again), then the new one booked.
-        if (referral.appointment) await cancelAppointment(deps, patient, referral.ubrn, CHANGE_REASON);
-        await bookAppointment(deps, patient, referral.ubrn, slotId, {
-          scope: `patient:${patient.ubrn}`,
-          key: `web:${key}`,
-          requestHash: createHash('sha256').update(`POST /referrals/${referral.ubrn}/appointment\n${slotId}`).digest('hex'),
-        });
+        // Changing: the old appointment is cancelled and the new one booked in one transaction, so a slot taken
+        // meanwhile leaves the patient with the appointment they had.
+        await bookAppointment(
+          deps,
+          patient,
+          referral.ubrn,
+          slotId,
+          {
+            scope: `patient:${patient.ubrn}`,
+            key: `web:${key}`,
+            requestHash: createHash('sha256').update(`POST /referrals/${referral.ubrn}/appointment\n${slotId}`).digest('hex'),
+          },
+          referral.appointment ? { changing: { reason: CHANGE_REASON } } : {},
+        );
       } catch (err) {
         if (!(err instanceof Problem) || err.status >= 500) throw err;
         const fresh = await ownReferral(request);
         if (fresh.appointment?.slotId === slotId) return seeOther(reply, '/manage/booked');
-        return again(`${sentence(err.detail)}${referral.appointment ? '. Your previous appointment was cancelled' : ''}`, err.status === 409 ? 409 : 422);
+        return again(`${sentence(err.detail)}${referral.appointment ? '. Your appointment has not changed' : ''}`, err.status === 409 ? 409 : 422);
       }
       return seeOther(reply, '/manage/booked');
     });

@@ -30,6 +30,12 @@ const envSchema = z.object({
   OIDC_REDIRECT_URI: z.url('must be this service\'s /sign-in/oidc/callback URL').optional(),
   OIDC_SCOPE: z.string().min(1).default('openid profile'),
   OIDC_ALLOW_HTTP: bool.default(false),
+  NHS_LOGIN_ISSUER: z.url('must be NHS login\'s issuer URL').optional(),
+  NHS_LOGIN_CLIENT_ID: z.string().min(1).optional(),
+  NHS_LOGIN_CLIENT_SECRET: z.string().min(1).optional(),
+  NHS_LOGIN_REDIRECT_URI: z.url('must be this service\'s /manage/nhs-login/callback URL').optional(),
+  NHS_LOGIN_SCOPE: z.string().min(1).default('openid profile'),
+  NHS_LOGIN_ALLOW_HTTP: bool.default(false),
   JOBS_ENABLED: bool.optional(),
   JOBS_POOL_SIZE: z.coerce.number().int().min(1).max(10).default(3),
   OUTBOX_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
@@ -73,6 +79,8 @@ export interface Config {
   accessCodeSecret: string;
   /** Staff sign-in through an OpenID Connect provider (NHS CIS2 or another), when configured. */
   oidc: OidcSettings | null;
+  /** Patients sign in through NHS login (OpenID Connect, `nhs_number` claim), when configured. */
+  nhsLogin: OidcSettings | null;
   /** Background jobs (pg-boss): sending the outbox, contact-by reminders and escalations. Off in tests. */
   jobs: { enabled: boolean; poolSize: number; outboxIntervalSeconds: number; reminderDaysBefore: number };
   messages: {
@@ -87,20 +95,26 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-/** All four OIDC settings, or none: half a configuration is a mistake to report, not to ignore. */
-function oidcSettings(e: z.infer<typeof envSchema>): OidcSettings | null {
-  const given = { OIDC_ISSUER: e.OIDC_ISSUER, OIDC_CLIENT_ID: e.OIDC_CLIENT_ID, OIDC_CLIENT_SECRET: e.OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI: e.OIDC_REDIRECT_URI };
+/** All four settings of an OpenID Connect provider, or none: half a configuration is a mistake to report. */
+function oidcSettings(e: z.infer<typeof envSchema>, prefix: 'OIDC' | 'NHS_LOGIN'): OidcSettings | null {
+  const given = {
+    [`${prefix}_ISSUER`]: e[`${prefix}_ISSUER`],
+    [`${prefix}_CLIENT_ID`]: e[`${prefix}_CLIENT_ID`],
+    [`${prefix}_CLIENT_SECRET`]: e[`${prefix}_CLIENT_SECRET`],
+    [`${prefix}_REDIRECT_URI`]: e[`${prefix}_REDIRECT_URI`],
+  };
   const missing = Object.entries(given).filter(([, v]) => v === undefined).map(([k]) => k);
   if (missing.length === 4) return null;
-  if (missing.length > 0) throw new ConfigError(`Invalid settings:\n  OpenID Connect needs ${missing.join(', ')} as well`);
-  if (e.OIDC_ALLOW_HTTP && e.NODE_ENV === 'production') throw new ConfigError('Invalid settings:\n  OIDC_ALLOW_HTTP must not be true in production');
+  if (missing.length > 0) throw new ConfigError(`Invalid settings:\n  ${prefix === 'OIDC' ? 'OpenID Connect' : 'NHS login'} needs ${missing.join(', ')} as well`);
+  const allowHttp = e[`${prefix}_ALLOW_HTTP`];
+  if (allowHttp && e.NODE_ENV === 'production') throw new ConfigError(`Invalid settings:\n  ${prefix}_ALLOW_HTTP must not be true in production`);
   return {
-    issuer: e.OIDC_ISSUER!,
-    clientId: e.OIDC_CLIENT_ID!,
-    clientSecret: e.OIDC_CLIENT_SECRET!,
-    redirectUri: e.OIDC_REDIRECT_URI!,
-    scope: e.OIDC_SCOPE,
-    allowHttp: e.OIDC_ALLOW_HTTP,
+    issuer: e[`${prefix}_ISSUER`]!,
+    clientId: e[`${prefix}_CLIENT_ID`]!,
+    clientSecret: e[`${prefix}_CLIENT_SECRET`]!,
+    redirectUri: e[`${prefix}_REDIRECT_URI`]!,
+    scope: e[`${prefix}_SCOPE`],
+    allowHttp,
   };
 }
 
@@ -133,7 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     directoryRefreshMs: e.DIRECTORY_REFRESH_MS,
     postcodesInMemory: e.POSTCODES_IN_MEMORY,
     accessCodeSecret: e.ACCESS_CODE_SECRET ?? DEVELOPMENT_ACCESS_CODE_SECRET,
-    oidc: oidcSettings(e),
+    oidc: oidcSettings(e, 'OIDC'),
+    nhsLogin: oidcSettings(e, 'NHS_LOGIN'),
     jobs: {
       enabled: e.JOBS_ENABLED ?? e.NODE_ENV !== 'test',
       poolSize: e.JOBS_POOL_SIZE,

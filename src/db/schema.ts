@@ -128,7 +128,6 @@ export interface AuthSessionTable {
   token_hash: string;
   account_id: number | null;
   patient_ubrn: string | null;
-  patient_nhs_number: Generated<string | null>;
   kind: 'api' | 'page';
   created_at: Timestamp;
   expires_at: Timestamp;

@@ -152,6 +152,7 @@ export function managePages(deps: ReferralDeps) {
         errorList: errorList(errors),
         err: { ubrn: errorFor(errors, 'ubrn'), accessCode: errorFor(errors, 'accessCode'), dob: errorFor(errors, 'dob') },
         dobErrorField: errors.find((e) => e.field === 'dob')?.href.slice(5) ?? null,
+        nhsLoginEnabled: deps.config.nhsLogin !== null,
       }, status);
 
     app.get('/manage/sign-in', { config: { access: PUBLIC('the patient sign-in form'), page: true } }, async (request, reply) => {

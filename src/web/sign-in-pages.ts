@@ -24,7 +24,7 @@ export function signInPages(database: Database, config: Config) {
   return async function (app: FastifyInstance) {
     app.get('/sign-in', { config: { access: PUBLIC('the sign-in form'), page: true } }, async (request, reply) => {
       if (request.principal?.kind === 'staff') return seeOther(reply, homeFor(request.principal.role));
-      return sendPage(request, reply, 'sign-in.njk', { title: 'Sign in', values: { username: '' }, errors: [] });
+      return sendPage(request, reply, 'sign-in.njk', { title: 'Sign in', values: { username: '' }, errors: [], oidcEnabled: config.oidc !== null });
     });
 
     app.post('/sign-in', { config: { access: PUBLIC('signing in is how a user gets a session'), page: true } }, async (request, reply) => {
@@ -32,7 +32,7 @@ export function signInPages(database: Database, config: Config) {
       const username = typeof body.username === 'string' ? body.username.trim().slice(0, 100) : '';
       const password = typeof body.password === 'string' ? body.password.slice(0, 200) : '';
       const again = (status: number, errors: { text: string; href: string }[]) =>
-        sendPage(request, reply, 'sign-in.njk', { title: 'Sign in', values: { username }, errors }, status);
+        sendPage(request, reply, 'sign-in.njk', { title: 'Sign in', values: { username }, errors, oidcEnabled: config.oidc !== null }, status);
 
       const missing: { text: string; href: string }[] = [];
       if (!username) missing.push({ text: 'Enter your username', href: '#username' });

@@ -12,8 +12,3 @@ create table oidc_pending (
   browser_hash text not null,                  -- SHA-256 of a random value kept in the browser's cookie
   created_at timestamptz not null default now()
 );
-
--- A patient signed in with NHS login is known by NHS number and sees all their referrals.
-alter table auth_session add column patient_nhs_number text check (patient_nhs_number ~ '^[0-9]{10}$');
-alter table auth_session drop constraint auth_session_one_subject;
-alter table auth_session add constraint auth_session_one_subject check (num_nonnulls(account_id, patient_ubrn, patient_nhs_number) = 1);

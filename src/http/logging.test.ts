@@ -10,12 +10,16 @@ test('request logs keep the path but never the query string or credentials', asy
   const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
   const app = Fastify({ loggerInstance: createLogger('info', sink) as FastifyBaseLogger });
   app.get('/', { config: { access: PUBLIC('test') } }, async () => 'ok');
+  app.get('/referrals/:ubrn', { config: { access: PUBLIC('test') } }, async () => 'ok');
   await app.inject({ method: 'GET', url: '/?postcode=LS1+4AP&specialty=110', headers: { authorization: 'Bearer secret-token' } });
+  await app.inject({ method: 'GET', url: '/referrals/123456789012' });
   await app.close();
   const log = lines.join('');
   assert.match(log, /"path":"\/"/);
   assert.doesNotMatch(log, /LS1/);
   assert.doesNotMatch(log, /secret-token/);
+  assert.match(log, /"path":"\/referrals\/<ubrn>"/);
+  assert.doesNotMatch(log, /123456789012/);
 });
 
 test('a refused request is logged without what was sent', async () => {

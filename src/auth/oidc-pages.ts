@@ -6,10 +6,9 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { isValidNhsNumber, standardiseNhsNumber } from '../domain/nhs-number.ts';
 import { PUBLIC } from '../http/access.ts';
-import { forbiddenPage, seeOther, sendPage } from '../web/page.ts';
+import { forbiddenPage, homeFor, seeOther, sendPage } from '../web/page.ts';
 import { secureCookies, sessionToken, setSessionCookie, PAGE_SESSION_HOURS } from '../web/session.ts';
 import { errorFor, errorList } from '../web/referral-form.ts';
-import { homeFor } from '../web/sign-in-pages.ts';
 import { accountForSubject, OidcSignIn, OidcSignInError } from './oidc.ts';
 import { issuePatientToken, issueToken, revokeToken } from './sessions.ts';
 

@@ -12,10 +12,27 @@ export interface UserView {
   home: string;
 }
 
+/** Where each role starts after signing in, and where the header's service name leads it. */
+export function homeFor(role: Principal['role']): string {
+  switch (role) {
+    case 'referrer':
+    case 'referral-centre':
+      return '/referrals';
+    case 'provider':
+      return '/provider';
+    case 'admin':
+      return '/admin/messages';
+    case 'patient':
+      return '/manage';
+    default:
+      return '/';
+  }
+}
+
 function userView(principal: Principal | null): UserView | null {
   if (!principal) return null;
   if (principal.kind === 'patient') return { name: `Referral ${principal.ubrn}`, organisation: null, patient: true, home: '/manage' };
-  return { name: principal.displayName, organisation: principal.organisation.name, patient: false, home: principal.role === 'provider' ? '/provider' : '/referrals' };
+  return { name: principal.displayName, organisation: principal.organisation.name, patient: false, home: homeFor(principal.role) };
 }
 
 /** The nonce in this page's Content-Security-Policy for its scripts (made, with the policy, on first use). */

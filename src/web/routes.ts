@@ -17,6 +17,7 @@ import { comparePageContext, type SpecialtyChoice } from './compare-page.ts';
 import { forbiddenPage, scriptNonce, sendPage } from './page.ts';
 import { managePages } from './manage-pages.ts';
 import { providerPages } from './provider-pages.ts';
+import { adminPages } from './admin-pages.ts';
 import { referralPages } from './referral-pages.ts';
 import { NHSUK_DIST, OWN_ASSETS_DIR, serverErrorPage } from './render.ts';
 import { signInPages } from './sign-in-pages.ts';
@@ -82,6 +83,7 @@ export function webRoutes(deps: WebDeps) {
     await app.register(referralPages({ database, config, directory, postcodes }));
     await app.register(managePages({ database, config, directory, postcodes }));
     await app.register(providerPages({ database, config, directory, postcodes }));
+    await app.register(adminPages(database));
 
     app.get(
       '/',

@@ -6,18 +6,14 @@ import { issueToken, revokeToken } from '../auth/sessions.ts';
 import { signInWithPassword } from '../auth/sign-in.ts';
 import { PUBLIC, ROLES } from '../http/access.ts';
 import { deleteDraft } from './drafts.ts';
-import { seeOther, sendPage } from './page.ts';
+import { homeFor, seeOther, sendPage } from './page.ts';
 import { clearSessionCookie, PAGE_SESSION_HOURS, sessionHash, sessionToken, setSessionCookie } from './session.ts';
 
 const STAFF_ROLES = ['referrer', 'referral-centre', 'provider', 'commissioner', 'admin'] as const;
 // One message for every failure: it must not tell which usernames exist.
 const BAD_CREDENTIALS = 'Enter a correct username and password';
 
-/** Where each role starts after signing in. */
-export function homeFor(role: string): string {
-  if (role === 'provider') return '/provider';
-  return role === 'referrer' || role === 'referral-centre' ? '/referrals' : '/';
-}
+
 
 export function signInPages(database: Database, config: Config) {
   const { db } = database;

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { issueToken } from '../auth/sessions.ts';
+import { LocalLogSender } from '../messages/local-log-sender.ts';
+import { sendPendingMessages } from '../messages/send-pending.ts';
+import { type Journeys, startJourneys } from '../messages/test-journeys.ts';
+
+let j: Journeys;
+before(async () => {
+  j = await startJourneys('admin_pages');
+});
+after(() => j.close());
+
+const pageAs = async (role: 'admin' | 'referrer' | null) => {
+  const account = role ? await j.database.db.selectFrom('account').select('id').where('role', '=', role).executeTakeFirstOrThrow() : null;
+  const cookie = account ? `oc_session=${(await issueToken(j.database.db, account.id, 'page')).token}` : '';
+  return j.app.inject({ method: 'GET', url: '/admin/messages', headers: cookie ? { cookie } : {} });
+};
+
+test('the demo\'s message log page shows what was sent, without access codes or names', async () => {
+  const referral = await j.newReferral({ email: 'bea.jones@example.com' });
+  await sendPendingMessages(j.database.db, new LocalLogSender(j.database.db));
+  const res = await pageAs('admin');
+  assert.equal(res.statusCode, 200, res.body);
+  assert.match(res.body, /<h1>Messages sent<\/h1>/);
+  assert.match(res.body, /Referral letter by letter/);
+  assert.match(res.body, /Referral letter by email to b•••@example\.com/);
+  assert.ok(!res.body.includes(referral.accessCode), 'no access code');
+  assert.doesNotMatch(res.body, /Bea|Jones/);
+});
+
+test('only administrators see it', async () => {
+  assert.equal((await pageAs('referrer')).statusCode, 403);
+  const anonymous = await pageAs(null);
+  assert.equal(anonymous.statusCode, 303);
+  assert.equal(anonymous.headers.location, '/sign-in');
+});

@@ -1,0 +1,30 @@
+// Administrators' pages: the local message log, which is where the demo's messages to patients go instead of
+// GOV.UK Notify.
+import type { FastifyInstance } from 'fastify';
+import type { Database } from '../db/database.ts';
+import { ROLES } from '../http/access.ts';
+import { maskedMessageLog } from '../messages/message-log.ts';
+import { formatDateTime } from './format.ts';
+import { sendPage } from './page.ts';
+
+const KIND_TEXT: Record<string, string> = {
+  REFERRAL_LETTER: 'Referral letter',
+  BOOKING_CONFIRMATION: 'Booking confirmation',
+  APPOINTMENT_CANCELLED: 'Appointment cancelled',
+  DEFERRED_TO_PROVIDER: 'Provider will contact the patient',
+  CONTACT_BY_REMINDER: 'Contact-by reminder',
+  DEFERRAL_OVERDUE: 'Deferral overdue',
+};
+
+export function adminPages(database: Database) {
+  return async function (app: FastifyInstance) {
+    app.get('/admin/messages', { config: { access: ROLES('admin'), page: true } }, async (request, reply) => {
+      const messages = (await maskedMessageLog(database.db, 100)).map((m) => ({
+        ...m,
+        kindText: KIND_TEXT[m.kind] ?? m.kind,
+        sent: m.sentAt ? formatDateTime(m.sentAt) : 'Not sent yet',
+      }));
+      return sendPage(request, reply, 'admin-messages.njk', { title: 'Messages sent', messages });
+    });
+  };
+}

@@ -8,7 +8,7 @@ import type { Database } from '../db/database.ts';
 import type { DirectoryCache } from '../directory/snapshot.ts';
 import type { PostcodeDirectory } from '../reference/postcodes.ts';
 import { PUBLIC } from '../http/access.ts';
-import { Problem } from '../http/problem.ts';
+import { loggableError, Problem } from '../http/problem.ts';
 import { listSpecialties } from '../reference/queries.ts';
 import { buildShortlist } from '../shortlist/service.ts';
 import type { ShortlistAnswer, ShortlistRequest } from '../shortlist/types.ts';
@@ -75,7 +75,7 @@ export function webRoutes(deps: WebDeps) {
       if (status >= 400 && status < 500) {
         return sendPage(request, reply, 'forbidden.njk', { title: 'Sorry, there is a problem', message: 'The form could not be read. Go back and try again.' }, status);
       }
-      request.log.error({ err: error }, 'page failed');
+      request.log.error({ err: loggableError(error) }, 'page failed');
       return reply.code(500).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(serverErrorPage(scriptNonce(reply)));
     });
 

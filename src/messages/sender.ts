@@ -1,16 +1,10 @@
 // How a message leaves the service: through GOV.UK Notify when it is configured, otherwise into the local
 // message log. The outbox job does not care which.
-import type { MessageAudience, MessageChannel, MessageKind } from '../db/schema.ts';
-import type { Personalisation } from './templates.ts';
+import type { NewMessage } from './enqueue.ts';
 
-export interface OutgoingMessage {
+/** A message from the outbox: what was enqueued, with its row id. */
+export interface OutgoingMessage extends NewMessage {
   id: number;
-  ubrn: string;
-  kind: MessageKind;
-  audience: MessageAudience;
-  channel: MessageChannel;
-  recipient: string;
-  personalisation: Personalisation;
 }
 
 export interface MessageSender {

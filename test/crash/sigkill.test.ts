@@ -3,16 +3,16 @@
 // must be there, whole (its options and its creation event); and no referral may be there half-written, whether
 // its 201 was sent or not.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { issueToken } from '../../src/auth/sessions.ts';
 import type { Database } from '../../src/db/database.ts';
 import { createAccount, createOrganisation } from '../../src/testing/accounts.ts';
 import { createScratchDatabase } from '../../src/testing/database.ts';
 import { LEEDS, loadDirectoryFixture } from '../../src/testing/directory-fixture.ts';
+import { nhsNumberCheckDigit } from '../../src/domain/nhs-number.ts';
+import { type ServerProcess, startServerProcess } from '../support/server-process.ts';
 
-const root = new URL('../../', import.meta.url).pathname;
 const CONCURRENCY = 8;
 
 let database: Database & { drop(): Promise<void> };
@@ -36,58 +36,28 @@ after(async () => {
   await database?.drop();
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function startServer(): Promise<{ child: ChildProcess; base: string; output: () => string }> {
-  const port = await freePort();
+async function startServer(): Promise<ServerProcess> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'development',
     DATABASE_URL: databaseUrl,
-    PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     LOAD_DEMO_DATA: 'false',
-    JOBS_ENABLED: 'false', // if the setting exists: no background jobs competing for the database
+    JOBS_ENABLED: 'false', // no background jobs competing for the database
     POSTCODES_IN_MEMORY: 'false',
   };
-  const child = spawn(process.execPath, ['src/server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
-    try {
-      const res = await fetch(`${base}/health`);
-      if (res.ok) return { child, base, output: () => out };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server did not answer /health within 30 s:\n${out}`);
+  const server = await startServerProcess(env, { timeoutMs: 30_000, pollMs: 100 });
+  children.add(server.child);
+  return server;
 }
 
 /** A valid NHS number in the synthetic range 999 xxx xxx x for each n. */
 function nhsNumber(n: number): string {
   for (let k = n; ; k += 1_000_000) {
     const nine = String(990_000_000 + (k % 9_999_999));
-    let sum = 0;
-    for (let i = 0; i < 9; i++) sum += Number(nine[i]) * (10 - i);
-    const check = 11 - (sum % 11);
-    if (check !== 10) return `${nine}${check === 11 ? 0 : check}`;
+    const check = nhsNumberCheckDigit(nine)!;
+    if (check !== 10) return `${nine}${check}`;
   }
 }
 

@@ -1,50 +1,20 @@
 // `npm start` with no settings: embedded PGlite, migrated and loaded with the demo data set on first start,
 // reused on the next. Runs the real entry point as a child process, as a newcomer would.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { type ServerProcess, startServerProcess } from '../support/server-process.ts';
 
-const root = new URL('../../', import.meta.url).pathname;
 const dataDir = await mkdtemp(join(tmpdir(), 'openchoice-smoke-'));
 after(() => rm(dataDir, { recursive: true, force: true }));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function start(): Promise<{ child: ChildProcess; base: string; output: () => string; startedInMs: number }> {
-  const port = await freePort();
-  const t0 = Date.now();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' };
+async function start(): Promise<ServerProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['src/server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
-    try {
-      const res = await fetch(`${base}/health`);
-      if (res.ok) return { child, base, output: () => out, startedInMs: Date.now() - t0 };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server did not answer /health within 180 s:\n${out}`);
+  return startServerProcess(env, { timeoutMs: 180_000 });
 }
 
 async function stop(child: ChildProcess): Promise<number | null> {

@@ -64,6 +64,7 @@ describe('referrer journey (browser)', () => {
     await page.fill('#dob-day', '31');
     await page.fill('#dob-month', '1');
     await page.fill('#dob-year', '1970');
+    await page.fill('#address', '12 Park Row\nLeeds');
     await page.fill('#postcode', 'ls1 4ap');
     await page.selectOption('#specialty', '110');
     await submit();
@@ -101,6 +102,7 @@ describe('referrer journey (browser)', () => {
     assert.equal(new URL(page.url()).pathname, '/referrals/new/check');
     assert.equal(await h1(), 'Check the referral before sending it');
     assert.match(await page.locator('main').innerText(), /999 000 0018/);
+    assert.match(await page.locator('main').innerText(), /12 Park Row, Leeds/);
     assert.ok((await page.locator('a:has-text("Change")').count()) >= 8);
     await assertAccessible(page, 'check answers');
     await submit('#send-referral');

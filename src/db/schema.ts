@@ -151,6 +151,7 @@ export interface ReferralTable {
   patient_family_name: string;
   patient_date_of_birth: string;
   patient_postcode: string;
+  patient_address_lines: string[] | null;
   patient_email: string | null;
   patient_mobile: string | null;
   preferences: unknown;

@@ -26,6 +26,10 @@ describe('outbox', () => {
     const all = await j.newReferral({ email: 'bea@example.com', mobile: '07700900123' });
     const channels = (await outboxOf(j.database, all.ubrn)).map((r) => [r.channel, r.recipient]);
     assert.deepEqual(channels, [['letter', 'Bea Jones\nLS1 4AP'], ['email', 'bea@example.com'], ['sms', '07700900123']]);
+
+    // With the postal address, the letter has what GOV.UK Notify needs: name, address lines, postcode.
+    const addressed = await j.newReferral({ addressLines: ['1 Park Row', 'Leeds'] });
+    assert.equal((await outboxOf(j.database, addressed.ubrn))[0]!.recipient, 'Bea Jones\n1 Park Row\nLeeds\nLS1 4AP');
   });
 
   test('booking queues a confirmation; a booking that fails queues nothing', async () => {

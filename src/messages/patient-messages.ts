@@ -20,7 +20,7 @@ async function patientOf(trx: Transaction<DB>, ubrn: string) {
   return trx
     .selectFrom('referral as r')
     .innerJoin('specialty as sp', 'sp.code', 'r.specialty_code')
-    .select(['r.patient_given_name', 'r.patient_family_name', 'r.patient_postcode', 'r.patient_email', 'r.patient_mobile', 'r.options_offered', 'sp.name as specialty'])
+    .select(['r.patient_given_name', 'r.patient_family_name', 'r.patient_address_lines', 'r.patient_postcode', 'r.patient_email', 'r.patient_mobile', 'r.options_offered', 'sp.name as specialty'])
     .where('r.ubrn', '=', ubrn)
     .executeTakeFirstOrThrow();
 }
@@ -35,7 +35,11 @@ function destinations(p: Patient, letterToo: boolean): { channel: MessageChannel
   const out: { channel: MessageChannel; recipient: string }[] = [];
   if (p.patient_email) out.push({ channel: 'email', recipient: p.patient_email });
   if (p.patient_mobile) out.push({ channel: 'sms', recipient: p.patient_mobile });
-  if (letterToo || out.length === 0) out.unshift({ channel: 'letter', recipient: `${p.patient_given_name} ${p.patient_family_name}\n${p.patient_postcode}` });
+  if (letterToo || out.length === 0) {
+    // Name, address lines, postcode: as GOV.UK Notify takes a letter's address, one line each.
+    const lines = [`${p.patient_given_name} ${p.patient_family_name}`, ...(p.patient_address_lines ?? []), p.patient_postcode];
+    out.unshift({ channel: 'letter', recipient: lines.join('\n') });
+  }
   return out;
 }
 

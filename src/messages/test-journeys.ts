@@ -15,7 +15,7 @@ export interface Journeys {
   database: Database;
   tokens: Record<'referrer' | 'provider' | 'other-provider' | 'admin', string>;
   close(): Promise<void>;
-  newReferral(patient?: { email?: string | null; mobile?: string | null }, priority?: string): Promise<{ ubrn: string; accessCode: string; patient: string }>;
+  newReferral(patient?: { email?: string | null; mobile?: string | null; addressLines?: string[] | null }, priority?: string): Promise<{ ubrn: string; accessCode: string; patient: string }>;
   publishSlot(serviceId: string, inDays?: number): Promise<string>;
   book(ubrn: string, slotId: string, token: string): Promise<Answer>;
   cancel(ubrn: string, token: string): Promise<Answer>;

@@ -63,6 +63,7 @@ describe('creating a referral', () => {
     const stored = await database.db.selectFrom('referral').selectAll().where('ubrn', '=', body.ubrn).executeTakeFirstOrThrow();
     assert.equal(stored.patient_nhs_number, '9990000018');
     assert.equal(stored.patient_postcode, 'LS1 4AP');
+    assert.equal(stored.patient_address_lines, null);
     assert.match(stored.access_code_hash, /^[0-9a-f]{64}$/);
     assert.ok(!stored.access_code_hash.includes(body.accessCode.replace('-', '')));
   });
@@ -88,6 +89,7 @@ describe('creating a referral', () => {
     ['a service of another specialty', { shortlist: ['S2-130'] }, 422, 'shortlist[0]'],
     ['a service listed twice', { shortlist: ['S1-110', 'S1-110'] }, 400, 'shortlist'],
     ['21 services', { shortlist: Array.from({ length: 21 }, (_, i) => `S${i}`) }, 400, 'shortlist'],
+    ['an address of 6 lines', { patient: { ...ANN.patient, addressLines: ['1', '2', '3', '4', '5', '6'] } }, 400, 'patient.addressLines'],
     ['no clinical summary', { clinicalSummary: '  ' }, 400, 'clinicalSummary'],
     ['an unknown priority', { priority: 'SOON' }, 400, 'priority'],
     ['nothing within reach', { preferences: { sortBy: 'WAIT', maxDistanceKm: 1 } }, 422, 'preferences.maxDistanceKm'],

@@ -17,6 +17,13 @@ export const CreateReferralBody = z.object({
     familyName: z.string().trim().min(1, 'is required').max(100),
     dateOfBirth: calendarDate,
     postcode: z.string().trim().min(1, 'is required').max(16),
+    addressLines: optional(
+      z
+        .array(z.string().trim().min(1, 'must not be empty').max(100))
+        .min(1, 'must have 1 to 5 lines')
+        .max(5, 'must have 1 to 5 lines')
+        .describe('postal address without the postcode, for letters'),
+    ),
     email: optional(z.email('must be an email address').max(254)),
     mobile: optional(z.string().trim().regex(/^(\+44\s?7|07)[\d\s]{9,11}$/, 'must be a UK mobile number, like 07700 900123')),
   }),
@@ -63,6 +70,7 @@ export const ReferralSchema = z.object({
     familyName: z.string(),
     dateOfBirth: z.string(),
     postcode: z.string(),
+    addressLines: z.array(z.string()).nullable(),
     email: z.string().nullable(),
     mobile: z.string().nullable(),
   }),

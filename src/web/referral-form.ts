@@ -36,6 +36,7 @@ export interface PatientValues {
   dobDay: string;
   dobMonth: string;
   dobYear: string;
+  address: string;
   postcode: string;
   email: string;
   mobile: string;
@@ -46,6 +47,8 @@ export interface PatientAnswer {
   givenName: string;
   familyName: string;
   dateOfBirth: string;
+  /** Postal address lines without the postcode, for letters; absent from drafts made before it was asked. */
+  addressLines?: string[] | null;
   postcode: string;
   email: string | null;
   mobile: string | null;
@@ -60,6 +63,7 @@ export function readPatient(body: Body, specialtyCodes: ReadonlySet<string>, tod
     dobDay: text(body, 'dob[day]', 4),
     dobMonth: text(body, 'dob[month]', 4),
     dobYear: text(body, 'dob[year]', 6),
+    address: text(body, 'address', 600),
     postcode: text(body, 'postcode', 16),
     email: text(body, 'email', 254),
     mobile: text(body, 'mobile', 20),
@@ -96,6 +100,9 @@ export function readPatient(body: Body, specialtyCodes: ReadonlySet<string>, tod
   else if (!parsed || !/^[A-Z0-9]{2,4} [0-9][A-Z]{2}$/.test(postcode)) {
     errors.push({ field: 'postcode', href: '#postcode', message: 'Enter a full postcode, like LS1 4AP' });
   }
+  const addressLines = values.address.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  if (addressLines.length > 5) errors.push({ field: 'address', href: '#address', message: 'Address must be 5 lines or fewer, without the postcode' });
+  else if (addressLines.some((l) => l.length > 100)) errors.push({ field: 'address', href: '#address', message: 'Each line of the address must be 100 characters or fewer' });
   if (values.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) {
     errors.push({ field: 'email', href: '#email', message: 'Enter an email address in the correct format, like name@example.com' });
   }
@@ -114,6 +121,7 @@ export function readPatient(body: Body, specialtyCodes: ReadonlySet<string>, tod
       givenName: values.givenName,
       familyName: values.familyName,
       dateOfBirth,
+      addressLines: addressLines.length > 0 ? addressLines : null,
       postcode,
       email: values.email || null,
       mobile: values.mobile || null,

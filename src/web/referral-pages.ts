@@ -145,7 +145,7 @@ export function referralPages(deps: ReferralDeps) {
         values,
         errors,
         errorList: errorList(errors),
-        err: Object.fromEntries(['nhsNumber', 'givenName', 'familyName', 'dob', 'postcode', 'email', 'mobile', 'specialty'].map((f) => [f, errorFor(errors, f)])),
+        err: Object.fromEntries(['nhsNumber', 'givenName', 'familyName', 'dob', 'address', 'postcode', 'email', 'mobile', 'specialty'].map((f) => [f, errorFor(errors, f)])),
         dobErrorField: errors.find((e) => e.field === 'dob')?.href.slice(5) ?? null,
         specialtyItems: [
           { value: '', text: 'Choose a specialty', selected: !values.specialty },
@@ -294,6 +294,7 @@ export function referralPages(deps: ReferralDeps) {
           nhsNumber: `${p.nhsNumber.slice(0, 3)} ${p.nhsNumber.slice(3, 6)} ${p.nhsNumber.slice(6)}`,
           name: `${p.givenName} ${p.familyName}`,
           dateOfBirth: formatDate(p.dateOfBirth),
+          address: (p.addressLines ?? []).join(', '),
           postcode: p.postcode,
           email: p.email,
           mobile: p.mobile,
@@ -328,7 +329,16 @@ export function referralPages(deps: ReferralDeps) {
       let created;
       try {
         created = await createReferral(deps, staffOf(request), {
-          patient: { nhsNumber: p.nhsNumber, givenName: p.givenName, familyName: p.familyName, dateOfBirth: p.dateOfBirth, postcode: p.postcode, email: p.email, mobile: p.mobile },
+          patient: {
+            nhsNumber: p.nhsNumber,
+            givenName: p.givenName,
+            familyName: p.familyName,
+            dateOfBirth: p.dateOfBirth,
+            addressLines: p.addressLines ?? null,
+            postcode: p.postcode,
+            email: p.email,
+            mobile: p.mobile,
+          },
           specialty: p.specialty,
           priority: draft.clinical!.answer.priority,
           clinicalSummary: draft.clinical!.answer.clinicalSummary,

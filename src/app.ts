@@ -14,11 +14,12 @@ import { messageRoutes } from './messages/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { enforceAccess, PUBLIC, requireAccessDeclarations } from './http/access.ts';
 import { createLogger } from './http/logging.ts';
-import { notFound, registerProblemHandlers, sendProblem } from './http/problem.ts';
+import { loggableError, notFound, registerProblemHandlers, sendProblem } from './http/problem.ts';
 import { referralRoutes } from './referrals/routes.ts';
 import { PostcodeDirectory } from './reference/postcodes.ts';
 import { referenceRoutes } from './reference/routes.ts';
 import { shortlistRoutes } from './shortlist/routes.ts';
+import { EarliestSlotCache } from './slots/earliest-slots.ts';
 import { slotRoutes } from './slots/routes.ts';
 import { notFoundPage } from './web/render.ts';
 import { webRoutes } from './web/routes.ts';
@@ -38,6 +39,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const directory = createDirectoryCache(database.db, { maxAgeMs: config.directoryRefreshMs });
   // Postcodes change monthly at most: a minute's staleness is plenty.
   const postcodes = new PostcodeDirectory(database, { inMemory: config.postcodesInMemory, maxAgeMs: 60_000 });
+  const earliestSlots = new EarliestSlotCache(database.db, { onError: (err) => app.log.error({ err: loggableError(err) }, 'earliest free slots could not be read') });
   const app = Fastify({
     ...(deps.logger === false ? { logger: false } : { loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger }),
     bodyLimit: config.bodyLimitBytes,
@@ -67,12 +69,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes(database), { prefix: '/api/v1' });
   await app.register(referenceRoutes(database, postcodes), { prefix: '/api/v1' });
   await app.register(directoryRoutes(directory, postcodes), { prefix: '/api/v1' });
-  await app.register(shortlistRoutes({ config, directory, postcodes }), { prefix: '/api/v1' });
-  await app.register(slotRoutes({ database, directory }), { prefix: '/api/v1' });
-  await app.register(referralRoutes({ database, config, directory, postcodes }), { prefix: '/api/v1' });
+  await app.register(shortlistRoutes({ config, directory, postcodes, earliestSlots }), { prefix: '/api/v1' });
+  await app.register(slotRoutes({ database, directory, earliestSlots }), { prefix: '/api/v1' });
+  await app.register(referralRoutes({ database, config, directory, postcodes, earliestSlots }), { prefix: '/api/v1' });
   await app.register(deferralRoutes(database), { prefix: '/api/v1' });
   await app.register(messageRoutes(database), { prefix: '/api/v1' });
-  await app.register(webRoutes({ database, config, directory, postcodes }));
+  await app.register(webRoutes({ database, config, directory, postcodes, earliestSlots }));
   await app.register(oidcSignInPages(database, config));
 
   app.get(

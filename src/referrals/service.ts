@@ -13,16 +13,13 @@ import { generateAccessCode, generateUbrn } from '../domain/ubrn.ts';
 import { notFound, unprocessable } from '../http/problem.ts';
 import type { PostcodeDirectory } from '../reference/postcodes.ts';
 import { resolveOrigin } from '../reference/resolve.ts';
-import { buildShortlist, optionsForChosenServices, RECOMMENDED_OPTIONS } from '../shortlist/service.ts';
+import { buildShortlist, optionsForChosenServices, RECOMMENDED_OPTIONS, type ShortlistDeps } from '../shortlist/service.ts';
 import type { ShortlistOption } from '../shortlist/types.ts';
 import { toAppointmentView } from './appointment-view.ts';
 import type { CreateReferral, Referral } from './schemas.ts';
 
-export interface ReferralDeps {
+export interface ReferralDeps extends ShortlistDeps {
   database: Database;
-  config: Config;
-  directory: DirectoryCache;
-  postcodes: PostcodeDirectory;
 }
 
 type OfferedOption = Omit<ShortlistOption, 'service'>;

@@ -6,7 +6,7 @@ import { BALANCED_MILES_PER_WEEK, balancedScore, distanceNeededFor, type RankQue
 import { unprocessable } from '../http/problem.ts';
 import type { PostcodeDirectory } from '../reference/postcodes.ts';
 import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
-import { earliestSlotsFor } from '../slots/earliest-slots.ts';
+import type { EarliestSlotCache } from '../slots/earliest-slots.ts';
 import type { ShortlistAnswer, ShortlistOption, ShortlistRequest } from './types.ts';
 
 /** A referrer should offer about this many options (NHS e-Referral guidance and the choice framework). */
@@ -16,6 +16,7 @@ export interface ShortlistDeps {
   config: Config;
   directory: DirectoryCache;
   postcodes: PostcodeDirectory;
+  earliestSlots: EarliestSlotCache;
 }
 
 /** The ranked, explained shortlist for one patient. Throws a Problem for unknown or malformed input. */
@@ -50,7 +51,7 @@ export async function buildShortlist(deps: ShortlistDeps, request: ShortlistRequ
     maxDistanceKm,
     eligibleCount: result.eligibleCount,
     options: await withEarliestSlots(
-      deps.directory,
+      deps.earliestSlots,
       result.ranked.map((r) => {
         const ranked = { ...r, candidate: services.candidates[r.index]! };
         return toOption(ranked, reasonsFor(ranked, context), deps.config.travelCostPencePerMile);
@@ -87,7 +88,7 @@ export async function optionsForChosenServices(
     const { waitText, distanceText } = describe(r, origin.postcode);
     return toOption(r, ['Chosen by the referrer with the patient', waitText, distanceText], deps.config.travelCostPencePerMile);
   });
-  return { specialty, options: await withEarliestSlots(deps.directory, options) };
+  return { specialty, options: await withEarliestSlots(deps.earliestSlots, options) };
 }
 
 /**
@@ -95,9 +96,9 @@ export async function optionsForChosenServices(
  * the shortlist otherwise answers from memory, and in the benchmark a query per shortlist more than doubled
  * the CPU each one costs. The cache may lag a booking made elsewhere by up to 30 seconds; booking reads the database.
  */
-async function withEarliestSlots(directory: DirectoryCache, options: ShortlistOption[]): Promise<ShortlistOption[]> {
+async function withEarliestSlots(cache: EarliestSlotCache, options: ShortlistOption[]): Promise<ShortlistOption[]> {
   if (options.length === 0) return options;
-  const earliest = await earliestSlotsFor(directory, options.map((o) => o.service.id));
+  const earliest = await cache.earliestInstants(options.map((o) => o.service.id));
   return options.map((o) => ({ ...o, earliestSlot: earliest.get(o.service.id) ?? null }));
 }
 

@@ -9,7 +9,8 @@
 // the referrals code shows on shortlists after at most TTL_MS (30 s), or MAX_STALE_MS if the instance was
 // idle; so an option may briefly show a slot that was just booked. The slot listing and booking always read
 // the database, so nothing is booked on the strength of this. Changes made through this instance's slot
-// routes show at once (refreshService), and a cached start that has passed is never shown.
+// routes or pages show at once (refreshService), and a cached start that has passed is never shown. One cache
+// per app instance, made by buildApp and handed to whatever needs it.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { isoInstant } from './instants.ts';
@@ -61,6 +62,12 @@ export class EarliestSlotCache {
     return this.#loading;
   }
 
+  /** As `earliest`, each start as an ISO instant (the API's form). */
+  async earliestInstants(serviceIds: readonly string[]): Promise<Map<string, string | null>> {
+    const starts = await this.earliest(serviceIds);
+    return new Map([...starts].map(([id, start]) => [id, start ? isoInstant(start) : null]));
+  }
+
   /** Looks a service up again at once, after its slots changed through this instance. */
   async refreshService(serviceId: string): Promise<void> {
     if (this.#starts === null) return; // the first load will see it
@@ -72,20 +79,4 @@ export class EarliestSlotCache {
       this.#onError(err);
     }
   }
-}
-
-// One cache per app instance, found from the instance's directory cache: every caller of the shortlist
-// (the API, the web pages, referrals) already holds that, so none of them needs another dependency.
-const byDirectory = new WeakMap<object, EarliestSlotCache>();
-
-export function attachEarliestSlots(directory: object, cache: EarliestSlotCache): void {
-  byDirectory.set(directory, cache);
-}
-
-/** The earliest free start of each service, as ISO instants; all null where no cache is attached. */
-export async function earliestSlotsFor(directory: object, serviceIds: readonly string[]): Promise<Map<string, string | null>> {
-  const cache = byDirectory.get(directory);
-  if (!cache) return new Map();
-  const starts = await cache.earliest(serviceIds);
-  return new Map([...starts].map(([id, start]) => [id, start ? isoInstant(start) : null]));
 }

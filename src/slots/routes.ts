@@ -7,7 +7,7 @@ import { PUBLIC, ROLES, staffOf } from '../http/access.ts';
 import { notFound, unprocessable } from '../http/problem.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
-import { attachEarliestSlots, EarliestSlotCache } from './earliest-slots.ts';
+import type { EarliestSlotCache } from './earliest-slots.ts';
 import { windowOf } from './instants.ts';
 import { expandPattern, WEEKDAYS } from './pattern.ts';
 import { freeSlots, slotsWithStatus } from './queries.ts';
@@ -55,14 +55,10 @@ const PublishAnswer = z.object({ created: z.number().int(), existing: z.number()
 
 const providerAccess = { access: ROLES('provider') };
 
-export function slotRoutes({ database, directory }: { database: Database; directory: DirectoryCache }) {
+export function slotRoutes({ database, directory, earliestSlots: earliest }: { database: Database; directory: DirectoryCache; earliestSlots: EarliestSlotCache }) {
   const { db } = database;
-  let log: FastifyInstance['log'] | null = null;
-  const earliest = new EarliestSlotCache(db, { onError: (err) => log?.error({ err }, 'earliest free slots could not be read') });
-  attachEarliestSlots(directory, earliest);
 
   return async function (app: FastifyInstance) {
-    log = app.log;
     const api = app as ZodApp;
 
     api.get(

@@ -288,6 +288,8 @@ export function providerPages(deps: ReferralDeps) {
       try {
         const { serviceId } = await withdraw(db, staffOf(request), request.params.slotId);
         if (serviceId !== service.id) return notFoundHere(request, reply);
+        // Shortlists answered by this instance show the change at once.
+        await deps.earliestSlots.refreshService(serviceId);
       } catch (err) {
         if (!(err instanceof Problem) || err.status >= 500) throw err;
         if (err.status === 404) return notFoundHere(request, reply);
@@ -321,6 +323,7 @@ export function providerPages(deps: ReferralDeps) {
       let published;
       try {
         published = await publish(db, service, read.slots, 'pattern');
+        await deps.earliestSlots.refreshService(service.id);
       } catch (err) {
         if (!(err instanceof Problem) || err.status >= 500) throw err;
         return publishPage(request, reply, service, read.values, [{ field: 'times', href: '#times', message: sentence(err.detail) }], 422);

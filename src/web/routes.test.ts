@@ -135,6 +135,7 @@ describe('when something breaks', () => {
         database: {} as never, // unused: both seams below replace what would reach the database
         directory: {} as never,
         postcodes: {} as never,
+        earliestSlots: {} as never,
         config: testConfig(),
         specialties: async () => [{ code: '110', name: 'Trauma and Orthopaedics' }],
         shortlist: async () => {

@@ -3,13 +3,10 @@ import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
-import type { Config } from '../config.ts';
-import type { Database } from '../db/database.ts';
-import type { DirectoryCache } from '../directory/snapshot.ts';
-import type { PostcodeDirectory } from '../reference/postcodes.ts';
 import { PUBLIC } from '../http/access.ts';
 import { loggableError, Problem } from '../http/problem.ts';
 import { listSpecialties } from '../reference/queries.ts';
+import type { ReferralDeps } from '../referrals/service.ts';
 import { buildShortlist } from '../shortlist/service.ts';
 import type { ShortlistAnswer, ShortlistRequest } from '../shortlist/types.ts';
 import { problemToFormErrors, readCompareForm } from './compare-form.ts';
@@ -22,11 +19,7 @@ import { referralPages } from './referral-pages.ts';
 import { NHSUK_DIST, OWN_ASSETS_DIR, serverErrorPage } from './render.ts';
 import { signInPages } from './sign-in-pages.ts';
 
-export interface WebDeps {
-  database: Database;
-  config: Config;
-  directory: DirectoryCache;
-  postcodes: PostcodeDirectory;
+export interface WebDeps extends ReferralDeps {
   /** Seams for tests; default to the shortlist engine and the reference data. */
   shortlist?: (request: ShortlistRequest) => Promise<ShortlistAnswer>;
   specialties?: () => Promise<SpecialtyChoice[]>;
@@ -38,8 +31,8 @@ const NHSUK_ASSETS = join(NHSUK_ROOT, 'assets');
 const SERVED = /^\/(?:images\/[\w.-]+\.(?:svg|png|ico)|manifest\.json|nhsuk-frontend\.min\.(?:css|js)(?:\.map)?|[\w-]+\.(?:css|js))$/;
 
 export function webRoutes(deps: WebDeps) {
-  const { database, config, directory, postcodes } = deps;
-  const shortlist = deps.shortlist ?? ((request: ShortlistRequest) => buildShortlist({ config, directory, postcodes }, request));
+  const { database, config } = deps;
+  const shortlist = deps.shortlist ?? ((request: ShortlistRequest) => buildShortlist(deps, request));
   const specialties =
     deps.specialties ??
     (async () => (await listSpecialties(database.db, { listedOnly: true })).map(({ code, name }) => ({ code, name })));
@@ -80,9 +73,9 @@ export function webRoutes(deps: WebDeps) {
     });
 
     await app.register(signInPages(database, config));
-    await app.register(referralPages({ database, config, directory, postcodes }));
-    await app.register(managePages({ database, config, directory, postcodes }));
-    await app.register(providerPages({ database, config, directory, postcodes }));
+    await app.register(referralPages(deps));
+    await app.register(managePages(deps));
+    await app.register(providerPages(deps));
     await app.register(adminPages(database));
 
     app.get(

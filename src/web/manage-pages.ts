@@ -5,7 +5,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash, randomUUID } from 'node:crypto';
 import { revokeToken } from '../auth/sessions.ts';
-import { isCalendarDate, londonDate } from '../domain/dates.ts';
 import { normaliseUbrn } from '../domain/ubrn.ts';
 import { patientOf, PUBLIC, ROLES } from '../http/access.ts';
 import { Problem } from '../http/problem.ts';
@@ -16,7 +15,7 @@ import { getReferral, type ReferralDeps } from '../referrals/service.ts';
 import { earliestFreeStarts, freeSlots } from '../slots/queries.ts';
 import { formatDate, formatDateTime, formatGbp, formatKm, formatMiles, formatWeeks } from './format.ts';
 import { seeOther, sendPage } from './page.ts';
-import { errorFor, errorList, type FieldError } from './referral-form.ts';
+import { errorFor, errorList, type FieldError, readDateOfBirth } from './referral-form.ts';
 import { formatUbrn } from './referral-pages.ts';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session.ts';
 
@@ -170,20 +169,7 @@ export function managePages(deps: ReferralDeps) {
       if (!values.ubrn) errors.push({ field: 'ubrn', href: '#ubrn', message: 'Enter your reference number (UBRN)' });
       else if (!/^\d{12}$/.test(ubrn)) errors.push({ field: 'ubrn', href: '#ubrn', message: 'Reference number must be 12 numbers, like 1234 5678 9012' });
       if (!accessCode) errors.push({ field: 'accessCode', href: '#accessCode', message: 'Enter your access code' });
-      const { dobDay: d, dobMonth: m, dobYear: y } = values;
-      let dateOfBirth = '';
-      if (!d && !m && !y) errors.push({ field: 'dob', href: '#dob-day', message: 'Enter your date of birth' });
-      else if (!d || !m || !y) {
-        const missing = !d ? 'day' : !m ? 'month' : 'year';
-        errors.push({ field: 'dob', href: `#dob-${missing}`, message: `Date of birth must include a ${missing}` });
-      } else {
-        dateOfBirth = `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
-        if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y) || !isCalendarDate(dateOfBirth)) {
-          errors.push({ field: 'dob', href: '#dob-day', message: 'Date of birth must be a real date' });
-        } else if (dateOfBirth > londonDate()) {
-          errors.push({ field: 'dob', href: '#dob-day', message: 'Date of birth must be in the past' });
-        }
-      }
+      const dateOfBirth = readDateOfBirth({ day: values.dobDay, month: values.dobMonth, year: values.dobYear }, 'your', errors);
       if (errors.length > 0) return signInPage(request, reply, values, errors, 400);
 
       const result = await signInPatient(deps, { ubrn, accessCode, dateOfBirth }, request.ip, 'page');

@@ -55,6 +55,34 @@ export interface PatientAnswer {
   specialty: string;
 }
 
+/**
+ * A date of birth from the NHS date input's three fields ('dob' field, hrefs to its parts), as 'YYYY-MM-DD',
+ * or '' with the problem added to `errors`. `whose` fills "Enter … date of birth".
+ */
+export function readDateOfBirth(parts: { day: string; month: string; year: string }, whose: string, errors: FieldError[], today = londonDate()): string {
+  const { day: d, month: m, year: y } = parts;
+  if (!d && !m && !y) {
+    errors.push({ field: 'dob', href: '#dob-day', message: `Enter ${whose} date of birth` });
+    return '';
+  }
+  if (!d || !m || !y) {
+    const missing = !d ? 'day' : !m ? 'month' : 'year';
+    errors.push({ field: 'dob', href: `#dob-${missing}`, message: `Date of birth must include a ${missing}` });
+    return '';
+  }
+  const date = `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+  if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y) || !isCalendarDate(date)) {
+    errors.push({ field: 'dob', href: '#dob-day', message: 'Date of birth must be a real date' });
+  } else if (date > today) {
+    errors.push({ field: 'dob', href: '#dob-day', message: 'Date of birth must be in the past' });
+  } else if (Number(y) < Number(today.slice(0, 4)) - 130) {
+    errors.push({ field: 'dob', href: '#dob-year', message: 'Date of birth must be within the last 130 years' });
+  } else {
+    return date;
+  }
+  return '';
+}
+
 export function readPatient(body: Body, specialtyCodes: ReadonlySet<string>, today = londonDate()): StepResult<PatientValues, PatientAnswer> {
   const values: PatientValues = {
     nhsNumber: text(body, 'nhsNumber', 20),
@@ -77,22 +105,7 @@ export function readPatient(body: Body, specialtyCodes: ReadonlySet<string>, tod
   if (!values.givenName) errors.push({ field: 'givenName', href: '#givenName', message: 'Enter the patient\'s first name' });
   if (!values.familyName) errors.push({ field: 'familyName', href: '#familyName', message: 'Enter the patient\'s last name' });
 
-  let dateOfBirth = '';
-  const { dobDay: d, dobMonth: m, dobYear: y } = values;
-  if (!d && !m && !y) errors.push({ field: 'dob', href: '#dob-day', message: 'Enter the patient\'s date of birth' });
-  else if (!d || !m || !y) {
-    const missing = !d ? 'day' : !m ? 'month' : 'year';
-    errors.push({ field: 'dob', href: `#dob-${missing}`, message: `Date of birth must include a ${missing}` });
-  } else {
-    dateOfBirth = `${y.padStart(4, '0')}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
-    if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y) || !isCalendarDate(dateOfBirth)) {
-      errors.push({ field: 'dob', href: '#dob-day', message: 'Date of birth must be a real date' });
-    } else if (dateOfBirth > today) {
-      errors.push({ field: 'dob', href: '#dob-day', message: 'Date of birth must be in the past' });
-    } else if (Number(y) < Number(today.slice(0, 4)) - 130) {
-      errors.push({ field: 'dob', href: '#dob-year', message: 'Date of birth must be within the last 130 years' });
-    }
-  }
+  const dateOfBirth = readDateOfBirth({ day: values.dobDay, month: values.dobMonth, year: values.dobYear }, 'the patient\'s', errors, today);
 
   const postcode = normalisePostcode(values.postcode);
   const parsed = postcode ? parsePostcode(postcode) : null;

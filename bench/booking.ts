@@ -29,7 +29,7 @@ import {
   startInstance,
   stopInstance,
   syntheticNhsNumbers,
-} from './booking-support.ts';
+} from './support.ts';
 import { cpuSnapshot, cpuUsed } from './cpu.ts';
 
 const started = performance.now();

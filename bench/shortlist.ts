@@ -7,7 +7,6 @@
 // BENCH_DURATION, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_SEED. Flags win over the environment.
 // It prints figures and whether the targets are met; it does not fail on a missed target, only on errors
 // (a shortlist answer that is not 200, or a server that does not start).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { mkdir, readdir } from 'node:fs/promises';
@@ -21,6 +20,7 @@ import pg from 'pg';
 import { migrate } from '../src/db/migrate.ts';
 import type { DB } from '../src/db/schema.ts';
 import { haversineKm } from '../src/domain/distance.ts';
+import { type AppInstance, startInstance, stopInstance } from './support.ts';
 import { cpuSnapshot, cpuUsed } from './cpu.ts';
 
 const started = performance.now();
@@ -356,45 +356,14 @@ async function readDirectory(pool: pg.Pool): Promise<Directory> {
 
 // ---------------------------------------------------------------- the server
 
-async function startServer(): Promise<{ child: ChildProcess; port: number }> {
+async function startServer(): Promise<AppInstance> {
   const execArgv: string[] = [];
   if (flags['cpu-prof']) {
     const dir = fileURLToPath(new URL('./.profiles/', import.meta.url));
     await mkdir(dir, { recursive: true });
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
-  // process.execPath: the node that runs this script (the repo's pinned node 24), not whatever is on PATH.
-  const child = spawn(process.execPath, [...execArgv, fileURLToPath(new URL('./bench-server.ts', import.meta.url))], {
-    env: { ...process.env, BENCH_DATABASE_URL: settings.databaseUrl },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let buffered = '';
-    const timer = setTimeout(() => reject(new Error('bench-server did not report its port within 30 s')), 30_000);
-    child.once('exit', (code, signal) => reject(new Error(`bench-server exited before listening (code ${code}, signal ${signal})`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const newline = buffered.indexOf('\n');
-      if (newline < 0) return;
-      clearTimeout(timer);
-      try {
-        resolve((JSON.parse(buffered.slice(0, newline)) as { port: number }).port);
-      } catch (err) {
-        reject(new Error(`bench-server printed something other than its port: ${buffered.slice(0, 200)}`, { cause: err }));
-      }
-    });
-  });
-  child.removeAllListeners('exit');
-  return { child, port };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timeout);
+  return startInstance(settings.databaseUrl, { execArgv });
 }
 
 // ---------------------------------------------------------------- load
@@ -524,7 +493,8 @@ async function main(): Promise<void> {
   }
   if (directory.services === 0 || directory.postcodes.length === 0) throw new Error('The benchmark database is empty: run without --reuse');
 
-  const { child, port } = await phase('start the app in a child process', startServer);
+  const server = await phase('start the app in a child process', startServer);
+  const { child, port } = server;
   const base = `http://127.0.0.1:${port}`;
   let trivial: Figures;
   let shortlist: Figures;
@@ -543,7 +513,7 @@ async function main(): Promise<void> {
       load('POST /api/v1/shortlists', base, 'shortlist', settings.duration, directory.postcodes, settings.seed + 3, child.pid!),
     );
   } finally {
-    await stopServer(child);
+    await stopInstance(server);
   }
   await pool.end();
 

@@ -1,5 +1,5 @@
-// Helpers for bench/booking.ts: the app in child processes (bench/bench-server.ts), a small keep-alive HTTP
-// client that records each request's latency, and CPU accounting from Linux /proc.
+// Helpers the benchmarks share: fresh databases, the app in child processes (bench/bench-server.ts), and a small
+// keep-alive HTTP client that records each request's latency. CPU accounting is in bench/cpu.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';

@@ -83,14 +83,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     async () => app.swagger(),
   );
 
+  let closing = false;
   app.addHook('onReady', async () => {
     // In the background: until the postcodes are in memory, lookups ask the database.
     postcodes.warmUp().then(
       () => app.log.info('postcodes loaded into memory'),
-      (err: unknown) => app.log.error({ err }, 'postcodes could not be loaded into memory; the database answers instead'),
+      (err: unknown) => {
+        // Stopping while they load ends their queries: that is no failure.
+        if (!closing) app.log.error({ err: loggableError(err) }, 'postcodes could not be loaded into memory; the database answers instead');
+      },
     );
   });
   app.addHook('onClose', async () => {
+    closing = true;
     postcodes.close();
     directory.close();
   });

@@ -1,6 +1,7 @@
 // The background jobs, on pg-boss (its tables live in the `pgboss` schema of the same database):
 //   outbox-send      every OUTBOX_INTERVAL_SECONDS: send what the outbox holds (src/messages/send-pending.ts);
-//   deferral-alerts  on start and daily at 07:00 London time: contact-by reminders and escalations.
+//   deferral-alerts  on start and daily at 07:00 London time: contact-by reminders and escalations, then the
+//                    purge of ended sessions and sign-in records (src/jobs/purge.ts).
 // Both queues are 'stately' (at most one job waiting and one running), so however many instances run, the ticks
 // of each collapse into one job and one instance does the work. The work is idempotent in any case: the outbox
 // is claimed with skip locked, and alerts are recorded per referral per day.
@@ -13,6 +14,7 @@ import { londonDate } from '../domain/dates.ts';
 import type { MessageSender } from '../messages/sender.ts';
 import { sendPendingMessages } from '../messages/send-pending.ts';
 import { raiseDeferralAlerts } from './deferral-alerts.ts';
+import { purgeExpired } from './purge.ts';
 import { senderFor } from './sender-for.ts';
 
 export const OUTBOX_QUEUE = 'outbox-send';
@@ -63,6 +65,7 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
     const today = londonDate();
     const report = await raiseDeferralAlerts(database.db, { today, reminderDaysBefore: config.jobs.reminderDaysBefore, fallbackEmail: config.messages.asiEscalationEmail });
     log.info({ ...report, today }, 'deferral reminders and escalations raised');
+    log.info(await purgeExpired(database.db), 'expired sessions and sign-in records purged');
   });
   await boss.schedule(DEFERRAL_QUEUE, DAILY_AT, {}, { tz: 'Europe/London' });
   // Queued jobs wake this instance's worker at once rather than at its next poll.

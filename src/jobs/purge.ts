@@ -1,0 +1,30 @@
+// Rows that only exist for a while: ended sessions (and the drafts they hold, by cascade), sign-ins started at an
+// identity provider and never finished, and failed sign-ins older than any rate-limit window. Kept a day past
+// their use, so an incident can still be looked into, then deleted.
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { SIGN_IN_LIMIT } from '../auth/rate-limit.ts';
+
+export interface PurgeReport {
+  sessions: number;
+  pendingSignIns: number;
+  signInFailures: number;
+}
+
+export async function purgeExpired(db: Kysely<DB>, now = new Date()): Promise<PurgeReport> {
+  const dayAgo = new Date(now.getTime() - 86_400_000);
+  const sessions = await db
+    .deleteFrom('auth_session')
+    .where((eb) => eb.or([eb('expires_at', '<', dayAgo), eb('revoked_at', '<', dayAgo)]))
+    .executeTakeFirst();
+  const pendingSignIns = await db.deleteFrom('oidc_pending').where('created_at', '<', dayAgo).executeTakeFirst();
+  const signInFailures = await db
+    .deleteFrom('sign_in_failure')
+    .where(sql<boolean>`failed_at < ${now}::timestamptz - make_interval(secs => ${SIGN_IN_LIMIT.windowSeconds}) - interval '1 day'`)
+    .executeTakeFirst();
+  return {
+    sessions: Number(sessions.numDeletedRows),
+    pendingSignIns: Number(pendingSignIns.numDeletedRows),
+    signInFailures: Number(signInFailures.numDeletedRows),
+  };
+}

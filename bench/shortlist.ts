@@ -20,7 +20,7 @@ import pg from 'pg';
 import { migrate } from '../src/db/migrate.ts';
 import type { DB } from '../src/db/schema.ts';
 import { haversineKm } from '../src/domain/distance.ts';
-import { type AppInstance, startInstance, stopInstance } from './support.ts';
+import { type AppInstance, recreateDatabase, startInstance, stopInstance } from './support.ts';
 import { cpuSnapshot, cpuUsed } from './cpu.ts';
 
 const started = performance.now();
@@ -195,22 +195,6 @@ interface Directory {
   sites: number;
   providers: number;
   specialties: number;
-}
-
-async function recreateDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = decodeURIComponent(target.pathname.slice(1));
-  if (!/^[\w-]+$/.test(name)) throw new Error(`Benchmark database name must be simple, not "${name}"`);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`drop database if exists "${name}" with (force)`);
-    await client.query(`create database "${name}"`);
-  } finally {
-    await client.end();
-  }
 }
 
 async function buildDirectory(pool: pg.Pool): Promise<Directory> {

@@ -7,6 +7,7 @@ import { issuePatientToken, issueToken } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
+import { publishTestSlot } from '../testing/slots.ts';
 
 type Answer = Awaited<ReturnType<FastifyInstance['inject']>>;
 
@@ -31,7 +32,6 @@ export async function startJourneys(label: string): Promise<Journeys> {
     tokens[username] = (await issueToken(database.db, await createAccount(database, username, role, org), 'api')).token;
   }
   const auth = (token: string, key?: string) => ({ authorization: `Bearer ${token}`, ...(key ? { 'idempotency-key': key } : {}) });
-  let slots = 0;
   return {
     app,
     database,
@@ -53,15 +53,7 @@ export async function startJourneys(label: string): Promise<Journeys> {
       const { ubrn, accessCode } = res.json();
       return { ubrn, accessCode, patient: (await issuePatientToken(database.db, ubrn, 'api')).token };
     },
-    async publishSlot(serviceId, inDays = 7) {
-      const start = new Date(Date.now() + inDays * 86_400_000 + ++slots * 60_000);
-      const row = await database.db
-        .insertInto('slot')
-        .values({ service_id: serviceId, starts_at: start, ends_at: new Date(start.getTime() + 30 * 60_000), withdrawn_at: null })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return row.id;
-    },
+    publishSlot: (serviceId, inDays) => publishTestSlot(database, serviceId, inDays),
     book: (ubrn, slotId, token) => app.inject({ method: 'POST', url: `/api/v1/referrals/${ubrn}/appointment`, headers: auth(token, randomUUID()), payload: { slotId } }),
     cancel: (ubrn, token) => app.inject({ method: 'DELETE', url: `/api/v1/referrals/${ubrn}/appointment`, headers: auth(token), payload: { reason: 'Cannot make it' } }),
     defer: (ubrn, serviceId, token) => app.inject({ method: 'POST', url: `/api/v1/referrals/${ubrn}/deferral`, headers: auth(token), payload: { serviceId } }),

@@ -8,6 +8,7 @@ import { contactByDate } from '../domain/contact-by.ts';
 import { londonDate } from '../domain/dates.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
+import { publishTestSlot } from '../testing/slots.ts';
 import { bookAppointment } from './actions.ts';
 import type { ReferralDeps } from './service.ts';
 
@@ -45,17 +46,7 @@ async function newReferral(priority = 'ROUTINE'): Promise<{ ubrn: string; patien
   return { ubrn, patient: (await issuePatientToken(database.db, ubrn, 'api')).token };
 }
 
-let slotsPublished = 0;
-async function publishSlot(serviceId: string, inDays = 7): Promise<string> {
-  // A minute apart, so no two slots of a service start together.
-  const start = new Date(Date.now() + inDays * 86_400_000 + ++slotsPublished * 60_000);
-  const row = await database.db
-    .insertInto('slot')
-    .values({ service_id: serviceId, starts_at: start, ends_at: new Date(start.getTime() + 30 * 60_000), withdrawn_at: null })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
+const publishSlot = (serviceId: string, inDays?: number) => publishTestSlot(database, serviceId, inDays);
 
 const book = (ubrn: string, slotId: string, who: string, key: string | undefined = randomUUID()) =>
   app.inject({ method: 'POST', url: `/api/v1/referrals/${ubrn}/appointment`, headers: headers(who, key), payload: { slotId } });

@@ -91,3 +91,12 @@ export async function tabTo(page: Page, id: string, max = 40): Promise<number> {
   }
   throw new Error(`Tab never reached #${id} in ${max} presses`);
 }
+
+/** Collects the page's Content-Security-Policy refusals, which a test then asserts are none. */
+export function cspRefusals(page: Page): string[] {
+  const refusals: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) refusals.push(m.text());
+  });
+  return refusals;
+}

@@ -8,7 +8,7 @@ import { buildApp } from '../src/app.ts';
 import { DEMO_PASSWORD } from '../src/auth/demo-accounts.ts';
 import type { Database } from '../src/db/database.ts';
 import { openDemoTestDatabase, testConfig } from '../src/testing/database.ts';
-import { assertAccessible, launchBrowser, newPage, type RunningApp, startApp } from './browser.ts';
+import { assertAccessible, cspRefusals, launchBrowser, newPage, type RunningApp, startApp } from './browser.ts';
 
 const SHORTLIST = ['RR813-110', 'RR801-110', 'RR814-110'];
 
@@ -19,7 +19,7 @@ describe('patient journey: manage your referral (browser)', () => {
   let page: Page;
   let ubrn = '';
   let accessCode = '';
-  const cspErrors: string[] = [];
+  let cspErrors: string[] = [];
 
   before(async () => {
     database = await openDemoTestDatabase();
@@ -38,7 +38,7 @@ describe('patient journey: manage your referral (browser)', () => {
     ({ ubrn, accessCode } = created.json());
     browser = await launchBrowser();
     page = await newPage(browser);
-    page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
+    cspErrors = cspRefusals(page);
   });
   after(async () => {
     await browser?.close();

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../src/auth/demo-accounts.ts';
-import { assertAccessible, focusedId, launchBrowser, newPage, type RunningApp, startApp, tabTo } from './browser.ts';
+import { assertAccessible, cspRefusals, focusedId, launchBrowser, newPage, type RunningApp, startApp, tabTo } from './browser.ts';
 
 const NHS_NUMBER = '9990000018';
 
@@ -13,13 +13,13 @@ describe('referrer journey (browser)', () => {
   let running: RunningApp;
   let browser: Browser;
   let page: Page;
-  const cspErrors: string[] = [];
+  let cspErrors: string[] = [];
 
   before(async () => {
     running = await startApp();
     browser = await launchBrowser();
     page = await newPage(browser);
-    page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
+    cspErrors = cspRefusals(page);
   });
   after(async () => {
     await browser?.close();

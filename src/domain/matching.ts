@@ -120,8 +120,8 @@ interface Adjacency {
 function feasibleOffers(instance: MatchInstance, patients: readonly number[], offers: readonly number[]): Adjacency {
   const prepared = offers.map((o) => prepare(instance.offers[o]!));
   const start = new Int32Array(patients.length + 1);
-  let offer = new Int32Array(Math.max(16, patients.length * 4));
-  let km = new Float64Array(offer.length);
+  let offer: Int32Array = new Int32Array(Math.max(16, patients.length * 4));
+  let km: Float64Array = new Float64Array(offer.length);
   let size = 0;
   patients.forEach((p, i) => {
     const patient = instance.patients[p]!;
@@ -133,8 +133,8 @@ function feasibleOffers(instance: MatchInstance, patients: readonly number[], of
       const distance = kmBetween(from, to.lat, to.lng, to.cosLat);
       if (!withinTravel(patient, distance)) return;
       if (size === offer.length) {
-        offer = grow(offer, size * 2) as Int32Array;
-        km = grow(km, size * 2) as Float64Array;
+        offer = grow(offer, size * 2);
+        km = grow(km, size * 2);
       }
       offer[size] = local;
       km[size] = distance;
@@ -145,16 +145,18 @@ function feasibleOffers(instance: MatchInstance, patients: readonly number[], of
   return { start, offer, km };
 }
 
-function grow<T extends Int32Array | Float64Array>(array: T, length: number): T {
-  const bigger = new (array.constructor as new (n: number) => T)(length);
+function grow(array: Int32Array, length: number): Int32Array;
+function grow(array: Float64Array, length: number): Float64Array;
+function grow(array: Int32Array | Float64Array, length: number): Int32Array | Float64Array {
+  const bigger = array instanceof Int32Array ? new Int32Array(length) : new Float64Array(length);
   bigger.set(array);
   return bigger;
 }
 
 /** A min-heap of (key, item) pairs in typed arrays. Entries go stale rather than being removed. */
 class Heap {
-  keys = new Float64Array(8);
-  items = new Int32Array(8);
+  keys: Float64Array = new Float64Array(8);
+  items: Int32Array = new Int32Array(8);
   size = 0;
 
   push(key: number, item: number): void {

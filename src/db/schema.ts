@@ -165,6 +165,98 @@ export interface ReferralTable {
   contact_by: Generated<string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  rtt_clock_state: Generated<'RUNNING' | 'PAUSED' | 'STOPPED'>;
+  rtt_paused_days: Generated<number>;
+  rtt_clock_stopped_on: Generated<string | null>;
+  next_appointment_date: Generated<string | null>;
+  current_service_id: Generated<string | null>;
+  transferred_from_ubrn: Generated<string | null>;
+  source: Generated<'REFERRAL' | 'WAITING_LIST' | 'TRANSFER'>;
+  consultant_led: Generated<boolean>;
+  tertiary: Generated<boolean>;
+  registered_gp_ods_code: Generated<string | null>;
+}
+
+export interface MutualAidRequestTable {
+  id: Generated<number>;
+  provider_ods_code: string;
+  specialty_code: string;
+  patients: number;
+  needed_by: string;
+  constraints: Generated<string>;
+  status: Generated<'OPEN' | 'CLOSED'>;
+  created_by_account_id: number;
+  created_at: Timestamp;
+}
+
+export interface MutualAidOfferTable {
+  id: Generated<number>;
+  provider_ods_code: string;
+  service_id: string;
+  specialty_code: string;
+  capacity_per_week: number;
+  starts_on: string;
+  ends_on: string;
+  min_age: number | null;
+  max_age: number | null;
+  complexity: Generated<'ROUTINE' | 'ROUTINE_AND_COMPLEX'>;
+  notes: Generated<string>;
+  status: Generated<'OPEN' | 'WITHDRAWN'>;
+  created_by_account_id: number;
+  created_at: Timestamp;
+}
+
+export type PidmasStatus = 'INVITED' | 'OPTED_IN' | 'VALIDATED' | 'NOT_SUITABLE' | 'PROPOSED' | 'OFFERED' | 'ACCEPTED' | 'DECLINED' | 'NO_MATCH' | 'WITHDRAWN';
+export type TravelLimit = '50_MILES' | '100_MILES' | 'ANYWHERE';
+
+export interface PidmasRequestTable {
+  id: Generated<number>;
+  ubrn: string;
+  status: PidmasStatus;
+  invited_at: Timestamp | null;
+  invited_by_account_id: number | null;
+  opted_in_at: Timestamp | null;
+  travel: TravelLimit | null;
+  unavailable_dates: Generated<string>;
+  support_needed: Generated<string[]>;
+  interpreter_language: string | null;
+  contact_preference: 'EMAIL' | 'TEXT' | 'PHONE' | 'LETTER' | null;
+  validated_at: Timestamp | null;
+  validated_by_account_id: number | null;
+  not_suitable_reason: string | null;
+  outcome_note: string | null;
+  updated_at: Timestamp;
+}
+
+export interface MatchRunTable {
+  id: Generated<number>;
+  input_hash: string;
+  trigger: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  input: unknown;
+  result: unknown;
+  summary: unknown;
+}
+
+export type ProposedTransferStatus = 'PROPOSED' | 'PROVIDER_DECLINED' | 'OFFERED' | 'ACCEPTED' | 'DECLINED' | 'WITHDRAWN';
+
+export interface ProposedTransferTable {
+  id: Generated<number>;
+  match_run_id: number;
+  pidmas_request_id: number;
+  ubrn: string;
+  offer_id: number;
+  scope: 'ICB' | 'NATIONAL';
+  distance_km: number;
+  wait_weeks: number;
+  explanation: unknown;
+  status: Generated<ProposedTransferStatus>;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  decline_reason: string | null;
+  new_ubrn: string | null;
+  created_at: Timestamp;
 }
 
 export interface SlotTable {
@@ -277,6 +369,11 @@ export interface DeferralAlertTable {
 }
 
 export interface DB {
+  mutual_aid_request: MutualAidRequestTable;
+  mutual_aid_offer: MutualAidOfferTable;
+  pidmas_request: PidmasRequestTable;
+  match_run: MatchRunTable;
+  proposed_transfer: ProposedTransferTable;
   outbox: OutboxTable;
   message_log: MessageLogTable;
   provider_contact: ProviderContactTable;

@@ -1,0 +1,96 @@
+// The referral-to-treatment clock: how long a patient has waited, when they are likely to be seen, and whether
+// the 18-week standard is or will be broken, which gives the patient the right to ask for a faster alternative.
+import { ageOn } from './dates.ts';
+
+export const RTT_STANDARD_WEEKS = 18;
+
+export type ClockState = 'RUNNING' | 'PAUSED' | 'STOPPED';
+
+export interface RttClock {
+  start: string; // 'YYYY-MM-DD'
+  state: ClockState;
+  /** days the clock stood still (a pause the patient asked for), not counted as waiting */
+  pausedDays: number;
+  stoppedOn: string | null;
+}
+
+const DAY_MS = 86_400_000;
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** Days waited on `today`: from the clock start to today (or the day it stopped), less paused days, never negative. */
+export function daysWaited(clock: RttClock, today: string): number {
+  const end = clock.state === 'STOPPED' && clock.stoppedOn ? clock.stoppedOn : today;
+  return Math.max(0, daysBetween(clock.start, end) - clock.pausedDays);
+}
+
+/** Weeks waited to one decimal place, as RTT statistics count them (days ÷ 7). */
+export function weeksWaited(clock: RttClock, today: string): number {
+  return Math.floor((daysWaited(clock, today) / 7) * 10) / 10;
+}
+
+/** The day the clock passes 18 weeks, paused days added. */
+export function breachDate(clock: RttClock): string {
+  return addDays(clock.start, RTT_STANDARD_WEEKS * 7 + clock.pausedDays);
+}
+
+export type ForecastBasis = 'BOOKED_SLOT' | 'NEXT_APPOINTMENT' | 'INDICATIVE_WAIT' | 'UNKNOWN';
+
+export interface Forecast {
+  date: string | null;
+  basis: ForecastBasis;
+}
+
+/**
+ * When the patient is likely to be seen first: a booked slot if there is one, else an appointment date the
+ * provider already set, else the clock start plus the service's indicative wait (never before today, since a
+ * patient still waiting cannot be seen in the past).
+ */
+export function forecastFirstAppointment(input: {
+  clock: RttClock;
+  today: string;
+  bookedOn: string | null;
+  nextAppointmentDate: string | null;
+  indicativeWaitWeeks: number | null;
+}): Forecast {
+  if (input.bookedOn) return { date: input.bookedOn, basis: 'BOOKED_SLOT' };
+  if (input.nextAppointmentDate) return { date: input.nextAppointmentDate, basis: 'NEXT_APPOINTMENT' };
+  if (input.indicativeWaitWeeks !== null) {
+    const expected = addDays(input.clock.start, Math.round(input.indicativeWaitWeeks * 7) + input.clock.pausedDays);
+    return { date: expected < input.today ? input.today : expected, basis: 'INDICATIVE_WAIT' };
+  }
+  return { date: null, basis: 'UNKNOWN' };
+}
+
+export interface EighteenWeekStatus {
+  weeksWaited: number;
+  breachDate: string;
+  /** the clock has passed 18 weeks */
+  breached: boolean;
+  /** the forecast first appointment falls after the breach date */
+  forecastBreach: boolean;
+  /** the patient may ask for a faster alternative */
+  mayAskForAlternative: boolean;
+  explanation: string;
+}
+
+export function eighteenWeekStatus(clock: RttClock, forecast: Forecast, today: string): EighteenWeekStatus {
+  const weeks = weeksWaited(clock, today);
+  const breach = breachDate(clock);
+  const breached = clock.state !== 'STOPPED' && today > breach;
+  const forecastBreach = clock.state !== 'STOPPED' && forecast.date !== null && forecast.date > breach;
+  let explanation: string;
+  if (clock.state === 'STOPPED') explanation = 'Treatment has started, so the waiting-time clock has stopped.';
+  else if (breached) explanation = `You have waited ${weeks} weeks, more than the 18 weeks the NHS Constitution sets, so you can ask for a faster alternative.`;
+  else if (forecastBreach) explanation = `You are likely to be seen on or after ${forecast.date}, which is more than 18 weeks after your referral (${breach}), so you can ask for a faster alternative.`;
+  else if (forecast.date === null) explanation = `You have waited ${weeks} weeks. We cannot yet tell when you will be seen; you can ask for a faster alternative once you pass 18 weeks (${breach}).`;
+  else explanation = `You are likely to be seen by ${forecast.date}, within 18 weeks of your referral.`;
+  return { weeksWaited: weeks, breachDate: breach, breached, forecastBreach, mayAskForAlternative: breached || forecastBreach, explanation };
+}
+

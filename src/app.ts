@@ -16,6 +16,9 @@ import { enforceAccess, PUBLIC, requireAccessDeclarations } from './http/access.
 import { createLogger } from './http/logging.ts';
 import { loggableError, notFound, registerProblemHandlers, sendProblem } from './http/problem.ts';
 import { referralRoutes } from './referrals/routes.ts';
+import { waitingRoutes } from './waiting/routes.ts';
+import { pidmasRoutes } from './pidmas/routes.ts';
+import { mutualAidRoutes } from './mutual-aid/routes.ts';
 import { PostcodeDirectory } from './reference/postcodes.ts';
 import { referenceRoutes } from './reference/routes.ts';
 import { shortlistRoutes } from './shortlist/routes.ts';
@@ -72,6 +75,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(shortlistRoutes({ config, directory, postcodes, earliestSlots }), { prefix: '/api/v1' });
   await app.register(slotRoutes({ database, directory, earliestSlots }), { prefix: '/api/v1' });
   await app.register(referralRoutes({ database, config, directory, postcodes, earliestSlots }), { prefix: '/api/v1' });
+  await app.register(waitingRoutes({ database, config, directory, postcodes, earliestSlots }), { prefix: '/api/v1' });
+  await app.register(pidmasRoutes({ database, config, directory, postcodes, earliestSlots }), { prefix: '/api/v1' });
+  await app.register(mutualAidRoutes({ database, config, directory, postcodes, earliestSlots }), { prefix: '/api/v1' });
   await app.register(deferralRoutes(database), { prefix: '/api/v1' });
   await app.register(messageRoutes(database), { prefix: '/api/v1' });
   await app.register(webRoutes({ database, config, directory, postcodes, earliestSlots }));

@@ -55,6 +55,9 @@ const envSchema = z.object({
     })
     .optional(),
   ASI_ESCALATION_EMAIL: z.string().email().optional(),
+  PIDMAS_THRESHOLD_WEEKS: z.coerce.number().int().min(18).max(104).default(40),
+  MATCHING_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
+  PUBLIC_URL: z.url('must be the address patients use, like https://openchoice.example.nhs.uk').optional(),
 });
 
 export interface Config {
@@ -68,6 +71,9 @@ export interface Config {
     | { kind: 'pglite'; dataDir: string; poolSize: number; otherClients?: number };
   /** Load the demo data set into an empty database on start. */
   loadDemoData: boolean;
+  /** where patients reach the service; links in messages start with it */
+  publicUrl: string;
+  pidmas: { thresholdWeeks: number; matchingIntervalMinutes: number };
   travelCostPencePerMile: number;
   defaultMaxDistanceKm: number;
   bodyLimitBytes: number;
@@ -141,6 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     database,
     loadDemoData: e.LOAD_DEMO_DATA ?? e.NODE_ENV !== 'production',
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    pidmas: { thresholdWeeks: e.PIDMAS_THRESHOLD_WEEKS, matchingIntervalMinutes: e.MATCHING_INTERVAL_MINUTES },
     travelCostPencePerMile: e.TRAVEL_COST_PENCE_PER_MILE,
     defaultMaxDistanceKm: e.DEFAULT_MAX_DISTANCE_KM,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

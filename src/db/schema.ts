@@ -319,7 +319,9 @@ export interface OidcPendingTable {
   created_at: Timestamp;
 }
 
-export type MessageKind = 'REFERRAL_LETTER' | 'BOOKING_CONFIRMATION' | 'APPOINTMENT_CANCELLED' | 'DEFERRED_TO_PROVIDER' | 'CONTACT_BY_REMINDER' | 'DEFERRAL_OVERDUE';
+export type MessageKind =
+  | 'REFERRAL_LETTER' | 'BOOKING_CONFIRMATION' | 'APPOINTMENT_CANCELLED' | 'DEFERRED_TO_PROVIDER' | 'CONTACT_BY_REMINDER' | 'DEFERRAL_OVERDUE'
+  | 'PIDMAS_INVITATION' | 'PIDMAS_OFFER' | 'PIDMAS_NO_MATCH' | 'PIDMAS_NOT_SUITABLE' | 'TRANSFERRED';
 export type MessageChannel = 'letter' | 'email' | 'sms';
 export type MessageAudience = 'patient' | 'provider';
 

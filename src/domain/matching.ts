@@ -28,6 +28,8 @@ export interface MatchPatient {
   maxTravelKm: number | null;
   /** null: not known, so only offers without age limits take the patient */
   age: number | null;
+  /** the provider the patient waits at now; an offer from the same provider is no move at all */
+  provider?: string;
 }
 
 export interface MatchOffer {
@@ -38,6 +40,7 @@ export interface MatchOffer {
   capacity: number;
   minAge: number | null;
   maxAge: number | null;
+  provider?: string;
 }
 
 export interface MatchInstance {
@@ -61,6 +64,7 @@ export interface MatchResult {
 /** Whether a patient may go to an offer, leaving distance aside. */
 export function offerAccepts(offer: MatchOffer, patient: MatchPatient): boolean {
   if (offer.specialty !== patient.specialty) return false;
+  if (offer.provider !== undefined && offer.provider === patient.provider) return false;
   if (offer.minAge !== null && (patient.age === null || patient.age < offer.minAge)) return false;
   if (offer.maxAge !== null && (patient.age === null || patient.age > offer.maxAge)) return false;
   return true;

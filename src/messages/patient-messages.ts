@@ -85,3 +85,25 @@ export async function enqueueDeferralNotice(trx: Transaction<DB>, ubrn: string):
     .executeTakeFirstOrThrow();
   await toPatient(trx, ubrn, 'DEFERRED_TO_PROVIDER', () => ({ service: d.service, contact_by: formatDate(d.contact_by!) }));
 }
+
+/** A PIDMAS invitation with a fresh access code, by post always (it is the patient's way in). */
+export async function enqueuePidmasInvitation(trx: Transaction<DB>, ubrn: string, accessCode: string, provider: string, link: string): Promise<void> {
+  await toPatient(trx, ubrn, 'PIDMAS_INVITATION', (p) => ({ access_code: accessCode, specialty: p.specialty, provider, link }), true);
+}
+
+export async function enqueuePidmasOffer(trx: Transaction<DB>, ubrn: string, offer: { provider: string; site: string; distance: string; expected: string }): Promise<void> {
+  await toPatient(trx, ubrn, 'PIDMAS_OFFER', () => offer);
+}
+
+export async function enqueuePidmasNoMatch(trx: Transaction<DB>, ubrn: string): Promise<void> {
+  await toPatient(trx, ubrn, 'PIDMAS_NO_MATCH', () => ({}));
+}
+
+export async function enqueuePidmasNotSuitable(trx: Transaction<DB>, ubrn: string, reason: string): Promise<void> {
+  await toPatient(trx, ubrn, 'PIDMAS_NOT_SUITABLE', () => ({ reason }));
+}
+
+/** The new UBRN and access code after the pathway moved, by post always. */
+export async function enqueueTransferLetter(trx: Transaction<DB>, newUbrn: string, accessCode: string, service: string): Promise<void> {
+  await toPatient(trx, newUbrn, 'TRANSFERRED', (p) => ({ access_code: accessCode, specialty: p.specialty, service }), true);
+}

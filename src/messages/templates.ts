@@ -66,6 +66,46 @@ const TEMPLATES: Record<MessageKind, (p: Personalisation) => { subject: string; 
       `Your booking reference number (UBRN) is ${field(p, 'ubrn')}.`,
     ].join('\n'),
   }),
+  PIDMAS_INVITATION: (p) => ({
+    subject: 'You can ask to be treated by another NHS provider',
+    body: [
+      `Dear ${field(p, 'given_name')} ${field(p, 'family_name')},`,
+      `You have waited a long time for ${field(p, 'specialty')} at ${field(p, 'provider')}. You can ask to move to another provider who may treat you sooner. You keep your place on the waiting list whatever happens.`,
+      `To ask, go to ${field(p, 'link')} and sign in with your booking reference number (UBRN) ${field(p, 'ubrn')}, your access code ${field(p, 'access_code')} and your date of birth.`,
+    ].join('\n'),
+  }),
+  PIDMAS_OFFER: (p) => ({
+    subject: 'An NHS provider can see you sooner',
+    body: [
+      `Dear ${field(p, 'given_name')} ${field(p, 'family_name')},`,
+      `${field(p, 'provider')} can see you at ${field(p, 'site')}, ${field(p, 'distance')} from your home, expected from ${field(p, 'expected')}.`,
+      `Sign in with your booking reference number (UBRN) ${field(p, 'ubrn')} to accept or decline. If you decline you keep your place where you are.`,
+    ].join('\n'),
+  }),
+  PIDMAS_NO_MATCH: (p) => ({
+    subject: 'Your request to move: no provider found yet',
+    body: [
+      `Dear ${field(p, 'given_name')} ${field(p, 'family_name')},`,
+      'We have not found another provider who can see you sooner within the distance you said you would travel. You keep your place on your current waiting list, and we will keep looking while your request is open.',
+      `Your booking reference number (UBRN) is ${field(p, 'ubrn')}.`,
+    ].join('\n'),
+  }),
+  PIDMAS_NOT_SUITABLE: (p) => ({
+    subject: 'Your request to move provider',
+    body: [
+      `Dear ${field(p, 'given_name')} ${field(p, 'family_name')},`,
+      `Your clinical team has reviewed your request and it is not suitable for you to move: ${field(p, 'reason')}. You keep your place on your current waiting list.`,
+      `Your booking reference number (UBRN) is ${field(p, 'ubrn')}.`,
+    ].join('\n'),
+  }),
+  TRANSFERRED: (p) => ({
+    subject: 'Your NHS referral has moved',
+    body: [
+      `Dear ${field(p, 'given_name')} ${field(p, 'family_name')},`,
+      `Your referral for ${field(p, 'specialty')} has moved to ${field(p, 'service')}. The time you have already waited still counts.`,
+      `Your new booking reference number (UBRN) is ${field(p, 'ubrn')} and your access code is ${field(p, 'access_code')}. Keep this letter safe.`,
+    ].join('\n'),
+  }),
   // To providers: the UBRN is enough to find the referral on the ASI worklist; no patient details.
   CONTACT_BY_REMINDER: (p) => ({
     subject: `Appointment slot issue: contact the patient by ${field(p, 'contact_by')}`,

@@ -106,3 +106,9 @@ create table proposed_transfer (
 -- At most one live proposal per request, so a second run cannot propose the same patient twice.
 create unique index proposed_transfer_live_idx on proposed_transfer (pidmas_request_id) where status in ('PROPOSED', 'OFFERED');
 create index proposed_transfer_offer_idx on proposed_transfer (offer_id, status);
+
+-- The messages this adds: a PIDMAS invitation, an offer to move, no match found, and the new reference after a move.
+alter table outbox drop constraint outbox_kind_check;
+alter table outbox add constraint outbox_kind_check check (kind in ('REFERRAL_LETTER', 'BOOKING_CONFIRMATION',
+  'APPOINTMENT_CANCELLED', 'DEFERRED_TO_PROVIDER', 'CONTACT_BY_REMINDER', 'DEFERRAL_OVERDUE', 'PIDMAS_INVITATION',
+  'PIDMAS_OFFER', 'PIDMAS_NO_MATCH', 'PIDMAS_NOT_SUITABLE', 'TRANSFERRED'));

@@ -1,0 +1,229 @@
+// One run of mutual-aid matching over the live data: validated PIDMAS requests against open offers' remaining
+// capacity, first within each patient's ICB, then nationally. It runs as a background job (and on demand); one at a
+// time (an advisory lock), and idempotent: a request with a live proposal is not an input, so running twice never
+// proposes a patient twice, and a run whose inputs match the last run's proposes nothing new. Inputs and result are
+// kept in match_run for audit.
+import { createHash } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { DirectorySnapshot } from '../directory/snapshot.ts';
+import { londonDate } from '../domain/dates.ts';
+import { haversineKm, round1 } from '../domain/distance.ts';
+import { type MatchInstance, type MatchOffer, type MatchPatient, matchPatients, offerAccepts, withinTravel } from '../domain/matching.ts';
+import { ageOn } from '../domain/dates.ts';
+import { daysBetween } from '../domain/rtt-clock.ts';
+import { enqueuePidmasNoMatch } from '../messages/patient-messages.ts';
+import type { ReferralDeps } from '../referrals/service.ts';
+import { TRAVEL_KM } from '../pidmas/service.ts';
+import { PATHWAY_COLUMNS, pathwayOf } from '../waiting/pathway.ts';
+
+const MATCHING_LOCK = 7_345_001;
+const LIVE_TRANSFER = ['PROPOSED', 'OFFERED', 'ACCEPTED'] as const;
+
+export interface MatchRunSummary {
+  runId: number | null;
+  patients: number;
+  offers: number;
+  proposed: number;
+  proposedWithinIcb: number;
+  noMatch: number;
+  unchanged: boolean;
+}
+
+/** Weeks of an offer still to come, counting a part week as a week. */
+export function weeksLeft(startsOn: string, endsOn: string, today: string): number {
+  const from = startsOn > today ? startsOn : today;
+  if (endsOn < from) return 0;
+  return Math.ceil((daysBetween(from, endsOn) + 1) / 7);
+}
+
+interface PatientInput extends MatchPatient {
+  requestId: number;
+  ubrn: string;
+  icb: string | null;
+  fromProvider: string;
+  status: 'VALIDATED' | 'NO_MATCH';
+}
+interface OfferInput extends MatchOffer {
+  icb: string | null;
+  providerName: string;
+}
+
+// Everything is read through the run's transaction: the embedded database serialises transactions, so a read on
+// another connection inside one would wait for ever.
+async function gatherInputs(directory: DirectorySnapshot, trx: Transaction<DB>, today: string) {
+  const requests = await trx
+    .selectFrom('pidmas_request as q')
+    .innerJoin('referral as r', 'r.ubrn', 'q.ubrn')
+    .select([...PATHWAY_COLUMNS, 'q.id', 'q.status as request_status', 'q.travel', 'r.specialty_code', 'r.patient_postcode', 'r.patient_date_of_birth'])
+    .where('q.status', 'in', ['VALIDATED', 'NO_MATCH'])
+    .orderBy('q.id')
+    .execute();
+  const patients: PatientInput[] = [];
+  for (const q of requests) {
+    const pathway = await pathwayOf(trx, directory, q, today);
+    const current = pathway.currentServiceId ? directory.byId.get(pathway.currentServiceId) : undefined;
+    const home = await trx.selectFrom('postcode').select(['latitude', 'longitude']).where('postcode', '=', q.patient_postcode).executeTakeFirst();
+    if (!current || !home) continue;
+    const provider = await trx.selectFrom('organisation').select('icb_code').where('ods_code', '=', current.row.provider_ods_code).executeTakeFirst();
+    patients.push({
+      id: String(q.id),
+      requestId: q.id,
+      ubrn: q.ubrn,
+      status: q.request_status as 'VALIDATED' | 'NO_MATCH',
+      specialty: q.specialty_code,
+      latitude: home.latitude,
+      longitude: home.longitude,
+      waitWeeks: pathway.eighteenWeeks.weeksWaited,
+      maxTravelKm: TRAVEL_KM[q.travel ?? 'ANYWHERE'],
+      age: ageOn(q.patient_date_of_birth, today),
+      provider: current.row.provider_ods_code,
+      fromProvider: current.row.provider_ods_code,
+      icb: provider?.icb_code ?? null,
+    });
+  }
+  const offerRows = await trx
+    .selectFrom('mutual_aid_offer as o')
+    .innerJoin('service as s', 's.id', 'o.service_id')
+    .innerJoin('organisation as p', 'p.ods_code', 'o.provider_ods_code')
+    .select((eb) => [
+      'o.id', 'o.specialty_code', 'o.capacity_per_week', 'o.starts_on', 'o.ends_on', 'o.min_age', 'o.max_age', 'o.provider_ods_code', 's.latitude', 's.longitude', 'p.icb_code', 'p.name',
+      eb.selectFrom('proposed_transfer as t').select(eb.fn.countAll<number>().as('n')).whereRef('t.offer_id', '=', 'o.id').where('t.status', 'in', LIVE_TRANSFER).as('used'),
+    ])
+    .where('o.status', '=', 'OPEN')
+    .where('o.ends_on', '>=', today)
+    .orderBy('o.id')
+    .execute();
+  const offers: OfferInput[] = offerRows
+    .map((o) => ({
+      id: String(o.id),
+      specialty: o.specialty_code,
+      latitude: o.latitude,
+      longitude: o.longitude,
+      capacity: Math.max(0, o.capacity_per_week * weeksLeft(o.starts_on, o.ends_on, today) - Number(o.used ?? 0)),
+      minAge: o.min_age,
+      maxAge: o.max_age,
+      provider: o.provider_ods_code,
+      icb: o.icb_code,
+      providerName: o.name,
+    }))
+    .filter((o) => o.capacity > 0);
+  return { patients, offers };
+}
+
+/** Two passes of the engine: within each ICB (the specialty key carries the ICB), then nationally with what is left. */
+export function matchInTwoPasses(patients: readonly PatientInput[], offers: readonly OfferInput[]) {
+  const local: MatchInstance = {
+    patients: patients.filter((p) => p.icb).map((p) => ({ ...p, specialty: `${p.specialty}|${p.icb}` })),
+    offers: offers.filter((o) => o.icb).map((o) => ({ ...o, specialty: `${o.specialty}|${o.icb}` })),
+  };
+  const first = matchPatients(local);
+  const used = new Map<string, number>();
+  for (const a of first.assignments) used.set(a.offerId, (used.get(a.offerId) ?? 0) + 1);
+  const placed = new Set(first.assignments.map((a) => a.patientId));
+  const national: MatchInstance = {
+    patients: patients.filter((p) => !placed.has(p.id)),
+    offers: offers.map((o) => ({ ...o, capacity: o.capacity - (used.get(o.id) ?? 0) })).filter((o) => o.capacity > 0),
+  };
+  const second = matchPatients(national);
+  return {
+    local: { instance: local, result: first },
+    national: { instance: national, result: second },
+    assignments: [...first.assignments.map((a) => ({ ...a, scope: 'ICB' as const })), ...second.assignments.map((a) => ({ ...a, scope: 'NATIONAL' as const }))],
+    unmatched: second.unmatched,
+  };
+}
+
+/** Why a move was proposed: the wait, the distance, and the other places the patient could have gone. */
+function explain(patient: PatientInput, offer: OfferInput, scope: 'ICB' | 'NATIONAL', offers: readonly OfferInput[]) {
+  const alternatives = offers
+    .filter((o) => o.id !== offer.id && offerAccepts(o, patient))
+    .map((o) => ({ offerId: o.id, provider: o.providerName, distanceKm: round1(haversineKm(patient, o)) }))
+    .filter((o) => withinTravel(patient, o.distanceKm))
+    .sort((a, b) => a.distanceKm - b.distanceKm)
+    .slice(0, 3);
+  const km = haversineKm(patient, offer);
+  return {
+    fromProvider: patient.fromProvider,
+    fromProviderOdsCode: patient.fromProvider,
+    why: [
+      `Has waited ${patient.waitWeeks} weeks; longer waiters are placed first.`,
+      `${round1(km)} km (${round1(km / 1.609344)} miles) from home, within the ${patient.maxTravelKm === null ? 'no-limit' : `${round1(patient.maxTravelKm / 1.609344)}-mile`} travel limit the patient gave.`,
+      scope === 'ICB' ? 'Capacity within the patient\'s own ICB, which is sought first.' : 'No capacity within the patient\'s ICB could take them, so national mutual-aid capacity was used.',
+      alternatives.length === 0 ? 'No other offer could take this patient.' : `Of ${alternatives.length + 1} offers that could take them, this one keeps total travel least while every longer waiter is placed.`,
+    ],
+    alternatives,
+  };
+}
+
+export async function runMatching(deps: ReferralDeps, trigger: string): Promise<MatchRunSummary> {
+  const today = londonDate();
+  const directory = await deps.directory.current();
+  return deps.database.db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${MATCHING_LOCK})`.execute(trx);
+    const { patients, offers } = await gatherInputs(directory, trx, today);
+    const input = { today, patients, offers };
+    const inputHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
+    const last = await trx.selectFrom('match_run').select(['id', 'input_hash']).orderBy('id', 'desc').executeTakeFirst();
+    const base = { patients: patients.length, offers: offers.length };
+    if (last?.input_hash === inputHash) return { runId: last.id, ...base, proposed: 0, proposedWithinIcb: 0, noMatch: 0, unchanged: true };
+    if (patients.length === 0) return { runId: null, ...base, proposed: 0, proposedWithinIcb: 0, noMatch: 0, unchanged: false };
+
+    const outcome = matchInTwoPasses(patients, offers);
+    const byPatient = new Map(patients.map((p) => [p.id, p]));
+    const byOffer = new Map(offers.map((o) => [o.id, o]));
+    const summary = {
+      ...base,
+      proposed: outcome.assignments.length,
+      proposedWithinIcb: outcome.assignments.filter((a) => a.scope === 'ICB').length,
+      noMatch: outcome.unmatched.length,
+      waitWeeksMatched: outcome.local.result.totals.waitWeeksMatched + outcome.national.result.totals.waitWeeksMatched,
+      distanceKm: outcome.local.result.totals.distanceKm + outcome.national.result.totals.distanceKm,
+    };
+    const run = await trx
+      .insertInto('match_run')
+      .values({
+        input_hash: inputHash,
+        trigger,
+        input: JSON.stringify(input),
+        result: JSON.stringify({ local: outcome.local.result, national: outcome.national.result }),
+        summary: JSON.stringify(summary),
+        finished_at: new Date(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    for (const a of outcome.assignments) {
+      const patient = byPatient.get(a.patientId)!;
+      const offer = byOffer.get(a.offerId)!;
+      await trx
+        .insertInto('proposed_transfer')
+        .values({
+          match_run_id: run.id,
+          pidmas_request_id: patient.requestId,
+          ubrn: patient.ubrn,
+          offer_id: Number(offer.id),
+          scope: a.scope,
+          distance_km: a.distanceKm,
+          wait_weeks: patient.waitWeeks,
+          explanation: JSON.stringify(explain(patient, offer, a.scope, offers)),
+          decided_at: null,
+          decided_by: null,
+          decline_reason: null,
+          new_ubrn: null,
+        })
+        .execute();
+      await trx.updateTable('pidmas_request').set({ status: 'PROPOSED', updated_at: new Date() }).where('id', '=', patient.requestId).execute();
+    }
+    for (const id of outcome.unmatched) {
+      const patient = byPatient.get(id)!;
+      if (patient.status === 'NO_MATCH') continue; // told already; still looked at in every run
+      await trx
+        .updateTable('pidmas_request')
+        .set({ status: 'NO_MATCH', outcome_note: 'We have not found a provider who can see you sooner within the distance you gave. You keep your place, and we keep looking.', updated_at: new Date() })
+        .where('id', '=', patient.requestId)
+        .execute();
+      await enqueuePidmasNoMatch(trx, patient.ubrn);
+    }
+    return { runId: run.id, patients: summary.patients, offers: summary.offers, proposed: summary.proposed, proposedWithinIcb: summary.proposedWithinIcb, noMatch: summary.noMatch, unchanged: false };
+  });
+}

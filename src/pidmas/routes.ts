@@ -1,0 +1,83 @@
+// The API for PIDMAS: the patient's request to move, and the provider's invitations and clinical validation.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { normaliseUbrn } from '../domain/ubrn.ts';
+import { patientOf, ROLES, staffOf } from '../http/access.ts';
+import { ProblemSchema } from '../http/schemas.ts';
+import type { ZodApp } from '../http/zod.ts';
+import type { ReferralDeps } from '../referrals/service.ts';
+import {
+  answerOffer, CONTACT_PREFERENCES, invitationCandidates, invitePatient, NOT_SUITABLE_REASONS, type NotSuitableReason, optIn, pidmasView,
+  SUPPORT_KINDS, validateRequest, validationWorklist, withdrawRequest,
+} from './service.ts';
+
+// Answers are documented by their TypeScript types in the service modules; problems by the shared schema.
+const errors = { 200: z.unknown(), 201: z.unknown(), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
+
+export const OptInBody = z.object({
+  travel: z.enum(['50_MILES', '100_MILES', 'ANYWHERE']),
+  unavailableDates: z.string().trim().max(1000).default(''),
+  supportNeeded: z.array(z.enum(SUPPORT_KINDS)).max(3).default([]),
+  interpreterLanguage: z.string().trim().min(1).max(100).nullable().default(null),
+  contactPreference: z.enum(CONTACT_PREFERENCES),
+});
+
+export function pidmasRoutes(deps: ReferralDeps) {
+  return async function (app: FastifyInstance) {
+    const api = app as ZodApp;
+
+    api.get(
+      '/patient/pidmas',
+      { config: { access: ROLES('patient') }, schema: { tags: ['PIDMAS'], summary: 'Whether the patient may ask to move (each rule explained), their request and any offer', response: errors } },
+      async (request) => pidmasView(deps, patientOf(request), patientOf(request).ubrn),
+    );
+    api.post(
+      '/patient/pidmas',
+      { config: { access: ROLES('patient') }, schema: { tags: ['PIDMAS'], summary: 'Ask to move provider: travel limit, dates not available, support needed, how to be contacted', body: OptInBody, response: errors } },
+      async (request) => optIn(deps, patientOf(request), request.body),
+    );
+    api.delete(
+      '/patient/pidmas',
+      { config: { access: ROLES('patient') }, schema: { tags: ['PIDMAS'], summary: 'Withdraw the request to move; the patient keeps their place', response: errors } },
+      async (request) => withdrawRequest(deps, patientOf(request)),
+    );
+    api.post(
+      '/patient/pidmas/offer',
+      { config: { access: ROLES('patient') }, schema: { tags: ['PIDMAS'], summary: 'Accept (the whole pathway moves) or decline (the patient stays) the offer to move', body: z.object({ decision: z.enum(['ACCEPT', 'DECLINE']) }), response: errors } },
+      async (request) => answerOffer(deps, patientOf(request), request.body.decision),
+    );
+
+    api.get(
+      '/pidmas/candidates',
+      { config: { access: ROLES('provider') }, schema: { tags: ['PIDMAS'], summary: 'The provider\'s patients waiting past the PIDMAS threshold, each with their eligibility', response: errors } },
+      async (request) => ({ candidates: await invitationCandidates(deps, staffOf(request)) }),
+    );
+    api.post(
+      '/pidmas/invitations',
+      {
+        config: { access: ROLES('provider') },
+        schema: { tags: ['PIDMAS'], summary: 'Invite an eligible patient to ask to move; a new access code is sent to them (and answered once, for a printed letter)', body: z.object({ ubrn: z.string().transform(normaliseUbrn).pipe(z.string().regex(/^\d{12}$/, 'must be a 12-digit UBRN')) }), response: errors },
+      },
+      async (request, reply) => reply.code(201).send(await invitePatient(deps, staffOf(request), request.body.ubrn)),
+    );
+    api.get(
+      '/pidmas/validation',
+      { config: { access: ROLES('provider') }, schema: { tags: ['PIDMAS'], summary: 'Requests to move waiting for the current provider\'s clinical validation', response: errors } },
+      async (request) => ({ requests: await validationWorklist(deps, staffOf(request)) }),
+    );
+    api.post(
+      '/pidmas/requests/:id/validation',
+      {
+        config: { access: ROLES('provider') },
+        schema: {
+          tags: ['PIDMAS'],
+          summary: 'Clinical validation: suitable to move, or not with a reason',
+          params: z.object({ id: z.coerce.number().int().positive() }),
+          body: z.object({ suitable: z.boolean(), reason: z.enum(Object.keys(NOT_SUITABLE_REASONS) as [NotSuitableReason, ...NotSuitableReason[]]).nullable().default(null) }),
+          response: errors,
+        },
+      },
+      async (request) => validateRequest(deps, staffOf(request), request.params.id, request.body),
+    );
+  };
+}

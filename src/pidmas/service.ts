@@ -1,0 +1,352 @@
+// PIDMAS: a long-waiting patient asks to move provider. The provider invites eligible patients; the patient
+// opts in (how far they will travel, dates they cannot attend, support, how to contact them); the provider
+// validates clinically; the matching run (src/mutual-aid/matching-run.ts) proposes a move; the receiving provider
+// accepts it; the patient accepts or declines. Whatever happens, the patient keeps their place until they move.
+import type { Kysely, Transaction } from 'kysely';
+import { hashAccessCode } from '../auth/access-codes.ts';
+import { actorLabel, type PatientPrincipal, type Principal, type StaffPrincipal } from '../auth/principal.ts';
+import type { DB, PidmasStatus, TravelLimit } from '../db/schema.ts';
+import type { DirectorySnapshot } from '../directory/snapshot.ts';
+import { londonDate } from '../domain/dates.ts';
+import { milesToKm } from '../domain/distance.ts';
+import { type Eligibility, pidmasEligibility } from '../domain/pidmas-eligibility.ts';
+import { generateAccessCode } from '../domain/ubrn.ts';
+import { notFound, Problem, unprocessable } from '../http/problem.ts';
+import { enqueuePidmasInvitation, enqueuePidmasNotSuitable } from '../messages/patient-messages.ts';
+import type { ReferralDeps } from '../referrals/service.ts';
+import { visibleReferrals } from '../referrals/service.ts';
+import { clockOf, PATHWAY_COLUMNS, pathwayOf } from '../waiting/pathway.ts';
+import { acceptTransferAsPatient, declineTransferAsPatient, offerForRequest, type PatientOffer } from '../mutual-aid/transfers.ts';
+
+export const TRAVEL_KM: Record<TravelLimit, number | null> = { '50_MILES': milesToKm(50), '100_MILES': milesToKm(100), ANYWHERE: null };
+export const SUPPORT_KINDS = ['TRANSPORT', 'INTERPRETER', 'ADVOCACY'] as const;
+export const CONTACT_PREFERENCES = ['EMAIL', 'TEXT', 'PHONE', 'LETTER'] as const;
+export const NOT_SUITABLE_REASONS = {
+  NEEDS_CURRENT_TEAM: 'Their care needs to stay with the current clinical team',
+  TREATMENT_STARTED: 'Treatment has already started or a date is set',
+  CLINICAL_COMPLEXITY: 'Their condition is too complex to move safely',
+  NO_LONGER_NEEDED: 'They no longer need this treatment',
+} as const;
+export type NotSuitableReason = keyof typeof NOT_SUITABLE_REASONS;
+
+/** Requests the patient can still act on; once moved, declined or withdrawn they may ask again. */
+const LIVE: readonly PidmasStatus[] = ['INVITED', 'OPTED_IN', 'VALIDATED', 'PROPOSED', 'OFFERED', 'NO_MATCH'];
+const OPEN_STATUSES = ['NOT_BOOKED', 'BOOKED', 'DEFERRED_TO_PROVIDER', 'AWAITING_TRIAGE', 'ACCEPTED', 'APPT_CANCELLED_BY_PATIENT', 'APPT_CANCELLED_BY_PROVIDER', 'DID_NOT_ATTEND'] as const;
+
+const REFERRAL_COLUMNS = [...PATHWAY_COLUMNS, 'r.priority', 'r.consultant_led', 'r.tertiary', 'r.patient_date_of_birth', 'r.registered_gp_ods_code', 'r.referring_organisation_ods_code', 'r.specialty_code'] as const;
+
+async function gpInEngland(db: Kysely<DB>, odsCode: string): Promise<boolean | null> {
+  const gp = await db.selectFrom('organisation').select(['kind', 'region_code']).where('ods_code', '=', odsCode).executeTakeFirst();
+  if (!gp || gp.kind !== 'GP_PRACTICE' || !gp.region_code) return null;
+  // NHS England regions have ODS codes Y56–Y63; Welsh practices sit under W00.
+  return /^Y\d\d$/.test(gp.region_code);
+}
+
+type ReferralFacts = Awaited<ReturnType<typeof loadFacts>>;
+
+async function loadFacts(db: Kysely<DB>, directory: DirectorySnapshot, principal: Principal, ubrn: string, today: string, thresholdWeeks: number) {
+  const r = await visibleReferrals(db, principal).select(REFERRAL_COLUMNS).where('r.ubrn', '=', ubrn).executeTakeFirst();
+  if (!r) throw notFound(`There is no referral ${ubrn} that you can see.`);
+  const pathway = await pathwayOf(db, directory, r, today);
+  const eligibility = pidmasEligibility(
+    {
+      clock: clockOf(r),
+      priority: r.priority,
+      consultantLed: r.consultant_led,
+      tertiary: r.tertiary,
+      dateOfBirth: r.patient_date_of_birth,
+      nextDate: pathway.forecast.basis === 'BOOKED_SLOT' || pathway.forecast.basis === 'NEXT_APPOINTMENT' ? pathway.forecast.date : null,
+      gpInEngland: await gpInEngland(db, r.registered_gp_ods_code ?? r.referring_organisation_ods_code),
+    },
+    today,
+    thresholdWeeks,
+  );
+  const open = (OPEN_STATUSES as readonly string[]).includes(r.status);
+  const provider = pathway.currentServiceId
+    ? await db
+        .selectFrom('service as s')
+        .innerJoin('organisation as o', 'o.ods_code', 's.provider_ods_code')
+        .select(['s.provider_ods_code', 'o.name', 's.name as service_name'])
+        .where('s.id', '=', pathway.currentServiceId)
+        .executeTakeFirst()
+    : undefined;
+  return { r, pathway, eligibility, open, provider };
+}
+
+export interface PidmasView {
+  ubrn: string;
+  eligibility: Eligibility;
+  thresholdWeeks: number;
+  weeksWaited: number;
+  currentProvider: { odsCode: string; name: string } | null;
+  request: PidmasRequestView | null;
+  offer: PatientOffer | null;
+}
+
+export interface PidmasRequestView {
+  id: number;
+  status: PidmasStatus;
+  travel: TravelLimit | null;
+  unavailableDates: string;
+  supportNeeded: string[];
+  interpreterLanguage: string | null;
+  contactPreference: string | null;
+  notSuitableReason: string | null;
+  outcome: string | null;
+}
+
+async function requestRow(db: Kysely<DB> | Transaction<DB>, ubrn: string) {
+  return db.selectFrom('pidmas_request').selectAll().where('ubrn', '=', ubrn).executeTakeFirst();
+}
+
+const toRequestView = (q: NonNullable<Awaited<ReturnType<typeof requestRow>>>): PidmasRequestView => ({
+  id: q.id,
+  status: q.status,
+  travel: q.travel,
+  unavailableDates: q.unavailable_dates,
+  supportNeeded: q.support_needed,
+  interpreterLanguage: q.interpreter_language,
+  contactPreference: q.contact_preference,
+  notSuitableReason: q.not_suitable_reason,
+  outcome: q.outcome_note,
+});
+
+export async function pidmasView(deps: ReferralDeps, principal: Principal, ubrn: string): Promise<PidmasView> {
+  const { db } = deps.database;
+  const facts = await loadFacts(db, await deps.directory.current(), principal, ubrn, londonDate(), deps.config.pidmas.thresholdWeeks);
+  const q = await requestRow(db, ubrn);
+  return {
+    ubrn,
+    eligibility: facts.eligibility,
+    thresholdWeeks: deps.config.pidmas.thresholdWeeks,
+    weeksWaited: facts.pathway.eighteenWeeks.weeksWaited,
+    currentProvider: facts.provider ? { odsCode: facts.provider.provider_ods_code, name: facts.provider.name } : null,
+    request: q ? toRequestView(q) : null,
+    offer: q ? await offerForRequest(db, q.id) : null,
+  };
+}
+
+async function historyNote(trx: Transaction<DB>, ubrn: string, principal: Principal, reason: string) {
+  const r = await trx.selectFrom('referral').select('status').where('ubrn', '=', ubrn).executeTakeFirstOrThrow();
+  await trx
+    .insertInto('referral_event')
+    .values({
+      ubrn,
+      actor_kind: principal.kind,
+      actor_account_id: principal.kind === 'staff' ? principal.accountId : null,
+      actor_label: actorLabel(principal),
+      from_status: r.status,
+      to_status: r.status,
+      reason,
+    })
+    .execute();
+}
+
+function assertCurrentProvider(staff: StaffPrincipal, facts: ReferralFacts) {
+  if (facts.provider?.provider_ods_code !== staff.organisation.odsCode) {
+    throw new Problem(403, 'Forbidden', 'Only the provider the patient is waiting at can do this.');
+  }
+}
+
+// ---------------------------------------------------------------- the provider invites
+
+export interface InvitationCandidate {
+  ubrn: string;
+  patientName: string;
+  specialty: string;
+  weeksWaited: number;
+  eligibility: Eligibility;
+  requestStatus: PidmasStatus | null;
+}
+
+/** The provider's patients who have waited past the threshold, with whether each is eligible and asked already. */
+export async function invitationCandidates(deps: ReferralDeps, staff: StaffPrincipal): Promise<InvitationCandidate[]> {
+  const { db } = deps.database;
+  const today = londonDate();
+  const directory = await deps.directory.current();
+  const threshold = deps.config.pidmas.thresholdWeeks;
+  const latestStart = new Date(Date.parse(`${today}T00:00:00Z`) - threshold * 7 * 86_400_000).toISOString().slice(0, 10);
+  const rows = await visibleReferrals(db, staff)
+    .innerJoin('specialty as sp', 'sp.code', 'r.specialty_code')
+    .select(['r.ubrn', 'r.patient_given_name', 'r.patient_family_name', 'sp.name as specialty'])
+    .where('r.status', 'in', OPEN_STATUSES)
+    .where('r.rtt_clock_start', '<', latestStart)
+    .orderBy('r.rtt_clock_start')
+    .limit(500)
+    .execute();
+  const out: InvitationCandidate[] = [];
+  for (const row of rows) {
+    const facts = await loadFacts(db, directory, staff, row.ubrn, today, threshold);
+    if (facts.provider?.provider_ods_code !== staff.organisation.odsCode) continue;
+    const q = await requestRow(db, row.ubrn);
+    out.push({
+      ubrn: row.ubrn,
+      patientName: `${row.patient_given_name} ${row.patient_family_name}`,
+      specialty: row.specialty,
+      weeksWaited: facts.pathway.eighteenWeeks.weeksWaited,
+      eligibility: facts.eligibility,
+      requestStatus: q?.status ?? null,
+    });
+  }
+  return out;
+}
+
+/** Invites an eligible patient: a fresh access code goes to them with a link; answers it once, for a printed letter. */
+export async function invitePatient(deps: ReferralDeps, staff: StaffPrincipal, ubrn: string): Promise<{ ubrn: string; accessCode: string; status: PidmasStatus }> {
+  const { db } = deps.database;
+  const facts = await loadFacts(db, await deps.directory.current(), staff, ubrn, londonDate(), deps.config.pidmas.thresholdWeeks);
+  assertCurrentProvider(staff, facts);
+  if (!facts.open) throw new Problem(409, 'Conflict', 'The referral is closed.');
+  if (!facts.eligibility.eligible) {
+    const failed = facts.eligibility.rules.filter((r) => !r.passed);
+    throw unprocessable(`The patient is not eligible to ask to move: ${failed.map((r) => r.explanation).join(' ')}`, failed.map((r) => ({ field: 'ubrn', message: r.explanation })));
+  }
+  const accessCode = generateAccessCode();
+  await db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('pidmas_request').select(['id', 'status']).where('ubrn', '=', ubrn).forUpdate().executeTakeFirst();
+    if (existing && existing.status !== 'INVITED') throw new Problem(409, 'Conflict', `The patient has already asked (${existing.status.replaceAll('_', ' ').toLowerCase()}).`);
+    if (existing) await trx.updateTable('pidmas_request').set({ invited_at: new Date(), invited_by_account_id: staff.accountId, updated_at: new Date() }).where('id', '=', existing.id).execute();
+    else await trx.insertInto('pidmas_request').values({ ubrn, status: 'INVITED', invited_at: new Date(), invited_by_account_id: staff.accountId, opted_in_at: null, travel: null, interpreter_language: null, contact_preference: null, validated_at: null, validated_by_account_id: null, not_suitable_reason: null, outcome_note: null, updated_at: new Date() }).execute();
+    // The invitation is the patient's way in, so it carries a new access code; the old one stops working.
+    await trx.updateTable('referral').set({ access_code_hash: hashAccessCode(deps.config.accessCodeSecret, accessCode) }).where('ubrn', '=', ubrn).execute();
+    await historyNote(trx, ubrn, staff, 'Invited to ask to move to another provider (PIDMAS); a new access code was sent');
+    await enqueuePidmasInvitation(trx, ubrn, accessCode, facts.provider!.name, `${deps.config.publicUrl}/manage`);
+  });
+  return { ubrn, accessCode, status: 'INVITED' };
+}
+
+// ---------------------------------------------------------------- the patient opts in, or withdraws
+
+export interface OptIn {
+  travel: TravelLimit;
+  unavailableDates: string;
+  supportNeeded: (typeof SUPPORT_KINDS)[number][];
+  interpreterLanguage: string | null;
+  contactPreference: (typeof CONTACT_PREFERENCES)[number];
+}
+
+export async function optIn(deps: ReferralDeps, patient: PatientPrincipal, body: OptIn): Promise<PidmasView> {
+  const { db } = deps.database;
+  const facts = await loadFacts(db, await deps.directory.current(), patient, patient.ubrn, londonDate(), deps.config.pidmas.thresholdWeeks);
+  if (!facts.open) throw new Problem(409, 'Conflict', 'Your referral is closed, so it cannot move.');
+  if (!facts.eligibility.eligible) {
+    const failed = facts.eligibility.rules.filter((r) => !r.passed);
+    throw unprocessable(`You cannot ask to move yet: ${failed.map((r) => r.explanation).join(' ')}`, failed.map((r) => ({ field: 'eligibility', message: r.explanation })));
+  }
+  if (!facts.provider) throw unprocessable('You have not chosen where to be seen yet, so there is nowhere to move from: choose a hospital first.', [{ field: 'eligibility', message: 'choose a hospital first' }]);
+  if (body.supportNeeded.includes('INTERPRETER') && !body.interpreterLanguage) {
+    throw unprocessable('Say which language you need an interpreter for.', [{ field: 'interpreterLanguage', message: 'Enter the language you need an interpreter for' }]);
+  }
+  const values = {
+    status: 'OPTED_IN' as const,
+    opted_in_at: new Date(),
+    travel: body.travel,
+    unavailable_dates: body.unavailableDates,
+    support_needed: body.supportNeeded,
+    interpreter_language: body.supportNeeded.includes('INTERPRETER') ? body.interpreterLanguage : null,
+    contact_preference: body.contactPreference,
+    validated_at: null,
+    validated_by_account_id: null,
+    not_suitable_reason: null,
+    outcome_note: 'Your request has been sent to your hospital team, who will check it is safe for you to move.',
+    updated_at: new Date(),
+  };
+  await db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('pidmas_request').select(['id', 'status']).where('ubrn', '=', patient.ubrn).forUpdate().executeTakeFirst();
+    if (existing && !['INVITED', 'WITHDRAWN', 'DECLINED'].includes(existing.status)) {
+      throw new Problem(409, 'Conflict', `You have already asked to move (${existing.status.replaceAll('_', ' ').toLowerCase()}).`);
+    }
+    if (existing) await trx.updateTable('pidmas_request').set(values).where('id', '=', existing.id).execute();
+    else await trx.insertInto('pidmas_request').values({ ubrn: patient.ubrn, invited_at: null, invited_by_account_id: null, ...values }).execute();
+    await historyNote(trx, patient.ubrn, patient, `The patient asked to move to another provider (PIDMAS), travelling ${body.travel === 'ANYWHERE' ? 'anywhere' : body.travel.replace('_MILES', ' miles')}`);
+  });
+  return pidmasView(deps, patient, patient.ubrn);
+}
+
+export async function withdrawRequest(deps: ReferralDeps, patient: PatientPrincipal): Promise<PidmasView> {
+  const { db } = deps.database;
+  await db.transaction().execute(async (trx) => {
+    const q = await trx.selectFrom('pidmas_request').select(['id', 'status']).where('ubrn', '=', patient.ubrn).forUpdate().executeTakeFirst();
+    if (!q || !LIVE.includes(q.status) || q.status === 'INVITED') throw new Problem(409, 'Conflict', 'There is no request to move that you can withdraw.');
+    await trx.updateTable('proposed_transfer').set({ status: 'WITHDRAWN', decided_at: new Date(), decided_by: 'the patient' }).where('pidmas_request_id', '=', q.id).where('status', 'in', ['PROPOSED', 'OFFERED']).execute();
+    await trx.updateTable('pidmas_request').set({ status: 'WITHDRAWN', outcome_note: 'You withdrew your request. You keep your place on your current waiting list.', updated_at: new Date() }).where('id', '=', q.id).execute();
+    await historyNote(trx, patient.ubrn, patient, 'The patient withdrew their request to move (PIDMAS)');
+  });
+  return pidmasView(deps, patient, patient.ubrn);
+}
+
+// ---------------------------------------------------------------- the current provider validates
+
+export interface ValidationItem {
+  id: number;
+  ubrn: string;
+  patientName: string;
+  specialty: string;
+  weeksWaited: number;
+  travel: TravelLimit | null;
+  supportNeeded: string[];
+  unavailableDates: string;
+  optedInAt: string;
+}
+
+export async function validationWorklist(deps: ReferralDeps, staff: StaffPrincipal): Promise<ValidationItem[]> {
+  const { db } = deps.database;
+  const today = londonDate();
+  const directory = await deps.directory.current();
+  const rows = await visibleReferrals(db, staff)
+    .innerJoin('pidmas_request as q', 'q.ubrn', 'r.ubrn')
+    .innerJoin('specialty as sp', 'sp.code', 'r.specialty_code')
+    .select([...PATHWAY_COLUMNS, 'q.id', 'q.travel', 'q.support_needed', 'q.unavailable_dates', 'q.opted_in_at', 'r.patient_given_name', 'r.patient_family_name', 'sp.name as specialty'])
+    .where('q.status', '=', 'OPTED_IN')
+    .orderBy('q.opted_in_at')
+    .execute();
+  const out: ValidationItem[] = [];
+  for (const row of rows) {
+    const pathway = await pathwayOf(db, directory, row, today);
+    const service = pathway.currentServiceId ? directory.byId.get(pathway.currentServiceId) : undefined;
+    if (service?.row.provider_ods_code !== staff.organisation.odsCode) continue;
+    out.push({
+      id: row.id,
+      ubrn: row.ubrn,
+      patientName: `${row.patient_given_name} ${row.patient_family_name}`,
+      specialty: row.specialty,
+      weeksWaited: pathway.eighteenWeeks.weeksWaited,
+      travel: row.travel,
+      supportNeeded: row.support_needed,
+      unavailableDates: row.unavailable_dates,
+      optedInAt: new Date(row.opted_in_at!).toISOString(),
+    });
+  }
+  return out;
+}
+
+export async function validateRequest(deps: ReferralDeps, staff: StaffPrincipal, id: number, decision: { suitable: boolean; reason: NotSuitableReason | null }) {
+  const { db } = deps.database;
+  const q = await db.selectFrom('pidmas_request').select(['id', 'ubrn', 'status']).where('id', '=', id).executeTakeFirst();
+  if (!q) throw notFound(`There is no request to move ${id} that you can see.`);
+  const facts = await loadFacts(db, await deps.directory.current(), staff, q.ubrn, londonDate(), deps.config.pidmas.thresholdWeeks);
+  assertCurrentProvider(staff, facts);
+  if (!decision.suitable && !decision.reason) throw unprocessable('Say why the patient is not suitable to move.', [{ field: 'reason', message: 'Select why the patient is not suitable to move' }]);
+  await db.transaction().execute(async (trx) => {
+    const locked = await trx.selectFrom('pidmas_request').select('status').where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+    if (locked.status !== 'OPTED_IN') throw new Problem(409, 'Conflict', `This request is ${locked.status.replaceAll('_', ' ').toLowerCase()}, not waiting for validation.`);
+    if (decision.suitable) {
+      await trx.updateTable('pidmas_request').set({ status: 'VALIDATED', validated_at: new Date(), validated_by_account_id: staff.accountId, outcome_note: 'Your hospital team agreed you can move. We are looking for a provider with capacity, first near you, then nationally.', updated_at: new Date() }).where('id', '=', id).execute();
+      await historyNote(trx, q.ubrn, staff, 'Clinically validated as suitable to move (PIDMAS)');
+    } else {
+      const reason = NOT_SUITABLE_REASONS[decision.reason!];
+      await trx.updateTable('pidmas_request').set({ status: 'NOT_SUITABLE', validated_at: new Date(), validated_by_account_id: staff.accountId, not_suitable_reason: reason, outcome_note: `Your hospital team said it is not suitable for you to move: ${reason.toLowerCase()}. You keep your place on your current waiting list.`, updated_at: new Date() }).where('id', '=', id).execute();
+      await historyNote(trx, q.ubrn, staff, `Not suitable to move (PIDMAS): ${reason}`);
+      await enqueuePidmasNotSuitable(trx, q.ubrn, reason.toLowerCase());
+    }
+  });
+  return { id, status: decision.suitable ? 'VALIDATED' : 'NOT_SUITABLE' };
+}
+
+// ---------------------------------------------------------------- the patient answers an offer
+
+export async function answerOffer(deps: ReferralDeps, patient: PatientPrincipal, decision: 'ACCEPT' | 'DECLINE') {
+  const q = await requestRow(deps.database.db, patient.ubrn);
+  if (!q || q.status !== 'OFFERED') throw new Problem(409, 'Conflict', 'There is no offer to move waiting for your answer.');
+  return decision === 'ACCEPT' ? acceptTransferAsPatient(deps, patient, q.id) : declineTransferAsPatient(deps, patient, q.id);
+}

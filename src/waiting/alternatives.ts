@@ -1,0 +1,127 @@
+// The right to a faster alternative: when a patient's RTT clock has passed, or is forecast to pass, 18 weeks, they
+// (or their referrer) may ask for another provider who can see them sooner. The alternatives are the services of
+// the same specialty whose wait (or earliest free slot) beats the current forecast, within the patient's travel
+// preference, ranked and explained by the shortlist engine, and choosing one moves the pathway.
+import { type Principal } from '../auth/principal.ts';
+import { ageOn, londonDate } from '../domain/dates.ts';
+import { addDays, daysBetween } from '../domain/rtt-clock.ts';
+import { notFound, unprocessable } from '../http/problem.ts';
+import type { ReferralDeps } from '../referrals/service.ts';
+import { visibleReferrals } from '../referrals/service.ts';
+import { buildShortlist } from '../shortlist/service.ts';
+import type { ShortlistOption, SortBy } from '../shortlist/types.ts';
+import { PATHWAY_COLUMNS, pathwayOf, type PathwayView } from './pathway.ts';
+import { transferPathway } from './transfer.ts';
+
+export interface Alternative extends ShortlistOption {
+  /** when the patient could expect to be seen there */
+  expectedBy: string;
+  /** how many weeks sooner than where they wait now, when that is known */
+  soonerByWeeks: number | null;
+}
+
+export interface AlternativesAnswer {
+  ubrn: string;
+  pathway: {
+    rttClockStart: string;
+    weeksWaited: number;
+    breachDate: string;
+    forecastFirstAppointment: string | null;
+    forecastBasis: string;
+    mayAskForAlternative: boolean;
+    explanation: string;
+    currentServiceId: string | null;
+  };
+  alternatives: Alternative[];
+}
+
+export const pathwaySummary = (p: PathwayView) => ({
+  rttClockStart: p.clock.start,
+  weeksWaited: p.eighteenWeeks.weeksWaited,
+  breachDate: p.eighteenWeeks.breachDate,
+  forecastFirstAppointment: p.forecast.date,
+  forecastBasis: p.forecast.basis,
+  mayAskForAlternative: p.eighteenWeeks.mayAskForAlternative,
+  explanation: p.eighteenWeeks.explanation,
+  currentServiceId: p.currentServiceId,
+});
+
+const MOVABLE = ['NOT_BOOKED', 'BOOKED', 'DEFERRED_TO_PROVIDER', 'AWAITING_TRIAGE', 'ACCEPTED', 'APPT_CANCELLED_BY_PATIENT', 'APPT_CANCELLED_BY_PROVIDER', 'DID_NOT_ATTEND', 'REJECTED'];
+
+async function loadVisible(deps: ReferralDeps, principal: Principal, ubrn: string) {
+  const r = await visibleReferrals(deps.database.db, principal)
+    .select([...PATHWAY_COLUMNS, 'r.specialty_code', 'r.patient_postcode', 'r.patient_date_of_birth', 'r.preferences', 'r.priority'])
+    .where('r.ubrn', '=', ubrn)
+    .executeTakeFirst();
+  if (!r) throw notFound(`There is no referral ${ubrn} that you can see.`);
+  return r;
+}
+
+/** The pathway's 18-week position and, where the patient may ask, the faster alternatives. */
+export async function findAlternatives(deps: ReferralDeps, principal: Principal, ubrn: string): Promise<AlternativesAnswer> {
+  const today = londonDate();
+  const r = await loadVisible(deps, principal, ubrn);
+  const directory = await deps.directory.current();
+  const pathway = await pathwayOf(deps.database.db, directory, r, today);
+  const answer = { ubrn, pathway: pathwaySummary(pathway), alternatives: [] as Alternative[] };
+  if (!pathway.eighteenWeeks.mayAskForAlternative || !MOVABLE.includes(r.status)) return answer;
+
+  const preferences = r.preferences as { sortBy?: SortBy; maxDistanceKm?: number | null; originPostcode?: string | null };
+  const current = pathway.forecast.date;
+  const weeksToCurrent = current === null ? null : Math.max(0, daysBetween(today, current) / 7);
+  const shortlist = await buildShortlist(deps, {
+    specialty: r.specialty_code,
+    postcode: preferences.originPostcode ?? r.patient_postcode,
+    sortBy: preferences.sortBy ?? 'WAIT',
+    ...(preferences.maxDistanceKm === undefined ? {} : { maxDistanceKm: preferences.maxDistanceKm }),
+    maxWaitWeeks: null,
+    priority: r.priority,
+    limit: 20,
+    age: ageOn(r.patient_date_of_birth, today),
+    sex: null,
+  });
+  answer.alternatives = shortlist.options
+    .filter((o) => o.service.id !== pathway.currentServiceId)
+    .map((o) => {
+      const byWait = o.indicativeWaitWeeks === null ? null : addDays(today, Math.round(o.indicativeWaitWeeks * 7));
+      const bySlot = o.earliestSlot ? londonDate(new Date(o.earliestSlot)) : null;
+      const expectedBy = [byWait, bySlot].filter((d): d is string => d !== null).sort()[0] ?? null;
+      return { o, expectedBy };
+    })
+    .filter((x): x is { o: ShortlistOption; expectedBy: string } => x.expectedBy !== null && (current === null || x.expectedBy < current))
+    .map(({ o, expectedBy }, i) => {
+      const soonerByWeeks = weeksToCurrent === null ? null : Math.round((weeksToCurrent - daysBetween(today, expectedBy) / 7) * 10) / 10;
+      return {
+        ...o,
+        rank: i + 1,
+        expectedBy,
+        soonerByWeeks,
+        reasons: [...o.reasons, soonerByWeeks === null ? `Expected to see you by ${expectedBy}` : `Expected to see you by ${expectedBy}, about ${soonerByWeeks} weeks sooner than where you wait now`],
+      };
+    });
+  return answer;
+}
+
+/** Moves the pathway to one of the alternatives; answers the new referral's UBRN and access code (shown once). */
+export async function chooseAlternative(deps: ReferralDeps, principal: Principal, ubrn: string, serviceId: string) {
+  const found = await findAlternatives(deps, principal, ubrn);
+  if (!found.pathway.mayAskForAlternative) {
+    throw unprocessable(`This referral does not have the right to a faster alternative yet. ${found.pathway.explanation}`, [{ field: 'serviceId', message: 'no alternative is due' }]);
+  }
+  const choice = found.alternatives.find((a) => a.service.id === serviceId);
+  if (!choice) {
+    throw unprocessable('That service is not one of the faster alternatives for this referral.', [{ field: 'serviceId', message: 'choose one of the alternatives offered' }]);
+  }
+  const { service, ...offered } = choice;
+  const moved = await deps.database.db.transaction().execute((trx) =>
+      transferPathway(trx, deps.config.accessCodeSecret, {
+        fromUbrn: ubrn,
+        toServiceId: service.id,
+        newStatus: 'NOT_BOOKED',
+        why: `The patient asked for a faster alternative (${found.pathway.weeksWaited} weeks waited; the 18-week date is ${found.pathway.breachDate}).`,
+        offered,
+        actor: principal,
+      }),
+  );
+  return { previousUbrn: ubrn, ubrn: moved.newUbrn, accessCode: moved.accessCode, status: 'NOT_BOOKED' as const, service, rttClockStart: found.pathway.rttClockStart };
+}

@@ -1,0 +1,48 @@
+// The API for waiting too long: the RTT pathway and the 18-week alternative.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { normaliseUbrn } from '../domain/ubrn.ts';
+import { ROLES } from '../http/access.ts';
+import { ProblemSchema } from '../http/schemas.ts';
+import type { ZodApp } from '../http/zod.ts';
+import type { ReferralDeps } from '../referrals/service.ts';
+import { chooseAlternative, findAlternatives } from './alternatives.ts';
+
+const Ubrn = z.object({ ubrn: z.string().transform(normaliseUbrn).pipe(z.string().regex(/^\d{12}$/, 'must be a 12-digit UBRN')) });
+// Answers are documented by their TypeScript types in the service modules; problems by the shared schema.
+const errors = { 200: z.unknown(), 201: z.unknown(), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
+
+export function waitingRoutes(deps: ReferralDeps) {
+  return async function (app: FastifyInstance) {
+    const api = app as ZodApp;
+
+    api.get(
+      '/referrals/:ubrn/alternatives',
+      {
+        config: { access: ROLES('patient', 'referrer', 'referral-centre') },
+        schema: {
+          tags: ['waiting too long'],
+          summary: 'The RTT pathway (weeks waited, forecast, 18-week date) and, where it passes or will pass 18 weeks, the services that can see the patient sooner',
+          params: Ubrn,
+          response: errors,
+        },
+      },
+      async (request) => findAlternatives(deps, request.principal!, request.params.ubrn),
+    );
+
+    api.post(
+      '/referrals/:ubrn/alternatives',
+      {
+        config: { access: ROLES('patient', 'referrer', 'referral-centre') },
+        schema: {
+          tags: ['waiting too long'],
+          summary: 'Move the pathway to one of the faster alternatives: this referral becomes TRANSFERRED, a new one (new UBRN and access code, same clock start) continues at the chosen service',
+          params: Ubrn,
+          body: z.object({ serviceId: z.string().min(1).max(200) }),
+          response: errors,
+        },
+      },
+      async (request, reply) => reply.code(201).send(await chooseAlternative(deps, request.principal!, request.params.ubrn, request.body.serviceId)),
+    );
+  };
+}

@@ -146,6 +146,20 @@ export async function decideTransfer(deps: ReferralDeps, staff: StaffPrincipal, 
   });
 }
 
+/** The move as the new referral's single option, in the shape every shortlist option has. */
+function offeredOption(distanceKm: number, waitWeeks: number | null, pencePerMile: number) {
+  const miles = distanceKm / 1.609344;
+  return {
+    rank: 1,
+    distanceKm: round1(distanceKm),
+    distanceMiles: round1(miles),
+    indicativeWaitWeeks: waitWeeks,
+    earliestSlot: null,
+    travel: { estimatedCostGbp: Math.round(2 * miles * pencePerMile) / 100, basis: `Return journey by car, ${round1(2 * miles)} miles at ${pencePerMile}p a mile; straight-line distance.` },
+    reasons: ['Offered through mutual aid (PIDMAS) and accepted by the patient'],
+  };
+}
+
 /** The patient accepts: the whole pathway moves to the receiving provider, already accepted there. */
 export async function acceptTransferAsPatient(deps: ReferralDeps, patient: PatientPrincipal, requestId: number) {
   const { db } = deps.database;
@@ -153,7 +167,8 @@ export async function acceptTransferAsPatient(deps: ReferralDeps, patient: Patie
     const t = await trx
       .selectFrom('proposed_transfer as t')
       .innerJoin('mutual_aid_offer as o', 'o.id', 't.offer_id')
-      .select(['t.id', 't.distance_km', 't.wait_weeks', 'o.service_id', 'o.starts_on'])
+      .innerJoin('service as s', 's.id', 'o.service_id')
+      .select(['t.id', 't.distance_km', 't.wait_weeks', 'o.service_id', 'o.starts_on', 's.indicative_wait_weeks'])
       .where('t.pidmas_request_id', '=', requestId)
       .where('t.status', '=', 'OFFERED')
       .forUpdate()
@@ -164,7 +179,7 @@ export async function acceptTransferAsPatient(deps: ReferralDeps, patient: Patie
       toServiceId: t.service_id,
       newStatus: 'ACCEPTED',
       why: `The patient accepted a move offered through mutual aid (PIDMAS) after ${t.wait_weeks} weeks.`,
-      offered: { distanceKm: round1(t.distance_km), reasons: ['Offered through mutual aid (PIDMAS)'] },
+      offered: offeredOption(t.distance_km, t.indicative_wait_weeks, deps.config.travelCostPencePerMile),
       actor: patient,
     });
     await trx.updateTable('proposed_transfer').set({ status: 'ACCEPTED', new_ubrn: moved.newUbrn }).where('id', '=', t.id).execute();

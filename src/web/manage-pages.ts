@@ -18,6 +18,7 @@ import { seeOther, sendPage } from './page.ts';
 import { errorFor, errorList, type FieldError, readDateOfBirth } from './referral-form.ts';
 import { formatUbrn } from './referral-pages.ts';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session.ts';
+import { moveLink, waitingSummary } from './waiting-pages.ts';
 
 const patientPage = { access: ROLES('patient'), page: true } as const;
 
@@ -205,6 +206,9 @@ export function managePages(deps: ReferralDeps) {
         specialty: referral.specialty.name,
         referrer: referral.referringOrganisation.name,
         referralDate: formatDate(referral.rttClockStart),
+        waiting: await waitingSummary(deps, patientOf(request), referral.ubrn),
+        waitingForPatient: true,
+        move: await moveLink(deps, patientOf(request), referral.ubrn),
         appointment: appointmentView(referral),
         deferral: referral.deferral ? { contactBy: formatDate(referral.deferral.contactBy), service: deferredTo?.service.name ?? '', provider: deferredTo?.service.provider.name ?? '' } : null,
         canChoose: CAN_CHOOSE.includes(referral.status),

@@ -18,6 +18,7 @@ import { formatDate, formatDateTime, formatGbp, formatKm, formatMiles, formatWee
 import { seeOther, sendPage } from './page.ts';
 import { errorFor, errorList, type FieldError, PRIORITY_CHOICES, readClinical, readPatient, readPreferences, readShortlist } from './referral-form.ts';
 import { sessionHash, sessionToken } from './session.ts';
+import { waitingSummary } from './waiting-pages.ts';
 
 const REFERRERS = ROLES('referrer', 'referral-centre');
 const page = { access: REFERRERS, page: true } as const;
@@ -384,7 +385,7 @@ export function referralPages(deps: ReferralDeps) {
     app.get<{ Params: { ubrn: string } }>('/referrals/:ubrn', { config: page }, async (request, reply) => {
       const referral = await findReferral(request, staffOf(request), request.params.ubrn);
       if (!referral) return notFoundHere(request, reply);
-      return sendPage(request, reply, 'referral.njk', referralContext(referral));
+      return sendPage(request, reply, 'referral.njk', { ...referralContext(referral), waiting: await waitingSummary(deps, staffOf(request), referral.ubrn) });
     });
 
     const bookPage = async (request: FastifyRequest, reply: FastifyReply, referral: Referral, errors: FieldError[], status = 200) => {

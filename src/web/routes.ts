@@ -75,6 +75,7 @@ export function webRoutes(deps: WebDeps) {
     await app.register(signInPages(database, config));
     await app.register(referralPages(deps));
     await app.register(managePages(deps));
+    await app.register((await import('./waiting-pages.ts')).waitingPages(deps));
     await app.register(providerPages(deps));
     await app.register(adminPages(database));
 

@@ -10,6 +10,7 @@ import { startJobs } from './jobs/worker.ts';
 import { migrate } from './db/migrate.ts';
 import { loadDemoDataIfEmpty } from './importers/demo.ts';
 import { ensureDemoSlots } from './slots/demo-slots.ts';
+import { ensureDemoWaitingList } from './waiting/demo-waiting-list.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
     if (report) log.info(report, 'demo data set loaded');
     const created = await ensureDemoAccounts(database.db);
     if (created.length > 0) log.info({ created }, `demo accounts created (password "${DEMO_PASSWORD}")`);
+    const waiting = await ensureDemoWaitingList(database);
+    if (waiting.imported > 0) log.info(waiting, 'demo waiting lists and mutual-aid offers loaded');
     const slotsStarted = performance.now();
     const slots = await ensureDemoSlots(database.db);
     if (slots.created > 0) log.info({ ...slots, ms: Math.round(performance.now() - slotsStarted) }, 'demo slots published');

@@ -12,7 +12,7 @@ before(async () => {
 });
 after(() => database.close());
 
-test('the demo data set has the five demo accounts of the API contract, once', async () => {
+test('the demo data set has the demo accounts (the five of the API contract and a second provider), once', async () => {
   assert.deepEqual((await demoAccountsPresent(database.db)).sort(), DEMO_ACCOUNTS.map((a) => a.username).sort());
   assert.deepEqual(await ensureDemoAccounts(database.db), []);
 });

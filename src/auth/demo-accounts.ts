@@ -18,6 +18,8 @@ export const DEMO_ACCOUNTS: { username: string; role: StaffRole; organisation: s
   { username: 'demo-provider', role: 'provider', organisation: 'RR8', displayName: 'Priya Demo (booking office)' },
   { username: 'demo-commissioner', role: 'commissioner', organisation: 'QWO', displayName: 'Chris Demo (ICB)' },
   { username: 'demo-admin', role: 'admin', organisation: 'QWO', displayName: 'Alex Demo (administrator)' },
+  // Beyond the contract's five: a second trust, so that a mutual-aid transfer can be accepted by its receiver.
+  { username: 'demo-provider-2', role: 'provider', organisation: 'RWY', displayName: 'Sam Demo (Huddersfield booking office)' },
 ];
 
 /** Creates the demo accounts that are missing (and their organisations); changes nothing that exists. */

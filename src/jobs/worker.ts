@@ -1,5 +1,7 @@
 // The background jobs, on pg-boss (its tables live in the `pgboss` schema of the same database):
 //   outbox-send      every OUTBOX_INTERVAL_SECONDS: send what the outbox holds (src/messages/send-pending.ts);
+//   mutual-aid-matching  on start and every MATCHING_INTERVAL_MINUTES: proposes moves for validated PIDMAS requests
+//                    (src/mutual-aid/matching-run.ts; idempotent, inputs and results kept in match_run);
 //   deferral-alerts  on start and daily at 07:00 London time: contact-by reminders and escalations, then the
 //                    purge of ended sessions and sign-in records (src/jobs/purge.ts).
 // Both queues are 'stately' (at most one job waiting and one running), so however many instances run, the ticks
@@ -16,9 +18,12 @@ import { sendPendingMessages } from '../messages/send-pending.ts';
 import { raiseDeferralAlerts } from './deferral-alerts.ts';
 import { purgeExpired } from './purge.ts';
 import { senderFor } from './sender-for.ts';
+import { createDirectoryCache } from '../directory/snapshot.ts';
+import { runMatching } from '../mutual-aid/matching-run.ts';
 
 export const OUTBOX_QUEUE = 'outbox-send';
 export const DEFERRAL_QUEUE = 'deferral-alerts';
+export const MATCHING_QUEUE = 'mutual-aid-matching';
 const DAILY_AT = '0 7 * * *';
 const BATCH = 20;
 
@@ -68,6 +73,16 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
     log.info(await purgeExpired(database.db), 'expired sessions and sign-in records purged');
   });
   await boss.schedule(DEFERRAL_QUEUE, DAILY_AT, {}, { tz: 'Europe/London' });
+
+  await boss.createQueue(MATCHING_QUEUE, { name: MATCHING_QUEUE, policy: 'stately', retryLimit: 2, retryDelay: 120, expireInSeconds: 1800 });
+  const directory = createDirectoryCache(database.db, { maxAgeMs: config.directoryRefreshMs });
+  const matchingWorker = await boss.work(MATCHING_QUEUE, { pollingIntervalSeconds: 30 }, async () => {
+    const summary = await runMatching({ database, directory }, 'job');
+    log.info(summary, 'mutual-aid matching run');
+  });
+  const every = config.pidmas.matchingIntervalMinutes;
+  await boss.schedule(MATCHING_QUEUE, every >= 60 ? `0 */${Math.max(1, Math.floor(every / 60))} * * *` : `*/${every} * * * *`, {}, { tz: 'Europe/London' });
+  if (await boss.send(MATCHING_QUEUE, {})) boss.notifyWorker(matchingWorker);
   // Queued jobs wake this instance's worker at once rather than at its next poll.
   if (await boss.send(DEFERRAL_QUEUE, {})) boss.notifyWorker(deferralWorker);
 

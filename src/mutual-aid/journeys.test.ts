@@ -150,7 +150,7 @@ describe('PIDMAS and DMAS: from invitation to the move', () => {
     assert.equal((await call('POST', '/api/v1/mutual-aid/matching-runs', 'rxx')).statusCode, 403);
     const run = await call('POST', '/api/v1/mutual-aid/matching-runs', 'admin');
     assert.equal(run.statusCode, 200, run.body);
-    assert.deepEqual({ ...run.json(), runId: 0 }, { runId: 0, patients: 1, offers: 1, proposed: 1, proposedWithinIcb: 1, noMatch: 0, unchanged: false });
+    assert.deepEqual({ ...(run.json() as object), runId: 0 }, { runId: 0, patients: 1, offers: 1, proposed: 1, proposedWithinIcb: 1, noMatch: 0, unchanged: false });
     const again = (await call('POST', '/api/v1/mutual-aid/matching-runs', 'icb')).json();
     assert.equal(again.proposed, 0, 'a second run proposes nobody twice');
     const audit = await database.db.selectFrom('match_run').select(['input', 'result']).where('id', '=', run.json().runId).executeTakeFirstOrThrow();

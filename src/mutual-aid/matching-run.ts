@@ -156,7 +156,9 @@ function explain(patient: PatientInput, offer: OfferInput, scope: 'ICB' | 'NATIO
   };
 }
 
-export async function runMatching(deps: ReferralDeps, trigger: string): Promise<MatchRunSummary> {
+export type MatchingDeps = Pick<ReferralDeps, 'database' | 'directory'>;
+
+export async function runMatching(deps: MatchingDeps, trigger: string): Promise<MatchRunSummary> {
   const today = londonDate();
   const directory = await deps.directory.current();
   return deps.database.db.transaction().execute(async (trx) => {

@@ -6,6 +6,7 @@ import { type Database, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { loadDemoDataIfEmpty } from '../importers/demo.ts';
 import { ensureDemoSlots } from '../slots/demo-slots.ts';
+import { ensureDemoWaitingList } from '../waiting/demo-waiting-list.ts';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/openchoice_test';
 
@@ -43,6 +44,7 @@ export async function openDemoTestDatabase(): Promise<Database> {
   await migrate(database.pool);
   await loadDemoDataIfEmpty(database);
   await ensureDemoAccounts(database.db);
+  await ensureDemoWaitingList(database);
   await ensureDemoSlots(database.db);
   return database;
 }

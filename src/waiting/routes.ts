@@ -7,6 +7,9 @@ import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import type { ReferralDeps } from '../referrals/service.ts';
 import { chooseAlternative, findAlternatives } from './alternatives.ts';
+import { staffOf } from '../http/access.ts';
+import { unprocessable } from '../http/problem.ts';
+import { importWaitingList } from './waiting-list-import.ts';
 
 const Ubrn = z.object({ ubrn: z.string().transform(normaliseUbrn).pipe(z.string().regex(/^\d{12}$/, 'must be a 12-digit UBRN')) });
 // Answers are documented by their TypeScript types in the service modules; problems by the shared schema.
@@ -43,6 +46,29 @@ export function waitingRoutes(deps: ReferralDeps) {
         },
       },
       async (request, reply) => reply.code(201).send(await chooseAlternative(deps, request.principal!, request.params.ubrn, request.body.serviceId)),
+    );
+
+    // A waiting list arrives as CSV, as trusts export their patient tracking lists.
+    app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    api.post(
+      '/pathways/import',
+      {
+        config: { access: ROLES('provider') },
+        schema: {
+          tags: ['waiting too long'],
+          summary: 'Load your waiting list (text/csv: nhs_number, provider, specialty, clock_start, next_appointment_date, date_of_birth, postcode, …); all rows or none, errors by line',
+          response: errors,
+        },
+      },
+      async (request, reply) => {
+        const staff = staffOf(request);
+        if (typeof request.body !== 'string') throw unprocessable('Send the waiting list as text/csv.', [{ field: 'body', message: 'must be CSV text' }]);
+        const report = await importWaitingList(deps.database, request.body, { accountId: staff.accountId, onlyProvider: staff.organisation.odsCode, accessCodeSecret: deps.config.accessCodeSecret });
+        if (report.errors.length > 0) {
+          throw unprocessable(`The waiting list was not loaded: ${report.errors.length} problem${report.errors.length === 1 ? '' : 's'} (nothing was imported).`, report.errors.slice(0, 100).map((e) => ({ field: `line ${e.line}`, message: e.message })));
+        }
+        return reply.code(201).send(report);
+      },
     );
   };
 }

@@ -54,7 +54,8 @@ export async function pathwayOf(db: Kysely<DB>, directory: DirectorySnapshot, r:
   }
   const clock = clockOf(r);
   const forecast = forecastFirstAppointment({
-    clock,
+    // With no service chosen the patient is on no waiting list yet: booking now, they wait from today.
+    clock: currentServiceId ? clock : { ...clock, start: today, pausedDays: 0 },
     today,
     bookedOn: appointment ? londonDate(new Date(appointment.starts_at)) : null,
     nextAppointmentDate: r.next_appointment_date,

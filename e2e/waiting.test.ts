@@ -40,10 +40,11 @@ describe('waiting too long (browser)', () => {
     }
     const receiving = await createAccount(database, `test-${RECEIVING_PROVIDER.toLowerCase()}-${randomUUID().slice(0, 8)}`, 'provider', RECEIVING_PROVIDER);
     tokens.receiving = (await issueToken(database.db, receiving, 'api')).token;
+    tokens.offering = tokens.receiving;
     browser = await launchBrowser();
   });
   after(async () => {
-    for (const id of offers) await call('POST', `/api/v1/mutual-aid/offers/${id}/withdraw`, 'receiving');
+    for (const id of offers) await call('POST', `/api/v1/mutual-aid/offers/${id}/withdraw`, 'offering');
     await browser?.close();
     await running?.close();
     await database?.close();
@@ -218,14 +219,24 @@ describe('waiting too long (browser)', () => {
     // The provider validates; another provider offers capacity; the matching run proposes; the receiver accepts.
     const validated = await call('POST', `/api/v1/pidmas/requests/${request.id}/validation`, 'demo-provider', { suitable: true });
     assert.equal(validated.statusCode, 200, validated.body);
-    const offer = await call('POST', '/api/v1/mutual-aid/offers', 'receiving', { serviceId: RECEIVING_SERVICE, capacityPerWeek: 2, startsOn: today, endsOn: addDays(today, 27), minAge: 18, maxAge: null });
+    const offer = await call('POST', '/api/v1/mutual-aid/offers', 'offering', { serviceId: RECEIVING_SERVICE, capacityPerWeek: 2, startsOn: today, endsOn: addDays(today, 27), minAge: 18, maxAge: null });
     assert.equal(offer.statusCode, 201, offer.body);
     offers.push(offer.json().id);
     const run = await call('POST', '/api/v1/mutual-aid/matching-runs', 'demo-admin');
     assert.equal(run.statusCode, 200, run.body);
-    const incoming = (await call('GET', '/api/v1/mutual-aid/transfers', 'receiving')).json().incoming as { id: number; ubrn: string; status: string }[];
-    const transfer = incoming.find((t) => t.ubrn === ubrn && t.status === 'PROPOSED');
+    // Other open offers in the shared test database may be nearer: the receiver is whichever provider the run chose.
+    const transfer = await database.db
+      .selectFrom('proposed_transfer as t')
+      .innerJoin('mutual_aid_offer as o', 'o.id', 't.offer_id')
+      .select(['t.id', 'o.provider_ods_code', 'o.service_id'])
+      .where('t.ubrn', '=', ubrn)
+      .where('t.status', '=', 'PROPOSED')
+      .executeTakeFirst();
     assert.ok(transfer, `a transfer was proposed: ${JSON.stringify(run.json())}`);
+    if (transfer.provider_ods_code !== RECEIVING_PROVIDER) {
+      const account = await createAccount(database, `test-${transfer.provider_ods_code.toLowerCase()}-${randomUUID().slice(0, 8)}`, 'provider', transfer.provider_ods_code);
+      tokens.receiving = (await issueToken(database.db, account, 'api')).token;
+    }
     const decided = await call('POST', `/api/v1/mutual-aid/transfers/${transfer.id}/decision`, 'receiving', { decision: 'ACCEPT' });
     assert.equal(decided.statusCode, 200, decided.body);
 
@@ -250,7 +261,7 @@ describe('waiting too long (browser)', () => {
     assert.equal(moved.status, 'ACCEPTED');
     assert.equal(moved.rtt_clock_start, old.rtt_clock_start);
     const service = await database.db.selectFrom('referral').select('current_service_id').where('ubrn', '=', newUbrn).executeTakeFirstOrThrow();
-    assert.equal(service.current_service_id, RECEIVING_SERVICE);
+    assert.equal(service.current_service_id, transfer.service_id);
     assert.deepEqual(csp, [], 'no script or style was refused by the CSP');
     await page.context().close();
   });

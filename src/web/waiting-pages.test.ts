@@ -1,0 +1,150 @@
+// The waiting-too-long pages through app.inject: who may open them, the error summary with no choice made, and
+// what a patient not yet due an alternative (or not eligible to move) is told.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../app.ts';
+import { DEMO_PASSWORD } from '../auth/demo-accounts.ts';
+import { issuePatientToken, issueToken } from '../auth/sessions.ts';
+import type { Database } from '../db/database.ts';
+import { londonDate } from '../domain/dates.ts';
+import { addDays } from '../domain/rtt-clock.ts';
+import { openDemoTestDatabase, testConfig } from '../testing/database.ts';
+
+let app: FastifyInstance;
+let database: Database;
+let breached = '';
+let recent = '';
+
+before(async () => {
+  database = await openDemoTestDatabase();
+  app = await buildApp({ config: testConfig(), database, logger: false });
+  const staff = (await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: 'demo-referrer', password: DEMO_PASSWORD } })).json().token;
+  for (const familyName of ['Breached', 'Recent']) {
+    const res = await app.inject({
+      method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${staff}` },
+      payload: { patient: { nhsNumber: '9990000018', givenName: 'Ann', familyName, dateOfBirth: '1970-01-31', postcode: 'LS1 4AP' }, specialty: '110', priority: 'ROUTINE', clinicalSummary: 'Knee', shortlist: ['RR813-110', 'RR801-110'] },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    if (familyName === 'Breached') breached = res.json().ubrn;
+    else recent = res.json().ubrn;
+  }
+  await database.db.updateTable('referral').set({ rtt_clock_start: addDays(londonDate(), -200) }).where('ubrn', '=', breached).execute();
+});
+after(async () => {
+  await app.close();
+  await database.close();
+});
+
+/** A signed-in page session: its cookie, plus the CSRF cookie the first page sets. */
+class Session {
+  cookies = new Map<string, string>();
+  constructor(token: string) {
+    this.cookies.set('oc_session', token);
+  }
+  private header = () => [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  private keep(res: LightMyRequestResponse) {
+    for (const c of res.cookies as { name: string; value: string }[]) this.cookies.set(c.name, c.value);
+    return res;
+  }
+  async get(url: string) {
+    return this.keep(await app.inject({ method: 'GET', url, headers: { cookie: this.header() } }));
+  }
+  async post(url: string, form: Record<string, string>) {
+    return this.keep(await app.inject({ method: 'POST', url, headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() }));
+  }
+}
+const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? assert.fail('the page has a CSRF field');
+const patient = async (ubrn: string) => new Session((await issuePatientToken(database.db, ubrn, 'page')).token);
+const staff = async (username: string) => {
+  const account = await database.db.selectFrom('account').select('id').where('username', '=', username).executeTakeFirstOrThrow();
+  return new Session((await issueToken(database.db, account.id, 'page')).token);
+};
+
+describe('who may open the waiting-too-long pages', () => {
+  test('anonymous visitors are sent to the right sign-in page', async () => {
+    for (const url of ['/manage/faster', '/manage/faster/confirm', '/manage/move', '/manage/move/travel', '/manage/move/check']) {
+      const res = await app.inject({ method: 'GET', url });
+      assert.equal(res.statusCode, 303, url);
+      assert.equal(res.headers.location, '/manage/sign-in', url);
+    }
+    const res = await app.inject({ method: 'GET', url: `/referrals/${breached}/faster` });
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, '/sign-in');
+  });
+
+  test('a staff session cannot open the patient pages, nor a patient the referrer pages', async () => {
+    const referrer = await staff('demo-referrer');
+    for (const url of ['/manage/faster', '/manage/move']) assert.equal((await referrer.get(url)).statusCode, 403, url);
+    const provider = await staff('demo-provider');
+    assert.equal((await provider.get(`/referrals/${breached}/faster`)).statusCode, 403);
+    const own = await patient(breached);
+    assert.equal((await own.get(`/referrals/${breached}/faster`)).statusCode, 403);
+  });
+});
+
+describe('the faster alternative', () => {
+  test('the patient: waiting time and link on /manage; no choice made shows the error summary', async () => {
+    const s = await patient(breached);
+    const home = await s.get('/manage');
+    assert.equal(home.statusCode, 200);
+    assert.match(home.body, /Your waiting time/);
+    assert.match(home.body, /href="\/manage\/faster"/);
+    const page = await s.get('/manage/faster');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /name="serviceId"/);
+    const res = await s.post('/manage/faster', { _csrf: csrfOf(page.body) });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /<title>Error: /);
+    assert.match(res.body, /nhsuk-error-summary/);
+    assert.match(res.body, /href="#serviceId">\s*Select where you would like to be seen/);
+    // A service not offered is refused the same way.
+    const wrong = await s.post('/manage/faster', { _csrf: csrfOf(page.body), serviceId: 'RR813-110' });
+    assert.equal(wrong.statusCode, 400);
+  });
+
+  test('a form without the CSRF token is refused', async () => {
+    const s = await patient(breached);
+    await s.get('/manage/faster');
+    assert.equal((await s.post('/manage/faster/confirm', { serviceId: 'NT332-110' })).statusCode, 403);
+  });
+
+  test('a patient within 18 weeks is told why they cannot ask yet, with no link', async () => {
+    const s = await patient(recent);
+    const home = await s.get('/manage');
+    assert.doesNotMatch(home.body, /href="\/manage\/faster"/);
+    const page = await s.get('/manage/faster');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /You cannot ask for a faster alternative yet/);
+    assert.doesNotMatch(page.body, /name="serviceId"/);
+  });
+
+  test('the referrer: waiting time and "Find a faster alternative"; another practice gets not found', async () => {
+    const s = await staff('demo-referrer');
+    const page = await s.get(`/referrals/${breached}`);
+    assert.match(page.body, /Find a faster alternative/);
+    const list = await s.get(`/referrals/${breached}/faster`);
+    assert.equal(list.statusCode, 200);
+    assert.match(list.body, /Choose a faster alternative for the patient/);
+    const res = await s.post(`/referrals/${breached}/faster`, { _csrf: csrfOf(list.body) });
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /Select where the patient will be seen/);
+    assert.equal((await s.get('/referrals/000000000000/faster')).statusCode, 404);
+  });
+});
+
+describe('asking to move (PIDMAS)', () => {
+  test('a patient who has not waited long enough sees which rule failed, and cannot reach the questions', async () => {
+    const s = await patient(recent);
+    const start = await s.get('/manage/move');
+    assert.equal(start.statusCode, 200);
+    assert.match(start.body, /data-passed="no"/);
+    assert.match(start.body, /you can ask once you have waited more than 40/);
+    assert.doesNotMatch(start.body, /id="start"/);
+    for (const url of ['/manage/move/travel', '/manage/move/check']) {
+      const res = await s.get(url);
+      assert.equal(res.statusCode, 303, url);
+      assert.equal(res.headers.location, '/manage/move', url);
+    }
+  });
+});

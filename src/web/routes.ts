@@ -77,6 +77,7 @@ export function webRoutes(deps: WebDeps) {
     await app.register(managePages(deps));
     await app.register((await import('./waiting-pages.ts')).waitingPages(deps));
     await app.register(providerPages(deps));
+    await app.register((await import('./mutual-aid-pages.ts')).mutualAidPages(deps));
     await app.register(adminPages(database));
 
     app.get(

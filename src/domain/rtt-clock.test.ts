@@ -40,12 +40,12 @@ test('18 weeks: the breach date is 126 days after the start plus pauses; breache
   );
 });
 
-test('the forecast prefers a booked slot, then a date already set, then the indicative wait (never in the past)', () => {
+test('the forecast prefers a booked slot, then a date already set, then the indicative wait (unknown once past it)', () => {
   const c = clock('2026-06-01');
   assert.deepEqual(forecastFirstAppointment({ clock: c, today: '2026-11-23', bookedOn: '2026-12-01', nextAppointmentDate: '2027-01-01', indicativeWaitWeeks: 10 }), { date: '2026-12-01', basis: 'BOOKED_SLOT' });
   assert.deepEqual(forecastFirstAppointment({ clock: c, today: '2026-11-23', bookedOn: null, nextAppointmentDate: '2027-01-01', indicativeWaitWeeks: 10 }), { date: '2027-01-01', basis: 'NEXT_APPOINTMENT' });
   assert.deepEqual(forecastFirstAppointment({ clock: c, today: '2026-06-02', bookedOn: null, nextAppointmentDate: null, indicativeWaitWeeks: 10 }), { date: '2026-08-10', basis: 'INDICATIVE_WAIT' });
-  assert.deepEqual(forecastFirstAppointment({ clock: c, today: '2026-11-23', bookedOn: null, nextAppointmentDate: null, indicativeWaitWeeks: 10 }), { date: '2026-11-23', basis: 'INDICATIVE_WAIT' });
+  assert.deepEqual(forecastFirstAppointment({ clock: c, today: '2026-11-23', bookedOn: null, nextAppointmentDate: null, indicativeWaitWeeks: 10 }), { date: null, basis: 'PAST_INDICATIVE_WAIT' });
   assert.deepEqual(forecastFirstAppointment({ clock: c, today: '2026-11-23', bookedOn: null, nextAppointmentDate: null, indicativeWaitWeeks: null }), { date: null, basis: 'UNKNOWN' });
 });
 

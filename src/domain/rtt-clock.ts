@@ -40,7 +40,7 @@ export function breachDate(clock: RttClock): string {
   return addDays(clock.start, RTT_STANDARD_WEEKS * 7 + clock.pausedDays);
 }
 
-export type ForecastBasis = 'BOOKED_SLOT' | 'NEXT_APPOINTMENT' | 'INDICATIVE_WAIT' | 'UNKNOWN';
+export type ForecastBasis = 'BOOKED_SLOT' | 'NEXT_APPOINTMENT' | 'INDICATIVE_WAIT' | 'PAST_INDICATIVE_WAIT' | 'UNKNOWN';
 
 export interface Forecast {
   date: string | null;
@@ -49,8 +49,9 @@ export interface Forecast {
 
 /**
  * When the patient is likely to be seen first: a booked slot if there is one, else an appointment date the
- * provider already set, else the clock start plus the service's indicative wait (never before today, since a
- * patient still waiting cannot be seen in the past).
+ * provider already set, else the clock start plus the service's indicative wait. A patient who has already waited
+ * longer than that indicative wait (a median) is past what the figure can tell: the date is then unknown
+ * (PAST_INDICATIVE_WAIT), not today, since nothing says they will be seen today.
  */
 export function forecastFirstAppointment(input: {
   clock: RttClock;
@@ -63,7 +64,7 @@ export function forecastFirstAppointment(input: {
   if (input.nextAppointmentDate) return { date: input.nextAppointmentDate, basis: 'NEXT_APPOINTMENT' };
   if (input.indicativeWaitWeeks !== null) {
     const expected = addDays(input.clock.start, Math.round(input.indicativeWaitWeeks * 7) + input.clock.pausedDays);
-    return { date: expected < input.today ? input.today : expected, basis: 'INDICATIVE_WAIT' };
+    return expected < input.today ? { date: null, basis: 'PAST_INDICATIVE_WAIT' } : { date: expected, basis: 'INDICATIVE_WAIT' };
   }
   return { date: null, basis: 'UNKNOWN' };
 }
@@ -89,6 +90,7 @@ export function eighteenWeekStatus(clock: RttClock, forecast: Forecast, today: s
   if (clock.state === 'STOPPED') explanation = 'Treatment has started, so the waiting-time clock has stopped.';
   else if (breached) explanation = `You have waited ${weeks} weeks, more than the 18 weeks the NHS Constitution sets, so you can ask for a faster alternative.`;
   else if (forecastBreach) explanation = `You are likely to be seen on or after ${forecast.date}, which is more than 18 weeks after your referral (${breach}), so you can ask for a faster alternative.`;
+  else if (forecast.date === null && forecast.basis === 'PAST_INDICATIVE_WAIT') explanation = `You have waited ${weeks} weeks, longer than most patients wait there, so we cannot tell when you will be seen. You can ask for a faster alternative once you pass 18 weeks (${breach}).`;
   else if (forecast.date === null) explanation = `You have waited ${weeks} weeks. We cannot yet tell when you will be seen; you can ask for a faster alternative once you pass 18 weeks (${breach}).`;
   else explanation = `You are likely to be seen by ${forecast.date}, within 18 weeks of your referral.`;
   return { weeksWaited: weeks, breachDate: breach, breached, forecastBreach, mayAskForAlternative: breached || forecastBreach, explanation };

@@ -95,6 +95,17 @@ describe('the 18-week alternative', () => {
     assert.deepEqual(letter.map((m) => m.kind), ['TRANSFERRED']);
   });
 
+  test('a patient past 18 weeks and past their service\'s typical wait is offered the services with shorter waits than it', async () => {
+    const ubrn = await referral('Eve', '9990000050');
+    await waitingAt(ubrn, 'S2-110', 200); // S2's typical wait is 12.5 weeks: nothing says when Eve will be seen
+    const answer = (await call('GET', `/api/v1/referrals/${ubrn}/alternatives`, 'Eve')).json();
+    assert.equal(answer.pathway.forecastBasis, 'PAST_INDICATIVE_WAIT');
+    assert.equal(answer.pathway.forecastFirstAppointment, null);
+    assert.equal(answer.pathway.mayAskForAlternative, true);
+    assert.deepEqual(answer.alternatives.map((a: { service: { id: string } }) => a.service.id), ['S4-110', 'S3-110', 'S3-110-RYY']);
+    assert.ok(answer.alternatives.every((a: { soonerByWeeks: number | null }) => a.soonerByWeeks === null));
+  });
+
   test('no alternative is due within 18 weeks; another practice cannot even see the referral', async () => {
     const ubrn = await referral('Cat', '9990000026');
     await waitingAt(ubrn, 'S2-110', 10);

@@ -42,6 +42,7 @@ interface PatientInput extends MatchPatient {
   ubrn: string;
   icb: string | null;
   fromProvider: string;
+  fromProviderName: string;
   status: 'VALIDATED' | 'NO_MATCH';
 }
 interface OfferInput extends MatchOffer {
@@ -65,7 +66,7 @@ async function gatherInputs(directory: DirectorySnapshot, trx: Transaction<DB>, 
     const current = pathway.currentServiceId ? directory.byId.get(pathway.currentServiceId) : undefined;
     const home = await trx.selectFrom('postcode').select(['latitude', 'longitude']).where('postcode', '=', q.patient_postcode).executeTakeFirst();
     if (!current || !home) continue;
-    const provider = await trx.selectFrom('organisation').select('icb_code').where('ods_code', '=', current.row.provider_ods_code).executeTakeFirst();
+    const provider = await trx.selectFrom('organisation').select(['icb_code', 'name']).where('ods_code', '=', current.row.provider_ods_code).executeTakeFirst();
     patients.push({
       id: String(q.id),
       requestId: q.id,
@@ -79,6 +80,7 @@ async function gatherInputs(directory: DirectorySnapshot, trx: Transaction<DB>, 
       age: ageOn(q.patient_date_of_birth, today),
       provider: current.row.provider_ods_code,
       fromProvider: current.row.provider_ods_code,
+      fromProviderName: provider?.name ?? current.row.provider_ods_code,
       icb: provider?.icb_code ?? null,
     });
   }
@@ -144,7 +146,7 @@ function explain(patient: PatientInput, offer: OfferInput, scope: 'ICB' | 'NATIO
     .slice(0, 3);
   const km = haversineKm(patient, offer);
   return {
-    fromProvider: patient.fromProvider,
+    fromProvider: patient.fromProviderName,
     fromProviderOdsCode: patient.fromProvider,
     why: [
       `Has waited ${patient.waitWeeks} weeks; longer waiters are placed first.`,

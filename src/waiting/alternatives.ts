@@ -67,6 +67,10 @@ export async function findAlternatives(deps: ReferralDeps, principal: Principal,
   if (!pathway.eighteenWeeks.mayAskForAlternative || !MOVABLE.includes(r.status)) return answer;
 
   const preferences = r.preferences as { sortBy?: SortBy; maxDistanceKm?: number | null; originPostcode?: string | null };
+  // Past their service's typical wait, nothing dates the patient's appointment; an alternative must then at least
+  // beat what a patient joining their current list today would wait.
+  const currentWait = pathway.currentServiceId ? directory.byId.get(pathway.currentServiceId)?.waitWeeks ?? null : null;
+  const bound = pathway.forecast.date ?? (currentWait === null ? null : addDays(today, Math.round(currentWait * 7)));
   const current = pathway.forecast.date;
   const weeksToCurrent = current === null ? null : Math.max(0, daysBetween(today, current) / 7);
   const shortlist = await buildShortlist(deps, {
@@ -88,7 +92,7 @@ export async function findAlternatives(deps: ReferralDeps, principal: Principal,
       const expectedBy = [byWait, bySlot].filter((d): d is string => d !== null).sort()[0] ?? null;
       return { o, expectedBy };
     })
-    .filter((x): x is { o: ShortlistOption; expectedBy: string } => x.expectedBy !== null && (current === null || x.expectedBy < current))
+    .filter((x): x is { o: ShortlistOption; expectedBy: string } => x.expectedBy !== null && (bound === null || x.expectedBy < bound))
     .map(({ o, expectedBy }, i) => {
       const soonerByWeeks = weeksToCurrent === null ? null : Math.round((weeksToCurrent - daysBetween(today, expectedBy) / 7) * 10) / 10;
       return {

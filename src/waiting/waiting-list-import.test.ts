@@ -32,7 +32,7 @@ test('a waiting list loads as pathways with RTT clocks, once however often it is
   const csv = [HEADER, `999 000 0018,RXX,C_110,${addDays(today, -300)},,1960-05-01,ls1 4ap,Ann,Long,GP1`, `9990000026,rxx,110,${addDays(today, -20)},${addDays(today, 30)},1975-01-01,LS1 4AP,Bob,Short,`].join('\r\n');
   const first = await load(csv);
   assert.equal(first.statusCode, 201, first.body);
-  assert.deepEqual({ ...first.json(), warnings: [] }, { rows: 2, imported: 2, skipped: 0, errors: [], warnings: [] });
+  assert.deepEqual({ ...(first.json() as object), warnings: [] }, { rows: 2, imported: 2, skipped: 0, errors: [], warnings: [] });
   const again = (await load(csv)).json();
   assert.equal(again.imported, 0);
   assert.equal(again.skipped, 2);

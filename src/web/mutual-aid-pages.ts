@@ -363,18 +363,12 @@ export function mutualAidPages(deps: ReferralDeps) {
     });
 
     // ------------------------------------------------------------ DMAS: proposed transfers
-    // The explanation names the provider the patient moves from by its ODS code: show its name.
-    const providerNames = async (items: TransferItem[]) => {
-      const codes = [...new Set(items.map((t) => t.fromProvider))];
-      const rows = codes.length ? await db.selectFrom('organisation').select(['ods_code', 'name']).where('ods_code', 'in', codes).execute() : [];
-      return new Map(rows.map((r) => [r.ods_code, r.name]));
-    };
-    const transferView = (names: Map<string, string>) => (t: TransferItem) => ({
+    const transferView = (t: TransferItem) => ({
       id: t.id,
       ubrn: formatUbrn(t.ubrn),
       rawUbrn: t.ubrn,
       specialty: t.specialty,
-      from: names.get(t.fromProvider) ?? t.fromProvider,
+      from: t.fromProvider,
       to: t.toProvider,
       service: t.toService,
       site: t.site,
@@ -390,14 +384,13 @@ export function mutualAidPages(deps: ReferralDeps) {
     app.get('/provider/mutual-aid/transfers', { config: provider }, async (request, reply) => {
       const query = request.query as Record<string, string | undefined>;
       const { incoming, outgoing } = await transfersFor(deps, staffOf(request));
-      const names = await providerNames([...incoming, ...outgoing]);
       return sendPage(request, reply, 'mutual-aid-transfers.njk', {
         title: 'Proposed transfers',
         back: '/provider/mutual-aid',
         outcome: query.accepted ? 'You accepted the transfer. The patient has been offered the move and will say whether they accept.' : query.declined ? 'You declined the transfer. The patient goes back into the pool for the next matching run.' : null,
         problem: query.problem === 'decided' ? 'That transfer is no longer waiting for your decision.' : null,
-        incoming: incoming.map(transferView(names)),
-        outgoing: outgoing.map(transferView(names)),
+        incoming: incoming.map(transferView),
+        outgoing: outgoing.map(transferView),
       });
     });
     app.post<{ Params: { id: string } }>('/provider/mutual-aid/transfers/:id/accept', { config: provider }, async (request, reply) => {
@@ -419,7 +412,7 @@ export function mutualAidPages(deps: ReferralDeps) {
         back: '/provider/mutual-aid/transfers',
         id: t.id,
         ubrn: formatUbrn(t.ubrn),
-        from: (await providerNames([t])).get(t.fromProvider) ?? t.fromProvider,
+        from: t.fromProvider,
         errors,
         errorList: errorList(errors),
         err: { reason: errorFor(errors, 'reason') },

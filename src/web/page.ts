@@ -22,6 +22,8 @@ export function homeFor(role: Principal['role']): string {
       return '/provider';
     case 'admin':
       return '/admin/messages';
+    case 'commissioner':
+      return '/mutual-aid/board';
     case 'patient':
       return '/manage';
     default:

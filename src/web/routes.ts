@@ -14,6 +14,8 @@ import { comparePageContext, type SpecialtyChoice } from './compare-page.ts';
 import { forbiddenPage, scriptNonce, sendPage } from './page.ts';
 import { managePages } from './manage-pages.ts';
 import { providerPages } from './provider-pages.ts';
+import { waitingPages } from './waiting-pages.ts';
+import { mutualAidPages } from './mutual-aid-pages.ts';
 import { adminPages } from './admin-pages.ts';
 import { referralPages } from './referral-pages.ts';
 import { NHSUK_DIST, OWN_ASSETS_DIR, serverErrorPage } from './render.ts';
@@ -75,9 +77,9 @@ export function webRoutes(deps: WebDeps) {
     await app.register(signInPages(database, config));
     await app.register(referralPages(deps));
     await app.register(managePages(deps));
-    await app.register((await import('./waiting-pages.ts')).waitingPages(deps));
+    await app.register(waitingPages(deps));
     await app.register(providerPages(deps));
-    await app.register((await import('./mutual-aid-pages.ts')).mutualAidPages(deps));
+    await app.register(mutualAidPages(deps));
     await app.register(adminPages(database));
 
     app.get(

@@ -78,6 +78,7 @@ const BASIS_TEXT: Record<string, string> = {
   BOOKED_SLOT: 'This is the date of your booked appointment.',
   NEXT_APPOINTMENT: 'This is the date your hospital has set.',
   INDICATIVE_WAIT: 'This is based on the typical wait for a first appointment where you are waiting.',
+  PAST_INDICATIVE_WAIT: 'We cannot tell: you have already waited longer than most patients wait there.',
   UNKNOWN: 'We cannot tell yet: the service has not published its waiting time.',
 };
 const CLOSED = ['TRANSFERRED', 'CANCELLED'];

@@ -225,6 +225,10 @@ function matchSpecialty(
   const moveHeaps: (Heap | undefined)[] = new Array(k * k);
   // movesFrom[a]: the offers b with a heap a → b, so a search need not look at every pair.
   const movesFrom: number[][] = Array.from({ length: k }, () => []);
+  // The top of each heap, cached in flat arrays: a search reads these, and goes to the heap only when the cached
+  // patient has left a since (a patient who returns to a brings back the same key, so the cache stays right).
+  const bestKey = new Float64Array(k * k).fill(Infinity);
+  const bestMove = new Int32Array(k * k).fill(NONE);
 
   const place = (q: number, a: number, km: number) => {
     placedAt[q] = a;
@@ -232,12 +236,24 @@ function matchSpecialty(
     for (let e = adjacency.start[q]!; e < adjacency.start[q + 1]!; e++) {
       const b = adjacency.offer[e]!;
       if (b === a || closed[b]) continue;
-      let heap = moveHeaps[a * k + b];
+      const pair = a * k + b;
+      let heap = moveHeaps[pair];
       if (!heap) {
-        moveHeaps[a * k + b] = heap = new Heap();
+        moveHeaps[pair] = heap = new Heap();
         movesFrom[a]!.push(b);
       }
-      heap.push(adjacency.km[e]! - km, q);
+      const key = adjacency.km[e]! - km;
+      heap.push(key, q);
+      const cached = bestMove[pair]!;
+      if (cached !== NONE && placedAt[cached] !== a) {
+        // The cached top has left: take the heap's true top, this entry included.
+        while (placedAt[heap.items[0]!] !== a) heap.pop();
+        bestKey[pair] = heap.keys[0]!;
+        bestMove[pair] = heap.items[0]!;
+      } else if (key < bestKey[pair]!) {
+        bestKey[pair] = key;
+        bestMove[pair] = q;
+      }
     }
   };
   // Dijkstra state over the k offers and the sink.
@@ -340,11 +356,21 @@ function matchSpecialty(
         for (let t = 0; t < targets.length; t++) {
           const b = targets[t]!;
           if (settled[b] || closed[b]) continue;
-          const heap = moveHeaps[u * k + b]!;
-          while (heap.size > 0 && placedAt[heap.items[0]!] !== u) heap.pop();
-          if (heap.size === 0) continue;
-          const q = heap.items[0]!;
-          const reduced = heap.keys[0]! + potential[u]! - potential[b]!;
+          const pair = u * k + b;
+          let q = bestMove[pair]!;
+          if (q === NONE) continue;
+          if (placedAt[q] !== u) {
+            const heap = moveHeaps[pair]!;
+            while (heap.size > 0 && placedAt[heap.items[0]!] !== u) heap.pop();
+            if (heap.size === 0) {
+              bestMove[pair] = NONE;
+              bestKey[pair] = Infinity;
+              continue;
+            }
+            q = bestMove[pair] = heap.items[0]!;
+            bestKey[pair] = heap.keys[0]!;
+          }
+          const reduced = bestKey[pair]! + potential[u]! - potential[b]!;
           const candidate = du + Math.max(0, reduced); // rounding can leave −1e-12; the true value is ≥ 0
           if (candidate < label[b]!) {
             label[b] = candidate;

@@ -21,6 +21,7 @@ import { Columns, readCsv } from '../src/importers/csv.ts';
 import { count, latitude, longitude } from '../src/importers/fields.ts';
 import { type RttAggregate, WEEK_BANDS, aggregateRtt, summarise } from '../src/importers/rtt.ts';
 import { RTT_REPORTED_TFCS } from '../src/importers/specialties.ts';
+import { mulberry32 } from './support.ts';
 
 export const DEFAULT_DATA_DIR =
   process.env.BENCH_MATCHING_DATA ?? fileURLToPath(new URL('../../shared/data/nhs-rtt-2026-04/', import.meta.url));
@@ -76,18 +77,6 @@ export interface BuiltInstance {
 }
 
 // ---------------------------------------------------------------- seeded randomness
-
-/** mulberry32: small, fast and good enough for synthetic data. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const intBetween = (rand: () => number, low: number, high: number) => low + Math.floor(rand() * (high - low + 1));
 

@@ -20,7 +20,7 @@ import pg from 'pg';
 import { migrate } from '../src/db/migrate.ts';
 import type { DB } from '../src/db/schema.ts';
 import { haversineKm } from '../src/domain/distance.ts';
-import { type AppInstance, recreateDatabase, startInstance, stopInstance } from './support.ts';
+import { type AppInstance, mulberry32, recreateDatabase, startInstance, stopInstance } from './support.ts';
 import { cpuSnapshot, cpuUsed } from './cpu.ts';
 
 const started = performance.now();
@@ -109,17 +109,8 @@ const SORTS = ['WAIT', 'DISTANCE', 'BALANCED'] as const;
 
 // ---------------------------------------------------------------- seeded randomness
 
-/** mulberry32: small, fast and good enough for synthetic data; the same seed gives the same directory. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// mulberry32 (bench/support.ts): the same seed gives the same directory.
+const prng = mulberry32;
 const intBelow = (rand: () => number, n: number) => Math.floor(rand() * n);
 const pick = <T>(rand: () => number, xs: readonly T[]): T => xs[intBelow(rand, xs.length)]!;
 function normal(rand: () => number): number {

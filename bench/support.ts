@@ -5,6 +5,20 @@ import { Agent, request as httpRequest } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
+// ---------------------------------------------------------------- seeded randomness
+
+/** mulberry32: small, fast and good enough for synthetic data; the same seed gives the same data. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 // ---------------------------------------------------------------- databases
 
 /** Drops and creates the database a URL names (connecting to the server's `postgres` database to do it). */

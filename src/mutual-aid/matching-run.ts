@@ -4,11 +4,11 @@
 // proposes a patient twice, and a run whose inputs match the last run's proposes nothing new. Inputs and result are
 // kept in match_run for audit.
 import { createHash } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { type ExpressionBuilder, sql, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { DirectorySnapshot } from '../directory/snapshot.ts';
 import { londonDate } from '../domain/dates.ts';
-import { haversineKm, round1 } from '../domain/distance.ts';
+import { haversineKm, kmToMiles, round1 } from '../domain/distance.ts';
 import { type MatchInstance, type MatchOffer, type MatchPatient, matchPatients, offerAccepts, withinTravel } from '../domain/matching.ts';
 import { ageOn } from '../domain/dates.ts';
 import { daysBetween } from '../domain/rtt-clock.ts';
@@ -28,6 +28,21 @@ export interface MatchRunSummary {
   proposedWithinIcb: number;
   noMatch: number;
   unchanged: boolean;
+}
+
+/** The places of offer `o` that live proposals hold, as a column `used` of a query over `mutual_aid_offer as o`. */
+export function placesTaken(eb: ExpressionBuilder<DB & { o: DB['mutual_aid_offer'] }, 'o'>) {
+  return eb
+    .selectFrom('proposed_transfer as t')
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .whereRef('t.offer_id', '=', 'o.id')
+    .where('t.status', 'in', LIVE_TRANSFER)
+    .as('used');
+}
+
+/** What an offer can still take: places per week for the weeks left, less the places live proposals hold. */
+export function capacityLeft(o: { capacity_per_week: number; starts_on: string; ends_on: string; used: number | null }, today: string): number {
+  return Math.max(0, o.capacity_per_week * weeksLeft(o.starts_on, o.ends_on, today) - Number(o.used ?? 0));
 }
 
 /** Weeks of an offer still to come, counting a part week as a week. */
@@ -90,7 +105,7 @@ async function gatherInputs(directory: DirectorySnapshot, trx: Transaction<DB>, 
     .innerJoin('organisation as p', 'p.ods_code', 'o.provider_ods_code')
     .select((eb) => [
       'o.id', 'o.specialty_code', 'o.capacity_per_week', 'o.starts_on', 'o.ends_on', 'o.min_age', 'o.max_age', 'o.provider_ods_code', 's.latitude', 's.longitude', 'p.icb_code', 'p.name',
-      eb.selectFrom('proposed_transfer as t').select(eb.fn.countAll<number>().as('n')).whereRef('t.offer_id', '=', 'o.id').where('t.status', 'in', LIVE_TRANSFER).as('used'),
+      placesTaken(eb),
     ])
     .where('o.status', '=', 'OPEN')
     .where('o.ends_on', '>=', today)
@@ -102,7 +117,7 @@ async function gatherInputs(directory: DirectorySnapshot, trx: Transaction<DB>, 
       specialty: o.specialty_code,
       latitude: o.latitude,
       longitude: o.longitude,
-      capacity: Math.max(0, o.capacity_per_week * weeksLeft(o.starts_on, o.ends_on, today) - Number(o.used ?? 0)),
+      capacity: capacityLeft(o, today),
       minAge: o.min_age,
       maxAge: o.max_age,
       provider: o.provider_ods_code,
@@ -150,7 +165,7 @@ function explain(patient: PatientInput, offer: OfferInput, scope: 'ICB' | 'NATIO
     fromProviderOdsCode: patient.fromProvider,
     why: [
       `Has waited ${patient.waitWeeks} weeks; longer waiters are placed first.`,
-      `${round1(km)} km (${round1(km / 1.609344)} miles) from home, within the ${patient.maxTravelKm === null ? 'no-limit' : `${round1(patient.maxTravelKm / 1.609344)}-mile`} travel limit the patient gave.`,
+      `${round1(km)} km (${round1(kmToMiles(km))} miles) from home, within the ${patient.maxTravelKm === null ? 'no-limit' : `${round1(kmToMiles(patient.maxTravelKm))}-mile`} travel limit the patient gave.`,
       scope === 'ICB' ? 'Capacity within the patient\'s own ICB, which is sought first.' : 'No capacity within the patient\'s ICB could take them, so national mutual-aid capacity was used.',
       alternatives.length === 0 ? 'No other offer could take this patient.' : `Of ${alternatives.length + 1} offers that could take them, this one keeps total travel least while every longer waiter is placed.`,
     ],

@@ -3,15 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { isCalendarDate } from '../domain/dates.ts';
 import { ROLES, staffOf } from '../http/access.ts';
-import { ProblemSchema } from '../http/schemas.ts';
+import { AnswerOrProblem } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import type { ReferralDeps } from '../referrals/service.ts';
 import { runMatching } from './matching-run.ts';
 import { closeRequest, createOffer, createRequest, nationalBoard, ownMutualAid, withdrawOffer } from './service.ts';
 import { DECLINE_REASONS, type DeclineReason, decideTransfer, transfersFor } from './transfers.ts';
 
-// Answers are documented by their TypeScript types in the service modules; problems by the shared schema.
-const errors = { 200: z.unknown(), 201: z.unknown(), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
+const errors = AnswerOrProblem;
 const date = z.string().refine(isCalendarDate, 'must be a date like 2026-12-31');
 const Id = z.object({ id: z.coerce.number().int().positive() });
 

@@ -3,7 +3,7 @@ import type { StaffPrincipal } from '../auth/principal.ts';
 import type { Database } from '../db/database.ts';
 import { londonDate } from '../domain/dates.ts';
 import { notFound, Problem, unprocessable } from '../http/problem.ts';
-import { weeksLeft } from './matching-run.ts';
+import { capacityLeft, placesTaken, weeksLeft } from './matching-run.ts';
 
 export interface NewRequest {
   specialty: string;
@@ -103,7 +103,7 @@ export async function ownMutualAid(database: Database, staff: StaffPrincipal) {
     .innerJoin('service as s', 's.id', 'o.service_id')
     .select((eb) => [
       'o.id', 'o.specialty_code', 'sp.name', 's.name as service', 'o.capacity_per_week', 'o.starts_on', 'o.ends_on', 'o.min_age', 'o.max_age', 'o.complexity', 'o.notes', 'o.status',
-      eb.selectFrom('proposed_transfer as t').select(eb.fn.countAll<number>().as('n')).whereRef('t.offer_id', '=', 'o.id').where('t.status', 'in', ['PROPOSED', 'OFFERED', 'ACCEPTED']).as('used'),
+      placesTaken(eb),
     ])
     .where('o.provider_ods_code', '=', staff.organisation.odsCode)
     .orderBy('o.id', 'desc')
@@ -122,7 +122,7 @@ export async function ownMutualAid(database: Database, staff: StaffPrincipal) {
       complexity: o.complexity,
       notes: o.notes,
       status: o.status,
-      capacityLeft: Math.max(0, o.capacity_per_week * weeksLeft(o.starts_on, o.ends_on, today) - Number(o.used ?? 0)),
+      capacityLeft: capacityLeft(o, today),
       placesUsed: Number(o.used ?? 0),
     })),
   };

@@ -5,7 +5,8 @@ import type { PatientPrincipal, StaffPrincipal } from '../auth/principal.ts';
 import type { DB, ProposedTransferStatus } from '../db/schema.ts';
 import { londonDate } from '../domain/dates.ts';
 import { addDays } from '../domain/rtt-clock.ts';
-import { round1 } from '../domain/distance.ts';
+import { kmToMiles, round1 } from '../domain/distance.ts';
+import { travelEstimate } from '../shortlist/service.ts';
 import { notFound, Problem, unprocessable } from '../http/problem.ts';
 import { enqueuePidmasOffer } from '../messages/patient-messages.ts';
 import type { ReferralDeps } from '../referrals/service.ts';
@@ -51,7 +52,7 @@ export async function offerForRequest(db: Kysely<DB>, requestId: number): Promis
     site: t.site,
     service: t.service,
     distanceKm: round1(t.distance_km),
-    distanceMiles: round1(t.distance_km / 1.609344),
+    distanceMiles: round1(kmToMiles(t.distance_km)),
     expectedFrom: expectedFrom(t.starts_on),
     newUbrn: t.new_ubrn,
   };
@@ -141,21 +142,20 @@ export async function decideTransfer(deps: ReferralDeps, staff: StaffPrincipal, 
       .select(['p.name as provider', 'si.name as site'])
       .where('s.id', '=', t.service_id)
       .executeTakeFirstOrThrow();
-    await enqueuePidmasOffer(trx, t.ubrn, { provider: where.provider, site: where.site, distance: `${round1(t.distance_km / 1.609344)} miles`, expected: expectedFrom(t.starts_on) });
+    await enqueuePidmasOffer(trx, t.ubrn, { provider: where.provider, site: where.site, distance: `${round1(kmToMiles(t.distance_km))} miles`, expected: expectedFrom(t.starts_on) });
     return { id, status: 'OFFERED' as const };
   });
 }
 
 /** The move as the new referral's single option, in the shape every shortlist option has. */
 function offeredOption(distanceKm: number, waitWeeks: number | null, pencePerMile: number) {
-  const miles = distanceKm / 1.609344;
   return {
     rank: 1,
     distanceKm: round1(distanceKm),
-    distanceMiles: round1(miles),
+    distanceMiles: round1(kmToMiles(distanceKm)),
     indicativeWaitWeeks: waitWeeks,
     earliestSlot: null,
-    travel: { estimatedCostGbp: Math.round(2 * miles * pencePerMile) / 100, basis: `Return journey by car, ${round1(2 * miles)} miles at ${pencePerMile}p a mile; straight-line distance.` },
+    travel: travelEstimate(distanceKm, pencePerMile),
     reasons: ['Offered through mutual aid (PIDMAS) and accepted by the patient'],
   };
 }

@@ -1,9 +1,8 @@
 // The API for PIDMAS: the patient's request to move, and the provider's invitations and clinical validation.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { normaliseUbrn } from '../domain/ubrn.ts';
 import { patientOf, ROLES, staffOf } from '../http/access.ts';
-import { ProblemSchema } from '../http/schemas.ts';
+import { AnswerOrProblem, UbrnText } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import type { ReferralDeps } from '../referrals/service.ts';
 import {
@@ -11,8 +10,7 @@ import {
   SUPPORT_KINDS, validateRequest, validationWorklist, withdrawRequest,
 } from './service.ts';
 
-// Answers are documented by their TypeScript types in the service modules; problems by the shared schema.
-const errors = { 200: z.unknown(), 201: z.unknown(), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
+const errors = AnswerOrProblem;
 
 export const OptInBody = z.object({
   travel: z.enum(['50_MILES', '100_MILES', 'ANYWHERE']),
@@ -56,7 +54,7 @@ export function pidmasRoutes(deps: ReferralDeps) {
       '/pidmas/invitations',
       {
         config: { access: ROLES('provider') },
-        schema: { tags: ['PIDMAS'], summary: 'Invite an eligible patient to ask to move; a new access code is sent to them (and answered once, for a printed letter)', body: z.object({ ubrn: z.string().transform(normaliseUbrn).pipe(z.string().regex(/^\d{12}$/, 'must be a 12-digit UBRN')) }), response: errors },
+        schema: { tags: ['PIDMAS'], summary: 'Invite an eligible patient to ask to move; a new access code is sent to them (and answered once, for a printed letter)', body: z.object({ ubrn: UbrnText }), response: errors },
       },
       async (request, reply) => reply.code(201).send(await invitePatient(deps, staffOf(request), request.body.ubrn)),
     );

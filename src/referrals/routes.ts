@@ -6,14 +6,14 @@ import { normaliseUbrn } from '../domain/ubrn.ts';
 import { patientOf, PUBLIC, ROLES, staffOf } from '../http/access.ts';
 import { idempotencyOf } from '../http/idempotency.ts';
 import { badRequest, Problem } from '../http/problem.ts';
-import { ProblemSchema } from '../http/schemas.ts';
+import { ProblemSchema, UbrnText } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import { bookAppointment, cancelAppointment, deferToProvider, REJECTION_REASONS, type RejectionReason, reviewReferral } from './actions.ts';
 import { CreatedReferral, CreateReferralBody, ReferralSchema } from './schemas.ts';
 import { signInPatient } from './patient-sign-in.ts';
 import { createReferral, getReferral, type ReferralDeps, visibleReferrals } from './service.ts';
 
-const Ubrn = z.object({ ubrn: z.string().transform(normaliseUbrn).pipe(z.string().regex(/^\d{12}$/, 'must be a 12-digit UBRN')) });
+const Ubrn = z.object({ ubrn: UbrnText });
 
 const PatientCredentials = z.object({
   ubrn: z.string().max(20).transform(normaliseUbrn),

@@ -102,20 +102,24 @@ async function withEarliestSlots(cache: EarliestSlotCache, options: ShortlistOpt
   return options.map((o) => ({ ...o, earliestSlot: earliest.get(o.service.id) ?? null }));
 }
 
+/** The estimated cost of travelling to a service `km` away and back, and how it was worked out. */
+export function travelEstimate(km: number, pencePerMile: number): ShortlistOption['travel'] {
+  const returnMiles = 2 * kmToMiles(km);
+  return {
+    estimatedCostGbp: round2((returnMiles * pencePerMile) / 100),
+    basis: `Return journey by car, ${round1(returnMiles)} miles at ${pencePerMile}p a mile (HMRC approved mileage rate); straight-line distance, so the road journey is usually longer.`,
+  };
+}
+
 function toOption(r: Ranked<ServiceCandidate>, reasons: string[], pencePerMile: number): ShortlistOption {
-  const miles = kmToMiles(r.distanceKm);
-  const returnMiles = 2 * miles;
   return {
     rank: r.rank,
     service: toServiceView(r.candidate.row),
     distanceKm: round1(r.distanceKm),
-    distanceMiles: round1(miles),
+    distanceMiles: round1(kmToMiles(r.distanceKm)),
     indicativeWaitWeeks: r.candidate.waitWeeks,
     earliestSlot: null,
-    travel: {
-      estimatedCostGbp: round2((returnMiles * pencePerMile) / 100),
-      basis: `Return journey by car, ${round1(returnMiles)} miles at ${pencePerMile}p a mile (HMRC approved mileage rate); straight-line distance, so the road journey is usually longer.`,
-    },
+    travel: travelEstimate(r.distanceKm, pencePerMile),
     reasons,
   };
 }

@@ -1,9 +1,8 @@
 // The API for waiting too long: the RTT pathway and the 18-week alternative.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { normaliseUbrn } from '../domain/ubrn.ts';
 import { ROLES } from '../http/access.ts';
-import { ProblemSchema } from '../http/schemas.ts';
+import { AnswerOrProblem, UbrnText } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import type { ReferralDeps } from '../referrals/service.ts';
 import { chooseAlternative, findAlternatives } from './alternatives.ts';
@@ -11,9 +10,8 @@ import { staffOf } from '../http/access.ts';
 import { unprocessable } from '../http/problem.ts';
 import { importWaitingList } from './waiting-list-import.ts';
 
-const Ubrn = z.object({ ubrn: z.string().transform(normaliseUbrn).pipe(z.string().regex(/^\d{12}$/, 'must be a 12-digit UBRN')) });
-// Answers are documented by their TypeScript types in the service modules; problems by the shared schema.
-const errors = { 200: z.unknown(), 201: z.unknown(), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
+const Ubrn = z.object({ ubrn: UbrnText });
+const errors = AnswerOrProblem;
 
 export function waitingRoutes(deps: ReferralDeps) {
   return async function (app: FastifyInstance) {

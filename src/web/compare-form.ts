@@ -2,6 +2,7 @@
 import { parsePostcode } from '../domain/postcode.ts';
 import type { Problem } from '../http/problem.ts';
 import type { ShortlistRequest, SortBy } from '../shortlist/types.ts';
+import { sentence } from './form-fields.ts';
 
 /** What the user typed or chose, kept as text so the form can show it again. */
 export interface CompareFormValues {
@@ -138,9 +139,4 @@ export function problemToFormErrors(problem: Problem): { errors: FormError[]; st
 function text(value: unknown, max: number): string {
   const first = Array.isArray(value) ? value[0] : value;
   return typeof first === 'string' ? first.trim().slice(0, max) : '';
-}
-
-function sentence(message: string): string {
-  const m = message.trim().replace(/\.$/, '');
-  return m.charAt(0).toUpperCase() + m.slice(1);
 }

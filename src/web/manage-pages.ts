@@ -19,6 +19,7 @@ import { errorFor, errorList, type FieldError, readDateOfBirth } from './referra
 import { formatUbrn } from './referral-pages.ts';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session.ts';
 import { moveLink, waitingSummary } from './waiting-pages.ts';
+import { field, sentence, type Body } from './form-fields.ts';
 
 const patientPage = { access: ROLES('patient'), page: true } as const;
 
@@ -57,18 +58,6 @@ const isCancelReason = (v: string): v is CancelReason => Object.hasOwn(CANCEL_RE
 /** The reason recorded when the patient changes an appointment (the old one is cancelled, the new one booked). */
 const CHANGE_REASON = 'The patient changed the appointment to another one';
 const NOT_RECOGNISED = 'We could not find a referral with those details. Check the reference number, access code and date of birth against your letter';
-
-type Body = Record<string, unknown>;
-function field(body: Body, name: string, max = 100): string {
-  const v = body[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return typeof first === 'string' ? first.trim().slice(0, max) : '';
-}
-
-function sentence(message: string): string {
-  const m = message.trim().replace(/\.$/, '');
-  return m.charAt(0).toUpperCase() + m.slice(1);
-}
 
 const TIME = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: '2-digit', hour12: true, timeZone: 'Europe/London' });
 const DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });

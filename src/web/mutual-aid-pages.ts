@@ -16,21 +16,12 @@ import { formatDate, formatDateTime, formatKm, formatMiles, plural } from './for
 import { seeOther, sendPage } from './page.ts';
 import { errorFor, errorList, type FieldError } from './referral-form.ts';
 import { formatUbrn } from './referral-pages.ts';
+import { field, sentence, type Body } from './form-fields.ts';
+import { kmToMiles } from '../domain/distance.ts';
 
 const provider = { access: ROLES('provider'), page: true } as const;
 const oversight = { access: ROLES('commissioner', 'admin'), page: true } as const;
 
-type Body = Record<string, unknown>;
-function field(body: Body, name: string, max = 100): string {
-  const v = body[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return typeof first === 'string' ? first.trim().slice(0, max) : '';
-}
-function sentence(message: string): string {
-  const m = message.trim().replace(/\.$/, '');
-  return m.charAt(0).toUpperCase() + m.slice(1);
-}
-const kmToMiles = (km: number) => km / 1.609344;
 const distanceText = (km: number) => `${formatMiles(kmToMiles(km))} (${formatKm(km)})`;
 const statusText = (s: string) => {
   const t = s.replaceAll('_', ' ').toLowerCase();

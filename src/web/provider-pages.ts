@@ -18,6 +18,7 @@ import { formatDay, formatTime } from './manage-pages.ts';
 import { seeOther, sendPage } from './page.ts';
 import { errorFor, errorList, type FieldError } from './referral-form.ts';
 import { formatUbrn } from './referral-pages.ts';
+import { field, sentence, type Body } from './form-fields.ts';
 
 const page = { access: ROLES('provider'), page: true } as const;
 const PRIORITY_TEXT: Record<string, string> = { ROUTINE: 'Routine', URGENT: 'Urgent', TWO_WEEK_WAIT: 'Two week wait' };
@@ -25,19 +26,9 @@ const SLOT_WEEKS = 12;
 const MAX_SLOTS_SHOWN = 500;
 const DAY_NAMES: Record<Weekday, string> = { MON: 'Monday', TUE: 'Tuesday', WED: 'Wednesday', THU: 'Thursday', FRI: 'Friday', SAT: 'Saturday', SUN: 'Sunday' };
 
-type Body = Record<string, unknown>;
-function field(body: Body, name: string, max = 100): string {
-  const v = body[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return typeof first === 'string' ? first.trim().slice(0, max) : '';
-}
 function list(body: Body, name: string): string[] {
   const v = body[name];
   return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string').slice(0, 10);
-}
-function sentence(message: string): string {
-  const m = message.trim().replace(/\.$/, '');
-  return m.charAt(0).toUpperCase() + m.slice(1);
 }
 const nhsNumber = (n: string) => `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
 const isRejectionReason = (v: string): v is RejectionReason => Object.hasOwn(REJECTION_REASONS, v);

@@ -19,6 +19,7 @@ import { seeOther, sendPage } from './page.ts';
 import { errorFor, errorList, type FieldError, PRIORITY_CHOICES, readClinical, readPatient, readPreferences, readShortlist } from './referral-form.ts';
 import { sessionHash, sessionToken } from './session.ts';
 import { waitingSummary } from './waiting-pages.ts';
+import { sentence } from './form-fields.ts';
 
 const REFERRERS = ROLES('referrer', 'referral-centre');
 const page = { access: REFERRERS, page: true } as const;
@@ -480,11 +481,6 @@ function notFoundHere(request: FastifyRequest, reply: FastifyReply) {
 
 export function formatUbrn(ubrn: string): string {
   return ubrn.replace(/^(\d{4})(\d{4})(\d{4})$/, '$1 $2 $3');
-}
-
-function sentence(message: string): string {
-  const m = message.trim().replace(/\.$/, '');
-  return m.charAt(0).toUpperCase() + m.slice(1);
 }
 
 export function referralContext(referral: Referral) {

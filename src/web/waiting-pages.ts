@@ -18,23 +18,14 @@ import { seeOther, sendPage } from './page.ts';
 import { errorFor, errorList, type FieldError } from './referral-form.ts';
 import { formatUbrn, letterContext } from './referral-pages.ts';
 import { sessionHash, sessionToken } from './session.ts';
+import { field, sentence, type Body } from './form-fields.ts';
 
 const patientPage = { access: ROLES('patient'), page: true } as const;
 const referrerPage = { access: ROLES('referrer', 'referral-centre'), page: true } as const;
 
-type Body = Record<string, unknown>;
-function field(body: Body, name: string, max = 100): string {
-  const v = body[name];
-  const first = Array.isArray(v) ? v[0] : v;
-  return typeof first === 'string' ? first.trim().slice(0, max) : '';
-}
 function fields(body: Body, name: string): string[] {
   const v = body[name];
   return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
-}
-function sentence(message: string): string {
-  const m = message.trim().replace(/\.$/, '');
-  return m.charAt(0).toUpperCase() + m.slice(1);
 }
 /** The services write dates as 2026-04-30; the pages say 30 April 2026. */
 export const plainDates = (text: string) => text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (d) => formatDate(d));

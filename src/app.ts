@@ -8,7 +8,7 @@ import { principalForToken } from './auth/sessions.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { directoryRoutes } from './directory/routes.ts';
-import { createDirectoryCache } from './directory/snapshot.ts';
+import { createDeps } from './deps.ts';
 import { deferralRoutes } from './deferrals/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -19,10 +19,8 @@ import { referralRoutes } from './referrals/routes.ts';
 import { waitingRoutes } from './waiting/routes.ts';
 import { pidmasRoutes } from './pidmas/routes.ts';
 import { mutualAidRoutes } from './mutual-aid/routes.ts';
-import { PostcodeDirectory } from './reference/postcodes.ts';
 import { referenceRoutes } from './reference/routes.ts';
 import { shortlistRoutes } from './shortlist/routes.ts';
-import { EarliestSlotCache } from './slots/earliest-slots.ts';
 import { slotRoutes } from './slots/routes.ts';
 import { notFoundPage } from './web/render.ts';
 import { webRoutes } from './web/routes.ts';
@@ -39,10 +37,8 @@ export interface AppDeps {
 /** Builds the whole application. Each feature is registered here by name, so the wiring reads top to bottom. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database } = deps;
-  const directory = createDirectoryCache(database.db, { maxAgeMs: config.directoryRefreshMs });
-  // Postcodes change monthly at most: a minute's staleness is plenty.
-  const postcodes = new PostcodeDirectory(database, { inMemory: config.postcodesInMemory, maxAgeMs: 60_000 });
-  const earliestSlots = new EarliestSlotCache(database.db, { onError: (err) => app.log.error({ err: loggableError(err) }, 'earliest free slots could not be read') });
+  const features = createDeps(config, database, (err, what) => app.log.error({ err: loggableError(err) }, what));
+  const { directory, postcodes } = features;
   const app = Fastify({
     ...(deps.logger === false ? { logger: false } : { loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger }),
     bodyLimit: config.bodyLimitBytes,
@@ -72,15 +68,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes(database), { prefix: '/api/v1' });
   await app.register(referenceRoutes(database, postcodes), { prefix: '/api/v1' });
   await app.register(directoryRoutes(directory, postcodes), { prefix: '/api/v1' });
-  await app.register(shortlistRoutes({ config, directory, postcodes, earliestSlots }), { prefix: '/api/v1' });
-  await app.register(slotRoutes({ database, directory, earliestSlots }), { prefix: '/api/v1' });
-  await app.register(referralRoutes({ database, config, directory, postcodes, earliestSlots }), { prefix: '/api/v1' });
-  await app.register(waitingRoutes({ database, config, directory, postcodes, earliestSlots }), { prefix: '/api/v1' });
-  await app.register(pidmasRoutes({ database, config, directory, postcodes, earliestSlots }), { prefix: '/api/v1' });
-  await app.register(mutualAidRoutes({ database, config, directory, postcodes, earliestSlots }), { prefix: '/api/v1' });
+  await app.register(shortlistRoutes(features), { prefix: '/api/v1' });
+  await app.register(slotRoutes(features), { prefix: '/api/v1' });
+  await app.register(referralRoutes(features), { prefix: '/api/v1' });
+  await app.register(waitingRoutes(features), { prefix: '/api/v1' });
+  await app.register(pidmasRoutes(features), { prefix: '/api/v1' });
+  await app.register(mutualAidRoutes(features), { prefix: '/api/v1' });
   await app.register(deferralRoutes(database), { prefix: '/api/v1' });
   await app.register(messageRoutes(database), { prefix: '/api/v1' });
-  await app.register(webRoutes({ database, config, directory, postcodes, earliestSlots }));
+  await app.register(webRoutes(features));
   await app.register(oidcSignInPages(database, config));
 
   app.get(

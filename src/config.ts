@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import type { OidcSettings } from './auth/oidc.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -59,6 +58,17 @@ const envSchema = z.object({
   MATCHING_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
   PUBLIC_URL: z.url('must be the address patients use, like https://openchoice.example.nhs.uk').optional(),
 });
+
+/** An OpenID Connect provider (NHS CIS2, NHS login or another) that users sign in through. */
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  scope: string;
+  /** Plain http to the provider: only for tests and local development. */
+  allowHttp: boolean;
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';

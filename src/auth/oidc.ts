@@ -5,17 +5,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import * as oidc from 'openid-client';
+import type { OidcSettings } from '../config.ts';
 import type { DB } from '../db/schema.ts';
-
-export interface OidcSettings {
-  issuer: string;
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  scope: string;
-  /** Plain http to the provider: only for tests and local development. */
-  allowHttp: boolean;
-}
 
 export type Purpose = 'staff' | 'patient';
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import { bearerToken, PUBLIC, ROLES, staffOf } from '../http/access.ts';
-import { Problem } from '../http/problem.ts';
+import { tooManyRequests, unauthorized } from '../http/problem.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import { issueToken, revokeToken } from './sessions.ts';
@@ -25,7 +25,7 @@ const TokenAnswer = z.object({
 const Me = z.object({ username: z.string(), displayName: z.string(), role: z.enum(STAFF_ROLES), organisation: Organisation });
 
 // One answer for every failure, so that it does not tell which usernames exist.
-const BAD_CREDENTIALS = new Problem(401, 'Not signed in', 'The username or password is not right.');
+const BAD_CREDENTIALS = unauthorized('The username or password is not right.');
 
 export function authRoutes(database: Database) {
   return async function (app: FastifyInstance) {
@@ -48,9 +48,7 @@ export function authRoutes(database: Database) {
         const result = await signInWithPassword(db, username, password, request.ip);
         if (!result.ok && result.retryAfterSeconds !== null) {
           const wait = result.retryAfterSeconds;
-          throw new Problem(429, 'Too many attempts', `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minutes.`, {
-            headers: { 'retry-after': String(wait) },
-          });
+          throw tooManyRequests(`Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minutes.`, wait);
         }
         if (!result.ok) throw BAD_CREDENTIALS;
         const { token, expiresAt } = await issueToken(db, result.accountId, 'api');

@@ -1,6 +1,8 @@
 // Kysely table types; they mirror src/db/migrations/*.sql.
 import type { ColumnType, Generated } from 'kysely';
+import type { PidmasStatus } from '../domain/pidmas-status.ts';
 import type { ReferralStatus } from '../domain/referral-status.ts';
+import type { TravelLimit } from '../domain/travel-limits.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -206,8 +208,7 @@ export interface MutualAidOfferTable {
   created_at: Timestamp;
 }
 
-export type PidmasStatus = 'INVITED' | 'OPTED_IN' | 'VALIDATED' | 'NOT_SUITABLE' | 'PROPOSED' | 'OFFERED' | 'ACCEPTED' | 'DECLINED' | 'NO_MATCH' | 'WITHDRAWN';
-export type TravelLimit = '50_MILES' | '100_MILES' | 'ANYWHERE';
+export type { PidmasStatus, TravelLimit };
 
 export interface PidmasRequestTable {
   id: Generated<number>;

@@ -17,8 +17,16 @@ export const REFERRAL_STATUSES = [
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
 /** Waiting for an appointment to be booked: from here a slot can be booked or the referral deferred. */
-const AWAITING_BOOKING: readonly ReferralStatus[] = ['NOT_BOOKED', 'APPT_CANCELLED_BY_PATIENT', 'APPT_CANCELLED_BY_PROVIDER', 'DID_NOT_ATTEND'];
-const OPEN: readonly ReferralStatus[] = REFERRAL_STATUSES.filter((s) => s !== 'CANCELLED' && s !== 'TRANSFERRED');
+export const AWAITING_BOOKING: readonly ReferralStatus[] = ['NOT_BOOKED', 'APPT_CANCELLED_BY_PATIENT', 'APPT_CANCELLED_BY_PROVIDER', 'DID_NOT_ATTEND'];
+/** Ended: the referral was cancelled, or its pathway moved on to a new referral. Nothing changes it any more. */
+export const CLOSED: readonly ReferralStatus[] = ['CANCELLED', 'TRANSFERRED'];
+/** Everything not closed. */
+export const OPEN: readonly ReferralStatus[] = REFERRAL_STATUSES.filter((s) => !CLOSED.includes(s));
+/**
+ * The patient is on a provider's waiting list: open and not rejected (a rejected referral has gone back to the
+ * referrer, so no provider is treating the patient until it is booked again).
+ */
+export const ON_A_WAITING_LIST: readonly ReferralStatus[] = OPEN.filter((s) => s !== 'REJECTED');
 
 export const REFERRAL_ACTIONS = {
   BOOK: { from: [...AWAITING_BOOKING, 'DEFERRED_TO_PROVIDER', 'REJECTED'], to: 'BOOKED' },
@@ -46,4 +54,19 @@ export function nextStatus(current: ReferralStatus, action: ReferralAction): Ref
 /** Actions the current status allows, for worklists and pages that offer only what can be done. */
 export function allowedActions(current: ReferralStatus): ReferralAction[] {
   return (Object.keys(REFERRAL_ACTIONS) as ReferralAction[]).filter((a) => nextStatus(current, a) !== null);
+}
+
+export function mayDo(current: ReferralStatus, action: ReferralAction): boolean {
+  return nextStatus(current, action) !== null;
+}
+
+export const isClosed = (status: ReferralStatus): boolean => CLOSED.includes(status);
+
+/**
+ * Whether the patient may choose a service and appointment in Manage Your Referral: whenever a slot could be
+ * booked, and also when one is booked (choosing again changes it). Not while deferred (the provider is to contact
+ * them) or rejected (the referral is back with the referrer).
+ */
+export function patientMayChoose(status: ReferralStatus): boolean {
+  return AWAITING_BOOKING.includes(status) || status === 'BOOKED';
 }

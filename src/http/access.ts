@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { PatientPrincipal, Principal, Role, StaffPrincipal } from '../auth/principal.ts';
-import { Problem, sendProblem } from './problem.ts';
+import type { PatientPrincipal, Principal, Role, StaffPrincipal } from './principal.ts';
+import { forbidden, sendProblem, unauthorized } from './problem.ts';
 
 /**
  * Who may call a route. Every route must declare it in `config.access`; buildApp refuses to start
@@ -93,12 +93,12 @@ export function enforceAccess(app: FastifyInstance, authenticate: (token: string
       reply.header('www-authenticate', 'Bearer');
       return sendProblem(
         reply,
-        new Problem(401, 'Not signed in', token ? 'The token is not valid or has expired: sign in again.' : 'Sign in first: send Authorization: Bearer <token>.'),
+        unauthorized(token ? 'The token is not valid or has expired: sign in again.' : 'Sign in first: send Authorization: Bearer <token>.'),
         request,
       );
     }
     if (!access.roles.includes(request.principal.role)) {
-      return sendProblem(reply, new Problem(403, 'Forbidden', `A ${request.principal.role} may not do this.`), request);
+      return sendProblem(reply, forbidden(`A ${request.principal.role} may not do this.`), request);
     }
   });
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { StaffRole } from '../db/schema.ts';
-import type { Role } from '../auth/principal.ts';
+import type { Role } from './principal.ts';
 import { issuePatientToken, issueToken } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import { createRoleAccounts } from '../testing/accounts.ts';

@@ -3,9 +3,12 @@
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
-import type { Principal } from '../auth/principal.ts';
+import type { Principal } from './principal.ts';
 import type { DB } from '../db/schema.ts';
-import { badRequest, Problem } from './problem.ts';
+import { badRequest, unprocessable } from './problem.ts';
+
+/** The title of the 422 for a key sent again with another request, which pages tell apart from other 422s. */
+export const IDEMPOTENCY_KEY_REUSED = 'Idempotency-Key reused';
 
 export interface IdempotentAnswer<T> {
   status: number;
@@ -43,7 +46,7 @@ export async function storedAnswer<T>(trx: Transaction<DB>, ctx: IdempotencyCont
     .executeTakeFirst();
   if (!row) return null;
   if (row.request_hash !== ctx.requestHash) {
-    throw new Problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request. Use a new key for a new request.');
+    throw unprocessable('This Idempotency-Key was used for a different request. Use a new key for a new request.', undefined, IDEMPOTENCY_KEY_REUSED);
   }
   return { status: row.status, body: row.body as T };
 }

@@ -30,11 +30,24 @@ export class Problem extends Error {
   }
 }
 
-export const badRequest = (detail: string, errors?: FieldProblem[]) =>
-  new Problem(400, 'Bad request', detail, errors ? { errors } : {});
+// Named constructors: services say what went wrong (`throw conflict('…')`), and the status follows from the name.
+type Extra = { errors?: FieldProblem[]; headers?: Record<string, string> };
+const withErrors = (errors?: FieldProblem[]) => (errors ? { errors } : {});
+
+export const badRequest = (detail: string, errors?: FieldProblem[]) => new Problem(400, 'Bad request', detail, withErrors(errors));
+export const unauthorized = (detail: string) => new Problem(401, 'Not signed in', detail);
+export const forbidden = (detail: string) => new Problem(403, 'Forbidden', detail);
 export const notFound = (detail: string) => new Problem(404, 'Not found', detail);
-export const unprocessable = (detail: string, errors?: FieldProblem[]) =>
-  new Problem(422, 'Unprocessable content', detail, errors ? { errors } : {});
+export const conflict = (detail: string) => new Problem(409, 'Conflict', detail);
+export const contentTooLarge = (detail: string) => new Problem(413, 'Content too large', detail);
+export const unsupportedMediaType = (detail: string) => new Problem(415, 'Unsupported media type', detail);
+export const unprocessable = (detail: string, errors?: FieldProblem[], title = 'Unprocessable content') =>
+  new Problem(422, title, detail, withErrors(errors));
+export const tooManyRequests = (detail: string, retryAfterSeconds: number) =>
+  new Problem(429, 'Too many attempts', detail, { headers: { 'retry-after': String(retryAfterSeconds) } });
+export const internalError = (detail: string) => new Problem(500, 'Internal server error', detail);
+/** Any other 4xx (one Fastify raised with its own status). */
+export const clientError = (status: number, detail: string, extra: Extra = {}) => new Problem(status, 'Bad request', detail, extra);
 
 const TYPE_BASE = 'https://openchoice.nhs.example/problems/';
 
@@ -81,14 +94,14 @@ export function toProblem(error: unknown): Problem {
     return badRequest(`The ${where} is not valid: ${summary}`, errors);
   }
   if (isResponseSerializationError(error)) {
-    return new Problem(500, 'Internal server error', 'The server built an answer that breaks its own contract.');
+    return internalError('The server built an answer that breaks its own contract.');
   }
   const fe = error as Partial<FastifyError> & { status?: number };
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new Problem(413, 'Content too large', 'The request body is larger than this endpoint accepts.');
+      return contentTooLarge('The request body is larger than this endpoint accepts.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new Problem(415, 'Unsupported media type', 'Send the body as application/json.');
+      return unsupportedMediaType('Send the body as application/json.');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return badRequest('The request has a JSON content type but no body.');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -99,9 +112,9 @@ export function toProblem(error: unknown): Problem {
   }
   const status = fe.statusCode ?? fe.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new Problem(status, 'Bad request', fe.message ?? 'The request could not be handled.');
+    return clientError(status, fe.message ?? 'The request could not be handled.');
   }
-  return new Problem(500, 'Internal server error', 'Something went wrong on our side. It has been logged.');
+  return internalError('Something went wrong on our side. It has been logged.');
 }
 
 function fieldName(where: string, instancePath: string): string {

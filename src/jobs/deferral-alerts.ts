@@ -6,6 +6,7 @@ import type { DB } from '../db/schema.ts';
 import { daysLeft } from '../domain/contact-by.ts';
 import { enqueueMessage } from '../messages/enqueue.ts';
 import { formatDate } from '../messages/patient-messages.ts';
+import { noteInHistory } from '../referrals/history.ts';
 
 export interface AlertOptions {
   /** The day to act for, 'YYYY-MM-DD' (London); tests choose it. */
@@ -85,17 +86,6 @@ async function alertFor(trx: Transaction<DB>, ubrn: string, options: AlertOption
     return 'reminded';
   }
   await enqueueMessage(trx, { ...to, kind: 'DEFERRAL_OVERDUE', personalisation: { ...fields, days_overdue: -left } });
-  await trx
-    .insertInto('referral_event')
-    .values({
-      ubrn,
-      actor_kind: 'system',
-      actor_account_id: null,
-      actor_label: SYSTEM_ACTOR,
-      from_status: 'DEFERRED_TO_PROVIDER',
-      to_status: 'DEFERRED_TO_PROVIDER',
-      reason: `Escalated: the provider was to contact the patient by ${r.contact_by} and is ${-left} day${left === -1 ? '' : 's'} overdue`,
-    })
-    .execute();
+  await noteInHistory(trx, ubrn, { kind: 'system', label: SYSTEM_ACTOR }, `Escalated: the provider was to contact the patient by ${r.contact_by} and is ${-left} day${left === -1 ? '' : 's'} overdue`);
   return 'escalated';
 }

@@ -3,6 +3,7 @@
 // time (an advisory lock), and idempotent: a request with a live proposal is not an input, so running twice never
 // proposes a patient twice, and a run whose inputs match the last run's proposes nothing new. Inputs and result are
 // kept in match_run for audit.
+import type { Deps } from '../deps.ts';
 import { createHash } from 'node:crypto';
 import { type ExpressionBuilder, sql, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
@@ -13,8 +14,7 @@ import { type MatchInstance, type MatchOffer, type MatchPatient, matchPatients, 
 import { ageOn } from '../domain/dates.ts';
 import { daysBetween } from '../domain/rtt-clock.ts';
 import { enqueuePidmasNoMatch } from '../messages/patient-messages.ts';
-import type { ReferralDeps } from '../referrals/service.ts';
-import { TRAVEL_KM } from '../pidmas/service.ts';
+import { TRAVEL_KM } from '../domain/travel-limits.ts';
 import { PATHWAY_COLUMNS, pathwayOf } from '../waiting/pathway.ts';
 
 const MATCHING_LOCK = 7_345_001;
@@ -173,9 +173,7 @@ function explain(patient: PatientInput, offer: OfferInput, scope: 'ICB' | 'NATIO
   };
 }
 
-export type MatchingDeps = Pick<ReferralDeps, 'database' | 'directory'>;
-
-export async function runMatching(deps: MatchingDeps, trigger: string): Promise<MatchRunSummary> {
+export async function runMatching(deps: Pick<Deps, 'database' | 'directory'>, trigger: string): Promise<MatchRunSummary> {
   const today = londonDate();
   const directory = await deps.directory.current();
   return deps.database.db.transaction().execute(async (trx) => {

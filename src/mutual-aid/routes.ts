@@ -1,11 +1,11 @@
 // The API for DMAS: requests and offers of mutual aid, proposed transfers, the national board and matching runs.
+import type { Deps } from '../deps.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { isCalendarDate } from '../domain/dates.ts';
 import { ROLES, staffOf } from '../http/access.ts';
 import { AnswerOrProblem } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
-import type { ReferralDeps } from '../referrals/service.ts';
 import { runMatching } from './matching-run.ts';
 import { closeRequest, createOffer, createRequest, nationalBoard, ownMutualAid, withdrawOffer } from './service.ts';
 import { DECLINE_REASONS, type DeclineReason, decideTransfer, transfersFor } from './transfers.ts';
@@ -32,7 +32,7 @@ export const OfferBody = z.object({
   notes: z.string().trim().max(1000).default(''),
 });
 
-export function mutualAidRoutes(deps: ReferralDeps) {
+export function mutualAidRoutes(deps: Deps) {
   return async function (app: FastifyInstance) {
     const api = app as ZodApp;
     const { database } = deps;

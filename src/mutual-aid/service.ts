@@ -1,8 +1,8 @@
 // DMAS: providers post requests for help and offers of capacity; commissioners and admins see the national board.
-import type { StaffPrincipal } from '../auth/principal.ts';
+import type { StaffPrincipal } from '../http/principal.ts';
 import type { Database } from '../db/database.ts';
 import { londonDate } from '../domain/dates.ts';
-import { notFound, Problem, unprocessable } from '../http/problem.ts';
+import { conflict, notFound, unprocessable } from '../http/problem.ts';
 import { capacityLeft, placesTaken, weeksLeft } from './matching-run.ts';
 
 export interface NewRequest {
@@ -78,7 +78,7 @@ export async function withdrawOffer(database: Database, staff: StaffPrincipal, i
     const r = await trx.updateTable('mutual_aid_offer').set({ status: 'WITHDRAWN' }).where('id', '=', id).where('provider_ods_code', '=', staff.organisation.odsCode).returning('status').executeTakeFirst();
     if (!r) throw notFound(`There is no offer ${id} of your organisation.`);
     const live = await trx.selectFrom('proposed_transfer').select('id').where('offer_id', '=', id).where('status', '=', 'OFFERED').executeTakeFirst();
-    if (live) throw new Problem(409, 'Conflict', 'A patient has been offered a place from this capacity: answer that first.');
+    if (live) throw conflict('A patient has been offered a place from this capacity: answer that first.');
     // Proposals not yet accepted go back to the pool.
     const dropped = await trx.updateTable('proposed_transfer').set({ status: 'WITHDRAWN', decided_at: new Date(), decided_by: staff.displayName }).where('offer_id', '=', id).where('status', '=', 'PROPOSED').returning('pidmas_request_id').execute();
     if (dropped.length > 0) await trx.updateTable('pidmas_request').set({ status: 'VALIDATED', updated_at: new Date() }).where('id', 'in', dropped.map((d) => d.pidmas_request_id)).execute();

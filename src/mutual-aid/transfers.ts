@@ -1,15 +1,16 @@
 // Proposed transfers: what the matching run proposed, the receiving provider's decision, the patient's answer,
 // and the move itself.
+import type { Deps } from '../deps.ts';
 import type { Kysely } from 'kysely';
-import type { PatientPrincipal, StaffPrincipal } from '../auth/principal.ts';
+import { actorLabel, type PatientPrincipal, type StaffPrincipal } from '../http/principal.ts';
 import type { DB, ProposedTransferStatus } from '../db/schema.ts';
 import { londonDate } from '../domain/dates.ts';
 import { addDays } from '../domain/rtt-clock.ts';
 import { kmToMiles, round1 } from '../domain/distance.ts';
 import { travelEstimate } from '../shortlist/service.ts';
-import { notFound, Problem, unprocessable } from '../http/problem.ts';
+import { conflict, notFound, unprocessable } from '../http/problem.ts';
 import { enqueuePidmasOffer } from '../messages/patient-messages.ts';
-import type { ReferralDeps } from '../referrals/service.ts';
+import { noteInHistory } from '../referrals/history.ts';
 import { transferPathway } from '../waiting/transfer.ts';
 
 export interface PatientOffer {
@@ -75,7 +76,7 @@ export interface TransferItem {
 }
 
 /** Proposed transfers into (offers of) and out of (patients of) a provider, newest first. */
-export async function transfersFor(deps: ReferralDeps, staff: StaffPrincipal): Promise<{ incoming: TransferItem[]; outgoing: TransferItem[] }> {
+export async function transfersFor(deps: Deps, staff: StaffPrincipal): Promise<{ incoming: TransferItem[]; outgoing: TransferItem[] }> {
   const { db } = deps.database;
   const base = transferQuery(db)
     .innerJoin('referral as r', 'r.ubrn', 't.ubrn')
@@ -114,7 +115,7 @@ export const DECLINE_REASONS = {
 export type DeclineReason = keyof typeof DECLINE_REASONS;
 
 /** The receiving provider accepts (the patient is then offered the move) or declines (the patient returns to the pool). */
-export async function decideTransfer(deps: ReferralDeps, staff: StaffPrincipal, id: number, decision: 'ACCEPT' | 'DECLINE', reason: DeclineReason | null) {
+export async function decideTransfer(deps: Deps, staff: StaffPrincipal, id: number, decision: 'ACCEPT' | 'DECLINE', reason: DeclineReason | null) {
   const { db } = deps.database;
   return db.transaction().execute(async (trx) => {
     const t = await trx
@@ -125,7 +126,7 @@ export async function decideTransfer(deps: ReferralDeps, staff: StaffPrincipal, 
       .forUpdate()
       .executeTakeFirst();
     if (!t || t.provider_ods_code !== staff.organisation.odsCode) throw notFound(`There is no proposed transfer ${id} to your organisation.`);
-    if (t.status !== 'PROPOSED') throw new Problem(409, 'Conflict', `This transfer is ${t.status.replaceAll('_', ' ').toLowerCase()}, not waiting for your decision.`);
+    if (t.status !== 'PROPOSED') throw conflict(`This transfer is ${t.status.replaceAll('_', ' ').toLowerCase()}, not waiting for your decision.`);
     if (decision === 'DECLINE') {
       if (!reason) throw unprocessable('Say why you decline the transfer.', [{ field: 'reason', message: 'Select why you decline' }]);
       await trx.updateTable('proposed_transfer').set({ status: 'PROVIDER_DECLINED', decided_at: new Date(), decided_by: staff.displayName, decline_reason: DECLINE_REASONS[reason] }).where('id', '=', id).execute();
@@ -161,7 +162,7 @@ function offeredOption(distanceKm: number, waitWeeks: number | null, pencePerMil
 }
 
 /** The patient accepts: the whole pathway moves to the receiving provider, already accepted there. */
-export async function acceptTransferAsPatient(deps: ReferralDeps, patient: PatientPrincipal, requestId: number) {
+export async function acceptTransferAsPatient(deps: Deps, patient: PatientPrincipal, requestId: number) {
   const { db } = deps.database;
   return db.transaction().execute(async (trx) => {
     const t = await trx
@@ -173,7 +174,7 @@ export async function acceptTransferAsPatient(deps: ReferralDeps, patient: Patie
       .where('t.status', '=', 'OFFERED')
       .forUpdate()
       .executeTakeFirst();
-    if (!t) throw new Problem(409, 'Conflict', 'There is no offer to move waiting for your answer.');
+    if (!t) throw conflict('There is no offer to move waiting for your answer.');
     const moved = await transferPathway(trx, deps.config.accessCodeSecret, {
       fromUbrn: patient.ubrn,
       toServiceId: t.service_id,
@@ -189,15 +190,14 @@ export async function acceptTransferAsPatient(deps: ReferralDeps, patient: Patie
 }
 
 /** The patient declines: they keep their place where they are. */
-export async function declineTransferAsPatient(deps: ReferralDeps, patient: PatientPrincipal, requestId: number) {
+export async function declineTransferAsPatient(deps: Deps, patient: PatientPrincipal, requestId: number) {
   const { db } = deps.database;
   return db.transaction().execute(async (trx) => {
     const t = await trx.selectFrom('proposed_transfer').select('id').where('pidmas_request_id', '=', requestId).where('status', '=', 'OFFERED').forUpdate().executeTakeFirst();
-    if (!t) throw new Problem(409, 'Conflict', 'There is no offer to move waiting for your answer.');
-    await trx.updateTable('proposed_transfer').set({ status: 'DECLINED', decided_at: new Date(), decided_by: 'the patient' }).where('id', '=', t.id).execute();
+    if (!t) throw conflict('There is no offer to move waiting for your answer.');
+    await trx.updateTable('proposed_transfer').set({ status: 'DECLINED', decided_at: new Date(), decided_by: actorLabel(patient) }).where('id', '=', t.id).execute();
     await trx.updateTable('pidmas_request').set({ status: 'DECLINED', outcome_note: 'You declined the offer. You keep your place on your current waiting list.', updated_at: new Date() }).where('id', '=', requestId).execute();
-    const r = await trx.selectFrom('referral').select('status').where('ubrn', '=', patient.ubrn).executeTakeFirstOrThrow();
-    await trx.insertInto('referral_event').values({ ubrn: patient.ubrn, actor_kind: 'patient', actor_account_id: null, actor_label: 'the patient', from_status: r.status, to_status: r.status, reason: 'The patient declined a move offered through mutual aid (PIDMAS) and keeps their place' }).execute();
+    await noteInHistory(trx, patient.ubrn, patient, 'The patient declined a move offered through mutual aid (PIDMAS) and keeps their place');
     return { status: 'DECLINED' as const, ubrn: patient.ubrn };
   });
 }

@@ -1,10 +1,10 @@
 // The API for PIDMAS: the patient's request to move, and the provider's invitations and clinical validation.
+import type { Deps } from '../deps.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { patientOf, ROLES, staffOf } from '../http/access.ts';
 import { AnswerOrProblem, UbrnText } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
-import type { ReferralDeps } from '../referrals/service.ts';
 import {
   answerOffer, CONTACT_PREFERENCES, invitationCandidates, invitePatient, NOT_SUITABLE_REASONS, type NotSuitableReason, optIn, pidmasView,
   SUPPORT_KINDS, validateRequest, validationWorklist, withdrawRequest,
@@ -20,7 +20,7 @@ export const OptInBody = z.object({
   contactPreference: z.enum(CONTACT_PREFERENCES),
 });
 
-export function pidmasRoutes(deps: ReferralDeps) {
+export function pidmasRoutes(deps: Deps) {
   return async function (app: FastifyInstance) {
     const api = app as ZodApp;
 

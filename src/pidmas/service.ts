@@ -2,23 +2,22 @@
 // opts in (how far they will travel, dates they cannot attend, support, how to contact them); the provider
 // validates clinically; the matching run (src/mutual-aid/matching-run.ts) proposes a move; the receiving provider
 // accepts it; the patient accepts or declines. Whatever happens, the patient keeps their place until they move.
+import type { Deps } from '../deps.ts';
 import type { Kysely, Transaction } from 'kysely';
 import { hashAccessCode } from '../auth/access-codes.ts';
-import { actorLabel, type PatientPrincipal, type Principal, type StaffPrincipal } from '../auth/principal.ts';
+import { actorLabel, type PatientPrincipal, type Principal, type StaffPrincipal } from '../http/principal.ts';
 import type { DB, PidmasStatus, TravelLimit } from '../db/schema.ts';
 import type { DirectorySnapshot } from '../directory/snapshot.ts';
 import { londonDate } from '../domain/dates.ts';
-import { milesToKm } from '../domain/distance.ts';
 import { type Eligibility, pidmasEligibility } from '../domain/pidmas-eligibility.ts';
 import { generateAccessCode } from '../domain/ubrn.ts';
-import { notFound, Problem, unprocessable } from '../http/problem.ts';
+import { conflict, forbidden, notFound, unprocessable } from '../http/problem.ts';
 import { enqueuePidmasInvitation, enqueuePidmasNotSuitable } from '../messages/patient-messages.ts';
-import type { ReferralDeps } from '../referrals/service.ts';
+import { noteInHistory, replaceAccessCode } from '../referrals/history.ts';
 import { visibleReferrals } from '../referrals/service.ts';
 import { clockOf, PATHWAY_COLUMNS, pathwayOf } from '../waiting/pathway.ts';
 import { acceptTransferAsPatient, declineTransferAsPatient, offerForRequest, type PatientOffer } from '../mutual-aid/transfers.ts';
 
-export const TRAVEL_KM: Record<TravelLimit, number | null> = { '50_MILES': milesToKm(50), '100_MILES': milesToKm(100), ANYWHERE: null };
 export const SUPPORT_KINDS = ['TRANSPORT', 'INTERPRETER', 'ADVOCACY'] as const;
 export const CONTACT_PREFERENCES = ['EMAIL', 'TEXT', 'PHONE', 'LETTER'] as const;
 export const NOT_SUITABLE_REASONS = {
@@ -111,7 +110,7 @@ const toRequestView = (q: NonNullable<Awaited<ReturnType<typeof requestRow>>>): 
   outcome: q.outcome_note,
 });
 
-export async function pidmasView(deps: ReferralDeps, principal: Principal, ubrn: string): Promise<PidmasView> {
+export async function pidmasView(deps: Deps, principal: Principal, ubrn: string): Promise<PidmasView> {
   const { db } = deps.database;
   const facts = await loadFacts(db, await deps.directory.current(), principal, ubrn, londonDate(), deps.config.pidmas.thresholdWeeks);
   const q = await requestRow(db, ubrn);
@@ -126,25 +125,9 @@ export async function pidmasView(deps: ReferralDeps, principal: Principal, ubrn:
   };
 }
 
-async function historyNote(trx: Transaction<DB>, ubrn: string, principal: Principal, reason: string) {
-  const r = await trx.selectFrom('referral').select('status').where('ubrn', '=', ubrn).executeTakeFirstOrThrow();
-  await trx
-    .insertInto('referral_event')
-    .values({
-      ubrn,
-      actor_kind: principal.kind,
-      actor_account_id: principal.kind === 'staff' ? principal.accountId : null,
-      actor_label: actorLabel(principal),
-      from_status: r.status,
-      to_status: r.status,
-      reason,
-    })
-    .execute();
-}
-
 function assertCurrentProvider(staff: StaffPrincipal, facts: ReferralFacts) {
   if (facts.provider?.provider_ods_code !== staff.organisation.odsCode) {
-    throw new Problem(403, 'Forbidden', 'Only the provider the patient is waiting at can do this.');
+    throw forbidden('Only the provider the patient is waiting at can do this.');
   }
 }
 
@@ -160,7 +143,7 @@ export interface InvitationCandidate {
 }
 
 /** The provider's patients who have waited past the threshold, with whether each is eligible and asked already. */
-export async function invitationCandidates(deps: ReferralDeps, staff: StaffPrincipal): Promise<InvitationCandidate[]> {
+export async function invitationCandidates(deps: Deps, staff: StaffPrincipal): Promise<InvitationCandidate[]> {
   const { db } = deps.database;
   const today = londonDate();
   const directory = await deps.directory.current();
@@ -192,11 +175,11 @@ export async function invitationCandidates(deps: ReferralDeps, staff: StaffPrinc
 }
 
 /** Invites an eligible patient: a fresh access code goes to them with a link; answers it once, for a printed letter. */
-export async function invitePatient(deps: ReferralDeps, staff: StaffPrincipal, ubrn: string): Promise<{ ubrn: string; accessCode: string; status: PidmasStatus }> {
+export async function invitePatient(deps: Deps, staff: StaffPrincipal, ubrn: string): Promise<{ ubrn: string; accessCode: string; status: PidmasStatus }> {
   const { db } = deps.database;
   const facts = await loadFacts(db, await deps.directory.current(), staff, ubrn, londonDate(), deps.config.pidmas.thresholdWeeks);
   assertCurrentProvider(staff, facts);
-  if (!facts.open) throw new Problem(409, 'Conflict', 'The referral is closed.');
+  if (!facts.open) throw conflict('The referral is closed.');
   if (!facts.eligibility.eligible) {
     const failed = facts.eligibility.rules.filter((r) => !r.passed);
     throw unprocessable(`The patient is not eligible to ask to move: ${failed.map((r) => r.explanation).join(' ')}`, failed.map((r) => ({ field: 'ubrn', message: r.explanation })));
@@ -204,12 +187,11 @@ export async function invitePatient(deps: ReferralDeps, staff: StaffPrincipal, u
   const accessCode = generateAccessCode();
   await db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('pidmas_request').select(['id', 'status']).where('ubrn', '=', ubrn).forUpdate().executeTakeFirst();
-    if (existing && existing.status !== 'INVITED') throw new Problem(409, 'Conflict', `The patient has already asked (${existing.status.replaceAll('_', ' ').toLowerCase()}).`);
+    if (existing && existing.status !== 'INVITED') throw conflict(`The patient has already asked (${existing.status.replaceAll('_', ' ').toLowerCase()}).`);
     if (existing) await trx.updateTable('pidmas_request').set({ invited_at: new Date(), invited_by_account_id: staff.accountId, updated_at: new Date() }).where('id', '=', existing.id).execute();
     else await trx.insertInto('pidmas_request').values({ ubrn, status: 'INVITED', invited_at: new Date(), invited_by_account_id: staff.accountId, opted_in_at: null, travel: null, interpreter_language: null, contact_preference: null, validated_at: null, validated_by_account_id: null, not_suitable_reason: null, outcome_note: null, updated_at: new Date() }).execute();
     // The invitation is the patient's way in, so it carries a new access code; the old one stops working.
-    await trx.updateTable('referral').set({ access_code_hash: hashAccessCode(deps.config.accessCodeSecret, accessCode) }).where('ubrn', '=', ubrn).execute();
-    await historyNote(trx, ubrn, staff, 'Invited to ask to move to another provider (PIDMAS); a new access code was sent');
+    await replaceAccessCode(trx, ubrn, hashAccessCode(deps.config.accessCodeSecret, accessCode), staff, 'Invited to ask to move to another provider (PIDMAS); a new access code was sent');
     await enqueuePidmasInvitation(trx, ubrn, accessCode, facts.provider!.name, `${deps.config.publicUrl}/manage`);
   });
   return { ubrn, accessCode, status: 'INVITED' };
@@ -225,10 +207,10 @@ export interface OptIn {
   contactPreference: (typeof CONTACT_PREFERENCES)[number];
 }
 
-export async function optIn(deps: ReferralDeps, patient: PatientPrincipal, body: OptIn): Promise<PidmasView> {
+export async function optIn(deps: Deps, patient: PatientPrincipal, body: OptIn): Promise<PidmasView> {
   const { db } = deps.database;
   const facts = await loadFacts(db, await deps.directory.current(), patient, patient.ubrn, londonDate(), deps.config.pidmas.thresholdWeeks);
-  if (!facts.open) throw new Problem(409, 'Conflict', 'Your referral is closed, so it cannot move.');
+  if (!facts.open) throw conflict('Your referral is closed, so it cannot move.');
   if (!facts.eligibility.eligible) {
     const failed = facts.eligibility.rules.filter((r) => !r.passed);
     throw unprocessable(`You cannot ask to move yet: ${failed.map((r) => r.explanation).join(' ')}`, failed.map((r) => ({ field: 'eligibility', message: r.explanation })));
@@ -254,23 +236,23 @@ export async function optIn(deps: ReferralDeps, patient: PatientPrincipal, body:
   await db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('pidmas_request').select(['id', 'status']).where('ubrn', '=', patient.ubrn).forUpdate().executeTakeFirst();
     if (existing && !['INVITED', 'WITHDRAWN', 'DECLINED'].includes(existing.status)) {
-      throw new Problem(409, 'Conflict', `You have already asked to move (${existing.status.replaceAll('_', ' ').toLowerCase()}).`);
+      throw conflict(`You have already asked to move (${existing.status.replaceAll('_', ' ').toLowerCase()}).`);
     }
     if (existing) await trx.updateTable('pidmas_request').set(values).where('id', '=', existing.id).execute();
     else await trx.insertInto('pidmas_request').values({ ubrn: patient.ubrn, invited_at: null, invited_by_account_id: null, ...values }).execute();
-    await historyNote(trx, patient.ubrn, patient, `The patient asked to move to another provider (PIDMAS), travelling ${body.travel === 'ANYWHERE' ? 'anywhere' : body.travel.replace('_MILES', ' miles')}`);
+    await noteInHistory(trx, patient.ubrn, patient, `The patient asked to move to another provider (PIDMAS), travelling ${body.travel === 'ANYWHERE' ? 'anywhere' : body.travel.replace('_MILES', ' miles')}`);
   });
   return pidmasView(deps, patient, patient.ubrn);
 }
 
-export async function withdrawRequest(deps: ReferralDeps, patient: PatientPrincipal): Promise<PidmasView> {
+export async function withdrawRequest(deps: Deps, patient: PatientPrincipal): Promise<PidmasView> {
   const { db } = deps.database;
   await db.transaction().execute(async (trx) => {
     const q = await trx.selectFrom('pidmas_request').select(['id', 'status']).where('ubrn', '=', patient.ubrn).forUpdate().executeTakeFirst();
-    if (!q || !LIVE.includes(q.status) || q.status === 'INVITED') throw new Problem(409, 'Conflict', 'There is no request to move that you can withdraw.');
-    await trx.updateTable('proposed_transfer').set({ status: 'WITHDRAWN', decided_at: new Date(), decided_by: 'the patient' }).where('pidmas_request_id', '=', q.id).where('status', 'in', ['PROPOSED', 'OFFERED']).execute();
+    if (!q || !LIVE.includes(q.status) || q.status === 'INVITED') throw conflict('There is no request to move that you can withdraw.');
+    await trx.updateTable('proposed_transfer').set({ status: 'WITHDRAWN', decided_at: new Date(), decided_by: actorLabel(patient) }).where('pidmas_request_id', '=', q.id).where('status', 'in', ['PROPOSED', 'OFFERED']).execute();
     await trx.updateTable('pidmas_request').set({ status: 'WITHDRAWN', outcome_note: 'You withdrew your request. You keep your place on your current waiting list.', updated_at: new Date() }).where('id', '=', q.id).execute();
-    await historyNote(trx, patient.ubrn, patient, 'The patient withdrew their request to move (PIDMAS)');
+    await noteInHistory(trx, patient.ubrn, patient, 'The patient withdrew their request to move (PIDMAS)');
   });
   return pidmasView(deps, patient, patient.ubrn);
 }
@@ -289,7 +271,7 @@ export interface ValidationItem {
   optedInAt: string;
 }
 
-export async function validationWorklist(deps: ReferralDeps, staff: StaffPrincipal): Promise<ValidationItem[]> {
+export async function validationWorklist(deps: Deps, staff: StaffPrincipal): Promise<ValidationItem[]> {
   const { db } = deps.database;
   const today = londonDate();
   const directory = await deps.directory.current();
@@ -320,7 +302,7 @@ export async function validationWorklist(deps: ReferralDeps, staff: StaffPrincip
   return out;
 }
 
-export async function validateRequest(deps: ReferralDeps, staff: StaffPrincipal, id: number, decision: { suitable: boolean; reason: NotSuitableReason | null }) {
+export async function validateRequest(deps: Deps, staff: StaffPrincipal, id: number, decision: { suitable: boolean; reason: NotSuitableReason | null }) {
   const { db } = deps.database;
   const q = await db.selectFrom('pidmas_request').select(['id', 'ubrn', 'status']).where('id', '=', id).executeTakeFirst();
   if (!q) throw notFound(`There is no request to move ${id} that you can see.`);
@@ -329,14 +311,14 @@ export async function validateRequest(deps: ReferralDeps, staff: StaffPrincipal,
   if (!decision.suitable && !decision.reason) throw unprocessable('Say why the patient is not suitable to move.', [{ field: 'reason', message: 'Select why the patient is not suitable to move' }]);
   await db.transaction().execute(async (trx) => {
     const locked = await trx.selectFrom('pidmas_request').select('status').where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
-    if (locked.status !== 'OPTED_IN') throw new Problem(409, 'Conflict', `This request is ${locked.status.replaceAll('_', ' ').toLowerCase()}, not waiting for validation.`);
+    if (locked.status !== 'OPTED_IN') throw conflict(`This request is ${locked.status.replaceAll('_', ' ').toLowerCase()}, not waiting for validation.`);
     if (decision.suitable) {
       await trx.updateTable('pidmas_request').set({ status: 'VALIDATED', validated_at: new Date(), validated_by_account_id: staff.accountId, outcome_note: 'Your hospital team agreed you can move. We are looking for a provider with capacity, first near you, then nationally.', updated_at: new Date() }).where('id', '=', id).execute();
-      await historyNote(trx, q.ubrn, staff, 'Clinically validated as suitable to move (PIDMAS)');
+      await noteInHistory(trx, q.ubrn, staff, 'Clinically validated as suitable to move (PIDMAS)');
     } else {
       const reason = NOT_SUITABLE_REASONS[decision.reason!];
       await trx.updateTable('pidmas_request').set({ status: 'NOT_SUITABLE', validated_at: new Date(), validated_by_account_id: staff.accountId, not_suitable_reason: reason, outcome_note: `Your hospital team said it is not suitable for you to move: ${reason.toLowerCase()}. You keep your place on your current waiting list.`, updated_at: new Date() }).where('id', '=', id).execute();
-      await historyNote(trx, q.ubrn, staff, `Not suitable to move (PIDMAS): ${reason}`);
+      await noteInHistory(trx, q.ubrn, staff, `Not suitable to move (PIDMAS): ${reason}`);
       await enqueuePidmasNotSuitable(trx, q.ubrn, reason.toLowerCase());
     }
   });
@@ -345,8 +327,8 @@ export async function validateRequest(deps: ReferralDeps, staff: StaffPrincipal,
 
 // ---------------------------------------------------------------- the patient answers an offer
 
-export async function answerOffer(deps: ReferralDeps, patient: PatientPrincipal, decision: 'ACCEPT' | 'DECLINE') {
+export async function answerOffer(deps: Deps, patient: PatientPrincipal, decision: 'ACCEPT' | 'DECLINE') {
   const q = await requestRow(deps.database.db, patient.ubrn);
-  if (!q || q.status !== 'OFFERED') throw new Problem(409, 'Conflict', 'There is no offer to move waiting for your answer.');
+  if (!q || q.status !== 'OFFERED') throw conflict('There is no offer to move waiting for your answer.');
   return decision === 'ACCEPT' ? acceptTransferAsPatient(deps, patient, q.id) : declineTransferAsPatient(deps, patient, q.id);
 }

@@ -1,3 +1,4 @@
+import type { Deps } from '../deps.ts';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -10,7 +11,6 @@ import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
 import { publishTestSlot } from '../testing/slots.ts';
 import { bookAppointment } from './actions.ts';
-import type { ReferralDeps } from './service.ts';
 
 let app: FastifyInstance;
 let database: Database;
@@ -201,7 +201,7 @@ describe('deferral and review', () => {
 describe('changing an appointment', () => {
   // As the patient's change page does it (the API has no change call): one transaction for both.
   const change = (ubrn: string, slotId: string) =>
-    bookAppointment({ database } as ReferralDeps, { kind: 'patient', role: 'patient', ubrn }, ubrn, slotId, { scope: `patient:${ubrn}`, key: randomUUID(), requestHash: randomUUID() }, {
+    bookAppointment({ database } as Deps, { kind: 'patient', role: 'patient', ubrn }, ubrn, slotId, { scope: `patient:${ubrn}`, key: randomUUID(), requestHash: randomUUID() }, {
       changing: { reason: 'Changed by the patient' },
     });
 

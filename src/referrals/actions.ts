@@ -1,17 +1,19 @@
 // Everything that changes a referral after it is made: booking, cancelling, deferring to a provider, and the
 // provider's review. Each runs in one transaction that locks the referral row first, so two changes to one
 // referral happen one after the other, and each is checked against the state machine and kept in history.
+import type { Deps } from '../deps.ts';
 import type { Transaction } from 'kysely';
-import { actorLabel, type Principal } from '../auth/principal.ts';
+import { actorLabel, type Principal } from '../http/principal.ts';
 import type { DB } from '../db/schema.ts';
 import { CONTACT_WITHIN_DAYS, contactByDate } from '../domain/contact-by.ts';
 import { londonDate } from '../domain/dates.ts';
 import { enqueueBookingConfirmation, enqueueCancellation, enqueueDeferralNotice } from '../messages/patient-messages.ts';
-import { nextStatus, type ReferralAction, type ReferralStatus } from '../domain/referral-status.ts';
+import type { ReferralStatus } from '../domain/referral-status.ts';
 import { type IdempotencyContext, type IdempotentAnswer, keepAnswer, storedAnswer } from '../http/idempotency.ts';
-import { notFound, Problem, unprocessable } from '../http/problem.ts';
+import { conflict, forbidden, notFound, unprocessable } from '../http/problem.ts';
 import { type AppointmentView, toAppointmentView } from './appointment-view.ts';
-import { type ReferralDeps, visibleReferrals } from './service.ts';
+import { changeStatus } from './history.ts';
+import { visibleReferrals } from './service.ts';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -37,34 +39,6 @@ async function lockReferral(trx: Transaction<DB>, principal: Principal, ubrn: st
   return r;
 }
 
-async function changeStatus(
-  trx: Transaction<DB>,
-  referral: Locked,
-  action: ReferralAction,
-  principal: Principal,
-  reason: string,
-  also: { deferred_service_id?: string | null; contact_by?: string | null; patient_chose?: boolean } = {},
-): Promise<ReferralStatus> {
-  const to = nextStatus(referral.status, action);
-  if (!to) {
-    throw new Problem(409, 'Conflict', `A referral that is ${referral.status.replaceAll('_', ' ').toLowerCase()} cannot be changed that way (${action.replaceAll('_', ' ').toLowerCase()}).`);
-  }
-  await trx.updateTable('referral').set({ status: to, updated_at: new Date(), ...also }).where('ubrn', '=', referral.ubrn).execute();
-  await trx
-    .insertInto('referral_event')
-    .values({
-      ubrn: referral.ubrn,
-      actor_kind: principal.kind,
-      actor_account_id: principal.kind === 'staff' ? principal.accountId : null,
-      actor_label: actorLabel(principal),
-      from_status: referral.status,
-      to_status: to,
-      reason,
-    })
-    .execute();
-  return to;
-}
-
 async function liveAppointment(trx: Transaction<DB>, ubrn: string) {
   return trx.selectFrom('appointment').selectAll().where('ubrn', '=', ubrn).where('cancelled_at', 'is', null).executeTakeFirst();
 }
@@ -83,7 +57,7 @@ export interface Booked {
  * fail whatever the concurrency; that failure is the 409 "slot taken".
  */
 export async function bookAppointment(
-  deps: ReferralDeps,
+  deps: Deps,
   principal: Principal,
   ubrn: string,
   slotId: string,
@@ -106,7 +80,7 @@ export async function bookAppointment(
         .executeTakeFirst();
       if (!slot || slot.withdrawn_at !== null) throw notFound(`There is no slot ${slotId} to book.`);
       if (slot.rank === null) throw unprocessable('That slot is at a service that is not on this referral\'s shortlist.', [{ field: 'slotId', message: 'Choose a slot of a shortlisted service' }]);
-      if (new Date(slot.starts_at).getTime() <= Date.now()) throw new Problem(409, 'Conflict', 'That slot has already started.');
+      if (new Date(slot.starts_at).getTime() <= Date.now()) throw conflict('That slot has already started.');
       const when = new Date(slot.starts_at).toISOString();
       // Changing an appointment: the old one is cancelled in this same transaction, so if the new slot cannot be
       // booked everything rolls back and the patient keeps the appointment they had.
@@ -131,7 +105,7 @@ export async function bookAppointment(
       return answer;
     });
   } catch (err) {
-    if (isUniqueViolation(err, 'appointment_one_per_slot')) throw new Problem(409, 'Conflict', 'That slot has just been booked by someone else. Choose another.');
+    if (isUniqueViolation(err, 'appointment_one_per_slot')) throw conflict('That slot has just been booked by someone else. Choose another.');
     if (isUniqueViolation(err, 'idempotent_request_pkey')) {
       // The same key arrived twice at once: the other request has committed its answer; give that one.
       return deps.database.db.transaction().execute(async (trx) => (await storedAnswer<Booked>(trx, idem))!);
@@ -141,11 +115,11 @@ export async function bookAppointment(
 }
 
 /** Cancels the live appointment; the slot is free again. Who cancels decides the status the referral takes. */
-export async function cancelAppointment(deps: ReferralDeps, principal: Principal, ubrn: string, reason: string) {
+export async function cancelAppointment(deps: Deps, principal: Principal, ubrn: string, reason: string) {
   return deps.database.db.transaction().execute(async (trx) => {
     const referral = await lockReferral(trx, principal, ubrn);
     const appointment = await liveAppointment(trx, ubrn);
-    if (!appointment) throw new Problem(409, 'Conflict', 'This referral has no appointment to cancel.');
+    if (!appointment) throw conflict('This referral has no appointment to cancel.');
     if (principal.kind === 'staff' && principal.role === 'provider') {
       await assertProviderOf(trx, principal.organisation.odsCode, appointment.service_id);
     }
@@ -170,7 +144,7 @@ async function cancelLive(trx: Transaction<DB>, referral: Locked, appointment: {
 async function assertProviderOf(trx: Transaction<DB>, odsCode: string, serviceId: string | null): Promise<void> {
   const service = serviceId ? await trx.selectFrom('service').select('provider_ods_code').where('id', '=', serviceId).executeTakeFirst() : undefined;
   if (service?.provider_ods_code !== odsCode) {
-    throw new Problem(403, 'Forbidden', 'Only the provider of the booked or deferred service may do this.');
+    throw forbidden('Only the provider of the booked or deferred service may do this.');
   }
 }
 
@@ -179,7 +153,7 @@ async function assertProviderOf(trx: Transaction<DB>, odsCode: string, serviceId
  * its priority. Offered only when the service really has no free slot, so deferral cannot become a way round
  * booking.
  */
-export async function deferToProvider(deps: ReferralDeps, principal: Principal, ubrn: string, serviceId: string) {
+export async function deferToProvider(deps: Deps, principal: Principal, ubrn: string, serviceId: string) {
   return deps.database.db.transaction().execute(async (trx) => {
     const referral = await lockReferral(trx, principal, ubrn);
     const onShortlist = await trx.selectFrom('referral_option').select('rank').where('ubrn', '=', ubrn).where('service_id', '=', serviceId).executeTakeFirst();
@@ -195,7 +169,7 @@ export async function deferToProvider(deps: ReferralDeps, principal: Principal, 
       )
       .executeTakeFirstOrThrow();
     if (Number(free.n) > 0) {
-      throw new Problem(409, 'Conflict', `That service has ${free.n} free slot${Number(free.n) === 1 ? '' : 's'}: book one instead of deferring.`);
+      throw conflict(`That service has ${free.n} free slot${Number(free.n) === 1 ? '' : 's'}: book one instead of deferring.`);
     }
     const contactBy = contactByDate(londonDate(), referral.priority, CONTACT_WITHIN_DAYS);
     const status = await changeStatus(trx, referral, 'DEFER_TO_PROVIDER', principal, `No free slot: deferred to the provider, who must contact the patient by ${contactBy}`, {
@@ -209,8 +183,8 @@ export async function deferToProvider(deps: ReferralDeps, principal: Principal, 
 }
 
 /** The provider of the booked or deferred service accepts the referral or rejects it with a reason from a fixed list. */
-export async function reviewReferral(deps: ReferralDeps, principal: Principal, ubrn: string, outcome: 'ACCEPT' | 'REJECT', reason: RejectionReason | null, note: string | null) {
-  if (principal.kind !== 'staff') throw new Problem(403, 'Forbidden', 'Only providers review referrals.');
+export async function reviewReferral(deps: Deps, principal: Principal, ubrn: string, outcome: 'ACCEPT' | 'REJECT', reason: RejectionReason | null, note: string | null) {
+  if (principal.kind !== 'staff') throw forbidden('Only providers review referrals.');
   return deps.database.db.transaction().execute(async (trx) => {
     const referral = await lockReferral(trx, principal, ubrn);
     const appointment = await liveAppointment(trx, ubrn);

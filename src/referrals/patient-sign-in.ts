@@ -1,8 +1,9 @@
 // A patient signs in with the UBRN, access code and date of birth from their letter: one check and one rate limit
 // shared by the API (POST /api/v1/patient/token) and the pages (/manage/sign-in).
+import type { Deps } from '../deps.ts';
 import { clearFailures, recordFailure, retryAfterSeconds, SIGN_IN_LIMIT } from '../auth/rate-limit.ts';
 import { issuePatientToken } from '../auth/sessions.ts';
-import { checkPatientCredentials, type ReferralDeps } from './service.ts';
+import { checkPatientCredentials } from './service.ts';
 
 export type PatientSignIn =
   | { outcome: 'signed-in'; ubrn: string; token: string; expiresAt: Date }
@@ -17,7 +18,7 @@ export type PatientSignIn =
  * `ubrn` is already normalised (12 digits, or whatever was typed); `dateOfBirth` is a calendar date YYYY-MM-DD.
  */
 export async function signInPatient(
-  deps: ReferralDeps,
+  deps: Deps,
   credentials: { ubrn: string; accessCode: string; dateOfBirth: string },
   ip: string,
   kind: 'api' | 'page',

@@ -1,3 +1,4 @@
+import type { Deps } from '../deps.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { isCalendarDate } from '../domain/dates.ts';
@@ -5,13 +6,13 @@ import { REFERRAL_STATUSES } from '../domain/referral-status.ts';
 import { normaliseUbrn } from '../domain/ubrn.ts';
 import { patientOf, PUBLIC, ROLES, staffOf } from '../http/access.ts';
 import { idempotencyOf } from '../http/idempotency.ts';
-import { badRequest, Problem } from '../http/problem.ts';
+import { badRequest, tooManyRequests, unauthorized } from '../http/problem.ts';
 import { ProblemSchema, UbrnText } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import { bookAppointment, cancelAppointment, deferToProvider, REJECTION_REASONS, type RejectionReason, reviewReferral } from './actions.ts';
 import { CreatedReferral, CreateReferralBody, ReferralSchema } from './schemas.ts';
 import { signInPatient } from './patient-sign-in.ts';
-import { createReferral, getReferral, type ReferralDeps, visibleReferrals } from './service.ts';
+import { createReferral, getReferral, visibleReferrals } from './service.ts';
 
 const Ubrn = z.object({ ubrn: UbrnText });
 
@@ -33,9 +34,9 @@ const Summary = z.object({
 });
 
 // One answer for whatever was wrong, so that it tells nothing about which part was.
-const NOT_RECOGNISED = new Problem(401, 'Not signed in', 'We could not find a referral with those details. Check them against your letter.');
+const NOT_RECOGNISED = unauthorized('We could not find a referral with those details. Check them against your letter.');
 
-export function referralRoutes(deps: ReferralDeps) {
+export function referralRoutes(deps: Deps) {
   return async function (app: FastifyInstance) {
     const api = app as ZodApp;
     const { db } = deps.database;
@@ -205,7 +206,7 @@ export function referralRoutes(deps: ReferralDeps) {
         const result = await signInPatient(deps, { ubrn, accessCode, dateOfBirth }, request.ip, 'api');
         if (result.outcome === 'too-many') {
           const wait = result.retryAfterSeconds;
-          throw new Problem(429, 'Too many attempts', `Too many attempts. Try again in ${Math.ceil(wait / 60)} minutes.`, { headers: { 'retry-after': String(wait) } });
+          throw tooManyRequests(`Too many attempts. Try again in ${Math.ceil(wait / 60)} minutes.`, wait);
         }
         if (result.outcome === 'not-recognised') throw NOT_RECOGNISED;
         const { token, expiresAt } = result;

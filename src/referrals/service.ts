@@ -1,6 +1,7 @@
+import type { Deps } from '../deps.ts';
 import type { Kysely } from 'kysely';
 import { accessCodeMatches, hashAccessCode } from '../auth/access-codes.ts';
-import { actorLabel, type Principal, type StaffPrincipal } from '../auth/principal.ts';
+import { actorLabel, type Principal, type StaffPrincipal } from '../http/principal.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
@@ -13,19 +14,16 @@ import { generateAccessCode, generateUbrn } from '../domain/ubrn.ts';
 import { notFound, unprocessable } from '../http/problem.ts';
 import type { PostcodeDirectory } from '../reference/postcodes.ts';
 import { resolveOrigin } from '../reference/resolve.ts';
-import { buildShortlist, optionsForChosenServices, RECOMMENDED_OPTIONS, type ShortlistDeps } from '../shortlist/service.ts';
+import { buildShortlist, optionsForChosenServices, RECOMMENDED_OPTIONS } from '../shortlist/service.ts';
 import type { ShortlistOption } from '../shortlist/types.ts';
 import { toAppointmentView } from './appointment-view.ts';
+import { insertReferral } from './history.ts';
 import type { CreateReferral, Referral } from './schemas.ts';
-
-export interface ReferralDeps extends ShortlistDeps {
-  database: Database;
-}
 
 type OfferedOption = Omit<ShortlistOption, 'service'>;
 
 /** Checks what the schema cannot: the NHS number's check digit, a plausible date of birth, a real postcode. */
-async function checkPatient(deps: ReferralDeps, patient: CreateReferral['patient'], today: string) {
+async function checkPatient(deps: Deps, patient: CreateReferral['patient'], today: string) {
   const problems: { field: string; message: string }[] = [];
   if (!isValidNhsNumber(patient.nhsNumber)) problems.push({ field: 'patient.nhsNumber', message: 'is not a valid NHS number (its check digit is wrong)' });
   if (patient.dateOfBirth > today) problems.push({ field: 'patient.dateOfBirth', message: 'is in the future' });
@@ -39,7 +37,7 @@ async function checkPatient(deps: ReferralDeps, patient: CreateReferral['patient
 }
 
 /** The options to offer: the engine's top 5 for the patient's preferences, or the services the referrer chose. */
-async function optionsFor(deps: ReferralDeps, body: CreateReferral, origin: string, age: number) {
+async function optionsFor(deps: Deps, body: CreateReferral, origin: string, age: number) {
   if (body.shortlist) {
     const chosen = await optionsForChosenServices(deps, { specialty: body.specialty, postcode: origin, field: 'shortlist' }, body.shortlist);
     const n = chosen.options.length;
@@ -67,7 +65,7 @@ async function optionsFor(deps: ReferralDeps, body: CreateReferral, origin: stri
 const UNIQUE_VIOLATION = '23505';
 
 /** Creates a referral with its shortlist and first history entry in one transaction; answers the UBRN and access code once. */
-export async function createReferral(deps: ReferralDeps, staff: StaffPrincipal, body: CreateReferral) {
+export async function createReferral(deps: Deps, staff: StaffPrincipal, body: CreateReferral) {
   const today = londonDate();
   const home = await checkPatient(deps, body.patient, today);
   const origin = body.preferences.originPostcode
@@ -80,9 +78,9 @@ export async function createReferral(deps: ReferralDeps, staff: StaffPrincipal, 
     const ubrn = generateUbrn();
     try {
       await deps.database.db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('referral')
-          .values({
+        await insertReferral(
+          trx,
+          {
             ubrn,
             access_code_hash: hashAccessCode(deps.config.accessCodeSecret, accessCode),
             status: 'NOT_BOOKED',
@@ -103,23 +101,13 @@ export async function createReferral(deps: ReferralDeps, staff: StaffPrincipal, 
             rtt_clock_start: today,
             options_offered: options.length,
             fewer_options_reason: fewerReason,
-          })
-          .execute();
+          },
+          staff,
+          `Referral created with ${options.length} option${options.length === 1 ? '' : 's'} to choose from`,
+        );
         await trx
           .insertInto('referral_option')
           .values(options.map(({ service, ...offered }) => ({ ubrn, rank: offered.rank, service_id: service.id, offered: JSON.stringify(offered) })))
-          .execute();
-        await trx
-          .insertInto('referral_event')
-          .values({
-            ubrn,
-            actor_kind: 'staff',
-            actor_account_id: staff.accountId,
-            actor_label: actorLabel(staff),
-            from_status: null,
-            to_status: 'NOT_BOOKED',
-            reason: `Referral created with ${options.length} option${options.length === 1 ? '' : 's'} to choose from`,
-          })
           .execute();
         await enqueueReferralLetter(trx, ubrn, accessCode);
       });
@@ -167,7 +155,7 @@ export function visibleReferrals(db: Kysely<DB>, principal: Principal) {
   }
 }
 
-export async function getReferral(deps: ReferralDeps, principal: Principal, ubrn: string): Promise<Referral> {
+export async function getReferral(deps: Deps, principal: Principal, ubrn: string): Promise<Referral> {
   const { db } = deps.database;
   const r = await visibleReferrals(db, principal)
     .innerJoin('specialty as sp', 'sp.code', 'r.specialty_code')
@@ -215,7 +203,7 @@ export async function getReferral(deps: ReferralDeps, principal: Principal, ubrn
 }
 
 /** The patient's referral if the UBRN, access code and date of birth all match; null otherwise, whichever was wrong. */
-export async function checkPatientCredentials(deps: ReferralDeps, ubrn: string, accessCode: string, dateOfBirth: string): Promise<boolean> {
+export async function checkPatientCredentials(deps: Deps, ubrn: string, accessCode: string, dateOfBirth: string): Promise<boolean> {
   const r = await deps.database.db
     .selectFrom('referral')
     .select(['access_code_hash', 'patient_date_of_birth'])

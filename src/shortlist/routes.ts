@@ -1,11 +1,12 @@
+import type { Deps } from '../deps.ts';
 import type { FastifyInstance } from 'fastify';
 import { PUBLIC } from '../http/access.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import { ShortlistAnswerSchema, ShortlistBody } from './schemas.ts';
-import { buildShortlist, type ShortlistDeps } from './service.ts';
+import { buildShortlist } from './service.ts';
 
-export function shortlistRoutes(deps: ShortlistDeps) {
+export function shortlistRoutes(deps: Deps) {
   return async function (app: FastifyInstance) {
     (app as ZodApp).post(
       '/shortlists',

@@ -1,3 +1,4 @@
+import type { Deps } from '../deps.ts';
 import type { Config } from '../config.ts';
 import { type ServiceCandidate, toServiceView } from '../directory/queries.ts';
 import type { DirectoryCache } from '../directory/snapshot.ts';
@@ -12,15 +13,8 @@ import type { ShortlistAnswer, ShortlistOption, ShortlistRequest } from './types
 /** A referrer should offer about this many options (NHS e-Referral guidance and the choice framework). */
 export const RECOMMENDED_OPTIONS = 5;
 
-export interface ShortlistDeps {
-  config: Config;
-  directory: DirectoryCache;
-  postcodes: PostcodeDirectory;
-  earliestSlots: EarliestSlotCache;
-}
-
 /** The ranked, explained shortlist for one patient. Throws a Problem for unknown or malformed input. */
-export async function buildShortlist(deps: ShortlistDeps, request: ShortlistRequest): Promise<ShortlistAnswer> {
+export async function buildShortlist(deps: Deps, request: ShortlistRequest): Promise<ShortlistAnswer> {
   const [directory, origin] = await Promise.all([deps.directory.current(), resolveOrigin(deps.postcodes, request.postcode)]);
   const specialty = resolveSpecialty(directory.specialties, request.specialty);
   const maxDistanceKm = request.maxDistanceKm === undefined ? deps.config.defaultMaxDistanceKm : request.maxDistanceKm;
@@ -66,7 +60,7 @@ export async function buildShortlist(deps: ShortlistDeps, request: ShortlistRequ
  * explains its own. Each must be a listed service of the specialty.
  */
 export async function optionsForChosenServices(
-  deps: ShortlistDeps,
+  deps: Deps,
   request: { specialty: string; postcode: string; field: string },
   ids: readonly string[],
 ): Promise<{ specialty: { code: string; name: string }; options: ShortlistOption[] }> {

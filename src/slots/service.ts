@@ -1,8 +1,8 @@
 // The rules for publishing, listing and withdrawing slots; the routes stay thin.
 import type { Kysely } from 'kysely';
-import type { StaffPrincipal } from '../auth/principal.ts';
+import type { StaffPrincipal } from '../http/principal.ts';
 import type { DB } from '../db/schema.ts';
-import { type FieldProblem, notFound, Problem, unprocessable } from '../http/problem.ts';
+import { conflict, notFound, type FieldProblem, unprocessable } from '../http/problem.ts';
 import { isoInstant, WEEK_MS } from './instants.ts';
 import { type NewSlot, overlappingSlots, publishSlots, type SlotStatus, withdrawFreeSlot } from './queries.ts';
 
@@ -111,7 +111,7 @@ export async function withdraw(db: Kysely<DB>, staff: StaffPrincipal, slotId: st
   if (!owned) throw notFound(`Your organisation has no slot with id "${slotId}".`);
   const outcome = await withdrawFreeSlot(db, slotId);
   if (outcome === 'booked') {
-    throw new Problem(409, 'Conflict', 'The slot holds an appointment: cancel or move the appointment before withdrawing the slot.');
+    throw conflict('The slot holds an appointment: cancel or move the appointment before withdrawing the slot.');
   }
   if (outcome === 'missing') throw notFound(`Your organisation has no slot with id "${slotId}".`);
   return { serviceId: owned.service_id };

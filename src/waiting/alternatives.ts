@@ -2,11 +2,11 @@
 // (or their referrer) may ask for another provider who can see them sooner. The alternatives are the services of
 // the same specialty whose wait (or earliest free slot) beats the current forecast, within the patient's travel
 // preference, ranked and explained by the shortlist engine, and choosing one moves the pathway.
-import { type Principal } from '../auth/principal.ts';
+import type { Deps } from '../deps.ts';
+import { type Principal } from '../http/principal.ts';
 import { ageOn, londonDate } from '../domain/dates.ts';
 import { addDays, daysBetween } from '../domain/rtt-clock.ts';
 import { notFound, unprocessable } from '../http/problem.ts';
-import type { ReferralDeps } from '../referrals/service.ts';
 import { visibleReferrals } from '../referrals/service.ts';
 import { buildShortlist } from '../shortlist/service.ts';
 import type { ShortlistOption, SortBy } from '../shortlist/types.ts';
@@ -48,7 +48,7 @@ export const pathwaySummary = (p: PathwayView) => ({
 
 const MOVABLE = ['NOT_BOOKED', 'BOOKED', 'DEFERRED_TO_PROVIDER', 'AWAITING_TRIAGE', 'ACCEPTED', 'APPT_CANCELLED_BY_PATIENT', 'APPT_CANCELLED_BY_PROVIDER', 'DID_NOT_ATTEND', 'REJECTED'];
 
-async function loadVisible(deps: ReferralDeps, principal: Principal, ubrn: string) {
+async function loadVisible(deps: Deps, principal: Principal, ubrn: string) {
   const r = await visibleReferrals(deps.database.db, principal)
     .select([...PATHWAY_COLUMNS, 'r.specialty_code', 'r.patient_postcode', 'r.patient_date_of_birth', 'r.preferences', 'r.priority'])
     .where('r.ubrn', '=', ubrn)
@@ -58,7 +58,7 @@ async function loadVisible(deps: ReferralDeps, principal: Principal, ubrn: strin
 }
 
 /** The pathway's 18-week position and, where the patient may ask, the faster alternatives. */
-export async function findAlternatives(deps: ReferralDeps, principal: Principal, ubrn: string): Promise<AlternativesAnswer> {
+export async function findAlternatives(deps: Deps, principal: Principal, ubrn: string): Promise<AlternativesAnswer> {
   const today = londonDate();
   const r = await loadVisible(deps, principal, ubrn);
   const directory = await deps.directory.current();
@@ -107,7 +107,7 @@ export async function findAlternatives(deps: ReferralDeps, principal: Principal,
 }
 
 /** Moves the pathway to one of the alternatives; answers the new referral's UBRN and access code (shown once). */
-export async function chooseAlternative(deps: ReferralDeps, principal: Principal, ubrn: string, serviceId: string) {
+export async function chooseAlternative(deps: Deps, principal: Principal, ubrn: string, serviceId: string) {
   const found = await findAlternatives(deps, principal, ubrn);
   if (!found.pathway.mayAskForAlternative) {
     throw unprocessable(`This referral does not have the right to a faster alternative yet. ${found.pathway.explanation}`, [{ field: 'serviceId', message: 'no alternative is due' }]);

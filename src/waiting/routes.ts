@@ -1,10 +1,10 @@
 // The API for waiting too long: the RTT pathway and the 18-week alternative.
+import type { Deps } from '../deps.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ROLES } from '../http/access.ts';
 import { AnswerOrProblem, UbrnText } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
-import type { ReferralDeps } from '../referrals/service.ts';
 import { chooseAlternative, findAlternatives } from './alternatives.ts';
 import { staffOf } from '../http/access.ts';
 import { unprocessable } from '../http/problem.ts';
@@ -13,7 +13,7 @@ import { importWaitingList } from './waiting-list-import.ts';
 const Ubrn = z.object({ ubrn: UbrnText });
 const errors = AnswerOrProblem;
 
-export function waitingRoutes(deps: ReferralDeps) {
+export function waitingRoutes(deps: Deps) {
   return async function (app: FastifyInstance) {
     const api = app as ZodApp;
 

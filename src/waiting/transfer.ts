@@ -4,13 +4,14 @@
 // The patient's sessions follow the pathway, so a patient who moved stays signed in.
 import type { Transaction } from 'kysely';
 import { hashAccessCode } from '../auth/access-codes.ts';
-import { actorLabel, type Principal } from '../auth/principal.ts';
+import { type Actor, actorLabel } from '../http/principal.ts';
 import type { DB } from '../db/schema.ts';
-import type { ReferralStatus } from '../domain/referral-status.ts';
-import { nextStatus } from '../domain/referral-status.ts';
+import { spokenCode } from '../domain/codes.ts';
+import { mayDo, type ReferralStatus } from '../domain/referral-status.ts';
 import { generateAccessCode, generateUbrn } from '../domain/ubrn.ts';
-import { Problem } from '../http/problem.ts';
+import { conflict } from '../http/problem.ts';
 import { enqueueCancellation, enqueueTransferLetter } from '../messages/patient-messages.ts';
+import { changeStatus, insertReferral } from '../referrals/history.ts';
 
 export interface TransferRequest {
   fromUbrn: string;
@@ -20,7 +21,7 @@ export interface TransferRequest {
   why: string;
   /** what the patient was told about the new service when they chose it */
   offered: Record<string, unknown>;
-  actor: Principal | { kind: 'system'; label: string };
+  actor: Actor;
 }
 
 export interface Transferred {
@@ -29,18 +30,12 @@ export interface Transferred {
   serviceName: string;
 }
 
-const labelOf = (actor: TransferRequest['actor']) => (actor.kind === 'system' ? actor.label : actorLabel(actor));
-
 /** Moves the pathway inside the caller's transaction; the caller has checked who may do it and why. */
 export async function transferPathway(trx: Transaction<DB>, secret: string, request: TransferRequest): Promise<Transferred> {
   const old = await trx.selectFrom('referral').selectAll().where('ubrn', '=', request.fromUbrn).forUpdate().executeTakeFirstOrThrow();
-  if (!nextStatus(old.status, 'TRANSFER')) {
-    throw new Problem(409, 'Conflict', `A referral that is ${old.status.replaceAll('_', ' ').toLowerCase()} cannot be moved.`);
-  }
+  if (!mayDo(old.status, 'TRANSFER')) throw conflict(`A referral that is ${spokenCode(old.status)} cannot be moved.`);
   const service = await trx.selectFrom('service').select(['id', 'name', 'specialty_code']).where('id', '=', request.toServiceId).executeTakeFirstOrThrow();
-  const actorKind = request.actor.kind;
-  const actorAccountId = request.actor.kind === 'staff' ? request.actor.accountId : null;
-  const label = labelOf(request.actor);
+  const label = actorLabel(request.actor);
 
   // A booked appointment at the old provider is given up: its slot is free for someone else.
   const appointment = await trx
@@ -57,9 +52,9 @@ export async function transferPathway(trx: Transaction<DB>, secret: string, requ
   while (await trx.selectFrom('referral').select('ubrn').where('ubrn', '=', newUbrn).executeTakeFirst()) newUbrn = generateUbrn();
 
   const { ubrn: _u, access_code_hash: _h, status: _s, created_at: _c, updated_at: _up, ...pathway } = old;
-  await trx
-    .insertInto('referral')
-    .values({
+  await insertReferral(
+    trx,
+    {
       ...pathway,
       preferences: JSON.stringify(old.preferences),
       ubrn: newUbrn,
@@ -75,21 +70,12 @@ export async function transferPathway(trx: Transaction<DB>, secret: string, requ
       transferred_from_ubrn: old.ubrn,
       source: 'TRANSFER',
       rtt_clock_start: old.rtt_clock_start, // the clock keeps its start: the wait so far still counts
-    })
-    .execute();
+    },
+    request.actor,
+    `${request.why} Moved from referral ${old.ubrn}; the RTT clock keeps its start, ${old.rtt_clock_start}.`,
+  );
   await trx.insertInto('referral_option').values({ ubrn: newUbrn, rank: 1, service_id: service.id, offered: JSON.stringify(request.offered) }).execute();
-  await trx
-    .updateTable('referral')
-    .set({ status: 'TRANSFERRED', updated_at: new Date(), deferred_service_id: null, contact_by: null })
-    .where('ubrn', '=', old.ubrn)
-    .execute();
-  await trx
-    .insertInto('referral_event')
-    .values([
-      { ubrn: old.ubrn, actor_kind: actorKind, actor_account_id: actorAccountId, actor_label: label, from_status: old.status, to_status: 'TRANSFERRED', reason: `${request.why} Moved to ${service.name} (referral ${newUbrn}).` },
-      { ubrn: newUbrn, actor_kind: actorKind, actor_account_id: actorAccountId, actor_label: label, from_status: null, to_status: request.newStatus, reason: `${request.why} Moved from referral ${old.ubrn}; the RTT clock keeps its start, ${old.rtt_clock_start}.` },
-    ])
-    .execute();
+  await changeStatus(trx, old, 'TRANSFER', request.actor, `${request.why} Moved to ${service.name} (referral ${newUbrn}).`, { deferred_service_id: null, contact_by: null });
   await trx.updateTable('auth_session').set({ patient_ubrn: newUbrn }).where('patient_ubrn', '=', old.ubrn).where('revoked_at', 'is', null).execute();
   await enqueueTransferLetter(trx, newUbrn, accessCode, service.name);
   return { newUbrn, accessCode, serviceName: service.name };

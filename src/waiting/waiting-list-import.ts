@@ -9,6 +9,7 @@
 //
 // All or nothing: every row is checked first and any error is reported by line, with nothing imported. Rows
 // already imported (same NHS number, provider, specialty and clock start) are skipped, so a file can be loaded again.
+import { insertReferral } from '../referrals/history.ts';
 import { hashAccessCode } from '../auth/access-codes.ts';
 import type { Database } from '../db/database.ts';
 import { isCalendarDate, londonDate } from '../domain/dates.ts';
@@ -123,6 +124,7 @@ export async function importWaitingList(database: Database, csv: string, options
   }
   if (report.errors.length > 0) return report;
 
+  const importer = { kind: 'system' as const, label: 'waiting list import', accountId: options.accountId };
   await database.db.transaction().execute(async (trx) => {
     for (const row of rows) {
       const exists = await trx
@@ -140,9 +142,9 @@ export async function importWaitingList(database: Database, csv: string, options
         continue;
       }
       const ubrn = generateUbrn();
-      await trx
-        .insertInto('referral')
-        .values({
+      await insertReferral(
+        trx,
+        {
           ubrn,
           // Nobody holds this code: a PIDMAS invitation or a letter from the provider issues a fresh one.
           access_code_hash: hashAccessCode(options.accessCodeSecret, generateAccessCode()),
@@ -169,15 +171,13 @@ export async function importWaitingList(database: Database, csv: string, options
           current_service_id: row.serviceId,
           source: 'WAITING_LIST',
           tertiary: row.tertiary,
-        })
-        .execute();
+        },
+        importer,
+        `Imported from ${row.provider}'s waiting list (line ${row.line}); RTT clock started ${row.clockStart}`,
+      );
       await trx
         .insertInto('referral_option')
         .values({ ubrn, rank: 1, service_id: row.serviceId, offered: JSON.stringify({ rank: 1, distanceKm: 0, distanceMiles: 0, indicativeWaitWeeks: null, earliestSlot: null, travel: { estimatedCostGbp: 0, basis: 'Not worked out for an imported pathway' }, reasons: ['Where the patient was already waiting'] }) })
-        .execute();
-      await trx
-        .insertInto('referral_event')
-        .values({ ubrn, actor_kind: 'system', actor_account_id: options.accountId, actor_label: 'waiting list import', from_status: null, to_status: 'ACCEPTED', reason: `Imported from ${row.provider}'s waiting list (line ${row.line}); RTT clock started ${row.clockStart}` })
         .execute();
       report.imported++;
     }

@@ -2,6 +2,7 @@
 // from their letter, compares the services offered, chooses one and an appointment, checks and books it;
 // changes or cancels it; or, when the chosen service has no free appointment, asks the provider to contact them.
 // The session holds the UBRN: no page takes a UBRN from the browser, so a patient only ever sees their own referral.
+import type { Deps } from '../deps.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash, randomUUID } from 'node:crypto';
 import { revokeToken } from '../auth/sessions.ts';
@@ -11,7 +12,7 @@ import { Problem } from '../http/problem.ts';
 import { bookAppointment, cancelAppointment, deferToProvider } from '../referrals/actions.ts';
 import { signInPatient } from '../referrals/patient-sign-in.ts';
 import type { Referral } from '../referrals/schemas.ts';
-import { getReferral, type ReferralDeps } from '../referrals/service.ts';
+import { getReferral } from '../referrals/service.ts';
 import { earliestFreeStarts, freeSlots } from '../slots/queries.ts';
 import { formatDate, formatDateTime, formatGbp, formatKm, formatMiles, formatWeeks } from './format.ts';
 import { seeOther, sendPage } from './page.ts';
@@ -87,7 +88,7 @@ export function slotsByDay(slots: readonly { id: string; starts_at: Date; ends_a
 type Option = Referral['shortlist'][number];
 const siteText = (o: Option) => `${o.service.site.name}${o.service.site.postcode ? `, ${o.service.site.postcode}` : ''}`;
 
-export function managePages(deps: ReferralDeps) {
+export function managePages(deps: Deps) {
   const { db } = deps.database;
   const { config } = deps;
 

@@ -1,8 +1,9 @@
 // The waiting-too-long pages for providers, commissioners and administrators: PIDMAS invitations (with a printable
 // letter) and clinical validation; DMAS requests for and offers of mutual aid, the proposed transfers into and out
 // of a provider with why each was proposed; and the national board with the matching run.
+import type { Deps } from '../deps.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { StaffPrincipal } from '../auth/principal.ts';
+import type { StaffPrincipal } from '../http/principal.ts';
 import { isCalendarDate, londonDate } from '../domain/dates.ts';
 import { ROLES, staffOf } from '../http/access.ts';
 import { Problem } from '../http/problem.ts';
@@ -11,7 +12,6 @@ import { closeRequest, createOffer, createRequest, nationalBoard, type NewOffer,
 import { DECLINE_REASONS, type DeclineReason, decideTransfer, type TransferItem, transfersFor } from '../mutual-aid/transfers.ts';
 import { invitationCandidates, invitePatient, NOT_SUITABLE_REASONS, type NotSuitableReason, validateRequest, validationWorklist } from '../pidmas/service.ts';
 import { listSpecialties } from '../reference/queries.ts';
-import type { ReferralDeps } from '../referrals/service.ts';
 import { formatDate, formatDateTime, formatKm, formatMiles, plural } from './format.ts';
 import { seeOther, sendPage } from './page.ts';
 import { errorFor, errorList, type FieldError } from './referral-form.ts';
@@ -69,7 +69,7 @@ const emptyDate = (): DateValues => ({ day: '', month: '', year: '' });
 interface RequestValues { specialty: string; patients: string; neededBy: DateValues; constraints: string }
 interface OfferValues { serviceId: string; capacityPerWeek: string; startsOn: DateValues; endsOn: DateValues; minAge: string; maxAge: string; complexity: string; notes: string }
 
-export function mutualAidPages(deps: ReferralDeps) {
+export function mutualAidPages(deps: Deps) {
   const { database } = deps;
   const { db } = database;
   const notFoundHere = (request: FastifyRequest, reply: FastifyReply) => sendPage(request, reply, 'not-found.njk', { title: 'Page not found' }, 404);

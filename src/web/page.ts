@@ -1,6 +1,6 @@
 // Sending a page: the layout's context (CSP nonce, CSRF token, who is signed in) and the headers every page has.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../auth/principal.ts';
+import type { Principal } from '../http/principal.ts';
 import { renderPage, type PageContext } from './render.ts';
 import { pageNonce } from './security-headers.ts';
 

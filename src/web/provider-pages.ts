@@ -1,15 +1,16 @@
 // The provider's pages: referrals booked or deferred at its services to accept or reject, the appointment slot
 // issue (ASI) worklist, and the slots of each of its services (publish a weekly pattern, withdraw a free slot).
+import type { Deps } from '../deps.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
-import type { StaffPrincipal } from '../auth/principal.ts';
+import type { StaffPrincipal } from '../http/principal.ts';
 import { isCalendarDate, londonDate } from '../domain/dates.ts';
 import { deferralsForProvider } from '../deferrals/worklist.ts';
 import { ROLES, staffOf } from '../http/access.ts';
 import { Problem } from '../http/problem.ts';
 import { REJECTION_REASONS, type RejectionReason, reviewReferral } from '../referrals/actions.ts';
 import type { Referral } from '../referrals/schemas.ts';
-import { getReferral, type ReferralDeps } from '../referrals/service.ts';
+import { getReferral } from '../referrals/service.ts';
 import { expandPattern, WEEKDAYS, type Weekday } from '../slots/pattern.ts';
 import { slotsWithStatus } from '../slots/queries.ts';
 import { MAX_SLOT_MINUTES, MAX_SLOTS_PER_PUBLICATION, MIN_SLOT_MINUTES, ownService, publish, slotProblems, withdraw } from '../slots/service.ts';
@@ -71,7 +72,7 @@ export function readPattern(body: Body, now = new Date()): { ok: true; values: P
   return { ok: true, values, slots };
 }
 
-export function providerPages(deps: ReferralDeps) {
+export function providerPages(deps: Deps) {
   const { db } = deps.database;
   const notFoundHere = (request: FastifyRequest, reply: FastifyReply) => sendPage(request, reply, 'not-found.njk', { title: 'Page not found' }, 404);
 

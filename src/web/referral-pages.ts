@@ -1,14 +1,15 @@
 // The referrer's pages: worklists, making a referral one question at a time (answers kept in a server-side
 // draft), check your answers, confirmation with the patient's letter, and booking with the patient there and then.
+import type { Deps } from '../deps.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { StaffPrincipal } from '../auth/principal.ts';
+import type { StaffPrincipal } from '../http/principal.ts';
 import { ROLES, staffOf } from '../http/access.ts';
 import { Problem } from '../http/problem.ts';
 import { listSpecialties } from '../reference/queries.ts';
 import { bookAppointment } from '../referrals/actions.ts';
-import { createReferral, getReferral, type ReferralDeps, visibleReferrals } from '../referrals/service.ts';
+import { createReferral, getReferral, visibleReferrals } from '../referrals/service.ts';
 import type { Referral } from '../referrals/schemas.ts';
 import { buildShortlist } from '../shortlist/service.ts';
 import type { ShortlistOption } from '../shortlist/types.ts';
@@ -72,7 +73,7 @@ export function optionView(o: ShortlistOption) {
   };
 }
 
-export function referralPages(deps: ReferralDeps) {
+export function referralPages(deps: Deps) {
   const { db } = deps.database;
   const specialties = async () => (await listSpecialties(db, { listedOnly: true })).map(({ code, name }) => ({ code, name }));
 

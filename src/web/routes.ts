@@ -1,4 +1,5 @@
 // The web pages: server-rendered with nhsuk-frontend, and its compiled CSS, JS and images under /assets/.
+import type { Deps } from '../deps.ts';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
@@ -6,7 +7,6 @@ import { join } from 'node:path';
 import { PUBLIC } from '../http/access.ts';
 import { loggableError, Problem } from '../http/problem.ts';
 import { listSpecialties } from '../reference/queries.ts';
-import type { ReferralDeps } from '../referrals/service.ts';
 import { buildShortlist } from '../shortlist/service.ts';
 import type { ShortlistAnswer, ShortlistRequest } from '../shortlist/types.ts';
 import { problemToFormErrors, readCompareForm } from './compare-form.ts';
@@ -21,7 +21,7 @@ import { referralPages } from './referral-pages.ts';
 import { NHSUK_DIST, OWN_ASSETS_DIR, serverErrorPage } from './render.ts';
 import { signInPages } from './sign-in-pages.ts';
 
-export interface WebDeps extends ReferralDeps {
+export interface WebDeps extends Deps {
   /** Seams for tests; default to the shortlist engine and the reference data. */
   shortlist?: (request: ShortlistRequest) => Promise<ShortlistAnswer>;
   specialties?: () => Promise<SpecialtyChoice[]>;

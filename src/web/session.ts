@@ -5,7 +5,7 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
-import type { Role } from '../auth/principal.ts';
+import type { Role } from '../http/principal.ts';
 import type { Config } from '../config.ts';
 import type { PageSessions } from '../http/access.ts';
 import { registerSecurityHeaders } from './security-headers.ts';

@@ -3,13 +3,14 @@
 // eligibility rule by rule, one question per page, check your answers, then the request's status, withdrawing it,
 // and answering an offer). For the referrer: the same waiting time and the faster alternative on their referral page.
 // The services (src/waiting, src/pidmas) decide everything; these pages only ask and show.
+import type { Deps } from '../deps.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../auth/principal.ts';
+import type { Principal } from '../http/principal.ts';
 import type { TravelLimit } from '../db/schema.ts';
 import { patientOf, ROLES, staffOf } from '../http/access.ts';
 import { Problem } from '../http/problem.ts';
 import { answerOffer, CONTACT_PREFERENCES, optIn, type PidmasView, pidmasView, SUPPORT_KINDS, withdrawRequest } from '../pidmas/service.ts';
-import { getReferral, type ReferralDeps, visibleReferrals } from '../referrals/service.ts';
+import { getReferral, visibleReferrals } from '../referrals/service.ts';
 import { type Alternative, type AlternativesAnswer, chooseAlternative, findAlternatives, pathwaySummary } from '../waiting/alternatives.ts';
 import { PATHWAY_COLUMNS, pathwayOf } from '../waiting/pathway.ts';
 import { type Draft, loadDraft, saveDraft } from './drafts.ts';
@@ -86,7 +87,7 @@ export interface WaitingSummary {
 }
 
 /** The waiting-time summary for a referral page, or null when the referral is closed (moved or cancelled). */
-export async function waitingSummary(deps: ReferralDeps, principal: Principal, ubrn: string): Promise<WaitingSummary | null> {
+export async function waitingSummary(deps: Deps, principal: Principal, ubrn: string): Promise<WaitingSummary | null> {
   const { db } = deps.database;
   const r = await visibleReferrals(db, principal).select([...PATHWAY_COLUMNS]).where('r.ubrn', '=', ubrn).executeTakeFirst();
   if (!r || CLOSED.includes(r.status)) return null;
@@ -105,7 +106,7 @@ export async function waitingSummary(deps: ReferralDeps, principal: Principal, u
 }
 
 /** Whether /manage links to asking to move (PIDMAS): the patient is eligible, or has a request already. */
-export async function moveLink(deps: ReferralDeps, principal: Principal, ubrn: string): Promise<{ eligible: boolean; hasRequest: boolean } | null> {
+export async function moveLink(deps: Deps, principal: Principal, ubrn: string): Promise<{ eligible: boolean; hasRequest: boolean } | null> {
   const view = await pidmasView(deps, principal, ubrn);
   const hasRequest = view.request !== null && view.request.status !== 'INVITED';
   if (!view.eligibility.eligible && !hasRequest) return null;
@@ -184,7 +185,7 @@ const moveBack = (step: MoveStep | 'check') => {
   return i === 0 ? '/manage/move' : `/manage/move/${MOVE_STEPS[i - 1]}`;
 };
 
-export function waitingPages(deps: ReferralDeps) {
+export function waitingPages(deps: Deps) {
   const { db } = deps.database;
 
   async function draftOf(request: FastifyRequest): Promise<{ draft: WaitingDraft; save: (d: WaitingDraft) => Promise<void> }> {

@@ -27,7 +27,17 @@ declare module 'fastify' {
   }
 }
 
-/** A label for history and audit that names no patient. */
-export function actorLabel(p: Principal): string {
-  return p.kind === 'patient' ? 'the patient' : `${p.displayName} (${p.organisation.name})`;
+/** Who did something, for history and audit: a signed-in principal, or the service itself (a job, an import). */
+export type Actor = Principal | SystemActor;
+export interface SystemActor {
+  kind: 'system';
+  label: string;
+  /** the member of staff on whose behalf it ran, if any (an import they sent) */
+  accountId?: number;
+}
+
+/** The one label for history and audit: names no patient, and says which organisation a member of staff acts for. */
+export function actorLabel(actor: Actor): string {
+  if (actor.kind === 'system') return actor.label;
+  return actor.kind === 'patient' ? 'the patient' : `${actor.displayName} (${actor.organisation.name})`;
 }

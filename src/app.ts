@@ -2,14 +2,13 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { oidcSignInPages } from './auth/oidc-pages.ts';
+import { authPages } from './auth/pages.ts';
 import { authRoutes } from './auth/routes.ts';
 import { principalForToken } from './auth/sessions.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { createDeps } from './deps.ts';
-import { deferralRoutes } from './deferrals/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { healthRoutes } from './health/routes.ts';
 import { enforceAccess, PUBLIC, requireAccessDeclarations } from './http/access.ts';
@@ -22,9 +21,12 @@ import { mutualAidRoutes } from './mutual-aid/routes.ts';
 import { referenceRoutes } from './reference/routes.ts';
 import { shortlistRoutes } from './shortlist/routes.ts';
 import { slotRoutes } from './slots/routes.ts';
-import { notFoundPage } from './web/render.ts';
-import { webRoutes } from './web/routes.ts';
-import { forbiddenPage, scriptNonce } from './web/page.ts';
+import { forbiddenPage, notFoundPage } from './web/page.ts';
+import { registerPagePlatform } from './web/platform.ts';
+import { legacyPages } from './web/legacy-pages.ts';
+import { messagePages } from './messages/pages.ts';
+import { referralPages } from './referrals/pages.ts';
+import { shortlistPages } from './shortlist/pages.ts';
 import { pageSessions, registerPageSecurity } from './web/session.ts';
 
 export interface AppDeps {
@@ -64,6 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
   });
 
+  // The JSON API, feature by feature.
   await app.register(healthRoutes(database));
   await app.register(authRoutes(database), { prefix: '/api/v1' });
   await app.register(referenceRoutes(database, postcodes), { prefix: '/api/v1' });
@@ -74,10 +77,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(waitingRoutes(features), { prefix: '/api/v1' });
   await app.register(pidmasRoutes(features), { prefix: '/api/v1' });
   await app.register(mutualAidRoutes(features), { prefix: '/api/v1' });
-  await app.register(deferralRoutes(database), { prefix: '/api/v1' });
   await app.register(messageRoutes(database), { prefix: '/api/v1' });
-  await app.register(webRoutes(features));
-  await app.register(oidcSignInPages(database, config));
+
+  // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
+  await app.register(async (pages) => {
+    await registerPagePlatform(pages, config);
+    await pages.register(shortlistPages(features));
+    await pages.register(authPages(database, config));
+    await pages.register(referralPages(features));
+    await pages.register(legacyPages(features));
+    await pages.register(messagePages(database));
+  });
 
   app.get(
     '/api/v1/openapi.json',
@@ -105,7 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;
     if (path.startsWith('/api/')) return sendProblem(reply, notFound(`There is no ${request.method} ${path}.`), request);
-    return reply.code(404).type('text/html; charset=utf-8').send(notFoundPage(scriptNonce(reply)));
+    return notFoundPage(request, reply);
   });
 
   return app;

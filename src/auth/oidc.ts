@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import * as oidc from 'openid-client';
 import type { OidcSettings } from '../config.ts';
-import type { DB } from '../db/schema.ts';
+import type { DB, StaffRole } from '../db/schema.ts';
 
 export type Purpose = 'staff' | 'patient';
 
@@ -89,7 +89,7 @@ export class OidcSignIn {
 }
 
 /** The active staff account linked to an identity provider's subject, if any. */
-export async function accountForSubject(db: Kysely<DB>, subject: string): Promise<number | null> {
-  const row = await db.selectFrom('account').select('id').where('oidc_subject', '=', subject).where('active', '=', true).executeTakeFirst();
-  return row?.id ?? null;
+export async function accountForSubject(db: Kysely<DB>, subject: string): Promise<{ id: number; role: StaffRole } | null> {
+  const row = await db.selectFrom('account').select(['id', 'role']).where('oidc_subject', '=', subject).where('active', '=', true).executeTakeFirst();
+  return row ?? null;
 }

@@ -371,6 +371,13 @@ export interface DeferralAlertTable {
   created_at: Timestamp;
 }
 
+/** A journey's answers so far, per page session (migration 008). */
+export interface WebDraftTable {
+  session_hash: string;
+  data: unknown;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   mutual_aid_request: MutualAidRequestTable;
   mutual_aid_offer: MutualAidOfferTable;
@@ -400,4 +407,5 @@ export interface DB {
   rtt_wait: RttWaitTable;
   service: ServiceTable;
   import_run: ImportRunTable;
+  web_draft: WebDraftTable;
 }

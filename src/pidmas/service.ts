@@ -14,7 +14,7 @@ import { generateAccessCode } from '../domain/ubrn.ts';
 import { conflict, forbidden, notFound, unprocessable } from '../http/problem.ts';
 import { enqueuePidmasInvitation, enqueuePidmasNotSuitable } from '../messages/patient-messages.ts';
 import { noteInHistory, replaceAccessCode } from '../referrals/history.ts';
-import { visibleReferrals } from '../referrals/service.ts';
+import { visibleReferrals } from '../referrals/queries.ts';
 import { clockOf, PATHWAY_COLUMNS, pathwayOf } from '../waiting/pathway.ts';
 import { acceptTransferAsPatient, declineTransferAsPatient, offerForRequest, type PatientOffer } from '../mutual-aid/transfers.ts';
 

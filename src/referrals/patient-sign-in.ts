@@ -3,7 +3,7 @@
 import type { Deps } from '../deps.ts';
 import { clearFailures, recordFailure, retryAfterSeconds, SIGN_IN_LIMIT } from '../auth/rate-limit.ts';
 import { issuePatientToken } from '../auth/sessions.ts';
-import { checkPatientCredentials } from './service.ts';
+import { checkPatientCredentials } from './queries.ts';
 
 export type PatientSignIn =
   | { outcome: 'signed-in'; ubrn: string; token: string; expiresAt: Date }

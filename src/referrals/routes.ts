@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { isCalendarDate } from '../domain/dates.ts';
+import { isCalendarDate, londonDate } from '../domain/dates.ts';
 import { REFERRAL_STATUSES } from '../domain/referral-status.ts';
 import { normaliseUbrn } from '../domain/ubrn.ts';
 import { patientOf, PUBLIC, ROLES, staffOf } from '../http/access.ts';
@@ -9,12 +9,28 @@ import { idempotencyOf } from '../http/idempotency.ts';
 import { badRequest, tooManyRequests, unauthorized } from '../http/problem.ts';
 import { ProblemSchema, UbrnText } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
-import { bookAppointment, cancelAppointment, deferToProvider, REJECTION_REASONS, type RejectionReason, reviewReferral } from './actions.ts';
+import { bookAppointment, cancelAppointment, deferToProvider } from './booking.ts';
+import { REJECTION_REASONS, type RejectionReason, reviewReferral } from './review.ts';
 import { CreatedReferral, CreateReferralBody, ReferralSchema } from './schemas.ts';
 import { signInPatient } from './patient-sign-in.ts';
-import { createReferral, getReferral, visibleReferrals } from './service.ts';
+import { createReferral } from './create.ts';
+import { deferralsForProvider } from './deferrals.ts';
+import { getReferral } from './queries.ts';
+import { worklist } from './worklist.ts';
 
 const Ubrn = z.object({ ubrn: UbrnText });
+
+const DeferralSchema = z.object({
+  ubrn: z.string(),
+  priority: z.enum(['ROUTINE', 'URGENT', 'TWO_WEEK_WAIT']),
+  specialty: z.string(),
+  service: z.object({ id: z.string(), name: z.string() }),
+  patientName: z.string(),
+  contactBy: z.string(),
+  daysLeft: z.number().int(),
+  overdue: z.boolean(),
+});
+
 
 const PatientCredentials = z.object({
   ubrn: z.string().max(20).transform(normaliseUbrn),
@@ -67,25 +83,9 @@ export function referralRoutes(deps: Deps) {
         },
       },
       async (request) => {
-        let q = visibleReferrals(db, staffOf(request))
-          .innerJoin('specialty as sp', 'sp.code', 'r.specialty_code')
-          .select(['r.ubrn', 'r.status', 'r.priority', 'sp.name', 'r.patient_given_name', 'r.patient_family_name', 'r.rtt_clock_start', 'r.options_offered', 'r.updated_at'])
-          .orderBy('r.updated_at', 'desc')
-          .limit(request.query.limit);
-        if (request.query.status) q = q.where('r.status', '=', request.query.status);
-        const rows = await q.execute();
-        return {
-          referrals: rows.map((r) => ({
-            ubrn: r.ubrn,
-            status: r.status,
-            priority: r.priority,
-            specialty: r.name,
-            patientName: `${r.patient_given_name} ${r.patient_family_name}`,
-            rttClockStart: r.rtt_clock_start,
-            optionsOffered: r.options_offered,
-            updatedAt: new Date(r.updated_at).toISOString(),
-          })),
-        };
+        const { status, limit } = request.query;
+        const items = await worklist(db, staffOf(request), { ...(status ? { statuses: [status] } : {}), limit });
+        return { referrals: items.map(({ patientNhsNumber: _n, contactBy: _c, ...summary }) => summary) };
       },
     );
 
@@ -211,6 +211,22 @@ export function referralRoutes(deps: Deps) {
         if (result.outcome === 'not-recognised') throw NOT_RECOGNISED;
         const { token, expiresAt } = result;
         return { token, expiresAt: expiresAt.toISOString() };
+      },
+    );
+
+    api.get(
+      '/provider/deferrals',
+      {
+        config: { access: ROLES('provider') },
+        schema: {
+          tags: ['booking'],
+          summary: 'ASI worklist: referrals deferred to your services, with the contact-by date and days left (negative: overdue), most urgent first',
+          response: { 200: z.object({ today: z.string(), deferrals: z.array(DeferralSchema) }), 401: ProblemSchema, 403: ProblemSchema },
+        },
+      },
+      async (request) => {
+        const today = londonDate();
+        return { today, deferrals: await deferralsForProvider(db, staffOf(request).organisation.odsCode, today) };
       },
     );
   };

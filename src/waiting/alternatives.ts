@@ -7,7 +7,7 @@ import { type Principal } from '../http/principal.ts';
 import { ageOn, londonDate } from '../domain/dates.ts';
 import { addDays, daysBetween } from '../domain/rtt-clock.ts';
 import { notFound, unprocessable } from '../http/problem.ts';
-import { visibleReferrals } from '../referrals/service.ts';
+import { visibleReferrals } from '../referrals/queries.ts';
 import { buildShortlist } from '../shortlist/service.ts';
 import type { ShortlistOption, SortBy } from '../shortlist/types.ts';
 import { PATHWAY_COLUMNS, pathwayOf, type PathwayView } from './pathway.ts';

@@ -38,30 +38,44 @@ export const clockOf = (r: PathwayRow): RttClock => ({
  * the shortlist: the soonest the patient could expect to be seen by booking now.
  */
 export async function pathwayOf(db: Kysely<DB>, directory: DirectorySnapshot, r: PathwayRow, today = londonDate()): Promise<PathwayView> {
-  const appointment = await db
-    .selectFrom('appointment')
-    .select(['service_id', 'starts_at'])
-    .where('ubrn', '=', r.ubrn)
-    .where('cancelled_at', 'is', null)
-    .executeTakeFirst();
-  const currentServiceId = appointment?.service_id ?? r.deferred_service_id ?? r.current_service_id;
-  let wait: number | null = null;
-  if (currentServiceId) wait = directory.byId.get(currentServiceId)?.waitWeeks ?? null;
-  else {
-    const options = await db.selectFrom('referral_option').select('service_id').where('ubrn', '=', r.ubrn).execute();
-    const waits = options.map((o) => directory.byId.get(o.service_id)?.waitWeeks).filter((w): w is number => typeof w === 'number');
-    wait = waits.length > 0 ? Math.min(...waits) : null;
+  return (await pathwaysOf(db, directory, [r], today)).get(r.ubrn)!;
+}
+
+/** The pathways of many referrals at once: two queries whatever their number (worklists, the matching run). */
+export async function pathwaysOf(db: Kysely<DB>, directory: DirectorySnapshot, rows: readonly PathwayRow[], today = londonDate()): Promise<Map<string, PathwayView>> {
+  const out = new Map<string, PathwayView>();
+  if (rows.length === 0) return out;
+  const ubrns = rows.map((r) => r.ubrn);
+  const [appointments, options] = await Promise.all([
+    db.selectFrom('appointment').select(['ubrn', 'service_id', 'starts_at']).where('ubrn', 'in', ubrns).where('cancelled_at', 'is', null).execute(),
+    // Only needed where no service is chosen; cheap enough to read for all (a referral has at most 20 options).
+    db.selectFrom('referral_option').select(['ubrn', 'service_id']).where('ubrn', 'in', ubrns).execute(),
+  ]);
+  const appointmentOf = new Map(appointments.map((a) => [a.ubrn, a]));
+  const optionsOf = new Map<string, string[]>();
+  for (const o of options) optionsOf.set(o.ubrn, [...(optionsOf.get(o.ubrn) ?? []), o.service_id]);
+  const waitOf = (serviceId: string) => directory.byId.get(serviceId)?.waitWeeks;
+  for (const r of rows) {
+    const appointment = appointmentOf.get(r.ubrn);
+    const currentServiceId = appointment?.service_id ?? r.deferred_service_id ?? r.current_service_id;
+    let wait: number | null = null;
+    if (currentServiceId) wait = waitOf(currentServiceId) ?? null;
+    else {
+      const waits = (optionsOf.get(r.ubrn) ?? []).map(waitOf).filter((w): w is number => typeof w === 'number');
+      wait = waits.length > 0 ? Math.min(...waits) : null;
+    }
+    const clock = clockOf(r);
+    const forecast = forecastFirstAppointment({
+      // With no service chosen the patient is on no waiting list yet: booking now, they wait from today.
+      clock: currentServiceId ? clock : { ...clock, start: today, pausedDays: 0 },
+      today,
+      bookedOn: appointment ? londonDate(new Date(appointment.starts_at)) : null,
+      nextAppointmentDate: r.next_appointment_date,
+      indicativeWaitWeeks: wait,
+    });
+    out.set(r.ubrn, { clock, currentServiceId, forecast, eighteenWeeks: eighteenWeekStatus(clock, forecast, today) });
   }
-  const clock = clockOf(r);
-  const forecast = forecastFirstAppointment({
-    // With no service chosen the patient is on no waiting list yet: booking now, they wait from today.
-    clock: currentServiceId ? clock : { ...clock, start: today, pausedDays: 0 },
-    today,
-    bookedOn: appointment ? londonDate(new Date(appointment.starts_at)) : null,
-    nextAppointmentDate: r.next_appointment_date,
-    indicativeWaitWeeks: wait,
-  });
-  return { clock, currentServiceId, forecast, eighteenWeeks: eighteenWeekStatus(clock, forecast, today) };
+  return out;
 }
 
 /** The pathway columns, for selects. */

@@ -1,42 +1,61 @@
-// A referral being made in the pages, kept in web_draft (migration 008) against the page session: patient details
-// never travel in URLs or cookies, and the draft goes when the session row goes.
-import type { Kysely } from 'kysely';
+// What a user has answered so far in a journey of several pages (a referral being made, a request to move), kept
+// in web_draft (migration 008) against the page session: patient details never travel in URLs or cookies, and the
+// draft goes when the session row goes. Each journey keeps its own part of the draft under its own name, so one
+// journey never overwrites another's answers.
+import { type Kysely, sql } from 'kysely';
+import type { FastifyRequest } from 'fastify';
 import type { DB } from '../db/schema.ts';
-import type { ClinicalValues, PatientAnswer, PatientValues, PreferencesAnswer, PreferencesValues } from './referral-form.ts';
-import type { Priority } from '../shortlist/types.ts';
+import { sessionHash, sessionToken } from './session.ts';
 
-interface WebDraftTable {
-  session_hash: string;
-  data: unknown;
-  updated_at: Date;
-}
-type WebDB = DB & { web_draft: WebDraftTable };
 
-export interface Draft {
-  patient?: { values: PatientValues; answer: PatientAnswer };
-  preferences?: { values: PreferencesValues; answer: PreferencesAnswer };
-  /** The services chosen to offer, in the order shown. */
-  shortlist?: string[];
-  clinical?: { values: ClinicalValues; answer: { priority: Priority; clinicalSummary: string } };
-  /** Set once the referral is made: what the confirmation and the patient's letter show (the access code only here). */
-  created?: { ubrn: string; accessCode: string; createdAt: string };
+/** One named part of the signed-in session's draft: read it, replace it, or clear it. */
+export interface DraftPart<T> {
+  read(): Promise<T | undefined>;
+  write(value: T): Promise<void>;
+  clear(): Promise<void>;
 }
 
-const web = (db: Kysely<DB>) => db as unknown as Kysely<WebDB>;
-
-export async function loadDraft(db: Kysely<DB>, sessionHash: string): Promise<Draft> {
-  const row = await web(db).selectFrom('web_draft').select('data').where('session_hash', '=', sessionHash).executeTakeFirst();
-  return (row?.data as Draft | undefined) ?? {};
+/** The draft part `name` of the session the request was signed in with (a page route, so it has one). */
+export function draftPart<T>(db: Kysely<DB>, request: FastifyRequest, name: string): DraftPart<T> {
+  const token = sessionToken(request);
+  if (!token) throw new Error(`${request.url}: a draft was asked for without a page session`);
+  const hash = sessionHash(token);
+  return {
+    async read() {
+      const row = await db.selectFrom('web_draft').select('data').where('session_hash', '=', hash).executeTakeFirst();
+      return (row?.data as Record<string, T> | undefined)?.[name];
+    },
+    async write(value) {
+      const part = JSON.stringify({ [name]: value });
+      await db
+        .insertInto('web_draft')
+        .values({ session_hash: hash, data: part, updated_at: new Date() })
+        .onConflict((oc) => oc.column('session_hash').doUpdateSet({ data: sql`web_draft.data || ${part}::jsonb`, updated_at: new Date() }))
+        .execute();
+    },
+    async clear() {
+      await db.updateTable('web_draft').set({ data: sql`data - ${name}::text`, updated_at: new Date() }).where('session_hash', '=', hash).execute();
+    },
+  };
 }
 
-export async function saveDraft(db: Kysely<DB>, sessionHash: string, draft: Draft): Promise<void> {
-  await web(db)
+/** Ends every journey of a session (on signing out). */
+export async function deleteDrafts(db: Kysely<DB>, sessionHashValue: string): Promise<void> {
+  await db.deleteFrom('web_draft').where('session_hash', '=', sessionHashValue).execute();
+}
+
+// Until every journey keeps its own part: the whole draft of a session, as the older pages read and write it.
+/** @deprecated use draftPart */
+export async function loadDraft(db: Kysely<DB>, hash: string): Promise<Record<string, unknown>> {
+  const row = await db.selectFrom('web_draft').select('data').where('session_hash', '=', hash).executeTakeFirst();
+  return (row?.data as Record<string, unknown> | undefined) ?? {};
+}
+/** @deprecated use draftPart */
+export async function saveDraft(db: Kysely<DB>, hash: string, draft: object): Promise<void> {
+  const data = JSON.stringify(draft);
+  await db
     .insertInto('web_draft')
-    .values({ session_hash: sessionHash, data: JSON.stringify(draft), updated_at: new Date() })
-    .onConflict((oc) => oc.column('session_hash').doUpdateSet({ data: JSON.stringify(draft), updated_at: new Date() }))
+    .values({ session_hash: hash, data, updated_at: new Date() })
+    .onConflict((oc) => oc.column('session_hash').doUpdateSet({ data, updated_at: new Date() }))
     .execute();
-}
-
-export async function deleteDraft(db: Kysely<DB>, sessionHash: string): Promise<void> {
-  await web(db).deleteFrom('web_draft').where('session_hash', '=', sessionHash).execute();
 }

@@ -12,7 +12,7 @@ import { closeRequest, createOffer, createRequest, nationalBoard, type NewOffer,
 import { DECLINE_REASONS, type DeclineReason, decideTransfer, type TransferItem, transfersFor } from '../mutual-aid/transfers.ts';
 import { invitationCandidates, invitePatient, NOT_SUITABLE_REASONS, type NotSuitableReason, validateRequest, validationWorklist } from '../pidmas/service.ts';
 import { listSpecialties } from '../reference/queries.ts';
-import { formatDate, formatDateTime, formatKm, formatMiles, plural } from './format.ts';
+import { formatDate, formatDateTime, formatKm, formatMiles, plural } from './filters.ts';
 import { seeOther, sendPage } from './page.ts';
 import { errorFor, errorList, type FieldError } from './referral-form.ts';
 import { formatUbrn } from './referral-pages.ts';

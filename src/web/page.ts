@@ -1,7 +1,7 @@
 // Sending a page: the layout's context (CSP nonce, CSRF token, who is signed in) and the headers every page has.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../http/principal.ts';
-import { renderPage, type PageContext } from './render.ts';
+import { type PageContext, renderPage, serverErrorHtml } from './render.ts';
 import { pageNonce } from './security-headers.ts';
 
 export interface UserView {
@@ -65,4 +65,14 @@ export function seeOther(reply: FastifyReply, location: string): FastifyReply {
 
 export function forbiddenPage(request: FastifyRequest, reply: FastifyReply, message?: string): FastifyReply {
   return sendPage(request, reply, 'forbidden.njk', { title: 'You cannot use this page', message }, 403);
+}
+
+/** 404 with the NHS "Page not found" page: for an unknown address, and for a record the user may not see. */
+export function notFoundPage(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendPage(request, reply, 'not-found.njk', { title: 'Page not found' }, 404);
+}
+
+/** 500 with the NHS "problem with the service" page; the error itself is logged, never shown. */
+export function serverErrorPage(reply: FastifyReply): FastifyReply {
+  return reply.code(500).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(serverErrorHtml(scriptNonce(reply)));
 }

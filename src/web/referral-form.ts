@@ -4,7 +4,8 @@ import { isCalendarDate, londonDate } from '../domain/dates.ts';
 import { isValidNhsNumber } from '../domain/nhs-number.ts';
 import { parsePostcode } from '../domain/postcode.ts';
 import type { Priority, SortBy } from '../shortlist/types.ts';
-import { DISTANCE_CHOICES, normalisePostcode, SORT_CHOICES } from './compare-form.ts';
+import { DISTANCE_CHOICES, SORT_CHOICES } from '../shortlist/choices.ts';
+import { tidyPostcode as normalisePostcode } from '../shortlist/compare-form.ts';
 
 export interface FieldError {
   /** The id of the input to link to from the error summary. */
@@ -223,4 +224,15 @@ export function errorFor(errors: readonly FieldError[], field: string): { text: 
 
 export function errorList(errors: readonly FieldError[]): { text: string; href: string }[] {
   return errors.map((e) => ({ text: e.message, href: e.href }));
+}
+
+/** The referral being made, as the draft keeps it between its pages. */
+export interface Draft {
+  patient?: { values: PatientValues; answer: PatientAnswer };
+  preferences?: { values: PreferencesValues; answer: PreferencesAnswer };
+  /** The services chosen to offer, in the order shown. */
+  shortlist?: string[];
+  clinical?: { values: ClinicalValues; answer: { priority: Priority; clinicalSummary: string } };
+  /** Set once the referral is made: what the confirmation and the patient's letter show (the access code only here). */
+  created?: { ubrn: string; accessCode: string; createdAt: string };
 }

@@ -8,19 +8,22 @@ import type { StaffPrincipal } from '../http/principal.ts';
 import { ROLES, staffOf } from '../http/access.ts';
 import { Problem } from '../http/problem.ts';
 import { listSpecialties } from '../reference/queries.ts';
-import { bookAppointment } from '../referrals/actions.ts';
-import { createReferral, getReferral, visibleReferrals } from '../referrals/service.ts';
+import { bookAppointment } from '../referrals/booking.ts';
+import { createReferral } from '../referrals/create.ts';
+import { getReferral, visibleReferrals } from '../referrals/queries.ts';
 import type { Referral } from '../referrals/schemas.ts';
 import { buildShortlist } from '../shortlist/service.ts';
 import type { ShortlistOption } from '../shortlist/types.ts';
-import { DISTANCE_CHOICES, SORT_CHOICES } from './compare-form.ts';
-import { type Draft, loadDraft, saveDraft } from './drafts.ts';
-import { formatDate, formatDateTime, formatGbp, formatKm, formatMiles, formatWeeks } from './format.ts';
+import { DISTANCE_CHOICES, SORT_CHOICES } from '../shortlist/choices.ts';
+import { loadDraft, saveDraft } from './drafts.ts';
+import type { Draft } from './referral-form.ts';
+import { formatDate, formatDateTime, formatGbp, formatKm, formatMiles, formatWeeks } from './filters.ts';
 import { seeOther, sendPage } from './page.ts';
 import { errorFor, errorList, type FieldError, PRIORITY_CHOICES, readClinical, readPatient, readPreferences, readShortlist } from './referral-form.ts';
 import { sessionHash, sessionToken } from './session.ts';
 import { waitingSummary } from './waiting-pages.ts';
 import { sentence } from './form-fields.ts';
+import { sendLetter } from '../referrals/letter.ts';
 
 const REFERRERS = ROLES('referrer', 'referral-centre');
 const page = { access: REFERRERS, page: true } as const;
@@ -73,13 +76,13 @@ export function optionView(o: ShortlistOption) {
   };
 }
 
-export function referralPages(deps: Deps) {
+export function referrerPages(deps: Deps) {
   const { db } = deps.database;
   const specialties = async () => (await listSpecialties(db, { listedOnly: true })).map(({ code, name }) => ({ code, name }));
 
   async function draftOf(request: FastifyRequest): Promise<{ draft: Draft; save: (d: Draft) => Promise<void> }> {
     const hash = sessionHash(sessionToken(request)!);
-    return { draft: await loadDraft(db, hash), save: (d) => saveDraft(db, hash, d) };
+    return { draft: (await loadDraft(db, hash)) as Draft, save: (d) => saveDraft(db, hash, d) };
   }
 
   /** The engine's options for the draft's answers: up to 20, the first 5 recommended. */
@@ -185,7 +188,7 @@ export function referralPages(deps: Deps) {
         errorList: errorList(errors),
         err: Object.fromEntries(['sortBy', 'origin', 'originPostcode', 'distance'].map((f) => [f, errorFor(errors, f)])),
         homePostcode: draft.patient?.answer.postcode,
-        sortItems: SORT_CHOICES.map((c) => ({ value: c.value, text: c.text, hint: { text: c.hint.replace('you', 'the patient') }, checked: c.value === values.sortBy })),
+        sortItems: SORT_CHOICES.map((c) => ({ value: c.value, text: c.text, hint: { text: c.hintForStaff }, checked: c.value === values.sortBy })),
         distanceItems: DISTANCE_CHOICES.map((c) => ({ value: c.value, text: c.text, checked: c.value === values.distance })),
       }, status);
     app.get('/referrals/new/preferences', { config: page }, async (request, reply) => {
@@ -380,7 +383,7 @@ export function referralPages(deps: Deps) {
     app.get('/referrals/new/letter', { config: page }, async (request, reply) => {
       const found = await createdReferral(request);
       if (!found) return seeOther(reply, '/referrals');
-      return sendPage(request, reply, 'letter.njk', letterContext(found.referral, found.created.accessCode));
+      return sendLetter(request, reply, found.referral, found.created.accessCode, '/referrals/new/confirmation');
     });
 
     // One referral, and booking it with the patient.
@@ -501,19 +504,6 @@ export function referralContext(referral: Referral) {
       ? { when: formatDateTime(referral.appointment.start), service: booked?.service.name ?? '', site: booked ? `${booked.service.site.name}${booked.service.site.postcode ? `, ${booked.service.site.postcode}` : ''}` : '' }
       : null,
     deferral: referral.deferral ? { contactBy: formatDate(referral.deferral.contactBy), service: deferredTo?.service.name ?? '' } : null,
-    options: referral.shortlist.map(optionView),
-  };
-}
-
-export function letterContext(referral: Referral, accessCode: string) {
-  return {
-    title: 'Your NHS referral',
-    patientName: `${referral.patient.givenName} ${referral.patient.familyName}`,
-    ubrn: formatUbrn(referral.ubrn),
-    accessCode,
-    specialty: referral.specialty.name,
-    referrer: referral.referringOrganisation.name,
-    date: formatDate(referral.rttClockStart),
     options: referral.shortlist.map(optionView),
   };
 }

@@ -10,14 +10,16 @@ import type { TravelLimit } from '../db/schema.ts';
 import { patientOf, ROLES, staffOf } from '../http/access.ts';
 import { Problem } from '../http/problem.ts';
 import { answerOffer, CONTACT_PREFERENCES, optIn, type PidmasView, pidmasView, SUPPORT_KINDS, withdrawRequest } from '../pidmas/service.ts';
-import { getReferral, visibleReferrals } from '../referrals/service.ts';
+import { getReferral, visibleReferrals } from '../referrals/queries.ts';
 import { type Alternative, type AlternativesAnswer, chooseAlternative, findAlternatives, pathwaySummary } from '../waiting/alternatives.ts';
 import { PATHWAY_COLUMNS, pathwayOf } from '../waiting/pathway.ts';
-import { type Draft, loadDraft, saveDraft } from './drafts.ts';
-import { formatDate, formatKm, formatMiles, formatWeeks } from './format.ts';
+import { loadDraft, saveDraft } from './drafts.ts';
+import type { Draft } from './referral-form.ts';
+import { formatDate, formatKm, formatMiles, formatWeeks } from './filters.ts';
 import { seeOther, sendPage } from './page.ts';
 import { errorFor, errorList, type FieldError } from './referral-form.ts';
-import { formatUbrn, letterContext } from './referral-pages.ts';
+import { formatUbrn } from './referral-pages.ts';
+import { sendLetter } from '../referrals/letter.ts';
 import { sessionHash, sessionToken } from './session.ts';
 import { field, sentence, type Body } from './form-fields.ts';
 
@@ -368,7 +370,7 @@ export function waitingPages(deps: Deps) {
     app.get<{ Params: { ubrn: string } }>('/referrals/:ubrn/faster/letter', { config: referrerPage }, async (request, reply) => {
       const found = await staffMoved(request);
       if (!found?.moved.accessCode) return seeOther(reply, `/referrals/${encodeURIComponent(request.params.ubrn)}`);
-      return sendPage(request, reply, 'letter.njk', letterContext(found.referral, found.moved.accessCode));
+      return sendLetter(request, reply, found.referral, found.moved.accessCode, `/referrals/${found.moved.previousUbrn}/faster/moved`);
     });
 
     // ------------------------------------------------------------ PIDMAS: asking to move provider

@@ -3,9 +3,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { ROLES } from '../http/access.ts';
-import { maskedMessageLog } from '../messages/message-log.ts';
-import { formatDateTime } from './format.ts';
-import { sendPage } from './page.ts';
+import { sendPage } from '../web/page.ts';
+import { addViews } from '../web/render.ts';
+import { maskedMessageLog } from './message-log.ts';
 
 const KIND_TEXT: Record<string, string> = {
   REFERRAL_LETTER: 'Referral letter',
@@ -16,14 +16,11 @@ const KIND_TEXT: Record<string, string> = {
   DEFERRAL_OVERDUE: 'Deferral overdue',
 };
 
-export function adminPages(database: Database) {
+export function messagePages(database: Database) {
   return async function (app: FastifyInstance) {
+    addViews(new URL('./views', import.meta.url));
     app.get('/admin/messages', { config: { access: ROLES('admin'), page: true } }, async (request, reply) => {
-      const messages = (await maskedMessageLog(database.db, 100)).map((m) => ({
-        ...m,
-        kindText: KIND_TEXT[m.kind] ?? m.kind,
-        sent: m.sentAt ? formatDateTime(m.sentAt) : 'Not sent yet',
-      }));
+      const messages = (await maskedMessageLog(database.db, 100)).map((m) => ({ ...m, kindText: KIND_TEXT[m.kind] ?? m.kind }));
       return sendPage(request, reply, 'admin-messages.njk', { title: 'Messages sent', messages });
     });
   };

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { issueToken } from '../auth/sessions.ts';
-import { LocalLogSender } from '../messages/local-log-sender.ts';
-import { sendPendingMessages } from '../messages/send-pending.ts';
-import { type Journeys, startJourneys } from '../messages/test-journeys.ts';
+import { LocalLogSender } from './local-log-sender.ts';
+import { sendPendingMessages } from './send-pending.ts';
+import { type Journeys, startJourneys } from './test-journeys.ts';
 
 let j: Journeys;
 before(async () => {

@@ -1,5 +1,4 @@
-// Everything that changes a referral after it is made: booking, cancelling, deferring to a provider, and the
-// provider's review. Each runs in one transaction that locks the referral row first, so two changes to one
+// Booking a referral's appointment, cancelling it, and deferring to the provider when no slot is free. Each runs in one transaction that locks the referral row first, so two changes to one
 // referral happen one after the other, and each is checked against the state machine and kept in history.
 import type { Deps } from '../deps.ts';
 import type { Transaction } from 'kysely';
@@ -13,35 +12,10 @@ import { type IdempotencyContext, type IdempotentAnswer, keepAnswer, storedAnswe
 import { conflict, forbidden, notFound, unprocessable } from '../http/problem.ts';
 import { type AppointmentView, toAppointmentView } from './appointment-view.ts';
 import { changeStatus } from './history.ts';
-import { visibleReferrals } from './service.ts';
+import { liveAppointment, type LockedReferral, lockVisibleReferral } from './queries.ts';
 
 const UNIQUE_VIOLATION = '23505';
 
-export const REJECTION_REASONS = {
-  CLINICALLY_INAPPROPRIATE: 'The referral is not clinically appropriate for this service',
-  SERVICE_CANNOT_MEET_NEEDS: 'The service cannot meet the patient\'s needs',
-  INSUFFICIENT_INFORMATION: 'The referral does not have enough clinical information',
-  WRONG_SPECIALTY: 'The patient needs another specialty',
-  DUPLICATE_REFERRAL: 'The patient has already been referred for this',
-} as const;
-export type RejectionReason = keyof typeof REJECTION_REASONS;
-
-type Locked = { ubrn: string; status: ReferralStatus; priority: 'ROUTINE' | 'URGENT' | 'TWO_WEEK_WAIT'; deferred_service_id: string | null };
-
-/** The referral, locked for this transaction, if the principal may see it; 404 otherwise (existence must not leak). */
-async function lockReferral(trx: Transaction<DB>, principal: Principal, ubrn: string): Promise<Locked> {
-  const r = await visibleReferrals(trx, principal)
-    .select(['r.ubrn', 'r.status', 'r.priority', 'r.deferred_service_id'])
-    .where('r.ubrn', '=', ubrn)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!r) throw notFound(`There is no referral ${ubrn} that you can see.`);
-  return r;
-}
-
-async function liveAppointment(trx: Transaction<DB>, ubrn: string) {
-  return trx.selectFrom('appointment').selectAll().where('ubrn', '=', ubrn).where('cancelled_at', 'is', null).executeTakeFirst();
-}
 
 function isUniqueViolation(err: unknown, constraint: string): boolean {
   return (err as { code?: string }).code === UNIQUE_VIOLATION && (err as { constraint?: string }).constraint === constraint;
@@ -66,7 +40,7 @@ export async function bookAppointment(
 ): Promise<IdempotentAnswer<Booked>> {
   try {
     return await deps.database.db.transaction().execute(async (trx) => {
-      const referral = await lockReferral(trx, principal, ubrn);
+      const referral = await lockVisibleReferral(trx, principal, ubrn);
       // Looked up after taking the lock: a request with the same key that got there first has committed by now.
       const earlier = await storedAnswer<Booked>(trx, idem);
       if (earlier) return earlier;
@@ -117,7 +91,7 @@ export async function bookAppointment(
 /** Cancels the live appointment; the slot is free again. Who cancels decides the status the referral takes. */
 export async function cancelAppointment(deps: Deps, principal: Principal, ubrn: string, reason: string) {
   return deps.database.db.transaction().execute(async (trx) => {
-    const referral = await lockReferral(trx, principal, ubrn);
+    const referral = await lockVisibleReferral(trx, principal, ubrn);
     const appointment = await liveAppointment(trx, ubrn);
     if (!appointment) throw conflict('This referral has no appointment to cancel.');
     if (principal.kind === 'staff' && principal.role === 'provider') {
@@ -130,7 +104,7 @@ export async function cancelAppointment(deps: Deps, principal: Principal, ubrn: 
 }
 
 /** Cancels the live appointment within the caller's transaction; who cancels decides the status. */
-async function cancelLive(trx: Transaction<DB>, referral: Locked, appointment: { id: string }, principal: Principal, reason: string): Promise<ReferralStatus> {
+async function cancelLive(trx: Transaction<DB>, referral: LockedReferral, appointment: { id: string }, principal: Principal, reason: string): Promise<ReferralStatus> {
   const action = principal.kind === 'staff' && principal.role === 'provider' ? 'CANCEL_APPOINTMENT_BY_PROVIDER' : 'CANCEL_APPOINTMENT_BY_PATIENT';
   const status = await changeStatus(trx, referral, action, principal, `Appointment cancelled: ${reason}`);
   await trx
@@ -141,7 +115,7 @@ async function cancelLive(trx: Transaction<DB>, referral: Locked, appointment: {
   return status;
 }
 
-async function assertProviderOf(trx: Transaction<DB>, odsCode: string, serviceId: string | null): Promise<void> {
+export async function assertProviderOf(trx: Transaction<DB>, odsCode: string, serviceId: string | null): Promise<void> {
   const service = serviceId ? await trx.selectFrom('service').select('provider_ods_code').where('id', '=', serviceId).executeTakeFirst() : undefined;
   if (service?.provider_ods_code !== odsCode) {
     throw forbidden('Only the provider of the booked or deferred service may do this.');
@@ -155,7 +129,7 @@ async function assertProviderOf(trx: Transaction<DB>, odsCode: string, serviceId
  */
 export async function deferToProvider(deps: Deps, principal: Principal, ubrn: string, serviceId: string) {
   return deps.database.db.transaction().execute(async (trx) => {
-    const referral = await lockReferral(trx, principal, ubrn);
+    const referral = await lockVisibleReferral(trx, principal, ubrn);
     const onShortlist = await trx.selectFrom('referral_option').select('rank').where('ubrn', '=', ubrn).where('service_id', '=', serviceId).executeTakeFirst();
     if (!onShortlist) throw unprocessable('That service is not on this referral\'s shortlist.', [{ field: 'serviceId', message: 'Choose a shortlisted service' }]);
     const free = await trx
@@ -182,28 +156,3 @@ export async function deferToProvider(deps: Deps, principal: Principal, ubrn: st
   });
 }
 
-/** The provider of the booked or deferred service accepts the referral or rejects it with a reason from a fixed list. */
-export async function reviewReferral(deps: Deps, principal: Principal, ubrn: string, outcome: 'ACCEPT' | 'REJECT', reason: RejectionReason | null, note: string | null) {
-  if (principal.kind !== 'staff') throw forbidden('Only providers review referrals.');
-  return deps.database.db.transaction().execute(async (trx) => {
-    const referral = await lockReferral(trx, principal, ubrn);
-    const appointment = await liveAppointment(trx, ubrn);
-    await assertProviderOf(trx, principal.organisation.odsCode, appointment?.service_id ?? referral.deferred_service_id);
-    if (outcome === 'ACCEPT') {
-      const status = await changeStatus(trx, referral, 'ACCEPT', principal, note ? `Accepted: ${note}` : 'Accepted');
-      return { status };
-    }
-    if (!reason) throw unprocessable('Say why the referral is rejected.', [{ field: 'reason', message: `Choose one of ${Object.keys(REJECTION_REASONS).join(', ')}` }]);
-    const why = `${REJECTION_REASONS[reason]}${note ? `: ${note}` : ''}`;
-    // Rejected referrals go back to the referrer's worklist; the appointment, if any, is released.
-    const status = await changeStatus(trx, referral, 'REJECT', principal, `Rejected: ${why}`, { deferred_service_id: null, contact_by: null });
-    if (appointment) {
-      await trx
-        .updateTable('appointment')
-        .set({ cancelled_at: new Date(), cancelled_by: actorLabel(principal), cancel_reason: `Referral rejected: ${why}` })
-        .where('id', '=', appointment.id)
-        .execute();
-    }
-    return { status };
-  });
-}

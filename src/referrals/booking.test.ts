@@ -10,7 +10,7 @@ import { londonDate } from '../domain/dates.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
 import { publishTestSlot } from '../testing/slots.ts';
-import { bookAppointment } from './actions.ts';
+import { bookAppointment } from './booking.ts';
 
 let app: FastifyInstance;
 let database: Database;

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ShortlistAnswer, ShortlistOption } from '../shortlist/types.ts';
-import { comparePageContext, resultView } from './compare-page.ts';
-import { formatDate, formatDateTime, formatGbp, formatMiles, formatWeeks, plural } from './format.ts';
-import { notFoundPage, pageTitle, renderPage } from './render.ts';
+import { addViews, renderPage } from '../web/render.ts';
+import { comparePageContext, resultView } from './compare-view.ts';
+import type { ShortlistAnswer, ShortlistOption } from './types.ts';
+
+addViews(new URL('./views', import.meta.url));
 
 const VALUES = { specialty: '110', postcode: 'ls1 4ap', sortBy: 'WAIT', distance: '50' };
 
@@ -53,20 +54,17 @@ describe('resultView', () => {
   });
 
   test('formats each option for reading', () => {
-    const [o] = resultView({ ...answer(1), options: [option(1, { earliestSlot: '2026-12-01T09:00:00Z' })] }, VALUES).options;
-    assert.ok(o);
-    assert.equal(o.wait, '9.1 weeks');
-    assert.equal(o.waitAsOf, '30 September 2025');
-    assert.equal(o.distance, '2.0 miles (3.2 km)');
-    assert.equal(o.travelCost, '£1.80');
-    assert.equal(o.earliestSlot, 'Tuesday 1 December 2026 at 9:00am');
+    const html = renderPage('compare.njk', comparePageContext({ values: VALUES, specialties: [], answer: { ...answer(1), options: [option(1, { earliestSlot: '2026-12-01T09:00:00Z' })] } }));
+    assert.match(html, /<strong>9.1 weeks<\/strong>/);
+    assert.match(html, /Measured 30 September 2025/);
+    assert.match(html, /2.0 miles \(3.2 km\)/);
+    assert.match(html, /£1.80/);
+    assert.match(html, /Tuesday 1 December 2026 at 9:00am/);
   });
 
   test('a service without a published wait says so', () => {
     const o = option(1, { indicativeWaitWeeks: null });
     o.service.indicativeWait = null;
-    const [view] = resultView({ ...answer(1), options: [o] }, VALUES).options;
-    assert.equal(view?.wait, null);
     const html = renderPage('compare.njk', comparePageContext({ values: VALUES, specialties: [], answer: { ...answer(1), options: [o] } }));
     assert.match(html, /Not published/);
   });
@@ -90,11 +88,11 @@ describe('compare.njk', () => {
   test('errors: the title says Error, the summary links to the fields, the fields show their messages', () => {
     const html = renderPage(
       'compare.njk',
-      comparePageContext({ values: VALUES, specialties, errors: [{ field: 'postcode', message: 'Enter a postcode' }, { field: null, message: 'Something else' }] }),
+      comparePageContext({ values: VALUES, specialties, errors: [{ field: 'postcode', href: '#postcode', message: 'Enter a postcode' }, { field: 'specialty', href: '#specialty', message: 'Something else' }] }),
     );
     assert.match(html, /<title>Error: Compare hospitals by waiting time and distance – OpenChoice – NHS<\/title>/);
     assert.match(html, /<a href="#postcode">\s*Enter a postcode\s*<\/a>/);
-    assert.match(html, /<li>\s*Something else\s*<\/li>/);
+    assert.match(html, /<a href="#specialty">\s*Something else\s*<\/a>/);
     assert.match(html, /id="postcode-error"/);
     assert.match(html, /aria-describedby="postcode-hint postcode-error"/);
   });
@@ -116,25 +114,3 @@ describe('compare.njk', () => {
   });
 });
 
-test('the layout and the 404 page', () => {
-  assert.equal(pageTitle('Question'), 'Question – OpenChoice – NHS');
-  assert.equal(pageTitle('Question', true), 'Error: Question – OpenChoice – NHS');
-  const html = notFoundPage();
-  assert.match(html, /<title>Page not found – OpenChoice – NHS<\/title>/);
-  assert.match(html, /<h1>Page not found<\/h1>/);
-  assert.match(html, /nhsuk-header/);
-  assert.match(html, /Contains Royal Mail data © Royal Mail copyright and database right 2025\./);
-  assert.match(html, /\/assets\/nhsuk-frontend\.min\.css/);
-});
-
-test('format', () => {
-  assert.equal(formatDate('2026-04-30'), '30 April 2026');
-  assert.equal(formatDate('not a date'), 'not a date');
-  assert.equal(formatDateTime('2026-07-01T13:30:00Z'), 'Wednesday 1 July 2026 at 2:30pm');
-  assert.equal(formatWeeks(1), '1 week');
-  assert.equal(formatWeeks(12.63), '12.6 weeks');
-  assert.equal(formatMiles(1), '1.0 mile');
-  assert.equal(formatMiles(2.04), '2.0 miles');
-  assert.equal(formatGbp(4.8), '£4.80');
-  assert.equal(plural(2, 'service'), '2 services');
-});

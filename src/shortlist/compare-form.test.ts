@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Problem, badRequest, unprocessable } from '../http/problem.ts';
-import { DISTANCE_CHOICES, milesToKm, normalisePostcode, problemToFormErrors, readCompareForm } from './compare-form.ts';
+import { badRequest, notFound, unprocessable } from '../http/problem.ts';
+import { problemErrors } from '../web/forms.ts';
+import { DISTANCE_CHOICES } from './choices.ts';
+import { ENGINE_FIELDS, readCompareForm, tidyPostcode } from './compare-form.ts';
 
 const CODES = new Set(['110', '130']);
 const FULL = { specialty: '110', postcode: 'LS1 4AP', sortBy: 'WAIT', distance: '50' };
@@ -64,10 +66,10 @@ describe('readCompareForm', () => {
     if (form.kind !== 'invalid') return;
     assert.equal(form.status, 400);
     assert.deepEqual(form.errors, [
-      { field: 'specialty', message: 'Select a specialty' },
-      { field: 'postcode', message: 'Enter a postcode' },
-      { field: 'sortBy', message: 'Select what matters most to you' },
-      { field: 'distance', message: 'Select how far you could travel' },
+      { field: 'specialty', href: '#specialty', message: 'Select a specialty' },
+      { field: 'postcode', href: '#postcode', message: 'Enter a postcode' },
+      { field: 'sortBy', href: '#sortBy', message: 'Select what matters most to you' },
+      { field: 'distance', href: '#distance', message: 'Select how far you could travel' },
     ]);
   });
 
@@ -101,39 +103,31 @@ describe('readCompareForm', () => {
   });
 });
 
-describe('problemToFormErrors', () => {
-  test('field problems from the engine go on the matching fields, in the form order', () => {
+describe('the shortlist engine\'s problems on the form', () => {
+  const placed = (problem: Parameters<typeof problemErrors>[0]) => problemErrors(problem, { field: 'postcode', fields: ENGINE_FIELDS });
+
+  test('field problems from the engine go on the matching fields', () => {
     const problem = unprocessable('bad', [
-      { field: 'maxDistanceKm', message: 'must be positive' },
       { field: 'postcode', message: 'We cannot find LS1 9ZZ. Check it.' },
+      { field: 'maxDistanceKm', message: 'must be positive' },
     ]);
-    assert.deepEqual(problemToFormErrors(problem), {
-      status: 422,
-      errors: [
-        { field: 'postcode', message: 'We cannot find LS1 9ZZ. Check it' },
-        { field: 'distance', message: 'Must be positive' },
-      ],
-    });
+    assert.deepEqual(placed(problem), [
+      { field: 'postcode', href: '#postcode', message: 'We cannot find LS1 9ZZ. Check it' },
+      { field: 'distance', href: '#distance', message: 'Must be positive' },
+    ]);
   });
 
-  test('a 400 stays 400; other field names and problems without fields are shown without a link', () => {
-    assert.deepEqual(problemToFormErrors(badRequest('bad', [{ field: 'limit', message: 'too big' }])), {
-      status: 400,
-      errors: [{ field: null, message: 'Too big' }],
-    });
-    assert.deepEqual(problemToFormErrors(new Problem(404, 'Not found', 'no such thing.')), {
-      status: 422,
-      errors: [{ field: null, message: 'No such thing' }],
-    });
+  test('other field names and problems without fields are shown on the postcode, with the problem\'s detail', () => {
+    assert.deepEqual(placed(badRequest('The limit is too big.', [{ field: 'limit', message: 'too big' }])), [{ field: 'postcode', href: '#postcode', message: 'The limit is too big' }]);
+    assert.deepEqual(placed(notFound('no such thing.')), [{ field: 'postcode', href: '#postcode', message: 'No such thing' }]);
   });
 
   test('body-prefixed field names are understood', () => {
-    const { errors } = problemToFormErrors(badRequest('bad', [{ field: 'body.specialty', message: 'x' }]));
-    assert.deepEqual(errors, [{ field: 'specialty', message: 'X' }]);
+    assert.deepEqual(placed(badRequest('bad', [{ field: 'body.specialty', message: 'x' }])), [{ field: 'specialty', href: '#specialty', message: 'X' }]);
   });
 });
 
-test('milesToKm and normalisePostcode', () => {
-  assert.equal(milesToKm(1), 1.609);
-  assert.equal(normalisePostcode(' ls1\t 4ap '), 'LS1 4AP');
+test('tidyPostcode', () => {
+  assert.equal(tidyPostcode(' ls1\t 4ap '), 'LS1 4AP');
+  assert.equal(tidyPostcode('ls1'), 'LS1');
 });

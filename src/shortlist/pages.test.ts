@@ -1,4 +1,4 @@
-// The web pages through the whole app (app.inject), on the small hand-made directory around Leeds.
+// The compare page through the whole app (app.inject), on the small hand-made directory around Leeds.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -93,56 +93,25 @@ describe('GET /', () => {
   });
 });
 
-describe('other pages and assets', () => {
-  test('an unknown page is the NHS "Page not found" page', async () => {
-    const res = await get('/no-such-page');
-    assert.equal(res.statusCode, 404);
-    assert.match(String(res.headers['content-type']), /^text\/html/);
-    assert.match(res.body, /<h1>Page not found<\/h1>/);
-    assert.match(res.body, /<title>Page not found – OpenChoice – NHS<\/title>/);
-  });
-
-  test('nhsuk-frontend CSS, JS and images are served under /assets/', async () => {
-    const css = await get('/assets/nhsuk-frontend.min.css');
-    assert.equal(css.statusCode, 200);
-    assert.match(String(css.headers['content-type']), /^text\/css/);
-    assert.match(css.body, /\.nhsuk-header/);
-    const js = await get('/assets/nhsuk-frontend.min.js');
-    assert.equal(js.statusCode, 200);
-    assert.match(String(js.headers['content-type']), /javascript/);
-    assert.equal((await get('/assets/init.js')).statusCode, 200);
-    assert.equal((await get('/assets/openchoice.css')).statusCode, 200);
-    assert.equal((await get('/assets/images/favicon.svg')).statusCode, 200);
-    assert.equal((await get('/assets/images/nhsuk-icon-180.png')).statusCode, 200);
-    assert.equal((await get('/assets/manifest.json')).statusCode, 200);
-  });
-
-  test('only the compiled files are served: not sources, not outside the folder', async () => {
-    assert.equal((await get('/assets/index.scss')).statusCode, 404);
-    assert.equal((await get('/assets/components/header/template.njk')).statusCode, 404);
-    assert.equal((await get('/assets/../package.json')).statusCode, 404);
-    assert.equal((await get('/assets/%2e%2e/%2e%2e/package.json')).statusCode, 404);
-  });
-});
-
 describe('when something breaks', () => {
   test('a failure behind a page is the NHS "problem with the service" page, status 500', async () => {
     const { default: Fastify } = await import('fastify');
-    const { webRoutes } = await import('./routes.ts');
+    const { registerPagePlatform } = await import('../web/platform.ts');
+    const { shortlistPages } = await import('./pages.ts');
     const bare = Fastify({ logger: false });
-    await bare.register(
-      webRoutes({
-        database: {} as never, // unused: both seams below replace what would reach the database
-        directory: {} as never,
-        postcodes: {} as never,
-        earliestSlots: {} as never,
-        config: testConfig(),
-        specialties: async () => [{ code: '110', name: 'Trauma and Orthopaedics' }],
-        shortlist: async () => {
-          throw new Error('database down');
-        },
-      }),
-    );
+    await bare.register(async (pages) => {
+      await registerPagePlatform(pages, testConfig());
+      // Unused: both seams below replace what would reach the database.
+      const deps = { database: {}, directory: {}, postcodes: {}, earliestSlots: {}, config: testConfig() } as never;
+      await pages.register(
+        shortlistPages(deps, {
+          specialties: async () => [{ code: '110', name: 'Trauma and Orthopaedics' }],
+          shortlist: async () => {
+            throw new Error('database down');
+          },
+        }),
+      );
+    });
     const res = await bare.inject(query(SEARCH));
     assert.equal(res.statusCode, 500);
     assert.match(String(res.headers['content-type']), /^text\/html/);

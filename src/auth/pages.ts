@@ -1,0 +1,105 @@
+// Staff sign in and out of the pages: with a username and password (the API's checks and rate limits, a session
+// cookie instead of a token), or through the configured OpenID Connect provider (NHS CIS2 in the NHS). Signing in
+// through a provider never creates an account: it must already exist and be linked to the provider's subject.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { PUBLIC, ROLES } from '../http/access.ts';
+import { deleteDrafts } from '../web/drafts.ts';
+import { errorContext, type FieldError, readForm, secret, text } from '../web/forms.ts';
+import { forbiddenPage, homeFor, seeOther, sendPage } from '../web/page.ts';
+import { addViews } from '../web/render.ts';
+import { clearSessionCookie, PAGE_SESSION_HOURS, secureCookies, sessionHash, sessionToken, setSessionCookie } from '../web/session.ts';
+import { accountForSubject, OidcSignIn, OidcSignInError } from './oidc.ts';
+import { issueToken, revokeToken } from './sessions.ts';
+import { signInWithPassword } from './sign-in.ts';
+
+const STAFF_ROLES = ['referrer', 'referral-centre', 'provider', 'commissioner', 'admin'] as const;
+// One message for every failure: it must not tell which usernames exist.
+const BAD_CREDENTIALS = 'Enter a correct username and password';
+const BROWSER_COOKIE = 'oc_oidc';
+const OIDC_PATH = '/sign-in/oidc';
+
+const SIGN_IN_FIELDS = { username: text(100), password: secret(200) };
+const SignInForm = z.object({ username: z.string().min(1, 'Enter your username'), password: z.string().min(1, 'Enter your password') });
+
+export function authPages(database: Database, config: Config) {
+  const { db } = database;
+  const oidc = config.oidc ? new OidcSignIn(config.oidc, 'staff') : null;
+
+  const signInPage = (request: FastifyRequest, reply: FastifyReply, username: string, errors: FieldError[], status = 200) =>
+    sendPage(request, reply, 'sign-in.njk', { title: 'Sign in', values: { username }, ...errorContext(errors), oidcEnabled: oidc !== null }, status);
+
+  /** A new session on every sign-in (never one chosen by the browser), and the old one, if any, ended. */
+  async function startSession(request: FastifyRequest, reply: FastifyReply, accountId: number): Promise<void> {
+    const previous = sessionToken(request);
+    if (previous) await revokeToken(db, previous);
+    const { token, expiresAt } = await issueToken(db, accountId, 'page', PAGE_SESSION_HOURS);
+    setSessionCookie(config, request, reply, token, expiresAt);
+  }
+
+  return async function (app: FastifyInstance) {
+    addViews(new URL('./views', import.meta.url));
+
+    app.get('/sign-in', { config: { access: PUBLIC('the sign-in form'), page: true } }, async (request, reply) => {
+      if (request.principal?.kind === 'staff') return seeOther(reply, homeFor(request.principal.role));
+      return signInPage(request, reply, '', []);
+    });
+
+    app.post('/sign-in', { config: { access: PUBLIC('signing in is how a user gets a session'), page: true } }, async (request, reply) => {
+      const form = readForm(SIGN_IN_FIELDS, SignInForm, request.body);
+      if (!form.ok) return signInPage(request, reply, form.values.username, form.errors, 400);
+      const { username, password } = form.answer;
+      const result = await signInWithPassword(db, username, password, request.ip);
+      if (!result.ok && result.retryAfterSeconds !== null) {
+        reply.header('retry-after', String(result.retryAfterSeconds));
+        const message = `Too many failed attempts to sign in. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes`;
+        return signInPage(request, reply, username, [{ field: 'username', href: '#username', message }], 429);
+      }
+      if (!result.ok) return signInPage(request, reply, username, [{ field: 'username', href: '#username', message: BAD_CREDENTIALS }], 401);
+      await startSession(request, reply, result.accountId);
+      return seeOther(reply, homeFor(result.role));
+    });
+
+    app.post('/sign-out', { config: { access: ROLES(...STAFF_ROLES), page: true } }, async (request, reply) => {
+      const token = sessionToken(request)!;
+      await deleteDrafts(db, sessionHash(token));
+      await revokeToken(db, token);
+      clearSessionCookie(config, request, reply);
+      return seeOther(reply, '/signed-out');
+    });
+
+    app.get('/signed-out', { config: { access: PUBLIC('says the user has signed out'), page: true } }, async (request, reply) =>
+      sendPage(request, reply, 'signed-out.njk', { title: 'You have signed out' }),
+    );
+
+    const oidcFailed = (request: FastifyRequest, reply: FastifyReply, message: string) =>
+      signInPage(request, reply, '', [{ field: 'username', href: '#username', message }], 400);
+
+    app.get(OIDC_PATH, { config: { access: PUBLIC('sends the browser to the identity provider to sign in'), page: true } }, async (request, reply) => {
+      if (!oidc) return oidcFailed(request, reply, 'Signing in with a smartcard or NHS identity is not set up here. Use your username and password');
+      const { url, browserValue } = await oidc.begin(db);
+      reply.setCookie(BROWSER_COOKIE, browserValue, { path: OIDC_PATH, httpOnly: true, sameSite: 'lax', secure: secureCookies(config, request), maxAge: 600 });
+      return seeOther(reply, url.href);
+    });
+
+    app.get(`${OIDC_PATH}/callback`, { config: { access: PUBLIC('the identity provider sends the browser back here'), page: true } }, async (request, reply) => {
+      if (!oidc || !config.oidc) return oidcFailed(request, reply, 'Signing in with a smartcard or NHS identity is not set up here');
+      reply.clearCookie(BROWSER_COOKIE, { path: OIDC_PATH });
+      let subject: string;
+      try {
+        // The configured redirect URI names this service as the provider sees it (behind any proxy).
+        ({ subject } = await oidc.complete(db, new URL(request.url, config.oidc.redirectUri), request.cookies[BROWSER_COOKIE]));
+      } catch (err) {
+        if (!(err instanceof OidcSignInError)) throw err;
+        request.log.info({ reason: err.message }, 'OpenID Connect sign-in refused');
+        return oidcFailed(request, reply, err.message.replace(/\.$/, ''));
+      }
+      const account = await accountForSubject(db, subject);
+      if (!account) return forbiddenPage(request, reply, 'No OpenChoice account is linked to the identity you signed in with. Ask your administrator to link it.');
+      await startSession(request, reply, account.id);
+      return seeOther(reply, homeFor(account.role));
+    });
+  };
+}

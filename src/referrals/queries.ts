@@ -1,0 +1,128 @@
+// Reading referrals: which a principal may see, and one referral whole, as the API and the pages show it.
+import type { Deps } from '../deps.ts';
+import type { Kysely, Transaction } from 'kysely';
+import { accessCodeMatches } from '../auth/access-codes.ts';
+import { type Principal } from '../http/principal.ts';
+import type { DB } from '../db/schema.ts';
+import { servicesWithDetails, toServiceView } from '../directory/queries.ts';
+import { CLOSED, type ReferralStatus } from '../domain/referral-status.ts';
+import { notFound } from '../http/problem.ts';
+import type { ShortlistOption } from '../shortlist/types.ts';
+import { toAppointmentView } from './appointment-view.ts';
+import type { Referral } from './schemas.ts';
+
+type OfferedOption = Omit<ShortlistOption, 'service'>;
+
+/**
+ * Referrals a principal may see, as a query to narrow further: the referring organisation's staff, providers
+ * with a service on the shortlist, the patient themselves. Nobody else, not even an administrator: a patient's
+ * referral is seen by those caring for them.
+ */
+export function visibleReferrals(db: Kysely<DB>, principal: Principal) {
+  const q = db.selectFrom('referral as r');
+  if (principal.kind === 'patient') return q.where('r.ubrn', '=', principal.ubrn);
+  switch (principal.role) {
+    case 'referrer':
+    case 'referral-centre':
+      return q.where('r.referring_organisation_ods_code', '=', principal.organisation.odsCode);
+    case 'provider':
+      return q.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('referral_option as o')
+            .innerJoin('service as s', 's.id', 'o.service_id')
+            .select('o.ubrn')
+            .whereRef('o.ubrn', '=', 'r.ubrn')
+            .where('s.provider_ods_code', '=', principal.organisation.odsCode),
+        ),
+      );
+    default:
+      return q.where((eb) => eb.val(false));
+  }
+}
+
+export async function getReferral(deps: Deps, principal: Principal, ubrn: string): Promise<Referral> {
+  const { db } = deps.database;
+  const r = await visibleReferrals(db, principal)
+    .innerJoin('specialty as sp', 'sp.code', 'r.specialty_code')
+    .innerJoin('organisation as ro', 'ro.ods_code', 'r.referring_organisation_ods_code')
+    .selectAll('r')
+    .select(['sp.name as specialty_name', 'ro.name as referrer_name'])
+    .where('r.ubrn', '=', ubrn)
+    .executeTakeFirst();
+  // The same answer whether the referral does not exist or is someone else's: existence must not leak.
+  if (!r) throw notFound(`There is no referral ${ubrn} that you can see.`);
+  const [options, history, appointment] = await Promise.all([
+    db.selectFrom('referral_option').select(['service_id', 'offered']).where('ubrn', '=', ubrn).orderBy('rank').execute(),
+    db.selectFrom('referral_event').select(['at', 'from_status', 'to_status', 'actor_label', 'reason']).where('ubrn', '=', ubrn).orderBy('id').execute(),
+    db.selectFrom('appointment').select(['id', 'service_id', 'slot_id', 'starts_at', 'ends_at']).where('ubrn', '=', ubrn).where('cancelled_at', 'is', null).executeTakeFirst(),
+  ]);
+  const services = new Map(
+    (await servicesWithDetails(db).where('s.id', 'in', options.map((o) => o.service_id)).execute()).map((s) => [s.id, toServiceView(s)]),
+  );
+  return {
+    ubrn: r.ubrn,
+    status: r.status,
+    priority: r.priority,
+    specialty: { code: r.specialty_code, name: r.specialty_name },
+    patient: {
+      nhsNumber: r.patient_nhs_number,
+      givenName: r.patient_given_name,
+      familyName: r.patient_family_name,
+      dateOfBirth: r.patient_date_of_birth,
+      postcode: r.patient_postcode,
+      addressLines: r.patient_address_lines,
+      email: r.patient_email,
+      mobile: r.patient_mobile,
+    },
+    clinicalSummary: r.clinical_summary,
+    referringOrganisation: { odsCode: r.referring_organisation_ods_code, name: r.referrer_name },
+    rttClockStart: r.rtt_clock_start,
+    optionsOffered: r.options_offered,
+    fewerOptionsReason: r.fewer_options_reason,
+    patientChose: r.patient_chose,
+    shortlist: options.map((o) => ({ ...(o.offered as OfferedOption), service: services.get(o.service_id)! })),
+    appointment: appointment ? toAppointmentView(appointment) : null,
+    deferral: r.status === 'DEFERRED_TO_PROVIDER' && r.deferred_service_id && r.contact_by ? { serviceId: r.deferred_service_id, contactBy: r.contact_by } : null,
+    history: history.map((h) => ({ at: new Date(h.at).toISOString(), from: h.from_status, to: h.to_status, by: h.actor_label, reason: h.reason })),
+  };
+}
+
+/** The patient's referral if the UBRN, access code and date of birth all match; null otherwise, whichever was wrong. */
+export async function checkPatientCredentials(deps: Deps, ubrn: string, accessCode: string, dateOfBirth: string): Promise<boolean> {
+  const r = await deps.database.db
+    .selectFrom('referral')
+    .select(['access_code_hash', 'patient_date_of_birth'])
+    .where('ubrn', '=', ubrn)
+    .executeTakeFirst();
+  const codeOk = accessCodeMatches(deps.config.accessCodeSecret, accessCode, r?.access_code_hash ?? '0'.repeat(64));
+  return r !== undefined && codeOk && r.patient_date_of_birth === dateOfBirth;
+}
+
+/** The patient's open referral most recently changed, found by their NHS number (as NHS login gives it). */
+export async function latestOpenReferralOf(db: Kysely<DB>, nhsNumber: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('referral')
+    .select('ubrn')
+    .where('patient_nhs_number', '=', nhsNumber)
+    .where('status', 'not in', CLOSED)
+    .orderBy('updated_at', 'desc')
+    .executeTakeFirst();
+  return row?.ubrn ?? null;
+}
+
+export type LockedReferral = { ubrn: string; status: ReferralStatus; priority: 'ROUTINE' | 'URGENT' | 'TWO_WEEK_WAIT'; deferred_service_id: string | null };
+
+/** The referral, locked for this transaction (changes to one referral happen one after another), if the principal may see it; 404 otherwise (existence must not leak). */
+export async function lockVisibleReferral(trx: Transaction<DB>, principal: Principal, ubrn: string): Promise<LockedReferral> {
+  const r = await visibleReferrals(trx, principal)
+    .select(['r.ubrn', 'r.status', 'r.priority', 'r.deferred_service_id'])
+    .where('r.ubrn', '=', ubrn)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!r) throw notFound(`There is no referral ${ubrn} that you can see.`);
+  return r;
+}
+
+export async function liveAppointment(trx: Transaction<DB>, ubrn: string) {
+  return trx.selectFrom('appointment').selectAll().where('ubrn', '=', ubrn).where('cancelled_at', 'is', null).executeTakeFirst();
+}

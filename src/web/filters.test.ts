@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatCode, formatDate, formatDateTime, formatDay, formatGbp, formatMiles, formatNhsNumber, formatPriority, formatTime, formatUbrn, formatWeeks, plural } from './filters.ts';
+
+test('dates and times read in British English, in UK time', () => {
+  assert.equal(formatDate('2026-04-30'), '30 April 2026');
+  assert.equal(formatDate('not a date'), 'not a date');
+  assert.equal(formatDateTime('2026-07-01T13:30:00Z'), 'Wednesday 1 July 2026 at 2:30pm');
+  assert.equal(formatDay('2026-07-01T23:30:00Z'), 'Thursday 2 July 2026');
+  assert.equal(formatTime('2026-12-01T09:00:00Z'), '9:00am');
+});
+
+test('numbers and references', () => {
+  assert.equal(formatWeeks(1), '1 week');
+  assert.equal(formatWeeks(12.63), '12.6 weeks');
+  assert.equal(formatMiles(1), '1.0 mile');
+  assert.equal(formatMiles(2.04), '2.0 miles');
+  assert.equal(formatGbp(4.8), '£4.80');
+  assert.equal(plural(2, 'service'), '2 services');
+  assert.equal(plural(1, 'service'), '1 service');
+  assert.equal(formatUbrn('123456789012'), '1234 5678 9012');
+  assert.equal(formatNhsNumber('9990000018'), '999 000 0018');
+  assert.equal(formatPriority('TWO_WEEK_WAIT'), 'Two week wait');
+  assert.equal(formatCode('NO_MATCH'), 'No match');
+});

@@ -1,0 +1,110 @@
+// How numbers, dates and references read on the pages (British English, as the NHS service manual's content style
+// asks), as Nunjucks filters: a view writes `{{ referral.contactBy | date }}` and a handler passes the value as it is.
+import type nunjucks from 'nunjucks';
+
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true,
+  timeZone: 'Europe/London',
+});
+const DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+const TIME = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: '2-digit', hour12: true, timeZone: 'Europe/London' });
+const GBP = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
+
+const instantOf = (at: Date | string): Date => (at instanceof Date ? at : new Date(at));
+const partsOf = (format: Intl.DateTimeFormat, d: Date) => Object.fromEntries(format.formatToParts(d).map((p) => [p.type, p.value]));
+
+/** '2026-04-30' (or an instant) → '30 April 2026'; anything unreadable is returned as it came. */
+export function formatDate(isoDate: string | Date): string {
+  const text = isoDate instanceof Date ? isoDate.toISOString() : isoDate;
+  const d = new Date(`${text.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? text : LONG_DATE.format(d);
+}
+
+/** '2026-12-01T09:00:00Z' → 'Tuesday 1 December 2026 at 9:00am' (UK time). */
+export function formatDateTime(instant: string | Date): string {
+  const d = instantOf(instant);
+  if (Number.isNaN(d.getTime())) return String(instant);
+  const parts = partsOf(DATE_TIME, d);
+  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} at ${parts.hour}:${parts.minute}${(parts.dayPeriod ?? '').toLowerCase().replace(/\s/g, '')}`;
+}
+
+/** 'Tuesday 1 December 2026': the UK day of an instant. */
+export function formatDay(instant: string | Date): string {
+  const parts = partsOf(DAY, instantOf(instant));
+  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year}`;
+}
+
+/** '9:00am' in UK time. */
+export function formatTime(instant: string | Date): string {
+  return TIME.format(instantOf(instant)).replace(/\s/g, '').toLowerCase();
+}
+
+/** 12.6 → '12.6 weeks', 1 → '1 week', 9 → '9 weeks'. */
+export function formatWeeks(weeks: number): string {
+  const rounded = Math.round(weeks * 10) / 10;
+  return `${rounded} ${rounded === 1 ? 'week' : 'weeks'}`;
+}
+
+/** 2.04 → '2.0 miles'; 1 → '1.0 mile'. */
+export function formatMiles(miles: number): string {
+  const text = miles.toFixed(1);
+  return `${text} ${text === '1.0' ? 'mile' : 'miles'}`;
+}
+
+export function formatKm(km: number): string {
+  return `${km.toFixed(1)} km`;
+}
+
+/** 4.8 → '£4.80'. */
+export function formatGbp(amount: number): string {
+  return GBP.format(amount);
+}
+
+/** 1 → '1 service', 37 → '37 services'. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** '123456789012' → '1234 5678 9012', as the letter prints it. */
+export function formatUbrn(ubrn: string): string {
+  return ubrn.replace(/^(\d{4})(\d{4})(\d{4})$/, '$1 $2 $3');
+}
+
+/** '9990000018' → '999 000 0018', as the NHS writes NHS numbers. */
+export function formatNhsNumber(nhsNumber: string): string {
+  return nhsNumber.replace(/^(\d{3})(\d{3})(\d{4})$/, '$1 $2 $3');
+}
+
+const PRIORITY_TEXT: Record<string, string> = { ROUTINE: 'Routine', URGENT: 'Urgent', TWO_WEEK_WAIT: 'Two week wait' };
+
+/** 'TWO_WEEK_WAIT' → 'Two week wait'. */
+export function formatPriority(priority: string): string {
+  return PRIORITY_TEXT[priority] ?? priority;
+}
+
+/** 'NO_MATCH' → 'No match': a state's code as words, for codes with no wording of their own. */
+export function formatCode(code: string): string {
+  const words = code.replaceAll('_', ' ').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The filters every view can use. */
+export function registerFilters(environment: nunjucks.Environment): void {
+  const filters: Record<string, (...args: never[]) => string> = {
+    date: formatDate,
+    dateTime: formatDateTime,
+    day: formatDay,
+    time: formatTime,
+    weeks: formatWeeks,
+    miles: formatMiles,
+    km: formatKm,
+    gbp: formatGbp,
+    plural,
+    ubrn: formatUbrn,
+    nhsNumber: formatNhsNumber,
+    priority: formatPriority,
+    code: formatCode,
+  };
+  for (const [name, filter] of Object.entries(filters)) environment.addFilter(name, filter as (...args: unknown[]) => string);
+}

@@ -19,7 +19,7 @@ import { seeOther, sendPage } from './page.ts';
 import { errorFor, errorList, type FieldError, readDateOfBirth } from './referral-form.ts';
 import { formatUbrn } from './referral-pages.ts';
 import { clearSessionCookie, sessionToken, setSessionCookie } from './session.ts';
-import { moveLink, waitingSummary } from './waiting-pages.ts';
+import type { ReferralPanel } from './panels.ts';
 import { field, sentence, type Body } from './form-fields.ts';
 
 const patientPage = { access: ROLES('patient'), page: true } as const;
@@ -88,7 +88,7 @@ export function slotsByDay(slots: readonly { id: string; starts_at: Date; ends_a
 type Option = Referral['shortlist'][number];
 const siteText = (o: Option) => `${o.service.site.name}${o.service.site.postcode ? `, ${o.service.site.postcode}` : ''}`;
 
-export function managePages(deps: Deps) {
+export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: ReferralPanel }) {
   const { db } = deps.database;
   const { config } = deps;
 
@@ -196,9 +196,8 @@ export function managePages(deps: Deps) {
         specialty: referral.specialty.name,
         referrer: referral.referringOrganisation.name,
         referralDate: formatDate(referral.rttClockStart),
-        waiting: await waitingSummary(deps, patientOf(request), referral.ubrn),
-        waitingForPatient: true,
-        move: await moveLink(deps, patientOf(request), referral.ubrn),
+        waitingPanel: await panels.waiting(patientOf(request), referral.ubrn),
+        movePanel: await panels.move(patientOf(request), referral.ubrn),
         appointment: appointmentView(referral),
         deferral: referral.deferral ? { contactBy: formatDate(referral.deferral.contactBy), service: deferredTo?.service.name ?? '', provider: deferredTo?.service.provider.name ?? '' } : null,
         canChoose: CAN_CHOOSE.includes(referral.status),

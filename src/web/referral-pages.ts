@@ -21,9 +21,9 @@ import { formatDate, formatDateTime, formatGbp, formatKm, formatMiles, formatWee
 import { seeOther, sendPage } from './page.ts';
 import { errorFor, errorList, type FieldError, PRIORITY_CHOICES, readClinical, readPatient, readPreferences, readShortlist } from './referral-form.ts';
 import { sessionHash, sessionToken } from './session.ts';
-import { waitingSummary } from './waiting-pages.ts';
 import { sentence } from './form-fields.ts';
 import { sendLetter } from '../referrals/letter.ts';
+import type { ReferralPanel } from './panels.ts';
 
 const REFERRERS = ROLES('referrer', 'referral-centre');
 const page = { access: REFERRERS, page: true } as const;
@@ -76,7 +76,7 @@ export function optionView(o: ShortlistOption) {
   };
 }
 
-export function referrerPages(deps: Deps) {
+export function referrerPages(deps: Deps, panels: { waiting: ReferralPanel }) {
   const { db } = deps.database;
   const specialties = async () => (await listSpecialties(db, { listedOnly: true })).map(({ code, name }) => ({ code, name }));
 
@@ -390,7 +390,7 @@ export function referrerPages(deps: Deps) {
     app.get<{ Params: { ubrn: string } }>('/referrals/:ubrn', { config: page }, async (request, reply) => {
       const referral = await findReferral(request, staffOf(request), request.params.ubrn);
       if (!referral) return notFoundHere(request, reply);
-      return sendPage(request, reply, 'referral.njk', { ...referralContext(referral), waiting: await waitingSummary(deps, staffOf(request), referral.ubrn) });
+      return sendPage(request, reply, 'referral.njk', { ...referralContext(referral), waitingPanel: await panels.waiting(staffOf(request), referral.ubrn) });
     });
 
     const bookPage = async (request: FastifyRequest, reply: FastifyReply, referral: Referral, errors: FieldError[], status = 200) => {

@@ -10,9 +10,8 @@ import type { TravelLimit } from '../db/schema.ts';
 import { patientOf, ROLES, staffOf } from '../http/access.ts';
 import { Problem } from '../http/problem.ts';
 import { answerOffer, CONTACT_PREFERENCES, optIn, type PidmasView, pidmasView, SUPPORT_KINDS, withdrawRequest } from '../pidmas/service.ts';
-import { getReferral, visibleReferrals } from '../referrals/queries.ts';
-import { type Alternative, type AlternativesAnswer, chooseAlternative, findAlternatives, pathwaySummary } from '../waiting/alternatives.ts';
-import { PATHWAY_COLUMNS, pathwayOf } from '../waiting/pathway.ts';
+import { getReferral } from '../referrals/queries.ts';
+import { type Alternative, type AlternativesAnswer, chooseAlternative, findAlternatives } from '../waiting/alternatives.ts';
 import { loadDraft, saveDraft } from './drafts.ts';
 import type { Draft } from './referral-form.ts';
 import { formatDate, formatKm, formatMiles, formatWeeks } from './filters.ts';
@@ -67,53 +66,6 @@ interface WaitingDraft extends Draft {
 }
 
 // ---------------------------------------------------------------- the waiting-time summary
-
-const BASIS_TEXT: Record<string, string> = {
-  BOOKED_SLOT: 'This is the date of your booked appointment.',
-  NEXT_APPOINTMENT: 'This is the date your hospital has set.',
-  INDICATIVE_WAIT: 'This is based on the typical wait for a first appointment where you are waiting.',
-  PAST_INDICATIVE_WAIT: 'We cannot tell: you have already waited longer than most patients wait there.',
-  UNKNOWN: 'We cannot tell yet: the service has not published its waiting time.',
-};
-const CLOSED = ['TRANSFERRED', 'CANCELLED'];
-
-export interface WaitingSummary {
-  weeksWaited: string;
-  breachDate: string;
-  forecast: string | null;
-  basis: string;
-  explanation: string;
-  mayAskForAlternative: boolean;
-  fasterHref: string;
-  fasterText: string;
-}
-
-/** The waiting-time summary for a referral page, or null when the referral is closed (moved or cancelled). */
-export async function waitingSummary(deps: Deps, principal: Principal, ubrn: string): Promise<WaitingSummary | null> {
-  const { db } = deps.database;
-  const r = await visibleReferrals(db, principal).select([...PATHWAY_COLUMNS]).where('r.ubrn', '=', ubrn).executeTakeFirst();
-  if (!r || CLOSED.includes(r.status)) return null;
-  const p = pathwaySummary(await pathwayOf(db, await deps.directory.current(), r));
-  const patient = principal.kind === 'patient';
-  return {
-    weeksWaited: formatWeeks(p.weeksWaited),
-    breachDate: formatDate(p.breachDate),
-    forecast: p.forecastFirstAppointment ? formatDate(p.forecastFirstAppointment) : null,
-    basis: BASIS_TEXT[p.forecastBasis] ?? '',
-    explanation: patient ? plainDates(p.explanation) : plainDates(p.explanation).replace(/\bYou have\b/g, 'The patient has').replace(/\byour\b/g, 'the').replace(/\bYou are\b/g, 'The patient is').replace(/\byou\b/g, 'the patient'),
-    mayAskForAlternative: p.mayAskForAlternative,
-    fasterHref: patient ? '/manage/faster' : `/referrals/${ubrn}/faster`,
-    fasterText: patient ? 'Ask for a faster alternative' : 'Find a faster alternative',
-  };
-}
-
-/** Whether /manage links to asking to move (PIDMAS): the patient is eligible, or has a request already. */
-export async function moveLink(deps: Deps, principal: Principal, ubrn: string): Promise<{ eligible: boolean; hasRequest: boolean } | null> {
-  const view = await pidmasView(deps, principal, ubrn);
-  const hasRequest = view.request !== null && view.request.status !== 'INVITED';
-  if (!view.eligibility.eligible && !hasRequest) return null;
-  return { eligible: view.eligibility.eligible, hasRequest };
-}
 
 // ---------------------------------------------------------------- views of alternatives and offers
 

@@ -69,26 +69,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // The JSON API, feature by feature.
-  await app.register(healthRoutes(database));
-  await app.register(authRoutes(database), { prefix: '/api/v1' });
-  await app.register(referenceRoutes(database, postcodes), { prefix: '/api/v1' });
-  await app.register(directoryRoutes(directory, postcodes), { prefix: '/api/v1' });
+  await app.register(healthRoutes(features));
+  await app.register(authRoutes(features), { prefix: '/api/v1' });
+  await app.register(referenceRoutes(features), { prefix: '/api/v1' });
+  await app.register(directoryRoutes(features), { prefix: '/api/v1' });
   await app.register(shortlistRoutes(features), { prefix: '/api/v1' });
   await app.register(slotRoutes(features), { prefix: '/api/v1' });
   await app.register(referralRoutes(features), { prefix: '/api/v1' });
   await app.register(waitingRoutes(features), { prefix: '/api/v1' });
   await app.register(pidmasRoutes(features), { prefix: '/api/v1' });
   await app.register(mutualAidRoutes(features), { prefix: '/api/v1' });
-  await app.register(messageRoutes(database), { prefix: '/api/v1' });
+  await app.register(messageRoutes(features), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   await app.register(async (pages) => {
     await registerPagePlatform(pages, config);
     await pages.register(shortlistPages(features));
-    await pages.register(authPages(database, config));
+    await pages.register(authPages(features));
     await pages.register(referralPages(features));
     await pages.register(legacyPages(features, { waiting: waitingPanel(features), move: movePanel(features) }));
-    await pages.register(messagePages(database));
+    await pages.register(messagePages(features));
   });
 
   app.get(

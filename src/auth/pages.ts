@@ -24,7 +24,7 @@ const OIDC_PATH = '/sign-in/oidc';
 const SIGN_IN_FIELDS = { username: text(100), password: secret(200) };
 const SignInForm = z.object({ username: z.string().min(1, 'Enter your username'), password: z.string().min(1, 'Enter your password') });
 
-export function authPages(database: Database, config: Config) {
+export function authPages({ database, config }: { database: Database; config: Config }) {
   const { db } = database;
   const oidc = config.oidc ? new OidcSignIn(config.oidc, 'staff') : null;
 

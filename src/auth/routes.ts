@@ -27,7 +27,7 @@ const Me = z.object({ username: z.string(), displayName: z.string(), role: z.enu
 // One answer for every failure, so that it does not tell which usernames exist.
 const BAD_CREDENTIALS = unauthorized('The username or password is not right.');
 
-export function authRoutes(database: Database) {
+export function authRoutes({ database }: { database: Database }) {
   return async function (app: FastifyInstance) {
     const api = app as ZodApp;
     const { db } = database;

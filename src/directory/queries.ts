@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { Candidate } from '../domain/ranking.ts';
-import type { ServiceView } from '../shortlist/types.ts';
+import type { ServiceView } from './types.ts';
 
 /** Services with their specialty, provider and site, listed or not (a referral keeps the options it was offered). */
 export function servicesWithDetails(db: Kysely<DB>) {

@@ -7,7 +7,7 @@ import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import type { PostcodeDirectory } from '../reference/postcodes.ts';
 import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
-import { ServiceSchema } from '../shortlist/schemas.ts';
+import { ServiceSchema } from './schemas.ts';
 import { toServiceView } from './queries.ts';
 import type { DirectoryCache } from './snapshot.ts';
 
@@ -23,7 +23,7 @@ const ServicesAnswer = z.object({
 
 const directoryAccess = { access: PUBLIC('the directory of services is public information') };
 
-export function directoryRoutes(directory: DirectoryCache, postcodes: PostcodeDirectory) {
+export function directoryRoutes({ directory, postcodes }: { directory: DirectoryCache; postcodes: PostcodeDirectory }) {
   return async function (app: FastifyInstance) {
     const api = app as ZodApp;
     api.get(

@@ -6,7 +6,7 @@ import type { ZodApp } from '../http/zod.ts';
 
 const Health = z.object({ status: z.enum(['ok', 'unavailable']), database: z.enum(['pglite', 'postgres']) });
 
-export function healthRoutes(database: Database) {
+export function healthRoutes({ database }: { database: Database }) {
   return async function (app: FastifyInstance) {
     (app as ZodApp).get(
       '/health',

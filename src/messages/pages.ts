@@ -16,7 +16,7 @@ const KIND_TEXT: Record<string, string> = {
   DEFERRAL_OVERDUE: 'Deferral overdue',
 };
 
-export function messagePages(database: Database) {
+export function messagePages({ database }: { database: Database }) {
   return async function (app: FastifyInstance) {
     addViews(new URL('./views', import.meta.url));
     app.get('/admin/messages', { config: { access: ROLES('admin'), page: true } }, async (request, reply) => {

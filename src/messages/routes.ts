@@ -19,7 +19,7 @@ const MessageSchema = z.object({
   text: z.string().describe('as sent, with any access code replaced by ••••-••••'),
 });
 
-export function messageRoutes(database: Database) {
+export function messageRoutes({ database }: { database: Database }) {
   return async function (app: FastifyInstance) {
     (app as ZodApp).get(
       '/messages',

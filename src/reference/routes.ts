@@ -25,7 +25,7 @@ const PostcodeAnswer = z.object({
   precision: z.enum(['postcode', 'sector', 'outcode']).describe('sector or outcode: the centroid of that area was used'),
 });
 
-export function referenceRoutes(database: Database, postcodes: PostcodeDirectory) {
+export function referenceRoutes({ database, postcodes }: { database: Database; postcodes: PostcodeDirectory }) {
   return async function (app: FastifyInstance) {
     const api = app as ZodApp;
     api.get(

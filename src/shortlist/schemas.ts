@@ -1,24 +1,6 @@
 // The shortlist's HTTP contract as zod schemas: validated on the way in, documented in openapi.json.
 import { z } from 'zod';
-
-export const ServiceSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  specialty: z.object({ code: z.string(), name: z.string() }),
-  provider: z.object({ odsCode: z.string(), name: z.string() }),
-  site: z.object({
-    odsCode: z.string(),
-    name: z.string(),
-    postcode: z.string().nullable(),
-    latitude: z.number(),
-    longitude: z.number(),
-  }),
-  serviceType: z.string(),
-  directlyBookable: z.boolean(),
-  indicativeWait: z
-    .object({ weeks: z.number(), asOf: z.string().describe('the date the figures describe') })
-    .nullable(),
-});
+import { ServiceSchema } from '../directory/schemas.ts';
 
 export const ShortlistBody = z.object({
   specialty: z

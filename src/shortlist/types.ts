@@ -1,4 +1,5 @@
 // The shortlist request and answer, as in shared/design/api.md ("Shortlist").
+import type { ServiceView } from '../directory/types.ts';
 
 export type SortBy = 'WAIT' | 'DISTANCE' | 'BALANCED';
 export type Priority = 'ROUTINE' | 'URGENT' | 'TWO_WEEK_WAIT';
@@ -15,17 +16,6 @@ export interface ShortlistRequest {
   limit: number;                // 1..20, default 5
   age: number | null;
   sex: Sex | null;
-}
-
-export interface ServiceView {
-  id: string;
-  name: string;
-  specialty: { code: string; name: string };
-  provider: { odsCode: string; name: string };
-  site: { odsCode: string; name: string; postcode: string | null; latitude: number; longitude: number };
-  serviceType: string;
-  directlyBookable: boolean;
-  indicativeWait: { weeks: number; asOf: string } | null;
 }
 
 export interface ShortlistOption {

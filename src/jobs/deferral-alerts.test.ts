@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { daysLeft } from '../domain/contact-by.ts';
 import { londonDate } from '../domain/dates.ts';
-import { outboxOf, type Journeys, startJourneys } from '../messages/test-journeys.ts';
+import { outboxOf, type Journeys, startJourneys } from '../testing/journeys.ts';
 import { raiseDeferralAlerts, SYSTEM_ACTOR } from './deferral-alerts.ts';
 
 let j: Journeys;

@@ -143,14 +143,25 @@ function folderCycles(files: Map<string, SourceFile>): Violation[] {
   const next = adjacency(folderEdges);
   const folders = [...new Set(folderEdges.flatMap((e) => [e.from, e.to]))];
   return cycles(folders, next).map((component) => {
-    const loop = shortestLoop(component[0]!, next, new Set(component));
-    const steps = loop.slice(1).map((to, k) => ({ from: loop[k]!, to, edges: between.get(`${loop[k]} ${to}`)! }));
-    const others = component.length > loop.length - 1 ? ` (all ${component.length} folders in this cycle: ${component.join(', ')})` : '';
-    const because = steps.map((s) => `${s.from} → ${s.to}: ${s.edges.map((e) => `${e.from} imports ${e.to}`).join('; ')}`);
+    // One loop rarely tells the whole story of a large cycle: show the shortest loop through each of its folders.
+    const loops = new Map<string, string[]>();
+    for (const folder of component) {
+      const loop = shortestLoop(folder, next, new Set(component)).slice(0, -1);
+      const first = loop.indexOf([...loop].sort()[0]!);
+      const turned = [...loop.slice(first), ...loop.slice(0, first)];
+      loops.set(turned.join(' '), [...turned, turned[0]!]);
+    }
+    const steps = new Map<string, Edge[]>();
+    const lines: string[] = [];
+    for (const loop of loops.values()) {
+      lines.push(loop.join(' → '));
+      for (const [k, to] of loop.slice(1).entries()) steps.set(`${loop[k]} ${to}`, between.get(`${loop[k]} ${to}`)!);
+    }
+    const because = [...steps].sort(([a], [b]) => a.localeCompare(b)).map(([key, edges]) => `${key.replace(' ', ' → ')}: ${edges.map((e) => `${e.from} imports ${e.to}`).join('; ')}`);
     return {
       rule: 'folder-cycle',
-      files: [...new Set(steps.flatMap((s) => s.edges.flatMap((e) => [e.from, e.to])))],
-      message: `folders of src/ import each other in a cycle: ${loop.join(' → ')}${others}\n    ${because.join('\n    ')}`,
+      files: [...new Set([...steps.values()].flat().flatMap((e) => [e.from, e.to]))],
+      message: `folders of src/ import each other in a cycle of ${component.length} (${component.join(', ')}); its loops:\n    ${lines.join('\n    ')}\n  because:\n    ${because.join('\n    ')}`,
     };
   });
 }

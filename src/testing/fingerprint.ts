@@ -29,7 +29,7 @@ export interface FingerprintInputs {
 /** 12 hex digits of SHA-256 over the inputs. */
 export async function fingerprint(inputs: FingerprintInputs): Promise<string> {
   const hash = createHash('sha256');
-  const files = new Set([...inputs.files, ...(inputs.modules ? await importClosure(REPOSITORY_ROOT, inputs.modules) : [])]);
+  const files = new Set([...inputs.files, ...(inputs.modules ? (await importClosure(REPOSITORY_ROOT, inputs.modules)).files : [])]);
   for (const path of [...files].sort()) hash.update(`${path}\0`).update(await readFile(posix.join(REPOSITORY_ROOT, path))).update('\0');
   for (const dir of inputs.listings ?? []) {
     for (const name of (await readdir(posix.join(REPOSITORY_ROOT, dir))).sort()) {

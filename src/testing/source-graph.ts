@@ -80,17 +80,37 @@ export async function readSourceTree(root: string, dir = 'src'): Promise<Map<str
   return files;
 }
 
-/** `start` and every file it reaches through relative imports (type-only ones too), in the order met. */
-export async function importClosure(root: string, start: string[]): Promise<string[]> {
+// Files do not change while a process walks them; several walks share the work.
+const parsed = new Map<string, Promise<ImportRef[]>>();
+const importsOf = (root: string, path: string) => {
+  const key = posix.join(root, path);
+  let imports = parsed.get(key);
+  if (!imports) parsed.set(key, (imports = readFile(key, 'utf8').then((text) => parseSource(path, text).imports)));
+  return imports;
+};
+
+export interface Closure {
+  /** `start` and every file reached, in the order met. */
+  files: string[];
+  /** The packages and built-in modules those files import ('pg', 'node:child_process'). */
+  packages: Set<string>;
+}
+
+/** What `start` reaches through relative imports: type-only ones too, unless `runtimeOnly` (what loading runs). */
+export async function importClosure(root: string, start: string[], options: { runtimeOnly?: boolean } = {}): Promise<Closure> {
   const seen = new Set<string>();
+  const packages = new Set<string>();
   const queue = [...start];
   while (queue.length > 0) {
     const path = queue.shift()!;
     if (seen.has(path)) continue;
     seen.add(path);
     if (!path.endsWith('.ts')) continue;
-    const { imports } = parseSource(path, await readFile(posix.join(root, path), 'utf8'));
-    for (const i of imports) if (i.resolved && !seen.has(i.resolved)) queue.push(i.resolved);
+    for (const i of await importsOf(root, path)) {
+      if (options.runtimeOnly && i.typeOnly) continue;
+      if (!i.resolved) packages.add(i.specifier);
+      else if (!seen.has(i.resolved)) queue.push(i.resolved);
+    }
   }
-  return [...seen];
+  return { files: [...seen], packages };
 }

@@ -76,7 +76,7 @@ describe('deferral reminders and escalations', () => {
       assert.equal((sent[1]!.personalisation as Record<string, unknown>).days_overdue, 8);
       assert.equal((await escalations(r.ubrn)).length, 2);
     } finally {
-      await j.database.db.deleteFrom('provider_contact').execute();
+      await j.database.db.deleteFrom('provider_contact').where('ods_code', '=', 'RXX').execute();
     }
   });
 

@@ -31,7 +31,7 @@ export function migratedTemplate(): Promise<Template> {
     // Measured: a few megabytes copy faster through the log than by a checkpoint and a file copy.
     strategy: 'wal_log',
     fill: async (database) => void (await migrate(database.pool)),
-    // Another checkout may still use its own for a while; a week unused is long past that.
+    // Another checkout may still be copying its own: keep it a week; rebuilding one still wanted takes a second.
     isObsolete: (_name, builtAt) => !builtAt || Date.now() - builtAt.getTime() > 7 * DAY_MS,
   }))());
 }
@@ -41,7 +41,8 @@ let demoFingerprint: Promise<string> | undefined;
 
 /**
  * The demo data set as of today (London). Its waiting lists and slots count from the day it is loaded, so each day
- * has its own template and earlier days' are dropped; a copy made from an older one would hold slots in the past.
+ * has its own template and earlier days' are dropped: a copy of an older one would have waits a day short and no
+ * slots on the last day of the window.
  */
 export async function demoTemplate(now = new Date()): Promise<Template> {
   demoFingerprint ??= (async () =>
@@ -54,7 +55,7 @@ export async function demoTemplate(now = new Date()): Promise<Template> {
   return {
     name: `${DEMO}${await demoFingerprint}_${day}`,
     family: DEMO,
-    // Measured: for a few hundred megabytes, copying files after a checkpoint beats writing every block to the log.
+    // Measured: for its 200 MB, copying files after a checkpoint beats writing every block to the log.
     strategy: 'file_copy',
     base: migratedTemplate,
     fill: (database) => loadDemoDatabase(database, now),

@@ -41,8 +41,8 @@ let demoFingerprint: Promise<string> | undefined;
 
 /**
  * The demo data set as of today (London). Its waiting lists and slots count from the day it is loaded, so each day
- * has its own template and earlier days' are dropped: a copy of an older one would have waits a day short and no
- * slots on the last day of the window.
+ * has its own template and earlier days' are dropped: a copy of an older one would have longer waits than the demo
+ * describes, offers of capacity closer to their end, and no slots in the last days of the 12 weeks.
  */
 export async function demoTemplate(now = new Date()): Promise<Template> {
   demoFingerprint ??= (async () =>

@@ -5,7 +5,6 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../src/auth/demo-accounts.ts';
 import { LocalLogSender } from '../src/messages/local-log-sender.ts';
 import { sendPendingMessages } from '../src/messages/send-pending.ts';
-import { openDemoTestDatabase } from '../src/testing/database.ts';
 import { assertAccessible, launchBrowser, newPage, type RunningApp, startApp } from './browser.ts';
 
 let running: RunningApp;
@@ -38,12 +37,8 @@ after(async () => {
 });
 
 test('demo-admin signs in to the message log: letters are there, access codes and names are not', async () => {
-  const database = await openDemoTestDatabase();
-  try {
-    await sendPendingMessages(database.db, new LocalLogSender(database.db));
-  } finally {
-    await database.close();
-  }
+  const database = running.database!;
+  await sendPendingMessages(database.db, new LocalLogSender(database.db));
   await page.goto(`${running.baseUrl}/admin/messages`);
   assert.equal(new URL(page.url()).pathname, '/sign-in');
   await page.fill('#username', 'demo-admin');

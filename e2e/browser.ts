@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { buildApp } from '../src/app.ts';
-import { openDemoTestDatabase, testConfig } from '../src/testing/database.ts';
+import { openDemoTestDatabase, type TestDatabase, testConfig } from '../src/testing/database.ts';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -32,27 +32,31 @@ export async function newPage(browser: Browser, viewport = { width: 1024, height
 
 export interface RunningApp {
   app: FastifyInstance;
+  /** The app's own copy of the demo database, when startApp made it; dropped by close(). */
+  database: TestDatabase | null;
   /** 'http://127.0.0.1:<port>', no trailing slash. */
   baseUrl: string;
   close(): Promise<void>;
 }
 
 /**
- * Starts the whole app (the shared demo test database, quiet logs) on 127.0.0.1 and a free port.
+ * Starts the whole app (a copy of its own of the demo test database, quiet logs) on 127.0.0.1 and a free port.
  * `build` replaces the app, for a test that needs different wiring.
  */
 export async function startApp(build?: () => Promise<{ app: FastifyInstance; close?: () => Promise<void> }>): Promise<RunningApp> {
+  let database: TestDatabase | null = null;
   const built = build
     ? await build()
     : await (async () => {
-        const database = await openDemoTestDatabase();
-        const app = await buildApp({ config: testConfig(), database, logger: false });
-        return { app, close: () => database.close() };
+        const own = (database = await openDemoTestDatabase('e2e'));
+        const app = await buildApp({ config: testConfig(), database: own, logger: false });
+        return { app, close: () => own.close() };
       })();
   await built.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = built.app.server.address() as AddressInfo;
   return {
     app: built.app,
+    database,
     baseUrl: `http://127.0.0.1:${port}`,
     async close() {
       await built.app.close();

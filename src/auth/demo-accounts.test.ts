@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { buildApp } from '../app.ts';
-import type { Database } from '../db/database.ts';
-import { openDemoTestDatabase, TEST_DATABASE_URL, testConfig } from '../testing/database.ts';
+import { openDemoTestDatabase, type TestDatabase, testConfig } from '../testing/database.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, demoAccountsPresent, ensureDemoAccounts } from './demo-accounts.ts';
 
-let database: Database;
+let database: TestDatabase;
 before(async () => {
   database = await openDemoTestDatabase();
 });
@@ -46,7 +45,7 @@ test('production mode refuses to start while demo accounts exist', { timeout: 60
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'production',
-    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_URL: database.url,
     ACCESS_CODE_SECRET: 'a production secret of at least 32 characters',
     PORT: '0',
     LOG_LEVEL: 'warn',

@@ -6,6 +6,7 @@ import { issueToken } from './sessions.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { createScratchDatabase, testConfig } from '../testing/database.ts';
 import { loadDirectoryFixture } from '../testing/directory-fixture.ts';
+import { anonymousSession } from '../testing/page-session.ts';
 import { signInAtProvider, startTestProvider, type TestProvider } from '../testing/oidc-provider.ts';
 
 const CALLBACK = 'http://127.0.0.1:3000/sign-in/oidc/callback';
@@ -59,69 +60,66 @@ before(async () => {
 });
 after(() => close());
 
-const cookieOf = (setCookie: string | string[] | undefined, name: string) =>
-  [setCookie ?? []].flat().map((c) => c.split(';')[0]!).find((c) => c.startsWith(`${name}=`));
-
 async function signInAs(login: string) {
-  const start = await app.inject({ method: 'GET', url: '/sign-in/oidc' });
+  const browser = anonymousSession(app);
+  const start = await browser.get('/sign-in/oidc');
   assert.equal(start.statusCode, 303);
-  const browser = cookieOf(start.headers['set-cookie'], 'oc_oidc');
-  assert.ok(browser, 'the browser keeps a value to finish with');
+  assert.ok(browser.cookies.has('oc_oidc'), 'the browser keeps a value to finish with');
   const callback = await signInAtProvider(new URL(start.headers.location as string), login, CALLBACK);
   return { callback, browser };
 }
 
 test('a member of staff linked to the provider\'s subject signs in and gets a page session', async () => {
   const { callback, browser } = await signInAs('cis2-uid-555');
-  const back = await app.inject({ method: 'GET', url: `${callback.pathname}${callback.search}`, headers: { cookie: browser } });
+  const back = await browser.get(`${callback.pathname}${callback.search}`);
   assert.equal(back.statusCode, 303, back.body);
   assert.equal(back.headers.location, '/referrals');
-  const session = cookieOf(back.headers['set-cookie'], 'oc_session');
-  assert.ok(session);
-  const worklist = await app.inject({ method: 'GET', url: '/referrals', headers: { cookie: session } });
+  assert.ok(browser.cookies.has('oc_session'));
+  const worklist = await browser.get('/referrals');
   assert.equal(worklist.statusCode, 200);
   assert.match(worklist.body, /Test dr-linked/);
 });
 
 test('an identity with no linked account is refused, and creates none', async () => {
   const { callback, browser } = await signInAs('someone-else');
-  const back = await app.inject({ method: 'GET', url: `${callback.pathname}${callback.search}`, headers: { cookie: browser } });
+  const back = await browser.get(`${callback.pathname}${callback.search}`);
   assert.equal(back.statusCode, 403);
   assert.match(back.body, /No OpenChoice account is linked/);
-  assert.equal(cookieOf(back.headers['set-cookie'], 'oc_session'), undefined);
+  assert.equal(browser.cookies.has('oc_session'), false);
 });
 
 test('a callback in a browser that did not start the sign-in is refused', async () => {
   const { callback } = await signInAs('cis2-uid-555');
-  const back = await app.inject({ method: 'GET', url: `${callback.pathname}${callback.search}`, headers: { cookie: 'oc_oidc=someone-elses' } });
+  const stranger = anonymousSession(app);
+  stranger.cookies.set('oc_oidc', 'someone-elses');
+  const back = await stranger.get(`${callback.pathname}${callback.search}`);
   assert.equal(back.statusCode, 400);
   assert.match(back.body, /started in another browser/);
 });
 
 async function nhsLoginAs(nhsNumber: string) {
-  const start = await app.inject({ method: 'GET', url: '/manage/nhs-login' });
+  const browser = anonymousSession(app);
+  const start = await browser.get('/manage/nhs-login');
   assert.equal(start.statusCode, 303);
-  const browser = cookieOf(start.headers['set-cookie'], 'oc_oidc');
   const callback = await signInAtProvider(new URL(start.headers.location as string), nhsNumber, NHS_LOGIN_CALLBACK);
-  return app.inject({ method: 'GET', url: `${callback.pathname}${callback.search}`, headers: { cookie: browser! } });
+  return { back: await browser.get(`${callback.pathname}${callback.search}`), browser };
 }
 
 test('a patient signs in with NHS login: their NHS number opens their referral', async () => {
-  const back = await nhsLoginAs('9990000018');
+  const { back, browser } = await nhsLoginAs('9990000018');
   assert.equal(back.statusCode, 303, back.body);
   assert.equal(back.headers.location, '/manage');
-  const session = cookieOf(back.headers['set-cookie'], 'oc_session');
-  const page = await app.inject({ method: 'GET', url: '/manage', headers: { cookie: session! } });
+  const page = await browser.get('/manage');
   assert.equal(page.statusCode, 200);
   assert.ok(page.body.includes(ubrn.slice(8)), 'the referral is shown');
 });
 
 test('NHS login for someone with no open referral, or without an NHS number, signs nobody in', async () => {
-  const none = await nhsLoginAs('9990000026');
+  const { back: none, browser } = await nhsLoginAs('9990000026');
   assert.equal(none.statusCode, 404);
   assert.match(none.body, /could not find an open referral/);
-  assert.equal(cookieOf(none.headers['set-cookie'], 'oc_session'), undefined);
-  const invalid = await nhsLoginAs('1234567890');
+  assert.equal(browser.cookies.has('oc_session'), false);
+  const { back: invalid } = await nhsLoginAs('1234567890');
   assert.equal(invalid.statusCode, 403);
 });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.ts';
@@ -70,15 +71,19 @@ describe('signing in with a username and password', () => {
     assert.equal(out.statusCode, 204);
     assert.equal((await me(token)).statusCode, 401);
 
+    // Only this token's session expires: other tests' sessions are theirs.
     const { token: old } = (await signIn('provider', TEST_PASSWORD, '10.3.0.1')).json();
-    await database.db.updateTable('auth_session').set({ expires_at: new Date(Date.now() - 1000) }).execute();
+    await database.db.updateTable('auth_session').set({ expires_at: new Date(Date.now() - 1000) }).where('token_hash', '=', createHash('sha256').update(old).digest('hex')).execute();
     assert.equal((await me(old)).statusCode, 401);
 
     const { token: fresh } = (await signIn('provider', TEST_PASSWORD, '10.3.0.1')).json();
     await database.db.updateTable('account').set({ active: false }).where('username', '=', 'provider').execute();
-    assert.equal((await me(fresh)).statusCode, 401);
-    assert.equal((await signIn('provider', TEST_PASSWORD, '10.3.0.1')).statusCode, 401);
-    await database.db.updateTable('account').set({ active: true }).where('username', '=', 'provider').execute();
+    try {
+      assert.equal((await me(fresh)).statusCode, 401);
+      assert.equal((await signIn('provider', TEST_PASSWORD, '10.3.0.1')).statusCode, 401);
+    } finally {
+      await database.db.updateTable('account').set({ active: true }).where('username', '=', 'provider').execute();
+    }
   });
 
   test('a missing or malformed token: 401 with WWW-Authenticate', async () => {

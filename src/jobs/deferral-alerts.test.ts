@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { daysLeft } from '../domain/contact-by.ts';
 import { londonDate } from '../domain/dates.ts';
-import { outboxOf, type Journeys, startJourneys } from '../messages/test-journeys.ts';
+import { outboxOf, type Journeys, startJourneys } from '../testing/journeys.ts';
 import { raiseDeferralAlerts, SYSTEM_ACTOR } from './deferral-alerts.ts';
 
 let j: Journeys;
@@ -76,7 +76,7 @@ describe('deferral reminders and escalations', () => {
       assert.equal((sent[1]!.personalisation as Record<string, unknown>).days_overdue, 8);
       assert.equal((await escalations(r.ubrn)).length, 2);
     } finally {
-      await j.database.db.deleteFrom('provider_contact').execute();
+      await j.database.db.deleteFrom('provider_contact').where('ods_code', '=', 'RXX').execute();
     }
   });
 

@@ -1,10 +1,11 @@
 // The real pg-boss worker on a scratch PostgreSQL database: it sends the outbox within seconds and runs the
-// deferral job on start.
+// deferral job on start. "Within seconds" is the waiting limit below, not a measured duration: a busy machine
+// must not fail the test by being slow.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { londonDate } from '../domain/dates.ts';
-import { type Journeys, outboxOf, startJourneys } from '../messages/test-journeys.ts';
+import { type Journeys, outboxOf, startJourneys } from '../testing/journeys.ts';
 import { testConfig } from '../testing/database.ts';
 import { type Jobs, type JobsDeps, startJobs } from './worker.ts';
 
@@ -44,12 +45,10 @@ test('the pg-boss worker sends a new message within seconds and escalates an ove
   jobs = await startJobs({ config, database: j.database, log });
 
   const r = await j.newReferral({ email: 'bea@example.com' });
-  const started = Date.now();
   await eventually('the referral letter being sent', async () => {
     const rows = await outboxOf(j.database, r.ubrn);
     return rows.length === 2 && rows.every((m) => m.status === 'sent') ? rows : undefined;
   });
-  assert.ok(Date.now() - started < 5000);
   const copies = await j.database.db.selectFrom('message_log').select(['channel', 'body']).where('ubrn', '=', r.ubrn).execute();
   assert.equal(copies.length, 2);
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { enqueueMessage } from './enqueue.ts';
-import { type Journeys, outboxOf, startJourneys } from './test-journeys.ts';
+import { type Journeys, outboxOf, startJourneys } from '../testing/journeys.ts';
 
 let j: Journeys;
 before(async () => {

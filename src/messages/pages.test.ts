@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { issueToken } from '../auth/sessions.ts';
 import { LocalLogSender } from './local-log-sender.ts';
 import { sendPendingMessages } from './send-pending.ts';
-import { type Journeys, startJourneys } from './test-journeys.ts';
+import { type Journeys, startJourneys } from '../testing/journeys.ts';
+import { anonymousSession, staffSession } from '../testing/page-session.ts';
 
 let j: Journeys;
 before(async () => {
@@ -11,10 +11,10 @@ before(async () => {
 });
 after(() => j.close());
 
+// The journeys' accounts are named after their roles.
 const pageAs = async (role: 'admin' | 'referrer' | null) => {
-  const account = role ? await j.database.db.selectFrom('account').select('id').where('role', '=', role).executeTakeFirstOrThrow() : null;
-  const cookie = account ? `oc_session=${(await issueToken(j.database.db, account.id, 'page')).token}` : '';
-  return j.app.inject({ method: 'GET', url: '/admin/messages', headers: cookie ? { cookie } : {} });
+  const session = role ? await staffSession(j.app, j.database, role) : anonymousSession(j.app);
+  return session.get('/admin/messages');
 };
 
 test('the demo\'s message log page shows what was sent, without access codes or names', async () => {

@@ -7,7 +7,7 @@ import { LocalLogSender } from './local-log-sender.ts';
 import { backoffSeconds, sendPendingMessages } from './send-pending.ts';
 import { type MessageSender, type OutgoingMessage, PermanentSendError } from './sender.ts';
 import { ACCESS_CODE_MASK } from './templates.ts';
-import { type Journeys, outboxOf, startJourneys } from './test-journeys.ts';
+import { type Journeys, outboxOf, startJourneys } from '../testing/journeys.ts';
 
 let j: Journeys;
 before(async () => {

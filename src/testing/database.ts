@@ -1,73 +1,99 @@
-// Databases for tests: real PostgreSQL at TEST_DATABASE_URL (default: the local server's openchoice_test).
-import pg from 'pg';
-import { ensureDemoAccounts } from '../auth/demo-accounts.ts';
+// Databases for tests, on the PostgreSQL server of TEST_DATABASE_URL. Every caller gets a database of its own,
+// copied from a template (see database-templates.ts) and dropped when it closes, so no test sees another's rows.
 import { loadConfig } from '../config.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
-import { loadDemoDataIfEmpty } from '../importers/demo.ts';
-import { ensureDemoSlots } from '../slots/demo-slots.ts';
-import { ensureDemoWaitingList } from '../waiting/demo-waiting-list.ts';
+import { londonDate } from '../domain/dates.ts';
+import { dropDatabase, dropLeftovers, ownDatabaseName, TEST_DATABASE_URL, urlFor, withAdmin } from './database-server.ts';
+import { copyTemplate, type Template } from './database-templates.ts';
+import { loadDemoDatabase } from './demo-data.ts';
+import { filesUnder, fingerprint } from './fingerprint.ts';
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/openchoice_test';
+export { TEST_DATABASE_URL };
 
-function urlFor(database: string): string {
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
+/** A database of the caller's own; `close()` (or `drop()`, the same) closes its pool and drops it. */
+export interface TestDatabase extends Database {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
 }
 
-async function withAdminClient<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: urlFor('postgres') });
-  try {
-    await client.connect();
-  } catch (err) {
-    throw new Error(
-      `Tests need PostgreSQL at ${TEST_DATABASE_URL} (set TEST_DATABASE_URL): ${(err as Error).message}`,
-      { cause: err },
-    );
-  }
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
+const DAY_MS = 86_400_000;
+
+const MIGRATED = 'openchoice_tpl_migrated_';
+let migrated: Promise<Template> | undefined;
+
+/** The migrations applied to an empty database. */
+export function migratedTemplate(): Promise<Template> {
+  return (migrated ??= (async () => ({
+    name: `${MIGRATED}${await fingerprint({ files: [...(await filesUnder('src/db/migrations', '.sql')), 'src/db/migrate.ts'] })}`,
+    family: MIGRATED,
+    // Measured: a few megabytes copy faster through the log than by a checkpoint and a file copy.
+    strategy: 'wal_log',
+    fill: async (database) => void (await migrate(database.pool)),
+    // Another checkout may still be copying its own: keep it a week; rebuilding one still wanted takes a second.
+    isObsolete: (_name, builtAt) => !builtAt || Date.now() - builtAt.getTime() > 7 * DAY_MS,
+  }))());
 }
 
-/** The shared test database with the demo data set, created and loaded once and reused by every test file. */
-export async function openDemoTestDatabase(): Promise<Database> {
-  const name = new URL(TEST_DATABASE_URL).pathname.slice(1);
-  await withAdminClient(async (c) => {
-    const exists = await c.query('select 1 from pg_database where datname = $1', [name]);
-    if (exists.rowCount === 0) await c.query(`create database "${name}"`).catch(ignoreDuplicateDatabase);
-  });
-  const database = await openDatabase({ kind: 'postgres', url: TEST_DATABASE_URL, poolSize: 5 });
-  await migrate(database.pool);
-  await loadDemoDataIfEmpty(database);
-  await ensureDemoAccounts(database.db);
-  await ensureDemoWaitingList(database);
-  await ensureDemoSlots(database.db);
-  return database;
+const DEMO = 'openchoice_tpl_demo_';
+let demoFingerprint: Promise<string> | undefined;
+
+/**
+ * The demo data set as of today (London). Its waiting lists and slots count from the day it is loaded, so each day
+ * has its own template and earlier days' are dropped: a copy of an older one would have longer waits than the demo
+ * describes, offers of capacity closer to their end, and no slots in the last days of the 12 weeks.
+ */
+export async function demoTemplate(now = new Date()): Promise<Template> {
+  demoFingerprint ??= (async () =>
+    fingerprint({
+      files: [...(await filesUnder('src/db/migrations', '.sql')), 'src/db/migrate.ts', ...(await filesUnder('src/importers', '.ts'))],
+      modules: ['src/testing/demo-data.ts'],
+      listings: ['reference-data'],
+    }))();
+  const day = londonDate(now).replaceAll('-', '');
+  return {
+    name: `${DEMO}${await demoFingerprint}_${day}`,
+    family: DEMO,
+    // Measured: for its 200 MB, copying files after a checkpoint beats writing every block to the log.
+    strategy: 'file_copy',
+    base: migratedTemplate,
+    fill: (database) => loadDemoDatabase(database, now),
+    isObsolete: (name) => (/_(\d{8})$/.exec(name)?.[1] ?? '') < day,
+  };
 }
 
-/** A new empty, migrated database of its own, dropped by `drop()`. For tests that change data. */
-export async function createScratchDatabase(label: string): Promise<Database & { drop(): Promise<void> }> {
-  const name = `openchoice_scratch_${label.replace(/\W/g, '_').toLowerCase()}_${process.pid}`;
-  await withAdminClient(async (c) => {
-    await c.query(`drop database if exists "${name}" with (force)`);
-    await c.query(`create database "${name}"`);
-  });
-  const database = await openDatabase({ kind: 'postgres', url: urlFor(name), poolSize: 4 });
-  await migrate(database.pool);
-  return Object.assign(database, {
-    async drop() {
-      await database.close().catch(() => {}); // a test may have closed the pool already
-      await withAdminClient((c) => c.query(`drop database if exists "${name}" with (force)`));
-    },
-  });
+let leftoversDropped: Promise<unknown> | undefined;
+
+async function openCopy(template: Template, label: string): Promise<TestDatabase> {
+  // Once per process is enough to keep a machine from filling up with the databases of interrupted runs.
+  await (leftoversDropped ??= withAdmin(dropLeftovers));
+  const name = ownDatabaseName(label);
+  await copyTemplate(template, name);
+  const url = urlFor(name);
+  const database = await openDatabase({ kind: 'postgres', url, poolSize: 5 });
+  const closePool = database.close;
+  let dropped: Promise<void> | undefined;
+  // A test may have closed the pool itself, or both close and drop: the database is dropped once.
+  const drop = () =>
+    (dropped ??= (async () => {
+      await closePool().catch(() => {});
+      await withAdmin((admin) => dropDatabase(admin, name));
+    })());
+  return Object.assign(database, { name, url, close: drop, drop });
 }
 
-function ignoreDuplicateDatabase(err: { code?: string }): void {
-  if (err.code !== '42P04' && err.code !== '23505') throw err;
+/** A new migrated, empty database of the caller's own. For tests that build exactly the data they need. */
+export async function createScratchDatabase(label: string): Promise<TestDatabase> {
+  return openCopy(await migratedTemplate(), `scratch_${label}`);
+}
+
+/**
+ * A new database of the caller's own holding the demo data set (1.75 M postcodes, the directory, the demo accounts,
+ * waiting lists and slots), as a first `npm start` would load it. Call `close()` when done: it drops the copy.
+ */
+export async function openDemoTestDatabase(label = 'demo'): Promise<TestDatabase> {
+  return openCopy(await demoTemplate(), `demo_${label}`);
 }
 
 /** Settings for an app under test. */

@@ -5,9 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
 import { DEMO_PASSWORD } from '../auth/demo-accounts.ts';
-import { issuePatientToken } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import { openDemoTestDatabase, testConfig } from '../testing/database.ts';
+import { patientSession, staffSession } from '../testing/page-session.ts';
 
 let app: FastifyInstance;
 let database: Database;
@@ -31,12 +31,8 @@ after(async () => {
   await database.close();
 });
 
-const cookieFor = async (ubrn: string) => `oc_session=${(await issuePatientToken(database.db, ubrn, 'page')).token}`;
-const staffCookie = async (username: string) => {
-  const account = await database.db.selectFrom('account').select('id').where('username', '=', username).executeTakeFirstOrThrow();
-  const { issueToken } = await import('../auth/sessions.ts');
-  return `oc_session=${(await issueToken(database.db, account.id, 'page')).token}`;
-};
+const patient = (ubrn: string) => patientSession(app, database, ubrn);
+const staff = (username: string) => staffSession(app, database, username);
 
 describe('patient pages', () => {
   test('anonymous visitors are sent to the patient sign-in page', async () => {
@@ -50,27 +46,27 @@ describe('patient pages', () => {
   test('a patient sees only their own referral, whatever the URL asks for', async () => {
     const own = referrals[0]!;
     const other = referrals[1]!;
-    const cookie = await cookieFor(own.ubrn);
-    const home = await app.inject({ method: 'GET', url: `/manage?ubrn=${other.ubrn}`, headers: { cookie } });
+    const s = await patient(own.ubrn);
+    const home = await s.get(`/manage?ubrn=${other.ubrn}`);
     assert.equal(home.statusCode, 200);
     assert.match(home.body, new RegExp(own.ubrn.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3')));
     assert.doesNotMatch(home.body, new RegExp(other.ubrn.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3')));
     assert.doesNotMatch(home.body, /RR801-110/);
     // The other referral's service is not on this one's shortlist: not found.
-    const slots = await app.inject({ method: 'GET', url: '/manage/services/RR801-110/slots', headers: { cookie } });
+    const slots = await s.get('/manage/services/RR801-110/slots');
     assert.equal(slots.statusCode, 404);
     // Nor is a slot of it.
     const slot = await database.db.selectFrom('slot').select('id').where('service_id', '=', 'RR801-110').where('starts_at', '>', new Date()).executeTakeFirstOrThrow();
-    const check = await app.inject({ method: 'GET', url: `/manage/check/${slot.id}`, headers: { cookie } });
+    const check = await s.get(`/manage/check/${slot.id}`);
     assert.equal(check.statusCode, 404);
     // The patient's own pages work.
-    assert.equal((await app.inject({ method: 'GET', url: '/manage/services/RR813-110/slots', headers: { cookie } })).statusCode, 200);
+    assert.equal((await s.get('/manage/services/RR813-110/slots')).statusCode, 200);
   });
 
   test('a patient session cannot open staff or provider pages', async () => {
-    const cookie = await cookieFor(referrals[0]!.ubrn);
+    const s = await patient(referrals[0]!.ubrn);
     for (const url of ['/provider', '/provider/asi', `/provider/referrals/${referrals[0]!.ubrn}`, '/referrals']) {
-      assert.equal((await app.inject({ method: 'GET', url, headers: { cookie } })).statusCode, 403, url);
+      assert.equal((await s.get(url)).statusCode, 403, url);
     }
   });
 });
@@ -85,15 +81,15 @@ describe('provider pages', () => {
   });
 
   test('a referrer gets 403 on provider pages; the provider gets them', async () => {
-    const referrer = await staffCookie('demo-referrer');
-    const provider = await staffCookie('demo-provider');
+    const referrer = await staff('demo-referrer');
+    const provider = await staff('demo-provider');
     for (const url of ['/provider', '/provider/referrals', '/provider/asi', '/provider/services/RR813-110/slots', '/provider/services/RR813-110/slots/publish']) {
-      assert.equal((await app.inject({ method: 'GET', url, headers: { cookie: referrer } })).statusCode, 403, url);
-      assert.equal((await app.inject({ method: 'GET', url, headers: { cookie: provider } })).statusCode, 200, url);
+      assert.equal((await referrer.get(url)).statusCode, 403, url);
+      assert.equal((await provider.get(url)).statusCode, 200, url);
     }
     // Another trust's service, and a referral not booked or deferred at the provider's services: not found.
     const notOwn = await database.db.selectFrom('service').select('id').where('provider_ods_code', '!=', 'RR8').where('directly_bookable', '=', true).executeTakeFirstOrThrow();
-    assert.equal((await app.inject({ method: 'GET', url: `/provider/services/${notOwn.id}/slots`, headers: { cookie: provider } })).statusCode, 404);
-    assert.equal((await app.inject({ method: 'GET', url: `/provider/referrals/${referrals[0]!.ubrn}`, headers: { cookie: provider } })).statusCode, 404);
+    assert.equal((await provider.get(`/provider/services/${notOwn.id}/slots`)).statusCode, 404);
+    assert.equal((await provider.get(`/provider/referrals/${referrals[0]!.ubrn}`)).statusCode, 404);
   });
 });

@@ -2,11 +2,11 @@
 // provider cannot act on another provider's offers, requests or transfers.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
-import { issueToken } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import { openDemoTestDatabase, testConfig } from '../testing/database.ts';
+import { anonymousSession, staffSession } from '../testing/page-session.ts';
 
 let app: FastifyInstance;
 let database: Database;
@@ -20,30 +20,7 @@ after(async () => {
   await database.close();
 });
 
-/** A signed-in page session: its cookie, plus the CSRF cookie the first page sets. */
-class Session {
-  cookies = new Map<string, string>();
-  constructor(token: string | null) {
-    if (token) this.cookies.set('oc_session', token);
-  }
-  private header = () => [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  private keep(res: LightMyRequestResponse) {
-    for (const c of res.cookies as { name: string; value: string }[]) this.cookies.set(c.name, c.value);
-    return res;
-  }
-  async get(url: string) {
-    return this.keep(await app.inject({ method: 'GET', url, headers: { cookie: this.header() } }));
-  }
-  async post(url: string, form: Record<string, string>) {
-    return this.keep(await app.inject({ method: 'POST', url, headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() }));
-  }
-}
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? assert.fail('the page has a CSRF field');
-const as = async (username: string | null) => {
-  if (!username) return new Session(null);
-  const account = await database.db.selectFrom('account').select('id').where('username', '=', username).executeTakeFirstOrThrow();
-  return new Session((await issueToken(database.db, account.id, 'page')).token);
-};
+const as = (username: string | null) => (username ? staffSession(app, database, username) : anonymousSession(app));
 
 const PROVIDER_PAGES = ['/provider/pidmas', '/provider/pidmas/validation', '/provider/mutual-aid', '/provider/mutual-aid/requests/new', '/provider/mutual-aid/offers/new', '/provider/mutual-aid/transfers'];
 
@@ -72,15 +49,15 @@ describe('who may open the pages', () => {
   test('a run of the matching needs the CSRF token', async () => {
     const s = await as('demo-admin');
     await s.get('/mutual-aid/board');
-    assert.equal((await s.post('/mutual-aid/board/matching-runs', {})).statusCode, 403);
+    assert.equal((await s.post('/mutual-aid/board/matching-runs', {}, { csrf: false })).statusCode, 403);
   });
 });
 
 describe('forms', () => {
   test('an empty request for mutual aid: the error summary links to each field', async () => {
     const s = await as('demo-provider');
-    const form = await s.get('/provider/mutual-aid/requests/new');
-    const res = await s.post('/provider/mutual-aid/requests/new', { _csrf: csrfOf(form.body) });
+    await s.get('/provider/mutual-aid/requests/new');
+    const res = await s.post('/provider/mutual-aid/requests/new');
     assert.equal(res.statusCode, 400);
     assert.match(res.body, /There is a problem/);
     assert.match(res.body, /href="#specialty">\s*Select the specialty you need help with/);
@@ -92,11 +69,11 @@ describe('forms', () => {
     const s = await as('demo-provider');
     const form = await s.get('/provider/mutual-aid/offers/new');
     assert.doesNotMatch(form.body, /value="RXF05-110"/, 'only the organisation\'s own services are offered');
-    const empty = await s.post('/provider/mutual-aid/offers/new', { _csrf: csrfOf(form.body) });
+    const empty = await s.post('/provider/mutual-aid/offers/new');
     assert.equal(empty.statusCode, 400);
     for (const m of ['Select the service that has capacity', 'Enter the number of places each week', 'Enter the start date', 'Enter the end date', 'Select which patients you can take']) assert.match(empty.body, new RegExp(m));
     const other = await s.post('/provider/mutual-aid/offers/new', {
-      _csrf: csrfOf(form.body), serviceId: 'RXF05-110', capacityPerWeek: '5', 'startsOn[day]': '1', 'startsOn[month]': '1', 'startsOn[year]': '2099', 'endsOn[day]': '1', 'endsOn[month]': '2', 'endsOn[year]': '2099', complexity: 'ROUTINE',
+      serviceId: 'RXF05-110', capacityPerWeek: '5', 'startsOn[day]': '1', 'startsOn[month]': '1', 'startsOn[year]': '2099', 'endsOn[day]': '1', 'endsOn[month]': '2', 'endsOn[year]': '2099', complexity: 'ROUTINE',
     });
     assert.equal(other.statusCode, 400);
     assert.match(other.body, /Select the service that has capacity/);
@@ -104,21 +81,21 @@ describe('forms', () => {
 
   test('validation with no answer, and of a request that is not the provider\'s', async () => {
     const s = await as('demo-provider');
-    const page = await s.get('/provider/pidmas/validation');
-    const empty = await s.post('/provider/pidmas/validation/999999999', { _csrf: csrfOf(page.body) });
+    await s.get('/provider/pidmas/validation');
+    const empty = await s.post('/provider/pidmas/validation/999999999');
     assert.equal(empty.statusCode, 400, 'the answer is checked first');
     assert.match(empty.body, /Select whether the patient is suitable to move/);
-    const unknown = await s.post('/provider/pidmas/validation/999999999', { _csrf: csrfOf(page.body), suitable: 'yes' });
+    const unknown = await s.post('/provider/pidmas/validation/999999999', { suitable: 'yes' });
     assert.equal(unknown.statusCode, 404);
-    const noReason = await s.post('/provider/pidmas/validation/999999999', { _csrf: csrfOf(page.body), suitable: 'no' });
+    const noReason = await s.post('/provider/pidmas/validation/999999999', { suitable: 'no' });
     assert.match(noReason.body, /Select why the patient is not suitable to move/);
   });
 
   test('another provider\'s request, offer or transfer is not found', async () => {
     const s = await as('demo-provider');
-    const page = await s.get('/provider/mutual-aid');
+    await s.get('/provider/mutual-aid');
     for (const url of ['/provider/mutual-aid/requests/999999999/close', '/provider/mutual-aid/offers/999999999/withdraw', '/provider/mutual-aid/transfers/999999999/accept']) {
-      assert.equal((await s.post(url, { _csrf: csrfOf(page.body) })).statusCode, 404, url);
+      assert.equal((await s.post(url)).statusCode, 404, url);
     }
     assert.equal((await s.get('/provider/mutual-aid/transfers/999999999/decline')).statusCode, 404);
   });

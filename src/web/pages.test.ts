@@ -6,45 +6,17 @@ import { buildApp } from '../app.ts';
 import type { Database } from '../db/database.ts';
 import { DEMO_PASSWORD } from '../auth/demo-accounts.ts';
 import { openDemoTestDatabase, testConfig } from '../testing/database.ts';
+import { anonymousSession, csrfOf, PageSession, patientSession } from '../testing/page-session.ts';
 
 let app: FastifyInstance;
 let database: Database;
-
-/** A tiny cookie jar over app.inject. */
-class Browser {
-  cookies = new Map<string, string>();
-  header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  keep(res: LightMyRequestResponse) {
-    for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
-      if (c.value === '' || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
-      else this.cookies.set(c.name, c.value);
-    }
-    return res;
-  }
-  async get(url: string) {
-    return this.keep(await app.inject({ method: 'GET', url, headers: { cookie: this.header() } }));
-  }
-  async post(url: string, form: Record<string, string>) {
-    return this.keep(
-      await app.inject({ method: 'POST', url, headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() }),
-    );
-  }
-}
-
-export function csrfOf(html: string): string {
-  const m = /name="_csrf" value="([^"]+)"/.exec(html);
-  assert.ok(m, 'the page has a CSRF field');
-  return m[1]!;
-}
 
 before(async () => {
   database = await openDemoTestDatabase();
   app = await buildApp({ config: testConfig(), database, logger: false });
 });
-// These tests share one address (app.inject's 127.0.0.1) and a database other test files also use: start each
-// with that address's failed sign-ins forgotten, so earlier failures elsewhere cannot lock it out.
+// These tests share one address (app.inject's 127.0.0.1): start each with that address's failed sign-ins
+// forgotten, so that the failures of one test cannot lock another out, whatever order they run in.
 beforeEach(() => database.db.deleteFrom('sign_in_failure').where('key', '=', 'address:127.0.0.1').execute());
 after(async () => {
   await app.close();
@@ -53,7 +25,7 @@ after(async () => {
 
 describe('page sessions', () => {
   test('anonymous visits to signed-in pages are sent to sign in', async () => {
-    const b = new Browser();
+    const b = anonymousSession(app);
     for (const url of ['/referrals', '/referrals/new/patient', '/referrals/123456789012']) {
       const res = await b.get(url);
       assert.equal(res.statusCode, 303, url);
@@ -65,7 +37,7 @@ describe('page sessions', () => {
   });
 
   test('sign in sets an HttpOnly SameSite=Lax session cookie whose hash is stored as a page session; sign out ends it', async () => {
-    const b = new Browser();
+    const b = anonymousSession(app);
     const form = await b.get('/sign-in');
     assert.equal(form.statusCode, 200);
     const res = await b.post('/sign-in', { _csrf: csrfOf(form.body), username: 'demo-referrer', password: DEMO_PASSWORD });
@@ -91,7 +63,7 @@ describe('page sessions', () => {
     assert.equal(out.statusCode, 303);
     assert.equal(out.headers.location, '/signed-out');
     // The old cookie no longer signs in, even if kept.
-    const again = await app.inject({ method: 'GET', url: '/referrals', headers: { cookie: `oc_session=${cookie.value}` } });
+    const again = await new PageSession(app, cookie.value).get('/referrals');
     assert.equal(again.statusCode, 303);
   });
 
@@ -104,7 +76,7 @@ describe('page sessions', () => {
   });
 
   test('a wrong password shows one message for every failure, with status 401', async () => {
-    const b = new Browser();
+    const b = anonymousSession(app);
     const form = await b.get('/sign-in');
     const res = await b.post('/sign-in', { _csrf: csrfOf(form.body), username: `nobody-${process.pid}-${Date.now()}`, password: 'wrong' });
     assert.equal(res.statusCode, 401);
@@ -113,7 +85,7 @@ describe('page sessions', () => {
   });
 
   test('too many failures: 429 shown as an error with Retry-After', async () => {
-    const b = new Browser();
+    const b = anonymousSession(app);
     const username = `locked-${process.pid}-${Date.now()}`;
     let last: LightMyRequestResponse | undefined;
     for (let i = 0; i < 6; i++) {
@@ -127,13 +99,13 @@ describe('page sessions', () => {
   });
 
   test('a POST without the CSRF token is refused with 403, and nothing happens', async () => {
-    const b = new Browser();
+    const b = anonymousSession(app);
     await b.get('/sign-in');
-    const res = await b.post('/sign-in', { username: 'demo-referrer', password: DEMO_PASSWORD });
+    const res = await b.post('/sign-in', { username: 'demo-referrer', password: DEMO_PASSWORD }, { csrf: false });
     assert.equal(res.statusCode, 403);
     assert.equal(b.cookies.has('oc_session'), false);
     // A token without its cookie (another browser's) is refused too.
-    const other = new Browser();
+    const other = anonymousSession(app);
     const token = csrfOf((await other.get('/sign-in')).body);
     const cross = await b.keep(await app.inject({ method: 'POST', url: '/sign-in', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${token}&username=demo-referrer&password=${DEMO_PASSWORD}` }));
     assert.equal(cross.statusCode, 403);
@@ -156,11 +128,9 @@ describe('page sessions', () => {
   });
 
   test('a patient session on a staff page gets the 403 page', async () => {
-    const { issuePatientToken } = await import('../auth/sessions.ts');
-    const ref = await database.db.selectFrom('referral').select('ubrn').limit(1).executeTakeFirst();
-    if (!ref) return;
-    const { token } = await issuePatientToken(database.db, ref.ubrn, 'page');
-    const res = await app.inject({ method: 'GET', url: '/referrals', headers: { cookie: `oc_session=${token}` } });
+    // The demo's waiting lists always hold referrals.
+    const ref = await database.db.selectFrom('referral').select('ubrn').limit(1).executeTakeFirstOrThrow();
+    const res = await (await patientSession(app, database, ref.ubrn)).get('/referrals');
     assert.equal(res.statusCode, 403);
     assert.match(res.headers['content-type'] as string, /text\/html/);
   });

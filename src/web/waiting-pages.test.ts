@@ -2,14 +2,14 @@
 // what a patient not yet due an alternative (or not eligible to move) is told.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
 import { DEMO_PASSWORD } from '../auth/demo-accounts.ts';
-import { issuePatientToken, issueToken } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import { londonDate } from '../domain/dates.ts';
 import { addDays } from '../domain/rtt-clock.ts';
 import { openDemoTestDatabase, testConfig } from '../testing/database.ts';
+import { patientSession, staffSession } from '../testing/page-session.ts';
 
 let app: FastifyInstance;
 let database: Database;
@@ -36,30 +36,8 @@ after(async () => {
   await database.close();
 });
 
-/** A signed-in page session: its cookie, plus the CSRF cookie the first page sets. */
-class Session {
-  cookies = new Map<string, string>();
-  constructor(token: string) {
-    this.cookies.set('oc_session', token);
-  }
-  private header = () => [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  private keep(res: LightMyRequestResponse) {
-    for (const c of res.cookies as { name: string; value: string }[]) this.cookies.set(c.name, c.value);
-    return res;
-  }
-  async get(url: string) {
-    return this.keep(await app.inject({ method: 'GET', url, headers: { cookie: this.header() } }));
-  }
-  async post(url: string, form: Record<string, string>) {
-    return this.keep(await app.inject({ method: 'POST', url, headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() }));
-  }
-}
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? assert.fail('the page has a CSRF field');
-const patient = async (ubrn: string) => new Session((await issuePatientToken(database.db, ubrn, 'page')).token);
-const staff = async (username: string) => {
-  const account = await database.db.selectFrom('account').select('id').where('username', '=', username).executeTakeFirstOrThrow();
-  return new Session((await issueToken(database.db, account.id, 'page')).token);
-};
+const patient = (ubrn: string) => patientSession(app, database, ubrn);
+const staff = (username: string) => staffSession(app, database, username);
 
 describe('who may open the waiting-too-long pages', () => {
   test('anonymous visitors are sent to the right sign-in page', async () => {
@@ -93,20 +71,20 @@ describe('the faster alternative', () => {
     const page = await s.get('/manage/faster');
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /name="serviceId"/);
-    const res = await s.post('/manage/faster', { _csrf: csrfOf(page.body) });
+    const res = await s.post('/manage/faster');
     assert.equal(res.statusCode, 400);
     assert.match(res.body, /<title>Error: /);
     assert.match(res.body, /nhsuk-error-summary/);
     assert.match(res.body, /href="#serviceId">\s*Select where you would like to be seen/);
     // A service not offered is refused the same way.
-    const wrong = await s.post('/manage/faster', { _csrf: csrfOf(page.body), serviceId: 'RR813-110' });
+    const wrong = await s.post('/manage/faster', { serviceId: 'RR813-110' });
     assert.equal(wrong.statusCode, 400);
   });
 
   test('a form without the CSRF token is refused', async () => {
     const s = await patient(breached);
     await s.get('/manage/faster');
-    assert.equal((await s.post('/manage/faster/confirm', { serviceId: 'NT332-110' })).statusCode, 403);
+    assert.equal((await s.post('/manage/faster/confirm', { serviceId: 'NT332-110' }, { csrf: false })).statusCode, 403);
   });
 
   test('a patient within 18 weeks is told why they cannot ask yet, with no link', async () => {
@@ -126,7 +104,7 @@ describe('the faster alternative', () => {
     const list = await s.get(`/referrals/${breached}/faster`);
     assert.equal(list.statusCode, 200);
     assert.match(list.body, /Choose a faster alternative for the patient/);
-    const res = await s.post(`/referrals/${breached}/faster`, { _csrf: csrfOf(list.body) });
+    const res = await s.post(`/referrals/${breached}/faster`);
     assert.equal(res.statusCode, 400);
     assert.match(res.body, /Select where the patient will be seen/);
     assert.equal((await s.get('/referrals/000000000000/faster')).statusCode, 404);

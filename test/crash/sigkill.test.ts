@@ -6,16 +6,15 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { issueToken } from '../../src/auth/sessions.ts';
-import type { Database } from '../../src/db/database.ts';
 import { createAccount, createOrganisation } from '../../src/testing/accounts.ts';
-import { createScratchDatabase } from '../../src/testing/database.ts';
+import { createScratchDatabase, type TestDatabase } from '../../src/testing/database.ts';
 import { LEEDS, loadDirectoryFixture } from '../../src/testing/directory-fixture.ts';
 import { nhsNumberCheckDigit } from '../../src/domain/nhs-number.ts';
 import { type ServerProcess, startServerProcess } from '../support/server-process.ts';
 
 const CONCURRENCY = 8;
 
-let database: Database & { drop(): Promise<void> };
+let database: TestDatabase;
 let databaseUrl: string;
 let token: string;
 const children = new Set<ChildProcess>();
@@ -23,8 +22,7 @@ const children = new Set<ChildProcess>();
 before(async () => {
   database = await createScratchDatabase('crash_sigkill');
   // The child process reaches the same scratch database by URL.
-  databaseUrl = database.pool.options.connectionString!;
-  assert.ok(databaseUrl, 'the scratch database has a connection string');
+  databaseUrl = database.url;
   await loadDirectoryFixture(database);
   await createOrganisation(database, 'B86001', 'Crash Test Surgery', 'GP_PRACTICE');
   const accountId = await createAccount(database, 'crash-referrer', 'referrer', 'B86001');

@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { issuePatientToken, issueToken } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
-import { createAccount, createOrganisation } from '../testing/accounts.ts';
-import { startFixtureApp } from '../testing/directory-fixture.ts';
-import { publishTestSlot } from '../testing/slots.ts';
+import { createAccount, createOrganisation } from './accounts.ts';
+import { startFixtureApp } from './directory-fixture.ts';
+import { publishTestSlot } from './slots.ts';
 
 type Answer = Awaited<ReturnType<FastifyInstance['inject']>>;
 

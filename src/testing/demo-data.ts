@@ -1,0 +1,19 @@
+// What the demo test database holds: the demo data set as a first `npm start` loads it. Kept apart from the
+// template machinery because the demo template's name is a fingerprint of this module and everything it imports.
+import { ensureDemoAccounts } from '../auth/demo-accounts.ts';
+import type { Database } from '../db/database.ts';
+import { londonDate } from '../domain/dates.ts';
+import { loadDemoDataIfEmpty } from '../importers/demo.ts';
+import { ensureDemoSlots } from '../slots/demo-slots.ts';
+import { ensureDemoWaitingList } from '../waiting/demo-waiting-list.ts';
+
+/** Loads a migrated, empty database with the demo data as of `now`: waits and slots count from that day. */
+export async function loadDemoDatabase(database: Database, now: Date): Promise<void> {
+  await loadDemoDataIfEmpty(database);
+  await ensureDemoAccounts(database.db);
+  await ensureDemoWaitingList(database, londonDate(now));
+  await ensureDemoSlots(database.db, now);
+  // Statistics and frozen rows are copied with the template: every copy plans well and never rewrites a page to
+  // set hint bits or freeze rows.
+  await database.pool.query('vacuum (freeze, analyze)');
+}

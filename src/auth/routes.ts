@@ -5,6 +5,7 @@ import { bearerToken, PUBLIC, ROLES, staffOf } from '../http/access.ts';
 import { tooManyRequests, unauthorized } from '../http/problem.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
+import { listAccounts } from './accounts.ts';
 import { issueToken, revokeToken } from './sessions.ts';
 import { signInWithPassword } from './sign-in.ts';
 
@@ -78,24 +79,7 @@ export function authRoutes({ database }: { database: Database }) {
           response: { 200: z.object({ accounts: z.array(Me.extend({ active: z.boolean(), demo: z.boolean() })) }), 401: ProblemSchema, 403: ProblemSchema },
         },
       },
-      async () => {
-        const rows = await db
-          .selectFrom('account as a')
-          .innerJoin('organisation as o', 'o.ods_code', 'a.organisation_ods_code')
-          .select(['a.username', 'a.display_name', 'a.role', 'a.active', 'a.demo', 'o.ods_code', 'o.name'])
-          .orderBy('a.username')
-          .execute();
-        return {
-          accounts: rows.map((r) => ({
-            username: r.username,
-            displayName: r.display_name,
-            role: r.role,
-            organisation: { odsCode: r.ods_code, name: r.name },
-            active: r.active,
-            demo: r.demo,
-          })),
-        };
-      },
+      async () => ({ accounts: await listAccounts(db) }),
     );
 
     api.get(

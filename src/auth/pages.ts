@@ -10,15 +10,15 @@ import { deleteDrafts } from '../web/drafts.ts';
 import { errorContext, type FieldError, readForm, secret, text } from '../web/forms.ts';
 import { forbiddenPage, homeFor, seeOther, sendPage } from '../web/page.ts';
 import { addViews } from '../web/render.ts';
-import { clearSessionCookie, PAGE_SESSION_HOURS, secureCookies, sessionHash, sessionToken, setSessionCookie } from '../web/session.ts';
-import { accountForSubject, OidcSignIn, OidcSignInError } from './oidc.ts';
+import { clearSessionCookie, PAGE_SESSION_HOURS, sessionHash, sessionToken, setSessionCookie } from '../web/session.ts';
+import { accountForSubject, OidcSignIn } from './oidc.ts';
+import { backFromProvider, sendToProvider } from './oidc-browser.ts';
 import { issueToken, revokeToken } from './sessions.ts';
 import { signInWithPassword } from './sign-in.ts';
 
 const STAFF_ROLES = ['referrer', 'referral-centre', 'provider', 'commissioner', 'admin'] as const;
 // One message for every failure: it must not tell which usernames exist.
 const BAD_CREDENTIALS = 'Enter a correct username and password';
-const BROWSER_COOKIE = 'oc_oidc';
 const OIDC_PATH = '/sign-in/oidc';
 
 const SIGN_IN_FIELDS = { username: text(100), password: secret(200) };
@@ -79,23 +79,14 @@ export function authPages({ database, config }: { database: Database; config: Co
 
     app.get(OIDC_PATH, { config: { access: PUBLIC('sends the browser to the identity provider to sign in'), page: true } }, async (request, reply) => {
       if (!oidc) return oidcFailed(request, reply, 'Signing in with a smartcard or NHS identity is not set up here. Use your username and password');
-      const { url, browserValue } = await oidc.begin(db);
-      reply.setCookie(BROWSER_COOKIE, browserValue, { path: OIDC_PATH, httpOnly: true, sameSite: 'lax', secure: secureCookies(config, request), maxAge: 600 });
-      return seeOther(reply, url.href);
+      return sendToProvider(oidc, db, config, request, reply, OIDC_PATH);
     });
 
     app.get(`${OIDC_PATH}/callback`, { config: { access: PUBLIC('the identity provider sends the browser back here'), page: true } }, async (request, reply) => {
       if (!oidc || !config.oidc) return oidcFailed(request, reply, 'Signing in with a smartcard or NHS identity is not set up here');
-      reply.clearCookie(BROWSER_COOKIE, { path: OIDC_PATH });
-      let subject: string;
-      try {
-        // The configured redirect URI names this service as the provider sees it (behind any proxy).
-        ({ subject } = await oidc.complete(db, new URL(request.url, config.oidc.redirectUri), request.cookies[BROWSER_COOKIE]));
-      } catch (err) {
-        if (!(err instanceof OidcSignInError)) throw err;
-        request.log.info({ reason: err.message }, 'OpenID Connect sign-in refused');
-        return oidcFailed(request, reply, err.message.replace(/\.$/, ''));
-      }
+      const back = await backFromProvider(oidc, config.oidc, db, request, reply, OIDC_PATH);
+      if (!back.ok) return oidcFailed(request, reply, back.reason);
+      const subject = back.subject;
       const account = await accountForSubject(db, subject);
       if (!account) return forbiddenPage(request, reply, 'No OpenChoice account is linked to the identity you signed in with. Ask your administrator to link it.');
       await startSession(request, reply, account.id);

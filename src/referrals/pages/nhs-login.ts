@@ -1,7 +1,8 @@
 // Patients sign in to Manage Your Referral through NHS login (OpenID Connect): its verified `nhs_number` claim finds
 // their open referral. The sign-in itself is auth's (src/auth/oidc.ts); which referral it opens is this feature's.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { OidcSignIn, OidcSignInError } from '../../auth/oidc.ts';
+import { OidcSignIn } from '../../auth/oidc.ts';
+import { backFromProvider, sendToProvider } from '../../auth/oidc-browser.ts';
 import { issuePatientToken, revokeToken } from '../../auth/sessions.ts';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
@@ -9,10 +10,9 @@ import { isValidNhsNumber, standardiseNhsNumber } from '../../domain/nhs-number.
 import { PUBLIC } from '../../http/access.ts';
 import { errorContext } from '../../web/forms.ts';
 import { seeOther, sendPage } from '../../web/page.ts';
-import { secureCookies, sessionToken, setSessionCookie } from '../../web/session.ts';
+import { sessionToken, setSessionCookie } from '../../web/session.ts';
 import { latestOpenReferralOf } from '../queries.ts';
 
-const BROWSER_COOKIE = 'oc_oidc';
 const NHS_LOGIN_PATH = '/manage/nhs-login';
 
 export function nhsLoginPages(database: Database, config: Config) {
@@ -30,22 +30,14 @@ export function nhsLoginPages(database: Database, config: Config) {
   return async function (app: FastifyInstance) {
     app.get(NHS_LOGIN_PATH, { config: { access: PUBLIC('sends the patient to NHS login to sign in'), page: true } }, async (request, reply) => {
       if (!nhsLogin) return failed(request, reply, 'NHS login is not set up here. Use the reference number and access code from your letter');
-      const { url, browserValue } = await nhsLogin.begin(db);
-      reply.setCookie(BROWSER_COOKIE, browserValue, { path: NHS_LOGIN_PATH, httpOnly: true, sameSite: 'lax', secure: secureCookies(config, request), maxAge: 600 });
-      return seeOther(reply, url.href);
+      return sendToProvider(nhsLogin, db, config, request, reply, NHS_LOGIN_PATH);
     });
 
     app.get(`${NHS_LOGIN_PATH}/callback`, { config: { access: PUBLIC('NHS login sends the patient back here'), page: true } }, async (request, reply) => {
       if (!nhsLogin || !config.nhsLogin) return failed(request, reply, 'NHS login is not set up here');
-      reply.clearCookie(BROWSER_COOKIE, { path: NHS_LOGIN_PATH });
-      let nhsNumber: unknown;
-      try {
-        ({ claims: { nhs_number: nhsNumber } } = await nhsLogin.complete(db, new URL(request.url, config.nhsLogin.redirectUri), request.cookies[BROWSER_COOKIE]));
-      } catch (err) {
-        if (!(err instanceof OidcSignInError)) throw err;
-        request.log.info({ reason: err.message }, 'NHS login refused');
-        return failed(request, reply, err.message.replace(/\.$/, ''));
-      }
+      const back = await backFromProvider(nhsLogin, config.nhsLogin, db, request, reply, NHS_LOGIN_PATH);
+      if (!back.ok) return failed(request, reply, back.reason);
+      const nhsNumber = back.claims.nhs_number;
       if (typeof nhsNumber !== 'string' || !isValidNhsNumber(nhsNumber)) {
         return failed(request, reply, 'NHS login did not give us your NHS number. Use the reference number and access code from your letter', 403);
       }

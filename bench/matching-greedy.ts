@@ -2,7 +2,7 @@
 // room, then the next longest, and so on. It never moves anyone once placed, so a long waiter can take the one
 // place a slightly shorter waiter could have used while having a place of their own further away.
 import { kmBetween, prepare } from '../src/domain/distance.ts';
-import type { MatchAssignment, MatchInstance, MatchResult } from '../src/domain/matching.ts';
+import type { MatchAssignment, MatchInstance, MatchResult } from '../src/domain/optimal-assignment.ts';
 import { accepts } from './matching-instance.ts';
 
 export function greedyMatch(instance: MatchInstance): MatchResult {

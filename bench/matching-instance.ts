@@ -16,7 +16,7 @@
 // Everything random comes from one seeded generator in a fixed order, so the same seed gives the same instance.
 import { fileURLToPath } from 'node:url';
 import { EARTH_RADIUS_KM, milesToKm } from '../src/domain/distance.ts';
-import type { MatchInstance, MatchOffer, MatchPatient } from '../src/domain/matching.ts';
+import type { MatchInstance, MatchOffer, MatchPatient } from '../src/domain/optimal-assignment.ts';
 import { Columns, readCsv } from '../src/importers/csv.ts';
 import { count, latitude, longitude } from '../src/importers/fields.ts';
 import { type RttAggregate, WEEK_BANDS, aggregateRtt, summarise } from '../src/importers/rtt.ts';

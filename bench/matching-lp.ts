@@ -23,7 +23,7 @@
 // per specialty. Importing this module does nothing; the solver loads on the first call.
 import type { Highs, OptionValue } from 'highs';
 import { kmBetween, prepare } from '../src/domain/distance.ts';
-import type { MatchAssignment, MatchInstance, MatchOffer } from '../src/domain/matching.ts';
+import type { MatchAssignment, MatchInstance, MatchOffer } from '../src/domain/optimal-assignment.ts';
 import { accepts } from './matching-instance.ts';
 
 export interface LpOptimum {

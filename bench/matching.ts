@@ -1,6 +1,6 @@
-// Mutual-aid matching benchmark: the engine (src/domain/matching.ts) on an instance built from the real April 2026
-// RTT figures (bench/matching-instance.ts), against the naive greedy baseline (bench/matching-greedy.ts) and the
-// true optimum by linear programming (bench/matching-lp.ts).
+// Mutual-aid matching benchmark: the engine (src/domain/optimal-assignment.ts) on an instance built from the real
+// April 2026 RTT figures (bench/matching-instance.ts), against the naive greedy baseline (bench/matching-greedy.ts)
+// and the true optimum by linear programming (bench/matching-lp.ts).
 //   1. the engine and the baseline each run in a child process of their own, so that time and peak memory are
 //      theirs alone; an independent checker (here, written from api.md) checks every answer's feasibility;
 //   2. the LP optimum, one LP per specialty (specialties share no offer, so the sum is the whole optimum), each in
@@ -22,13 +22,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { deserialize, serialize } from 'node:v8';
 import { haversineKm } from '../src/domain/distance.ts';
-import { type MatchAssignment, type MatchInstance, type MatchResult, matchPatients } from '../src/domain/matching.ts';
+import { type MatchAssignment, type MatchInstance, type MatchResult, matchPatients } from '../src/domain/optimal-assignment.ts';
 import { greedyMatch } from './matching-greedy.ts';
 import { DEFAULT_SETTINGS, buildInstance, restrictToSpecialties, sampleInstance, specialtyFigures } from './matching-instance.ts';
 import { type LpOptimum, solveOptimum } from './matching-lp.ts';
 
 const THIS_FILE = fileURLToPath(import.meta.url);
-const ENGINE_FILE = fileURLToPath(new URL('../src/domain/matching.ts', import.meta.url));
+const ENGINE_FILE = fileURLToPath(new URL('../src/domain/optimal-assignment.ts', import.meta.url));
 
 const TARGET_PATIENTS = 400_000;
 const TARGET_SECONDS = 60;
@@ -302,7 +302,7 @@ async function main(): Promise<number> {
   const started = performance.now();
   const engineHeader = readFileSync(ENGINE_FILE, 'utf8').split('\n')[0];
   log(`Mutual-aid matching benchmark, ${new Date().toISOString()}; Node ${process.version}, ${availableParallelism()} cores`);
-  log(`engine: src/domain/matching.ts, "${engineHeader}"`);
+  log(`engine: src/domain/optimal-assignment.ts, "${engineHeader}"`);
 
   // ---- the instance
   const t0 = performance.now();

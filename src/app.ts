@@ -25,6 +25,7 @@ import { forbiddenPage, notFoundPage } from './web/page.ts';
 import { registerPagePlatform } from './web/platform.ts';
 import { legacyPages } from './web/legacy-pages.ts';
 import { messagePages } from './messages/pages.ts';
+import { mutualAidPages } from './mutual-aid/pages.ts';
 import { referralPages } from './referrals/pages.ts';
 import { shortlistPages } from './shortlist/pages.ts';
 import { waitingPanel } from './waiting/panel.ts';
@@ -89,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await pages.register(referralPages(features));
     await pages.register(legacyPages(features, { waiting: waitingPanel(features), move: movePanel(features) }));
     await pages.register(messagePages(features));
+    await pages.register(mutualAidPages(features));
   });
 
   app.get(

@@ -2,7 +2,11 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { PidmasStatus } from '../domain/pidmas-status.ts';
 import type { ReferralStatus } from '../domain/referral-status.ts';
+import type { ProposedTransferStatus } from '../domain/transfer-status.ts';
 import type { TravelLimit } from '../domain/travel-limits.ts';
+
+// Where a table's column takes a domain type, the type is the domain's; named here too for older imports.
+export type { ProposedTransferStatus };
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -239,8 +243,6 @@ export interface MatchRunTable {
   result: unknown;
   summary: unknown;
 }
-
-export type ProposedTransferStatus = 'PROPOSED' | 'PROVIDER_DECLINED' | 'OFFERED' | 'ACCEPTED' | 'DECLINED' | 'WITHDRAWN';
 
 export interface ProposedTransferTable {
   id: Generated<number>;

@@ -22,3 +22,14 @@ export function pidmasMayWithdraw(status: PidmasStatus | null): boolean {
 export function pidmasMayInvite(status: PidmasStatus | null): boolean {
   return status === null || status === 'INVITED';
 }
+
+// Where a request stands for mutual aid (DMAS): the match run's patients, and the national board's three columns.
+
+/** Validated (or not matched last time) and holding no proposal: a match run looks for a place for them. */
+export const PIDMAS_AWAITING_A_PLACE: readonly PidmasStatus[] = ['VALIDATED', 'NO_MATCH'];
+
+/** Asked to move and no place proposed yet. */
+export const PIDMAS_WAITING_TO_MOVE: readonly PidmasStatus[] = ['OPTED_IN', 'VALIDATED', 'NO_MATCH'];
+
+/** A place proposed to the receiving provider, or offered to the patient. */
+export const PIDMAS_MOVE_PROPOSED: readonly PidmasStatus[] = ['PROPOSED', 'OFFERED'];

@@ -1,7 +1,7 @@
 // The background jobs, on pg-boss (its tables live in the `pgboss` schema of the same database):
 //   outbox-send      every OUTBOX_INTERVAL_SECONDS: send what the outbox holds (src/messages/send-pending.ts);
 //   mutual-aid-matching  on start and every MATCHING_INTERVAL_MINUTES: proposes moves for validated PIDMAS requests
-//                    (src/mutual-aid/matching-run.ts; idempotent, inputs and results kept in match_run);
+//                    (src/mutual-aid/match-run.ts; idempotent, inputs and results kept in match_run);
 //   deferral-alerts  on start and daily at 07:00 London time: contact-by reminders and escalations, then the
 //                    purge of ended sessions and sign-in records (src/jobs/purge.ts).
 // Both queues are 'stately' (at most one job waiting and one running), so however many instances run, the ticks
@@ -19,7 +19,7 @@ import { raiseDeferralAlerts } from './deferral-alerts.ts';
 import { purgeExpired } from './purge.ts';
 import { senderFor } from './sender-for.ts';
 import { createDirectoryCache } from '../directory/snapshot.ts';
-import { runMatching } from '../mutual-aid/matching-run.ts';
+import { runMatching } from '../mutual-aid/match-run.ts';
 
 export const OUTBOX_QUEUE = 'outbox-send';
 export const DEFERRAL_QUEUE = 'deferral-alerts';

@@ -1,9 +1,11 @@
 // DMAS: providers post requests for help and offers of capacity; commissioners and admins see the national board.
-import type { StaffPrincipal } from '../http/principal.ts';
-import type { Database } from '../db/database.ts';
+import type { Deps } from '../deps.ts';
 import { londonDate } from '../domain/dates.ts';
+import { PIDMAS_MOVE_PROPOSED, PIDMAS_WAITING_TO_MOVE } from '../domain/pidmas-status.ts';
+import { actorLabel, type StaffPrincipal } from '../http/principal.ts';
 import { conflict, notFound, unprocessable } from '../http/problem.ts';
-import { capacityLeft, placesTaken, weeksLeft } from './matching-run.ts';
+import { specialtyCodeOf } from '../reference/resolve.ts';
+import { capacityLeft, placesTaken, weeksLeft } from './offer-capacity.ts';
 
 export interface NewRequest {
   specialty: string;
@@ -23,11 +25,11 @@ export interface NewOffer {
   notes: string;
 }
 
-export async function createRequest(database: Database, staff: StaffPrincipal, body: NewRequest) {
+export async function createRequest({ database }: Pick<Deps, 'database'>, staff: StaffPrincipal, body: NewRequest) {
   const today = londonDate();
   const problems = [];
   if (body.neededBy < today) problems.push({ field: 'neededBy', message: 'must be today or later' });
-  const specialty = await database.db.selectFrom('specialty').select('code').where('code', '=', body.specialty.replace(/^C_/, '')).executeTakeFirst();
+  const specialty = await database.db.selectFrom('specialty').select('code').where('code', '=', specialtyCodeOf(body.specialty)).executeTakeFirst();
   if (!specialty) problems.push({ field: 'specialty', message: `"${body.specialty.slice(0, 10)}" is not a known specialty` });
   if (problems.length > 0) throw unprocessable('The request for mutual aid breaks a rule.', problems);
   const row = await database.db
@@ -38,7 +40,7 @@ export async function createRequest(database: Database, staff: StaffPrincipal, b
   return { id: row.id, status: 'OPEN' as const };
 }
 
-export async function createOffer(database: Database, staff: StaffPrincipal, body: NewOffer) {
+export async function createOffer({ database }: Pick<Deps, 'database'>, staff: StaffPrincipal, body: NewOffer) {
   const today = londonDate();
   const service = await database.db.selectFrom('service').select(['id', 'specialty_code', 'provider_ods_code']).where('id', '=', body.serviceId).executeTakeFirst();
   const problems = [];
@@ -67,27 +69,27 @@ export async function createOffer(database: Database, staff: StaffPrincipal, bod
   return { id: row.id, status: 'OPEN' as const, capacity: body.capacityPerWeek * weeksLeft(body.startsOn, body.endsOn, today) };
 }
 
-export async function closeRequest(database: Database, staff: StaffPrincipal, id: number) {
+export async function closeRequest({ database }: Pick<Deps, 'database'>, staff: StaffPrincipal, id: number) {
   const r = await database.db.updateTable('mutual_aid_request').set({ status: 'CLOSED' }).where('id', '=', id).where('provider_ods_code', '=', staff.organisation.odsCode).returning('status').executeTakeFirst();
   if (!r) throw notFound(`There is no request ${id} of your organisation.`);
   return { id, status: 'CLOSED' as const };
 }
 
-export async function withdrawOffer(database: Database, staff: StaffPrincipal, id: number) {
+export async function withdrawOffer({ database }: Pick<Deps, 'database'>, staff: StaffPrincipal, id: number) {
   return database.db.transaction().execute(async (trx) => {
     const r = await trx.updateTable('mutual_aid_offer').set({ status: 'WITHDRAWN' }).where('id', '=', id).where('provider_ods_code', '=', staff.organisation.odsCode).returning('status').executeTakeFirst();
     if (!r) throw notFound(`There is no offer ${id} of your organisation.`);
     const live = await trx.selectFrom('proposed_transfer').select('id').where('offer_id', '=', id).where('status', '=', 'OFFERED').executeTakeFirst();
     if (live) throw conflict('A patient has been offered a place from this capacity: answer that first.');
     // Proposals not yet accepted go back to the pool.
-    const dropped = await trx.updateTable('proposed_transfer').set({ status: 'WITHDRAWN', decided_at: new Date(), decided_by: staff.displayName }).where('offer_id', '=', id).where('status', '=', 'PROPOSED').returning('pidmas_request_id').execute();
+    const dropped = await trx.updateTable('proposed_transfer').set({ status: 'WITHDRAWN', decided_at: new Date(), decided_by: actorLabel(staff) }).where('offer_id', '=', id).where('status', '=', 'PROPOSED').returning('pidmas_request_id').execute();
     if (dropped.length > 0) await trx.updateTable('pidmas_request').set({ status: 'VALIDATED', updated_at: new Date() }).where('id', 'in', dropped.map((d) => d.pidmas_request_id)).execute();
     return { id, status: 'WITHDRAWN' as const };
   });
 }
 
 /** A provider's own requests and offers, with how much of each offer is used. */
-export async function ownMutualAid(database: Database, staff: StaffPrincipal) {
+export async function ownMutualAid({ database }: Pick<Deps, 'database'>, staff: StaffPrincipal) {
   const today = londonDate();
   const { db } = database;
   const requests = await db
@@ -128,6 +130,20 @@ export async function ownMutualAid(database: Database, staff: StaffPrincipal) {
   };
 }
 
+/** The organisation's active services, one of which an offer of capacity is made at. */
+export async function ownServices({ database }: Pick<Deps, 'database'>, staff: StaffPrincipal) {
+  return database.db
+    .selectFrom('service as s')
+    .innerJoin('specialty as sp', 'sp.code', 's.specialty_code')
+    .select(['s.id', 's.name', 'sp.name as specialty'])
+    .where('s.provider_ods_code', '=', staff.organisation.odsCode)
+    .where('s.active', '=', true)
+    .orderBy('sp.name')
+    .orderBy('s.name')
+    .limit(1000)
+    .execute();
+}
+
 export interface BoardRow {
   specialty: { code: string; name: string };
   region: string;
@@ -141,7 +157,7 @@ export interface BoardRow {
 }
 
 /** The national board: open requests and offers, patients waiting to move and moves, by specialty and NHS region. */
-export async function nationalBoard(database: Database): Promise<BoardRow[]> {
+export async function nationalBoard({ database }: Pick<Deps, 'database'>): Promise<BoardRow[]> {
   const { db } = database;
   const today = londonDate();
   const rows = new Map<string, BoardRow>();
@@ -168,12 +184,12 @@ export async function nationalBoard(database: Database): Promise<BoardRow[]> {
     .leftJoin('service as s', 's.id', 'r.current_service_id')
     .leftJoin('organisation as p', 'p.ods_code', 's.provider_ods_code')
     .select(['r.specialty_code', 'p.region_code', 'q.status'])
-    .where('q.status', 'in', ['OPTED_IN', 'VALIDATED', 'NO_MATCH', 'PROPOSED', 'OFFERED', 'ACCEPTED'])
+    .where('q.status', 'in', [...PIDMAS_WAITING_TO_MOVE, ...PIDMAS_MOVE_PROPOSED, 'ACCEPTED'])
     .execute();
   for (const w of waiting) {
     const r = row(w.specialty_code, w.region_code);
     if (w.status === 'ACCEPTED') r.moved++;
-    else if (w.status === 'PROPOSED' || w.status === 'OFFERED') r.proposed++;
+    else if (PIDMAS_MOVE_PROPOSED.includes(w.status)) r.proposed++;
     else r.patientsWaitingToMove++;
   }
   return [...rows.values()].sort((a, b) => a.specialty.name.localeCompare(b.specialty.name) || a.region.localeCompare(b.region));

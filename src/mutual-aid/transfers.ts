@@ -3,10 +3,12 @@
 import type { Deps } from '../deps.ts';
 import type { Kysely } from 'kysely';
 import { actorLabel, type PatientPrincipal, type StaffPrincipal } from '../http/principal.ts';
-import type { DB, ProposedTransferStatus } from '../db/schema.ts';
+import type { DB } from '../db/schema.ts';
+import { spokenCode } from '../domain/codes.ts';
 import { londonDate } from '../domain/dates.ts';
 import { addDays } from '../domain/rtt-clock.ts';
 import { kmToMiles, round1 } from '../domain/distance.ts';
+import { type ProposedTransferStatus, PUT_TO_THE_PATIENT } from '../domain/transfer-status.ts';
 import { travelEstimate } from '../shortlist/service.ts';
 import { conflict, notFound, unprocessable } from '../http/problem.ts';
 import { enqueuePidmasOffer } from '../messages/patient-messages.ts';
@@ -38,11 +40,11 @@ function transferQuery(db: Kysely<DB>) {
 const expectedFrom = (startsOn: string) => (startsOn > londonDate() ? startsOn : addDays(londonDate(), 7));
 
 /** The live or last offer made to the patient on a request, if any. */
-export async function offerForRequest(db: Kysely<DB>, requestId: number): Promise<PatientOffer | null> {
-  const t = await transferQuery(db)
+export async function offerForRequest({ database }: Pick<Deps, 'database'>, requestId: number): Promise<PatientOffer | null> {
+  const t = await transferQuery(database.db)
     .select(['t.id', 't.status', 't.distance_km', 't.new_ubrn', 'p.name as provider', 'si.name as site', 's.name as service', 'o.starts_on'])
     .where('t.pidmas_request_id', '=', requestId)
-    .where('t.status', 'in', ['OFFERED', 'ACCEPTED', 'DECLINED'])
+    .where('t.status', 'in', PUT_TO_THE_PATIENT)
     .orderBy('t.id', 'desc')
     .executeTakeFirst();
   if (!t) return null;
@@ -76,7 +78,7 @@ export interface TransferItem {
 }
 
 /** Proposed transfers into (offers of) and out of (patients of) a provider, newest first. */
-export async function transfersFor(deps: Deps, staff: StaffPrincipal): Promise<{ incoming: TransferItem[]; outgoing: TransferItem[] }> {
+export async function transfersFor(deps: Pick<Deps, 'database'>, staff: StaffPrincipal): Promise<{ incoming: TransferItem[]; outgoing: TransferItem[] }> {
   const { db } = deps.database;
   const base = transferQuery(db)
     .innerJoin('referral as r', 'r.ubrn', 't.ubrn')
@@ -115,7 +117,7 @@ export const DECLINE_REASONS = {
 export type DeclineReason = keyof typeof DECLINE_REASONS;
 
 /** The receiving provider accepts (the patient is then offered the move) or declines (the patient returns to the pool). */
-export async function decideTransfer(deps: Deps, staff: StaffPrincipal, id: number, decision: 'ACCEPT' | 'DECLINE', reason: DeclineReason | null) {
+export async function decideTransfer(deps: Pick<Deps, 'database'>, staff: StaffPrincipal, id: number, decision: 'ACCEPT' | 'DECLINE', reason: DeclineReason | null) {
   const { db } = deps.database;
   return db.transaction().execute(async (trx) => {
     const t = await trx
@@ -126,15 +128,15 @@ export async function decideTransfer(deps: Deps, staff: StaffPrincipal, id: numb
       .forUpdate()
       .executeTakeFirst();
     if (!t || t.provider_ods_code !== staff.organisation.odsCode) throw notFound(`There is no proposed transfer ${id} to your organisation.`);
-    if (t.status !== 'PROPOSED') throw conflict(`This transfer is ${t.status.replaceAll('_', ' ').toLowerCase()}, not waiting for your decision.`);
+    if (t.status !== 'PROPOSED') throw conflict(`This transfer is ${spokenCode(t.status)}, not waiting for your decision.`);
     if (decision === 'DECLINE') {
       if (!reason) throw unprocessable('Say why you decline the transfer.', [{ field: 'reason', message: 'Select why you decline' }]);
-      await trx.updateTable('proposed_transfer').set({ status: 'PROVIDER_DECLINED', decided_at: new Date(), decided_by: staff.displayName, decline_reason: DECLINE_REASONS[reason] }).where('id', '=', id).execute();
+      await trx.updateTable('proposed_transfer').set({ status: 'PROVIDER_DECLINED', decided_at: new Date(), decided_by: actorLabel(staff), decline_reason: DECLINE_REASONS[reason] }).where('id', '=', id).execute();
       // Back into the pool for the next run; the patient has not been told of this proposal, so nothing changes for them.
       await trx.updateTable('pidmas_request').set({ status: 'VALIDATED', updated_at: new Date() }).where('id', '=', t.pidmas_request_id).execute();
       return { id, status: 'PROVIDER_DECLINED' as const };
     }
-    await trx.updateTable('proposed_transfer').set({ status: 'OFFERED', decided_at: new Date(), decided_by: staff.displayName }).where('id', '=', id).execute();
+    await trx.updateTable('proposed_transfer').set({ status: 'OFFERED', decided_at: new Date(), decided_by: actorLabel(staff) }).where('id', '=', id).execute();
     await trx.updateTable('pidmas_request').set({ status: 'OFFERED', outcome_note: 'A provider can see you sooner. Accept or decline the offer.', updated_at: new Date() }).where('id', '=', t.pidmas_request_id).execute();
     const where = await trx
       .selectFrom('service as s')
@@ -162,7 +164,7 @@ function offeredOption(distanceKm: number, waitWeeks: number | null, pencePerMil
 }
 
 /** The patient accepts: the whole pathway moves to the receiving provider, already accepted there. */
-export async function acceptTransferAsPatient(deps: Deps, patient: PatientPrincipal, requestId: number) {
+export async function acceptTransferAsPatient(deps: Pick<Deps, 'database' | 'config'>, patient: PatientPrincipal, requestId: number) {
   const { db } = deps.database;
   return db.transaction().execute(async (trx) => {
     const t = await trx
@@ -190,7 +192,7 @@ export async function acceptTransferAsPatient(deps: Deps, patient: PatientPrinci
 }
 
 /** The patient declines: they keep their place where they are. */
-export async function declineTransferAsPatient(deps: Deps, patient: PatientPrincipal, requestId: number) {
+export async function declineTransferAsPatient(deps: Pick<Deps, 'database'>, patient: PatientPrincipal, requestId: number) {
   const { db } = deps.database;
   return db.transaction().execute(async (trx) => {
     const t = await trx.selectFrom('proposed_transfer').select('id').where('pidmas_request_id', '=', requestId).where('status', '=', 'OFFERED').forUpdate().executeTakeFirst();

@@ -1,6 +1,6 @@
 // PIDMAS: a long-waiting patient asks to move provider. The provider invites eligible patients; the patient
 // opts in (how far they will travel, dates they cannot attend, support, how to contact them); the provider
-// validates clinically; the matching run (src/mutual-aid/matching-run.ts) proposes a move; the receiving provider
+// validates clinically; the matching run (src/mutual-aid/match-run.ts) proposes a move; the receiving provider
 // accepts it; the patient accepts or declines. Whatever happens, the patient keeps their place until they move.
 import type { Deps } from '../deps.ts';
 import type { Kysely, Transaction } from 'kysely';
@@ -121,7 +121,7 @@ export async function pidmasView(deps: Deps, principal: Principal, ubrn: string)
     weeksWaited: facts.pathway.eighteenWeeks.weeksWaited,
     currentProvider: facts.provider ? { odsCode: facts.provider.provider_ods_code, name: facts.provider.name } : null,
     request: q ? toRequestView(q) : null,
-    offer: q ? await offerForRequest(db, q.id) : null,
+    offer: q ? await offerForRequest(deps, q.id) : null,
   };
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Database } from '../db/database.ts';
 import { createDirectoryCache } from '../directory/snapshot.ts';
-import { runMatching } from '../mutual-aid/matching-run.ts';
+import { runMatching } from '../mutual-aid/match-run.ts';
 import { openDemoTestDatabase } from '../testing/database.ts';
 import { ensureDemoWaitingList } from './demo-waiting-list.ts';
 

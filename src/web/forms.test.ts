@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { z } from 'zod';
 import { conflict, unprocessable } from '../http/problem.ts';
-import { attempt, calendarDate, checkboxes, dateInput, errorContext, oneOfKeys, readForm, required, text, wholeNumber } from './forms.ts';
+import { attempt, calendarDate, checkboxes, dateInput, errorContext, oneOfKeys, readForm, required, text, wholeNumber, whenValid } from './forms.ts';
 
 const FIELDS = { name: text(10), dob: dateInput(), days: checkboxes(3), count: text(6) };
 const schema = z.object({
@@ -63,6 +63,35 @@ describe('readForm', () => {
       }),
     );
   });
+});
+
+test('a rule across fields runs once those fields are read, whatever the others, and before a later rule on them', () => {
+  const fields = { from: dateInput(), to: dateInput(), count: text(6) };
+  const period = z
+    .object({
+      from: calendarDate({ empty: 'Enter the start date', invalid: 'Start date must be a real date' }),
+      to: calendarDate({ empty: 'Enter the end date', invalid: 'End date must be a real date' }),
+      count: wholeNumber({ min: 1, max: 9, empty: 'Enter a count', invalid: 'Count must be a whole number from 1 to 9' }),
+    })
+    .superRefine(({ from, to }, ctx) => {
+      if (to < from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'End date must be on or after the start date' });
+    }, whenValid('from', 'to'))
+    .superRefine(({ to }, ctx) => {
+      if (to < '2026-01-01') ctx.addIssue({ code: 'custom', path: ['to'], message: 'End date must be in 2026 or later' });
+    }, whenValid('to'));
+  const date = (name: string, iso: string) => ({ [`${name}[day]`]: iso.slice(8), [`${name}[month]`]: iso.slice(5, 7), [`${name}[year]`]: iso.slice(0, 4) });
+  const backwards = readForm(fields, period, { ...date('from', '2027-03-01'), ...date('to', '2025-02-01'), count: 'x' });
+  assert.ok(!backwards.ok);
+  assert.deepEqual(backwards.errors, [
+    { field: 'to', href: '#to-day', message: 'End date must be on or after the start date' },
+    { field: 'count', href: '#count', message: 'Count must be a whole number from 1 to 9' },
+  ]);
+  const noStart = readForm(fields, period, { ...date('to', '2025-02-01'), count: '3' });
+  assert.ok(!noStart.ok);
+  assert.deepEqual(noStart.errors.map((e) => e.message), ['Enter the start date', 'End date must be in 2026 or later']);
+  const good = readForm(fields, period, { ...date('from', '2026-03-01'), ...date('to', '2026-04-01'), count: '3' });
+  assert.ok(good.ok);
+  assert.deepEqual(good.answer, { from: '2026-03-01', to: '2026-04-01', count: 3 });
 });
 
 test('oneOfKeys accepts only the keys of its options', () => {

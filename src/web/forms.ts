@@ -159,6 +159,14 @@ export function wholeNumber<E extends string | null>(options: { min: number; max
   });
 }
 
+/**
+ * When a rule across fields (an end date on or after a start date) runs: once those fields are read without a
+ * problem, whatever the state of the others, so the error summary lists it beside the rest. For superRefine.
+ */
+export function whenValid(...fields: string[]): z.core.$ZodSuperRefineParams {
+  return { when: (payload) => !payload.issues.some((issue) => fields.includes(String(issue.path?.[0]))) };
+}
+
 // ---------------------------------------------------------------- a service's problem, shown on the form
 
 export type Attempted<T> = { ok: true; value: T } | { ok: false; problem: Problem; status: number; errors: FieldError[] };

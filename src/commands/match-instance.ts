@@ -1,7 +1,7 @@
 // The mutual-aid matching input (api.md, "Matching engine, offline") as a zod schema, shared by the offline CLI
 // and the web service, so that both refuse the same instances with the same words.
 import { z } from 'zod';
-import type { MatchInstance } from '../domain/matching.ts';
+import type { MatchInstance } from '../domain/optimal-assignment.ts';
 import { specialtyCodeOf } from '../reference/resolve.ts';
 
 /** A missing field and a field of the wrong type are told apart: "is required" is the more useful of the two. */

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { haversineKm } from '../domain/distance.ts';
 
-const CLI = fileURLToPath(new URL('./cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('./match.ts', import.meta.url));
 
 /** Runs the CLI as `npm run -s match` would, with `input` on stdin. */
 function runMatch(input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {

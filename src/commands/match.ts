@@ -1,8 +1,8 @@
 // `npm run -s match < instance.json > result.json`: the mutual-aid matching on exported data, without the service
 // (api.md, "Matching engine, offline"). The answer goes to stdout only when the instance is valid, so a refused
 // instance never leaves a half-written result.json that looks like an answer.
-import { type MatchResult, matchPatients } from '../domain/matching.ts';
-import { MatchInstanceError, parseMatchInstance } from './instance-schema.ts';
+import { type MatchResult, matchPatients } from '../domain/optimal-assignment.ts';
+import { MatchInstanceError, parseMatchInstance } from './match-instance.ts';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

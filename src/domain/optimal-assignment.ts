@@ -1,4 +1,4 @@
-// Mutual-aid matching: assigns long-waiting patients to offered capacity. Pure code, no I/O.
+// The matching engine: the optimal assignment of long-waiting patients to offered capacity. Pure code, no I/O.
 //
 // Feasible: each patient at most once, an offer never above its capacity, same specialty, distance within the
 // patient's limit, age within the offer's limits. Best, in this order: the largest total waitWeeks of the

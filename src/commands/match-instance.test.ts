@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MatchInstanceError, fieldPath, parseMatchInstance } from './instance-schema.ts';
+import { MatchInstanceError, fieldPath, parseMatchInstance } from './match-instance.ts';
 
 const patient = (extra: Record<string, unknown> = {}) => ({
   id: 'p1', specialty: '110', latitude: 53.8, longitude: -1.55, waitWeeks: 61.5, maxTravelKm: 80.47, age: 54, ...extra,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { haversineKm } from './distance.ts';
-import { type MatchInstance, type MatchOffer, type MatchPatient, type MatchResult, matchPatients } from './matching.ts';
+import { type MatchInstance, type MatchOffer, type MatchPatient, type MatchResult, matchPatients } from './optimal-assignment.ts';
 
 // Points within a region about 100 km across, so that 50- and 100-mile limits bite.
 const point = { latitude: fc.double({ min: 52.5, max: 53.5, noNaN: true }), longitude: fc.double({ min: -2.5, max: -0.5, noNaN: true }) };

@@ -5,21 +5,21 @@
 // kept in match_run for audit.
 import type { Deps } from '../deps.ts';
 import { createHash } from 'node:crypto';
-import { type ExpressionBuilder, sql, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { DirectorySnapshot } from '../directory/snapshot.ts';
-import { londonDate } from '../domain/dates.ts';
+import { ageOn, londonDate } from '../domain/dates.ts';
 import { haversineKm, kmToMiles, round1 } from '../domain/distance.ts';
-import { type MatchInstance, type MatchOffer, type MatchPatient, matchPatients, offerAccepts, withinTravel } from '../domain/matching.ts';
-import { ageOn } from '../domain/dates.ts';
-import { daysBetween } from '../domain/rtt-clock.ts';
-import { enqueuePidmasNoMatch } from '../messages/patient-messages.ts';
+import { type MatchInstance, type MatchOffer, type MatchPatient, matchPatients, offerAccepts, withinTravel } from '../domain/optimal-assignment.ts';
+import { PIDMAS_AWAITING_A_PLACE, type PidmasStatus } from '../domain/pidmas-status.ts';
 import { TRAVEL_KM } from '../domain/travel-limits.ts';
-import { PATHWAY_COLUMNS, pathwayOf } from '../waiting/pathway.ts';
+import { enqueuePidmasNoMatch } from '../messages/patient-messages.ts';
+import { PATHWAY_COLUMNS, pathwaysOf } from '../waiting/pathway.ts';
+import { capacityLeft, placesTaken } from './offer-capacity.ts';
 
 const MATCHING_LOCK = 7_345_001;
-const LIVE_TRANSFER = ['PROPOSED', 'OFFERED', 'ACCEPTED'] as const;
 
+/** What a run answers whoever started it. */
 export interface MatchRunSummary {
   runId: number | null;
   patients: number;
@@ -30,26 +30,15 @@ export interface MatchRunSummary {
   unchanged: boolean;
 }
 
-/** The places of offer `o` that live proposals hold, as a column `used` of a query over `mutual_aid_offer as o`. */
-export function placesTaken(eb: ExpressionBuilder<DB & { o: DB['mutual_aid_offer'] }, 'o'>) {
-  return eb
-    .selectFrom('proposed_transfer as t')
-    .select((e) => e.fn.countAll<number>().as('n'))
-    .whereRef('t.offer_id', '=', 'o.id')
-    .where('t.status', 'in', LIVE_TRANSFER)
-    .as('used');
-}
-
-/** What an offer can still take: places per week for the weeks left, less the places live proposals hold. */
-export function capacityLeft(o: { capacity_per_week: number; starts_on: string; ends_on: string; used: number | null }, today: string): number {
-  return Math.max(0, o.capacity_per_week * weeksLeft(o.starts_on, o.ends_on, today) - Number(o.used ?? 0));
-}
-
-/** Weeks of an offer still to come, counting a part week as a week. */
-export function weeksLeft(startsOn: string, endsOn: string, today: string): number {
-  const from = startsOn > today ? startsOn : today;
-  if (endsOn < from) return 0;
-  return Math.ceil((daysBetween(from, endsOn) + 1) / 7);
+/** The summary kept with a run in match_run, beside its whole input and result. */
+export interface StoredRunSummary {
+  patients: number;
+  offers: number;
+  proposed: number;
+  proposedWithinIcb: number;
+  noMatch: number;
+  waitWeeksMatched: number;
+  distanceKm: number;
 }
 
 interface PatientInput extends MatchPatient {
@@ -58,7 +47,7 @@ interface PatientInput extends MatchPatient {
   icb: string | null;
   fromProvider: string;
   fromProviderName: string;
-  status: 'VALIDATED' | 'NO_MATCH';
+  status: PidmasStatus;
 }
 interface OfferInput extends MatchOffer {
   icb: string | null;
@@ -66,27 +55,34 @@ interface OfferInput extends MatchOffer {
 }
 
 // Everything is read through the run's transaction: the embedded database serialises transactions, so a read on
-// another connection inside one would wait for ever.
-async function gatherInputs(directory: DirectorySnapshot, trx: Transaction<DB>, today: string) {
+// another connection inside one would wait for ever. Six queries, however many patients wait for a place.
+export async function readRunInputs(directory: DirectorySnapshot, trx: Transaction<DB>, today: string) {
   const requests = await trx
     .selectFrom('pidmas_request as q')
     .innerJoin('referral as r', 'r.ubrn', 'q.ubrn')
     .select([...PATHWAY_COLUMNS, 'q.id', 'q.status as request_status', 'q.travel', 'r.specialty_code', 'r.patient_postcode', 'r.patient_date_of_birth'])
-    .where('q.status', 'in', ['VALIDATED', 'NO_MATCH'])
+    .where('q.status', 'in', PIDMAS_AWAITING_A_PLACE)
     .orderBy('q.id')
     .execute();
+  const pathways = await pathwaysOf(trx, directory, requests, today);
+  const currentOf = (ubrn: string) => {
+    const id = pathways.get(ubrn)?.currentServiceId;
+    return id ? directory.byId.get(id) : undefined;
+  };
+  const homes = await placesOf(trx, requests.map((q) => q.patient_postcode));
+  const providers = await organisationsOf(trx, requests.flatMap((q) => currentOf(q.ubrn)?.row.provider_ods_code ?? []));
   const patients: PatientInput[] = [];
   for (const q of requests) {
-    const pathway = await pathwayOf(trx, directory, q, today);
-    const current = pathway.currentServiceId ? directory.byId.get(pathway.currentServiceId) : undefined;
-    const home = await trx.selectFrom('postcode').select(['latitude', 'longitude']).where('postcode', '=', q.patient_postcode).executeTakeFirst();
+    const pathway = pathways.get(q.ubrn)!;
+    const current = currentOf(q.ubrn);
+    const home = homes.get(q.patient_postcode);
     if (!current || !home) continue;
-    const provider = await trx.selectFrom('organisation').select(['icb_code', 'name']).where('ods_code', '=', current.row.provider_ods_code).executeTakeFirst();
+    const provider = providers.get(current.row.provider_ods_code);
     patients.push({
       id: String(q.id),
       requestId: q.id,
       ubrn: q.ubrn,
-      status: q.request_status as 'VALIDATED' | 'NO_MATCH',
+      status: q.request_status,
       specialty: q.specialty_code,
       latitude: home.latitude,
       longitude: home.longitude,
@@ -126,6 +122,22 @@ async function gatherInputs(directory: DirectorySnapshot, trx: Transaction<DB>, 
     }))
     .filter((o) => o.capacity > 0);
   return { patients, offers };
+}
+
+/** Where each of these postcodes is, in one query. */
+async function placesOf(trx: Transaction<DB>, postcodes: readonly string[]) {
+  const distinct = [...new Set(postcodes)];
+  if (distinct.length === 0) return new Map<string, { latitude: number; longitude: number }>();
+  const rows = await trx.selectFrom('postcode').select(['postcode', 'latitude', 'longitude']).where('postcode', 'in', distinct).execute();
+  return new Map(rows.map((p) => [p.postcode, { latitude: p.latitude, longitude: p.longitude }]));
+}
+
+/** The name and ICB of each of these organisations, in one query. */
+async function organisationsOf(trx: Transaction<DB>, odsCodes: readonly string[]) {
+  const distinct = [...new Set(odsCodes)];
+  if (distinct.length === 0) return new Map<string, { name: string; icb_code: string | null }>();
+  const rows = await trx.selectFrom('organisation').select(['ods_code', 'name', 'icb_code']).where('ods_code', 'in', distinct).execute();
+  return new Map(rows.map((o) => [o.ods_code, { name: o.name, icb_code: o.icb_code }]));
 }
 
 /** Two passes of the engine: within each ICB (the specialty key carries the ICB), then nationally with what is left. */
@@ -178,7 +190,7 @@ export async function runMatching(deps: Pick<Deps, 'database' | 'directory'>, tr
   const directory = await deps.directory.current();
   return deps.database.db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${MATCHING_LOCK})`.execute(trx);
-    const { patients, offers } = await gatherInputs(directory, trx, today);
+    const { patients, offers } = await readRunInputs(directory, trx, today);
     const input = { today, patients, offers };
     const inputHash = createHash('sha256').update(JSON.stringify(input)).digest('hex');
     const last = await trx.selectFrom('match_run').select(['id', 'input_hash']).orderBy('id', 'desc').executeTakeFirst();
@@ -189,7 +201,7 @@ export async function runMatching(deps: Pick<Deps, 'database' | 'directory'>, tr
     const outcome = matchInTwoPasses(patients, offers);
     const byPatient = new Map(patients.map((p) => [p.id, p]));
     const byOffer = new Map(offers.map((o) => [o.id, o]));
-    const summary = {
+    const summary: StoredRunSummary = {
       ...base,
       proposed: outcome.assignments.length,
       proposedWithinIcb: outcome.assignments.filter((a) => a.scope === 'ICB').length,
@@ -209,27 +221,27 @@ export async function runMatching(deps: Pick<Deps, 'database' | 'directory'>, tr
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    for (const a of outcome.assignments) {
+    const proposals = outcome.assignments.map((a) => {
       const patient = byPatient.get(a.patientId)!;
       const offer = byOffer.get(a.offerId)!;
-      await trx
-        .insertInto('proposed_transfer')
-        .values({
-          match_run_id: run.id,
-          pidmas_request_id: patient.requestId,
-          ubrn: patient.ubrn,
-          offer_id: Number(offer.id),
-          scope: a.scope,
-          distance_km: a.distanceKm,
-          wait_weeks: patient.waitWeeks,
-          explanation: JSON.stringify(explain(patient, offer, a.scope, offers)),
-          decided_at: null,
-          decided_by: null,
-          decline_reason: null,
-          new_ubrn: null,
-        })
-        .execute();
-      await trx.updateTable('pidmas_request').set({ status: 'PROPOSED', updated_at: new Date() }).where('id', '=', patient.requestId).execute();
+      return {
+        match_run_id: run.id,
+        pidmas_request_id: patient.requestId,
+        ubrn: patient.ubrn,
+        offer_id: Number(offer.id),
+        scope: a.scope,
+        distance_km: a.distanceKm,
+        wait_weeks: patient.waitWeeks,
+        explanation: JSON.stringify(explain(patient, offer, a.scope, offers)),
+        decided_at: null,
+        decided_by: null,
+        decline_reason: null,
+        new_ubrn: null,
+      };
+    });
+    if (proposals.length > 0) {
+      await trx.insertInto('proposed_transfer').values(proposals).execute();
+      await trx.updateTable('pidmas_request').set({ status: 'PROPOSED', updated_at: new Date() }).where('id', 'in', proposals.map((p) => p.pidmas_request_id)).execute();
     }
     for (const id of outcome.unmatched) {
       const patient = byPatient.get(id)!;
@@ -243,4 +255,10 @@ export async function runMatching(deps: Pick<Deps, 'database' | 'directory'>, tr
     }
     return { runId: run.id, patients: summary.patients, offers: summary.offers, proposed: summary.proposed, proposedWithinIcb: summary.proposedWithinIcb, noMatch: summary.noMatch, unchanged: false };
   });
+}
+
+/** The latest runs, newest first, with their summaries (a run that stopped before its summary has none). */
+export async function recentRuns({ database }: Pick<Deps, 'database'>, limit = 20) {
+  const rows = await database.db.selectFrom('match_run').select(['id', 'trigger', 'started_at', 'summary']).orderBy('id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, trigger: r.trigger, startedAt: new Date(r.started_at).toISOString(), summary: r.summary as StoredRunSummary | null }));
 }

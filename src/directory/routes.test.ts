@@ -83,6 +83,7 @@ test('GET /api/v1/openapi.json is generated from the route schemas', async () =>
   for (const path of ['/api/v1/shortlists', '/api/v1/services', '/api/v1/services/{id}', '/api/v1/specialties', '/api/v1/postcodes/{postcode}', '/health']) {
     assert.ok(doc.paths[path], `${path} is documented`);
   }
+  for (const page of ['/', '/sign-in', '/manage', '/referrals/new/patient']) assert.equal(doc.paths[page], undefined, `the page ${page} is not in the API's document`);
   const body = doc.paths['/api/v1/shortlists'].post.requestBody.content['application/json'].schema;
   assert.deepEqual(body.properties.sortBy.enum, ['WAIT', 'DISTANCE', 'BALANCED']);
   assert.equal(body.properties.limit.maximum, 20);

@@ -44,6 +44,8 @@ export function requireAccessDeclarations(app: FastifyInstance): void {
     const config = route.config as { access?: Access; page?: boolean } | undefined;
     const access = config?.access;
     if (!access) throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.access`);
+    // Pages are for browsers, not API clients: the API's OpenAPI document leaves them out.
+    if (config?.page) route.schema = { ...route.schema, hide: true };
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, access, page: config?.page === true });
   });
 }

@@ -28,7 +28,9 @@ import { messagePages } from './messages/pages.ts';
 import { referralPages } from './referrals/pages.ts';
 import { shortlistPages } from './shortlist/pages.ts';
 import { waitingPanel } from './waiting/panel.ts';
+import { waitingPages } from './waiting/pages.ts';
 import { movePanel } from './pidmas/panel.ts';
+import { pidmasPages } from './pidmas/pages.ts';
 import { pageSessions, registerPageSecurity } from './web/session.ts';
 
 export interface AppDeps {
@@ -88,6 +90,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await pages.register(authPages(database, config));
     await pages.register(referralPages(features));
     await pages.register(legacyPages(features, { waiting: waitingPanel(features), move: movePanel(features) }));
+    await pages.register(waitingPages(features));
+    await pages.register(pidmasPages(features));
     await pages.register(messagePages(database));
   });
 

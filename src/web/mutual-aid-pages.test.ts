@@ -45,7 +45,7 @@ const as = async (username: string | null) => {
   return new Session((await issueToken(database.db, account.id, 'page')).token);
 };
 
-const PROVIDER_PAGES = ['/provider/pidmas', '/provider/pidmas/validation', '/provider/mutual-aid', '/provider/mutual-aid/requests/new', '/provider/mutual-aid/offers/new', '/provider/mutual-aid/transfers'];
+const PROVIDER_PAGES = ['/provider/mutual-aid', '/provider/mutual-aid/requests/new', '/provider/mutual-aid/offers/new', '/provider/mutual-aid/transfers'];
 
 describe('who may open the pages', () => {
   test('provider pages: the provider sees them; a commissioner, admin or referrer is refused; no one signed in is sent to sign in', async () => {
@@ -100,18 +100,6 @@ describe('forms', () => {
     });
     assert.equal(other.statusCode, 400);
     assert.match(other.body, /Select the service that has capacity/);
-  });
-
-  test('validation with no answer, and of a request that is not the provider\'s', async () => {
-    const s = await as('demo-provider');
-    const page = await s.get('/provider/pidmas/validation');
-    const empty = await s.post('/provider/pidmas/validation/999999999', { _csrf: csrfOf(page.body) });
-    assert.equal(empty.statusCode, 400, 'the answer is checked first');
-    assert.match(empty.body, /Select whether the patient is suitable to move/);
-    const unknown = await s.post('/provider/pidmas/validation/999999999', { _csrf: csrfOf(page.body), suitable: 'yes' });
-    assert.equal(unknown.statusCode, 404);
-    const noReason = await s.post('/provider/pidmas/validation/999999999', { _csrf: csrfOf(page.body), suitable: 'no' });
-    assert.match(noReason.body, /Select why the patient is not suitable to move/);
   });
 
   test('another provider\'s request, offer or transfer is not found', async () => {

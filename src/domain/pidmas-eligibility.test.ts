@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { explainEligibility, explainRule, type PidmasFacts, pidmasEligibility } from './pidmas-eligibility.ts';
+import { explainEligibility, explainRule, gpInEngland, type PidmasFacts, pidmasEligibility } from './pidmas-eligibility.ts';
 import { addDays } from './rtt-clock.ts';
 import { API_WORDING, type Wording } from './wording.ts';
 
@@ -77,4 +77,12 @@ test('the explanations: the API keeps its words (to "you", dates as YYYY-MM-DD);
       assert.equal(explainRule(r, API_WORDING), explainRule(r, { audience: 'patient', date: (d) => d }));
     }
   }
+});
+
+test('a GP practice is in England when its region is one of NHS England\'s (Y56–Y63); otherwise not, or not known', () => {
+  assert.equal(gpInEngland({ kind: 'GP_PRACTICE', regionCode: 'Y63' }), true);
+  assert.equal(gpInEngland({ kind: 'GP_PRACTICE', regionCode: 'W00' }), false);
+  assert.equal(gpInEngland({ kind: 'GP_PRACTICE', regionCode: null }), null);
+  assert.equal(gpInEngland({ kind: 'NHS_TRUST', regionCode: 'Y63' }), null);
+  assert.equal(gpInEngland(undefined), null);
 });

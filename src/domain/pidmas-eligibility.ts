@@ -20,6 +20,13 @@ export interface PidmasFacts {
   gpInEngland: boolean | null;
 }
 
+/** Whether a GP practice is in England, as its ODS record tells; null when it cannot tell (not a practice, no region). */
+export function gpInEngland(organisation: { kind: string; regionCode: string | null } | undefined): boolean | null {
+  if (organisation?.kind !== 'GP_PRACTICE' || !organisation.regionCode) return null;
+  // NHS England regions have ODS codes Y56–Y63; Welsh practices sit under W00.
+  return /^Y\d\d$/.test(organisation.regionCode);
+}
+
 export type RuleName = 'ROUTINE' | 'CONSULTANT_LED' | 'WAITED_LONG_ENOUGH' | 'ADULT' | 'NO_DATE_SOON' | 'NOT_TERTIARY' | 'GP_IN_ENGLAND';
 export const ELIGIBILITY_RULES: readonly RuleName[] = ['ROUTINE', 'CONSULTANT_LED', 'WAITED_LONG_ENOUGH', 'ADULT', 'NO_DATE_SOON', 'NOT_TERTIARY', 'GP_IN_ENGLAND'];
 

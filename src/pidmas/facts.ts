@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { DirectorySnapshot } from '../directory/snapshot.ts';
-import { type Eligibility, pidmasEligibility } from '../domain/pidmas-eligibility.ts';
+import { type Eligibility, gpInEngland, pidmasEligibility } from '../domain/pidmas-eligibility.ts';
 import { ON_A_WAITING_LIST, type ReferralStatus } from '../domain/referral-status.ts';
 import { clockOf, PATHWAY_COLUMNS, type PathwayRow, pathwaysOf, type PathwayView } from '../waiting/pathway.ts';
 
@@ -67,8 +67,7 @@ async function gpsInEngland(db: Kysely<DB>, odsCodes: readonly string[]): Promis
   const codes = [...new Set(odsCodes)];
   if (codes.length === 0) return new Map();
   const found = await db.selectFrom('organisation').select(['ods_code', 'kind', 'region_code']).where('ods_code', 'in', codes).execute();
-  // NHS England regions have ODS codes Y56–Y63; Welsh practices sit under W00.
-  return new Map(found.map((gp) => [gp.ods_code, gp.kind !== 'GP_PRACTICE' || !gp.region_code ? null : /^Y\d\d$/.test(gp.region_code)]));
+  return new Map(found.map((gp) => [gp.ods_code, gpInEngland({ kind: gp.kind, regionCode: gp.region_code })]));
 }
 
 /** The provider of each service: from the directory in memory, and from the database for services no longer listed. */

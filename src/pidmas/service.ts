@@ -14,7 +14,7 @@ import { type Eligibility, failedRules } from '../domain/pidmas-eligibility.ts';
 import { pidmasMayInvite, pidmasMayOptIn, pidmasMayWithdraw } from '../domain/pidmas-status.ts';
 import { ON_A_WAITING_LIST } from '../domain/referral-status.ts';
 import { generateAccessCode } from '../domain/ubrn.ts';
-import { API_WORDING } from '../domain/wording.ts';
+import { API_WORDING, type Wording } from '../domain/wording.ts';
 import { conflict, forbidden, notFound, unprocessable } from '../http/problem.ts';
 import { enqueuePidmasInvitation, enqueuePidmasNotSuitable } from '../messages/patient-messages.ts';
 import { noteInHistory, replaceAccessCode } from '../referrals/history.ts';
@@ -145,14 +145,17 @@ async function requestStatuses(db: Kysely<DB>, ubrns: readonly string[]): Promis
   return new Map(rows.map((q) => [q.ubrn, q.status]));
 }
 
-/** Invites an eligible patient: a fresh access code goes to them with a link; answers it once, for a printed letter. */
-export async function invitePatient(deps: Deps, staff: StaffPrincipal, ubrn: string): Promise<{ ubrn: string; accessCode: string; status: 'INVITED' }> {
+/**
+ * Invites an eligible patient: a fresh access code goes to them with a link; answers it once, for a printed letter.
+ * `wording`: how a refusal explains the rules the patient does not meet (the API's words unless told).
+ */
+export async function invitePatient(deps: Deps, staff: StaffPrincipal, ubrn: string, wording: Wording = API_WORDING): Promise<{ ubrn: string; accessCode: string; status: 'INVITED' }> {
   const { db } = deps.database;
   const facts = await loadFacts(db, await deps.directory.current(), staff, ubrn, londonDate(), deps.config.pidmas.thresholdWeeks);
   assertCurrentProvider(staff, facts);
   if (!facts.open) throw conflict('The referral is closed.');
   if (!facts.eligibility.eligible) {
-    const failed = failedRules(facts.eligibility, API_WORDING);
+    const failed = failedRules(facts.eligibility, wording);
     throw unprocessable(`The patient is not eligible to ask to move: ${failed.join(' ')}`, failed.map((message) => ({ field: 'ubrn', message })));
   }
   const accessCode = generateAccessCode();
@@ -188,12 +191,13 @@ export interface OptIn {
   contactPreference: (typeof CONTACT_PREFERENCES)[number];
 }
 
-export async function optIn(deps: Deps, patient: PatientPrincipal, body: OptIn): Promise<PidmasView> {
+/** The patient asks to move; `wording` as for invitePatient. */
+export async function optIn(deps: Deps, patient: PatientPrincipal, body: OptIn, wording: Wording = API_WORDING): Promise<PidmasView> {
   const { db } = deps.database;
   const facts = await loadFacts(db, await deps.directory.current(), patient, patient.ubrn, londonDate(), deps.config.pidmas.thresholdWeeks);
   if (!facts.open) throw conflict('Your referral is closed, so it cannot move.');
   if (!facts.eligibility.eligible) {
-    const failed = failedRules(facts.eligibility, API_WORDING);
+    const failed = failedRules(facts.eligibility, wording);
     throw unprocessable(`You cannot ask to move yet: ${failed.join(' ')}`, failed.map((message) => ({ field: 'eligibility', message })));
   }
   if (!facts.provider) throw unprocessable('You have not chosen where to be seen yet, so there is nowhere to move from: choose a hospital first.', [{ field: 'eligibility', message: 'choose a hospital first' }]);

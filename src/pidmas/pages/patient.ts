@@ -81,7 +81,7 @@ export function patientMovePages(deps: Deps) {
     return sendPage(request, reply, 'pidmas-status.njk', {
       title: offer ? 'A provider can see you sooner' : 'Your request to move provider',
       back: '/manage',
-      status: STATUS_FOR_PATIENT[q.status] ?? q.status,
+      status: STATUS_FOR_PATIENT[q.status],
       statusCode: q.status,
       outcome: q.outcome,
       live: pidmasMayWithdraw(q.status),
@@ -219,7 +219,7 @@ export function patientMovePages(deps: Deps) {
           supportNeeded: m.support.kinds,
           interpreterLanguage: m.support.kinds.includes('INTERPRETER') ? m.support.language : null,
           contactPreference: m.contact,
-        }),
+        }, PAGE_WORDING.patient),
         { field: 'request', href: '#check-answers' },
       );
       if (!sent.ok) return checkPage(request, reply, q.view, m, sent.errors, sent.status === 409 ? 409 : 422);

@@ -103,6 +103,12 @@ describe('the patients who may ask to move, as their provider reads them', () =>
       assert.match(row, new RegExp(`<li>The patient already has a date \\(${spoken}\\) in the next 8 weeks\\.</li>`));
       assert.doesNotMatch(row, /\byou\b/i);
       assert.match(row, /UBRN \d{4} \d{4} \d{4}/);
+      // Invited all the same (from a page shown before the date was set): refused, in the same words.
+      const s = await as('demo-provider');
+      const form = await s.get('/provider/pidmas');
+      const refused = await s.post('/provider/pidmas/invitations', { _csrf: csrfOf(form.body), ubrn });
+      assert.equal(refused.statusCode, 422);
+      assert.match(refused.body, new RegExp(`The patient is not eligible to ask to move: The patient already has a date \\(${spoken}\\) in the next 8 weeks`));
     } finally {
       await database.db.updateTable('referral').set({ status: 'CANCELLED' }).where('ubrn', '=', ubrn).execute();
     }

@@ -93,7 +93,7 @@ export function providerPidmasPages(deps: Deps) {
       const form = readForm(INVITE.fields, INVITE.schema, request.body);
       if (!form.ok) return notFoundPage(request, reply);
       const { ubrn } = form.answer;
-      const invited = await attempt(() => invitePatient(deps, staff, ubrn), { field: `invite-${ubrn}` });
+      const invited = await attempt(() => invitePatient(deps, staff, ubrn, PAGE_WORDING.staff), { field: `invite-${ubrn}` });
       if (!invited.ok) return invited.status === 404 ? notFoundPage(request, reply) : candidatesPage(request, reply, invited.errors, invited.status);
       // The access code is shown on this page only: answered to the POST, never stored for a later GET.
       return sendPage(request, reply, 'provider-pidmas-invited.njk', {

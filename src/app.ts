@@ -29,7 +29,9 @@ import { mutualAidPages } from './mutual-aid/pages.ts';
 import { referralPages } from './referrals/pages.ts';
 import { shortlistPages } from './shortlist/pages.ts';
 import { waitingPanel } from './waiting/panel.ts';
+import { waitingPages } from './waiting/pages.ts';
 import { movePanel } from './pidmas/panel.ts';
+import { pidmasPages } from './pidmas/pages.ts';
 import { pageSessions, registerPageSecurity } from './web/session.ts';
 
 export interface AppDeps {
@@ -89,8 +91,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await pages.register(authPages(features));
     await pages.register(referralPages(features));
     await pages.register(legacyPages(features, { waiting: waitingPanel(features), move: movePanel(features) }));
-    await pages.register(messagePages(features));
+    await pages.register(waitingPages(features));
     await pages.register(mutualAidPages(features));
+    await pages.register(pidmasPages(features));
+    await pages.register(messagePages(features));
   });
 
   app.get(

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { type PidmasFacts, pidmasEligibility } from './pidmas-eligibility.ts';
+import { explainEligibility, explainRule, gpInEngland, type PidmasFacts, pidmasEligibility } from './pidmas-eligibility.ts';
 import { addDays } from './rtt-clock.ts';
+import { API_WORDING, type Wording } from './wording.ts';
 
 const today = '2026-11-23';
 const eligible: PidmasFacts = {
@@ -19,7 +20,7 @@ test('a patient who meets every rule is eligible, and each rule is explained', (
   const answer = pidmasEligibility(eligible, today);
   assert.equal(answer.eligible, true);
   assert.equal(answer.rules.length, 7);
-  for (const r of answer.rules) assert.ok(r.passed && r.explanation.length > 10, r.rule);
+  for (const r of explainEligibility(answer, API_WORDING).rules) assert.ok(r.passed && r.explanation.length > 10, r.rule);
 });
 
 test('each rule on its own makes a patient ineligible, and says which', () => {
@@ -52,4 +53,36 @@ test('eligible exactly when every rule passes; the threshold is configurable; a 
       assert.equal(answer.rules.find((r) => r.rule === 'NO_DATE_SOON')!.passed, dateIn === null || dateIn < 0 || dateIn > 56);
     }),
   );
+});
+
+const longDate = (iso: string) => new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+test('the explanations: the API keeps its words (to "you", dates as YYYY-MM-DD); pages get long dates, and staff "the patient"', () => {
+  const patientPage: Wording = { audience: 'patient', date: longDate };
+  const staffPage: Wording = { audience: 'staff', date: longDate };
+  const soon = pidmasEligibility({ ...eligible, nextDate: '2026-12-21' }, today).rules.find((r) => r.rule === 'NO_DATE_SOON')!;
+  assert.equal(explainRule(soon, API_WORDING), 'You already have a date (2026-12-21) in the next 8 weeks.');
+  assert.equal(explainRule(soon, patientPage), 'You already have a date (21 December 2026) in the next 8 weeks.');
+  assert.equal(explainRule(soon, staffPage), 'The patient already has a date (21 December 2026) in the next 8 weeks.');
+  const waited = (weeks: number) => pidmasEligibility({ ...eligible, clock: { ...eligible.clock, start: addDays(today, -weeks * 7) } }, today).rules.find((r) => r.rule === 'WAITED_LONG_ENOUGH')!;
+  assert.equal(explainRule(waited(30), API_WORDING), 'You have waited 30 weeks; you can ask once you have waited more than 40.');
+  assert.equal(explainRule(waited(30), staffPage), 'The patient has waited 30 weeks; they can ask once they have waited more than 40.');
+  assert.equal(explainRule(waited(42), API_WORDING), 'You have waited 42 weeks, more than 40.');
+  // Every rule, passed or failed, is written to "you" for the patient and never to "you" for staff.
+  const all: Partial<PidmasFacts>[] = [{}, { priority: 'URGENT', consultantLed: false, dateOfBirth: '2010-01-01', tertiary: true, gpInEngland: false }, { gpInEngland: null, clock: { ...eligible.clock, state: 'STOPPED', stoppedOn: today } }];
+  for (const change of all) {
+    for (const r of pidmasEligibility({ ...eligible, ...change }, today).rules) {
+      assert.match(explainRule(r, patientPage), /\b(you|your)\b/i, r.rule);
+      assert.doesNotMatch(explainRule(r, staffPage), /\b(you|your)\b/i, r.rule);
+      assert.equal(explainRule(r, API_WORDING), explainRule(r, { audience: 'patient', date: (d) => d }));
+    }
+  }
+});
+
+test('a GP practice is in England when its region is one of NHS England\'s (Y56–Y63); otherwise not, or not known', () => {
+  assert.equal(gpInEngland({ kind: 'GP_PRACTICE', regionCode: 'Y63' }), true);
+  assert.equal(gpInEngland({ kind: 'GP_PRACTICE', regionCode: 'W00' }), false);
+  assert.equal(gpInEngland({ kind: 'GP_PRACTICE', regionCode: null }), null);
+  assert.equal(gpInEngland({ kind: 'NHS_TRUST', regionCode: 'Y63' }), null);
+  assert.equal(gpInEngland(undefined), null);
 });

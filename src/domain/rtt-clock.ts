@@ -1,6 +1,6 @@
 // The referral-to-treatment clock: how long a patient has waited, when they are likely to be seen, and whether
 // the 18-week standard is or will be broken, which gives the patient the right to ask for a faster alternative.
-import { ageOn } from './dates.ts';
+import { say, type Wording } from './wording.ts';
 
 export const RTT_STANDARD_WEEKS = 18;
 
@@ -40,7 +40,8 @@ export function breachDate(clock: RttClock): string {
   return addDays(clock.start, RTT_STANDARD_WEEKS * 7 + clock.pausedDays);
 }
 
-export type ForecastBasis = 'BOOKED_SLOT' | 'NEXT_APPOINTMENT' | 'INDICATIVE_WAIT' | 'PAST_INDICATIVE_WAIT' | 'UNKNOWN';
+export const FORECAST_BASES = ['BOOKED_SLOT', 'NEXT_APPOINTMENT', 'INDICATIVE_WAIT', 'PAST_INDICATIVE_WAIT', 'UNKNOWN'] as const;
+export type ForecastBasis = (typeof FORECAST_BASES)[number];
 
 export interface Forecast {
   date: string | null;
@@ -72,27 +73,62 @@ export function forecastFirstAppointment(input: {
 export interface EighteenWeekStatus {
   weeksWaited: number;
   breachDate: string;
+  /** treatment has started: the clock no longer runs */
+  stopped: boolean;
   /** the clock has passed 18 weeks */
   breached: boolean;
   /** the forecast first appointment falls after the breach date */
   forecastBreach: boolean;
   /** the patient may ask for a faster alternative */
   mayAskForAlternative: boolean;
-  explanation: string;
+  /** when the patient is likely to be seen, as the status was judged on */
+  forecast: Forecast;
 }
 
 export function eighteenWeekStatus(clock: RttClock, forecast: Forecast, today: string): EighteenWeekStatus {
-  const weeks = weeksWaited(clock, today);
   const breach = breachDate(clock);
-  const breached = clock.state !== 'STOPPED' && today > breach;
-  const forecastBreach = clock.state !== 'STOPPED' && forecast.date !== null && forecast.date > breach;
-  let explanation: string;
-  if (clock.state === 'STOPPED') explanation = 'Treatment has started, so the waiting-time clock has stopped.';
-  else if (breached) explanation = `You have waited ${weeks} weeks, more than the 18 weeks the NHS Constitution sets, so you can ask for a faster alternative.`;
-  else if (forecastBreach) explanation = `You are likely to be seen on or after ${forecast.date}, which is more than 18 weeks after your referral (${breach}), so you can ask for a faster alternative.`;
-  else if (forecast.date === null && forecast.basis === 'PAST_INDICATIVE_WAIT') explanation = `You have waited ${weeks} weeks, longer than most patients wait there, so we cannot tell when you will be seen. You can ask for a faster alternative once you pass 18 weeks (${breach}).`;
-  else if (forecast.date === null) explanation = `You have waited ${weeks} weeks. We cannot yet tell when you will be seen; you can ask for a faster alternative once you pass 18 weeks (${breach}).`;
-  else explanation = `You are likely to be seen by ${forecast.date}, within 18 weeks of your referral.`;
-  return { weeksWaited: weeks, breachDate: breach, breached, forecastBreach, mayAskForAlternative: breached || forecastBreach, explanation };
+  const stopped = clock.state === 'STOPPED';
+  const breached = !stopped && today > breach;
+  const forecastBreach = !stopped && forecast.date !== null && forecast.date > breach;
+  return { weeksWaited: weeksWaited(clock, today), breachDate: breach, stopped, breached, forecastBreach, mayAskForAlternative: breached || forecastBreach, forecast };
 }
 
+/** What the 18-week standard means for the patient now, in one or two sentences. */
+export function explainEighteenWeeks(s: EighteenWeekStatus, wording: Wording): string {
+  const weeks = s.weeksWaited;
+  const breach = wording.date(s.breachDate);
+  const forecast = s.forecast.date === null ? null : wording.date(s.forecast.date);
+  if (s.stopped) return 'Treatment has started, so the waiting-time clock has stopped.';
+  if (s.breached) {
+    return say(wording,
+      `You have waited ${weeks} weeks, more than the 18 weeks the NHS Constitution sets, so you can ask for a faster alternative.`,
+      `The patient has waited ${weeks} weeks, more than the 18 weeks the NHS Constitution sets, so they can ask for a faster alternative.`);
+  }
+  if (s.forecastBreach) {
+    return say(wording,
+      `You are likely to be seen on or after ${forecast}, which is more than 18 weeks after your referral (${breach}), so you can ask for a faster alternative.`,
+      `The patient is likely to be seen on or after ${forecast}, which is more than 18 weeks after their referral (${breach}), so they can ask for a faster alternative.`);
+  }
+  if (forecast === null && s.forecast.basis === 'PAST_INDICATIVE_WAIT') {
+    return say(wording,
+      `You have waited ${weeks} weeks, longer than most patients wait there, so we cannot tell when you will be seen. You can ask for a faster alternative once you pass 18 weeks (${breach}).`,
+      `The patient has waited ${weeks} weeks, longer than most patients wait there, so we cannot tell when they will be seen. They can ask for a faster alternative once they pass 18 weeks (${breach}).`);
+  }
+  if (forecast === null) {
+    return say(wording,
+      `You have waited ${weeks} weeks. We cannot yet tell when you will be seen; you can ask for a faster alternative once you pass 18 weeks (${breach}).`,
+      `The patient has waited ${weeks} weeks. We cannot yet tell when they will be seen; they can ask for a faster alternative once they pass 18 weeks (${breach}).`);
+  }
+  return say(wording,
+    `You are likely to be seen by ${forecast}, within 18 weeks of your referral.`,
+    `The patient is likely to be seen by ${forecast}, within 18 weeks of their referral.`);
+}
+
+/** Why a faster alternative is faster: when the patient could expect to be seen there, and how much sooner. */
+export function explainSooner(alternative: { expectedBy: string; soonerByWeeks: number | null }, wording: Wording): string {
+  const by = wording.date(alternative.expectedBy);
+  if (alternative.soonerByWeeks === null) return say(wording, `Expected to see you by ${by}`, `Expected to see the patient by ${by}`);
+  return say(wording,
+    `Expected to see you by ${by}, about ${alternative.soonerByWeeks} weeks sooner than where you wait now`,
+    `Expected to see the patient by ${by}, about ${alternative.soonerByWeeks} weeks sooner than where they wait now`);
+}

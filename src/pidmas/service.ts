@@ -8,15 +8,20 @@ import { hashAccessCode } from '../auth/access-codes.ts';
 import { actorLabel, type PatientPrincipal, type Principal, type StaffPrincipal } from '../http/principal.ts';
 import type { DB, PidmasStatus, TravelLimit } from '../db/schema.ts';
 import type { DirectorySnapshot } from '../directory/snapshot.ts';
+import { spokenCode } from '../domain/codes.ts';
 import { londonDate } from '../domain/dates.ts';
-import { type Eligibility, pidmasEligibility } from '../domain/pidmas-eligibility.ts';
+import { type Eligibility, failedRules } from '../domain/pidmas-eligibility.ts';
+import { pidmasMayInvite, pidmasMayOptIn, pidmasMayWithdraw } from '../domain/pidmas-status.ts';
+import { ON_A_WAITING_LIST } from '../domain/referral-status.ts';
 import { generateAccessCode } from '../domain/ubrn.ts';
+import { API_WORDING, type Wording } from '../domain/wording.ts';
 import { conflict, forbidden, notFound, unprocessable } from '../http/problem.ts';
 import { enqueuePidmasInvitation, enqueuePidmasNotSuitable } from '../messages/patient-messages.ts';
 import { noteInHistory, replaceAccessCode } from '../referrals/history.ts';
 import { visibleReferrals } from '../referrals/queries.ts';
-import { clockOf, PATHWAY_COLUMNS, pathwayOf } from '../waiting/pathway.ts';
+import { PATHWAY_COLUMNS, pathwaysOf } from '../waiting/pathway.ts';
 import { acceptTransferAsPatient, declineTransferAsPatient, offerForRequest, type PatientOffer } from '../mutual-aid/transfers.ts';
+import { FACT_COLUMNS, factsOf, type Provider, type ReferralFacts } from './facts.ts';
 
 export const SUPPORT_KINDS = ['TRANSPORT', 'INTERPRETER', 'ADVOCACY'] as const;
 export const CONTACT_PREFERENCES = ['EMAIL', 'TEXT', 'PHONE', 'LETTER'] as const;
@@ -28,48 +33,10 @@ export const NOT_SUITABLE_REASONS = {
 } as const;
 export type NotSuitableReason = keyof typeof NOT_SUITABLE_REASONS;
 
-/** Requests the patient can still act on; once moved, declined or withdrawn they may ask again. */
-const LIVE: readonly PidmasStatus[] = ['INVITED', 'OPTED_IN', 'VALIDATED', 'PROPOSED', 'OFFERED', 'NO_MATCH'];
-const OPEN_STATUSES = ['NOT_BOOKED', 'BOOKED', 'DEFERRED_TO_PROVIDER', 'AWAITING_TRIAGE', 'ACCEPTED', 'APPT_CANCELLED_BY_PATIENT', 'APPT_CANCELLED_BY_PROVIDER', 'DID_NOT_ATTEND'] as const;
-
-const REFERRAL_COLUMNS = [...PATHWAY_COLUMNS, 'r.priority', 'r.consultant_led', 'r.tertiary', 'r.patient_date_of_birth', 'r.registered_gp_ods_code', 'r.referring_organisation_ods_code', 'r.specialty_code'] as const;
-
-async function gpInEngland(db: Kysely<DB>, odsCode: string): Promise<boolean | null> {
-  const gp = await db.selectFrom('organisation').select(['kind', 'region_code']).where('ods_code', '=', odsCode).executeTakeFirst();
-  if (!gp || gp.kind !== 'GP_PRACTICE' || !gp.region_code) return null;
-  // NHS England regions have ODS codes Y56–Y63; Welsh practices sit under W00.
-  return /^Y\d\d$/.test(gp.region_code);
-}
-
-type ReferralFacts = Awaited<ReturnType<typeof loadFacts>>;
-
-async function loadFacts(db: Kysely<DB>, directory: DirectorySnapshot, principal: Principal, ubrn: string, today: string, thresholdWeeks: number) {
-  const r = await visibleReferrals(db, principal).select(REFERRAL_COLUMNS).where('r.ubrn', '=', ubrn).executeTakeFirst();
+async function loadFacts(db: Kysely<DB>, directory: DirectorySnapshot, principal: Principal, ubrn: string, today: string, thresholdWeeks: number): Promise<ReferralFacts> {
+  const r = await visibleReferrals(db, principal).select(FACT_COLUMNS).where('r.ubrn', '=', ubrn).executeTakeFirst();
   if (!r) throw notFound(`There is no referral ${ubrn} that you can see.`);
-  const pathway = await pathwayOf(db, directory, r, today);
-  const eligibility = pidmasEligibility(
-    {
-      clock: clockOf(r),
-      priority: r.priority,
-      consultantLed: r.consultant_led,
-      tertiary: r.tertiary,
-      dateOfBirth: r.patient_date_of_birth,
-      nextDate: pathway.forecast.basis === 'BOOKED_SLOT' || pathway.forecast.basis === 'NEXT_APPOINTMENT' ? pathway.forecast.date : null,
-      gpInEngland: await gpInEngland(db, r.registered_gp_ods_code ?? r.referring_organisation_ods_code),
-    },
-    today,
-    thresholdWeeks,
-  );
-  const open = (OPEN_STATUSES as readonly string[]).includes(r.status);
-  const provider = pathway.currentServiceId
-    ? await db
-        .selectFrom('service as s')
-        .innerJoin('organisation as o', 'o.ods_code', 's.provider_ods_code')
-        .select(['s.provider_ods_code', 'o.name', 's.name as service_name'])
-        .where('s.id', '=', pathway.currentServiceId)
-        .executeTakeFirst()
-    : undefined;
-  return { r, pathway, eligibility, open, provider };
+  return (await factsOf(db, directory, [r], today, thresholdWeeks)).get(ubrn)!;
 }
 
 export interface PidmasView {
@@ -77,7 +44,7 @@ export interface PidmasView {
   eligibility: Eligibility;
   thresholdWeeks: number;
   weeksWaited: number;
-  currentProvider: { odsCode: string; name: string } | null;
+  currentProvider: Provider | null;
   request: PidmasRequestView | null;
   offer: PatientOffer | null;
 }
@@ -119,14 +86,14 @@ export async function pidmasView(deps: Deps, principal: Principal, ubrn: string)
     eligibility: facts.eligibility,
     thresholdWeeks: deps.config.pidmas.thresholdWeeks,
     weeksWaited: facts.pathway.eighteenWeeks.weeksWaited,
-    currentProvider: facts.provider ? { odsCode: facts.provider.provider_ods_code, name: facts.provider.name } : null,
+    currentProvider: facts.provider,
     request: q ? toRequestView(q) : null,
     offer: q ? await offerForRequest(deps, q.id) : null,
   };
 }
 
 function assertCurrentProvider(staff: StaffPrincipal, facts: ReferralFacts) {
-  if (facts.provider?.provider_ods_code !== staff.organisation.odsCode) {
+  if (facts.provider?.odsCode !== staff.organisation.odsCode) {
     throw forbidden('Only the provider the patient is waiting at can do this.');
   }
 }
@@ -146,48 +113,55 @@ export interface InvitationCandidate {
 export async function invitationCandidates(deps: Deps, staff: StaffPrincipal): Promise<InvitationCandidate[]> {
   const { db } = deps.database;
   const today = londonDate();
-  const directory = await deps.directory.current();
   const threshold = deps.config.pidmas.thresholdWeeks;
   const latestStart = new Date(Date.parse(`${today}T00:00:00Z`) - threshold * 7 * 86_400_000).toISOString().slice(0, 10);
   const rows = await visibleReferrals(db, staff)
     .innerJoin('specialty as sp', 'sp.code', 'r.specialty_code')
-    .select(['r.ubrn', 'r.patient_given_name', 'r.patient_family_name', 'sp.name as specialty'])
-    .where('r.status', 'in', OPEN_STATUSES)
+    .select([...FACT_COLUMNS, 'r.patient_given_name', 'r.patient_family_name', 'sp.name as specialty'])
+    .where('r.status', 'in', ON_A_WAITING_LIST)
     .where('r.rtt_clock_start', '<', latestStart)
     .orderBy('r.rtt_clock_start')
     .limit(500)
     .execute();
-  const out: InvitationCandidate[] = [];
-  for (const row of rows) {
-    const facts = await loadFacts(db, directory, staff, row.ubrn, today, threshold);
-    if (facts.provider?.provider_ods_code !== staff.organisation.odsCode) continue;
-    const q = await requestRow(db, row.ubrn);
-    out.push({
+  const facts = await factsOf(db, await deps.directory.current(), rows, today, threshold);
+  const own = rows.filter((row) => facts.get(row.ubrn)!.provider?.odsCode === staff.organisation.odsCode);
+  const requests = await requestStatuses(db, own.map((row) => row.ubrn));
+  return own.map((row) => {
+    const f = facts.get(row.ubrn)!;
+    return {
       ubrn: row.ubrn,
       patientName: `${row.patient_given_name} ${row.patient_family_name}`,
       specialty: row.specialty,
-      weeksWaited: facts.pathway.eighteenWeeks.weeksWaited,
-      eligibility: facts.eligibility,
-      requestStatus: q?.status ?? null,
-    });
-  }
-  return out;
+      weeksWaited: f.pathway.eighteenWeeks.weeksWaited,
+      eligibility: f.eligibility,
+      requestStatus: requests.get(row.ubrn) ?? null,
+    };
+  });
 }
 
-/** Invites an eligible patient: a fresh access code goes to them with a link; answers it once, for a printed letter. */
-export async function invitePatient(deps: Deps, staff: StaffPrincipal, ubrn: string): Promise<{ ubrn: string; accessCode: string; status: PidmasStatus }> {
+async function requestStatuses(db: Kysely<DB>, ubrns: readonly string[]): Promise<Map<string, PidmasStatus>> {
+  if (ubrns.length === 0) return new Map();
+  const rows = await db.selectFrom('pidmas_request').select(['ubrn', 'status']).where('ubrn', 'in', ubrns).execute();
+  return new Map(rows.map((q) => [q.ubrn, q.status]));
+}
+
+/**
+ * Invites an eligible patient: a fresh access code goes to them with a link; answers it once, for a printed letter.
+ * `wording`: how a refusal explains the rules the patient does not meet (the API's words unless told).
+ */
+export async function invitePatient(deps: Deps, staff: StaffPrincipal, ubrn: string, wording: Wording = API_WORDING): Promise<{ ubrn: string; accessCode: string; status: 'INVITED' }> {
   const { db } = deps.database;
   const facts = await loadFacts(db, await deps.directory.current(), staff, ubrn, londonDate(), deps.config.pidmas.thresholdWeeks);
   assertCurrentProvider(staff, facts);
   if (!facts.open) throw conflict('The referral is closed.');
   if (!facts.eligibility.eligible) {
-    const failed = facts.eligibility.rules.filter((r) => !r.passed);
-    throw unprocessable(`The patient is not eligible to ask to move: ${failed.map((r) => r.explanation).join(' ')}`, failed.map((r) => ({ field: 'ubrn', message: r.explanation })));
+    const failed = failedRules(facts.eligibility, wording);
+    throw unprocessable(`The patient is not eligible to ask to move: ${failed.join(' ')}`, failed.map((message) => ({ field: 'ubrn', message })));
   }
   const accessCode = generateAccessCode();
   await db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('pidmas_request').select(['id', 'status']).where('ubrn', '=', ubrn).forUpdate().executeTakeFirst();
-    if (existing && existing.status !== 'INVITED') throw conflict(`The patient has already asked (${existing.status.replaceAll('_', ' ').toLowerCase()}).`);
+    if (existing && !pidmasMayInvite(existing.status)) throw conflict(`The patient has already asked (${spokenCode(existing.status)}).`);
     if (existing) await trx.updateTable('pidmas_request').set({ invited_at: new Date(), invited_by_account_id: staff.accountId, updated_at: new Date() }).where('id', '=', existing.id).execute();
     else await trx.insertInto('pidmas_request').values({ ubrn, status: 'INVITED', invited_at: new Date(), invited_by_account_id: staff.accountId, opted_in_at: null, travel: null, interpreter_language: null, contact_preference: null, validated_at: null, validated_by_account_id: null, not_suitable_reason: null, outcome_note: null, updated_at: new Date() }).execute();
     // The invitation is the patient's way in, so it carries a new access code; the old one stops working.
@@ -195,6 +169,16 @@ export async function invitePatient(deps: Deps, staff: StaffPrincipal, ubrn: str
     await enqueuePidmasInvitation(trx, ubrn, accessCode, facts.provider!.name, `${deps.config.publicUrl}/manage`);
   });
   return { ubrn, accessCode, status: 'INVITED' };
+}
+
+/** Whom an invitation letter is addressed to, and for which care. */
+export async function invitationLetter(deps: Deps, staff: StaffPrincipal, ubrn: string): Promise<{ patientName: string; specialty: string }> {
+  const r = await visibleReferrals(deps.database.db, staff)
+    .innerJoin('specialty as sp', 'sp.code', 'r.specialty_code')
+    .select(['r.patient_given_name', 'r.patient_family_name', 'sp.name as specialty'])
+    .where('r.ubrn', '=', ubrn)
+    .executeTakeFirstOrThrow();
+  return { patientName: `${r.patient_given_name} ${r.patient_family_name}`, specialty: r.specialty };
 }
 
 // ---------------------------------------------------------------- the patient opts in, or withdraws
@@ -207,13 +191,14 @@ export interface OptIn {
   contactPreference: (typeof CONTACT_PREFERENCES)[number];
 }
 
-export async function optIn(deps: Deps, patient: PatientPrincipal, body: OptIn): Promise<PidmasView> {
+/** The patient asks to move; `wording` as for invitePatient. */
+export async function optIn(deps: Deps, patient: PatientPrincipal, body: OptIn, wording: Wording = API_WORDING): Promise<PidmasView> {
   const { db } = deps.database;
   const facts = await loadFacts(db, await deps.directory.current(), patient, patient.ubrn, londonDate(), deps.config.pidmas.thresholdWeeks);
   if (!facts.open) throw conflict('Your referral is closed, so it cannot move.');
   if (!facts.eligibility.eligible) {
-    const failed = facts.eligibility.rules.filter((r) => !r.passed);
-    throw unprocessable(`You cannot ask to move yet: ${failed.map((r) => r.explanation).join(' ')}`, failed.map((r) => ({ field: 'eligibility', message: r.explanation })));
+    const failed = failedRules(facts.eligibility, wording);
+    throw unprocessable(`You cannot ask to move yet: ${failed.join(' ')}`, failed.map((message) => ({ field: 'eligibility', message })));
   }
   if (!facts.provider) throw unprocessable('You have not chosen where to be seen yet, so there is nowhere to move from: choose a hospital first.', [{ field: 'eligibility', message: 'choose a hospital first' }]);
   if (body.supportNeeded.includes('INTERPRETER') && !body.interpreterLanguage) {
@@ -235,9 +220,7 @@ export async function optIn(deps: Deps, patient: PatientPrincipal, body: OptIn):
   };
   await db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('pidmas_request').select(['id', 'status']).where('ubrn', '=', patient.ubrn).forUpdate().executeTakeFirst();
-    if (existing && !['INVITED', 'WITHDRAWN', 'DECLINED'].includes(existing.status)) {
-      throw conflict(`You have already asked to move (${existing.status.replaceAll('_', ' ').toLowerCase()}).`);
-    }
+    if (existing && !pidmasMayOptIn(existing.status)) throw conflict(`You have already asked to move (${spokenCode(existing.status)}).`);
     if (existing) await trx.updateTable('pidmas_request').set(values).where('id', '=', existing.id).execute();
     else await trx.insertInto('pidmas_request').values({ ubrn: patient.ubrn, invited_at: null, invited_by_account_id: null, ...values }).execute();
     await noteInHistory(trx, patient.ubrn, patient, `The patient asked to move to another provider (PIDMAS), travelling ${body.travel === 'ANYWHERE' ? 'anywhere' : body.travel.replace('_MILES', ' miles')}`);
@@ -249,7 +232,7 @@ export async function withdrawRequest(deps: Deps, patient: PatientPrincipal): Pr
   const { db } = deps.database;
   await db.transaction().execute(async (trx) => {
     const q = await trx.selectFrom('pidmas_request').select(['id', 'status']).where('ubrn', '=', patient.ubrn).forUpdate().executeTakeFirst();
-    if (!q || !LIVE.includes(q.status) || q.status === 'INVITED') throw conflict('There is no request to move that you can withdraw.');
+    if (!q || !pidmasMayWithdraw(q.status)) throw conflict('There is no request to move that you can withdraw.');
     await trx.updateTable('proposed_transfer').set({ status: 'WITHDRAWN', decided_at: new Date(), decided_by: actorLabel(patient) }).where('pidmas_request_id', '=', q.id).where('status', 'in', ['PROPOSED', 'OFFERED']).execute();
     await trx.updateTable('pidmas_request').set({ status: 'WITHDRAWN', outcome_note: 'You withdrew your request. You keep your place on your current waiting list.', updated_at: new Date() }).where('id', '=', q.id).execute();
     await noteInHistory(trx, patient.ubrn, patient, 'The patient withdrew their request to move (PIDMAS)');
@@ -282,9 +265,10 @@ export async function validationWorklist(deps: Deps, staff: StaffPrincipal): Pro
     .where('q.status', '=', 'OPTED_IN')
     .orderBy('q.opted_in_at')
     .execute();
+  const pathways = await pathwaysOf(db, directory, rows, today);
   const out: ValidationItem[] = [];
   for (const row of rows) {
-    const pathway = await pathwayOf(db, directory, row, today);
+    const pathway = pathways.get(row.ubrn)!;
     const service = pathway.currentServiceId ? directory.byId.get(pathway.currentServiceId) : undefined;
     if (service?.row.provider_ods_code !== staff.organisation.odsCode) continue;
     out.push({
@@ -311,7 +295,7 @@ export async function validateRequest(deps: Deps, staff: StaffPrincipal, id: num
   if (!decision.suitable && !decision.reason) throw unprocessable('Say why the patient is not suitable to move.', [{ field: 'reason', message: 'Select why the patient is not suitable to move' }]);
   await db.transaction().execute(async (trx) => {
     const locked = await trx.selectFrom('pidmas_request').select('status').where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
-    if (locked.status !== 'OPTED_IN') throw conflict(`This request is ${locked.status.replaceAll('_', ' ').toLowerCase()}, not waiting for validation.`);
+    if (locked.status !== 'OPTED_IN') throw conflict(`This request is ${spokenCode(locked.status)}, not waiting for validation.`);
     if (decision.suitable) {
       await trx.updateTable('pidmas_request').set({ status: 'VALIDATED', validated_at: new Date(), validated_by_account_id: staff.accountId, outcome_note: 'Your hospital team agreed you can move. We are looking for a provider with capacity, first near you, then nationally.', updated_at: new Date() }).where('id', '=', id).execute();
       await noteInHistory(trx, q.ubrn, staff, 'Clinically validated as suitable to move (PIDMAS)');
@@ -322,7 +306,7 @@ export async function validateRequest(deps: Deps, staff: StaffPrincipal, id: num
       await enqueuePidmasNotSuitable(trx, q.ubrn, reason.toLowerCase());
     }
   });
-  return { id, status: decision.suitable ? 'VALIDATED' : 'NOT_SUITABLE' };
+  return { id, status: decision.suitable ? ('VALIDATED' as const) : ('NOT_SUITABLE' as const) };
 }
 
 // ---------------------------------------------------------------- the patient answers an offer

@@ -5,7 +5,9 @@
 import type { Deps } from '../deps.ts';
 import { type Principal } from '../http/principal.ts';
 import { ageOn, londonDate } from '../domain/dates.ts';
-import { addDays, daysBetween } from '../domain/rtt-clock.ts';
+import { mayDo } from '../domain/referral-status.ts';
+import { addDays, daysBetween, explainEighteenWeeks, explainSooner } from '../domain/rtt-clock.ts';
+import { API_WORDING, type Wording } from '../domain/wording.ts';
 import { notFound, unprocessable } from '../http/problem.ts';
 import { visibleReferrals } from '../referrals/queries.ts';
 import { buildShortlist } from '../shortlist/service.ts';
@@ -20,33 +22,14 @@ export interface Alternative extends ShortlistOption {
   soonerByWeeks: number | null;
 }
 
-export interface AlternativesAnswer {
+export interface FoundAlternatives {
   ubrn: string;
-  pathway: {
-    rttClockStart: string;
-    weeksWaited: number;
-    breachDate: string;
-    forecastFirstAppointment: string | null;
-    forecastBasis: string;
-    mayAskForAlternative: boolean;
-    explanation: string;
-    currentServiceId: string | null;
-  };
+  pathway: PathwayView;
   alternatives: Alternative[];
 }
 
-export const pathwaySummary = (p: PathwayView) => ({
-  rttClockStart: p.clock.start,
-  weeksWaited: p.eighteenWeeks.weeksWaited,
-  breachDate: p.eighteenWeeks.breachDate,
-  forecastFirstAppointment: p.forecast.date,
-  forecastBasis: p.forecast.basis,
-  mayAskForAlternative: p.eighteenWeeks.mayAskForAlternative,
-  explanation: p.eighteenWeeks.explanation,
-  currentServiceId: p.currentServiceId,
-});
-
-const MOVABLE = ['NOT_BOOKED', 'BOOKED', 'DEFERRED_TO_PROVIDER', 'AWAITING_TRIAGE', 'ACCEPTED', 'APPT_CANCELLED_BY_PATIENT', 'APPT_CANCELLED_BY_PROVIDER', 'DID_NOT_ATTEND', 'REJECTED'];
+/** The alternative's reasons with, last, why it is faster, in the reader's words. */
+export const withSoonerReason = <A extends Alternative>(a: A, wording: Wording): A => ({ ...a, reasons: [...a.reasons, explainSooner(a, wording)] });
 
 async function loadVisible(deps: Deps, principal: Principal, ubrn: string) {
   const r = await visibleReferrals(deps.database.db, principal)
@@ -58,13 +41,13 @@ async function loadVisible(deps: Deps, principal: Principal, ubrn: string) {
 }
 
 /** The pathway's 18-week position and, where the patient may ask, the faster alternatives. */
-export async function findAlternatives(deps: Deps, principal: Principal, ubrn: string): Promise<AlternativesAnswer> {
+export async function findAlternatives(deps: Deps, principal: Principal, ubrn: string): Promise<FoundAlternatives> {
   const today = londonDate();
   const r = await loadVisible(deps, principal, ubrn);
   const directory = await deps.directory.current();
   const pathway = await pathwayOf(deps.database.db, directory, r, today);
-  const answer = { ubrn, pathway: pathwaySummary(pathway), alternatives: [] as Alternative[] };
-  if (!pathway.eighteenWeeks.mayAskForAlternative || !MOVABLE.includes(r.status)) return answer;
+  const answer: FoundAlternatives = { ubrn, pathway, alternatives: [] };
+  if (!pathway.eighteenWeeks.mayAskForAlternative || !mayDo(r.status, 'TRANSFER')) return answer;
 
   const preferences = r.preferences as { sortBy?: SortBy; maxDistanceKm?: number | null; originPostcode?: string | null };
   // Past their service's typical wait, nothing dates the patient's appointment; an alternative must then at least
@@ -93,39 +76,37 @@ export async function findAlternatives(deps: Deps, principal: Principal, ubrn: s
       return { o, expectedBy };
     })
     .filter((x): x is { o: ShortlistOption; expectedBy: string } => x.expectedBy !== null && (bound === null || x.expectedBy < bound))
-    .map(({ o, expectedBy }, i) => {
-      const soonerByWeeks = weeksToCurrent === null ? null : Math.round((weeksToCurrent - daysBetween(today, expectedBy) / 7) * 10) / 10;
-      return {
-        ...o,
-        rank: i + 1,
-        expectedBy,
-        soonerByWeeks,
-        reasons: [...o.reasons, soonerByWeeks === null ? `Expected to see you by ${expectedBy}` : `Expected to see you by ${expectedBy}, about ${soonerByWeeks} weeks sooner than where you wait now`],
-      };
-    });
+    .map(({ o, expectedBy }, i) => ({
+      ...o,
+      rank: i + 1,
+      expectedBy,
+      soonerByWeeks: weeksToCurrent === null ? null : Math.round((weeksToCurrent - daysBetween(today, expectedBy) / 7) * 10) / 10,
+    }));
   return answer;
 }
 
 /** Moves the pathway to one of the alternatives; answers the new referral's UBRN and access code (shown once). */
 export async function chooseAlternative(deps: Deps, principal: Principal, ubrn: string, serviceId: string) {
   const found = await findAlternatives(deps, principal, ubrn);
-  if (!found.pathway.mayAskForAlternative) {
-    throw unprocessable(`This referral does not have the right to a faster alternative yet. ${found.pathway.explanation}`, [{ field: 'serviceId', message: 'no alternative is due' }]);
+  const { eighteenWeeks } = found.pathway;
+  if (!eighteenWeeks.mayAskForAlternative) {
+    throw unprocessable(`This referral does not have the right to a faster alternative yet. ${explainEighteenWeeks(eighteenWeeks, API_WORDING)}`, [{ field: 'serviceId', message: 'no alternative is due' }]);
   }
   const choice = found.alternatives.find((a) => a.service.id === serviceId);
   if (!choice) {
     throw unprocessable('That service is not one of the faster alternatives for this referral.', [{ field: 'serviceId', message: 'choose one of the alternatives offered' }]);
   }
-  const { service, ...offered } = choice;
+  // What the patient was told of the service, kept with the new referral as its one option (in the API's words).
+  const { service, ...offered } = withSoonerReason(choice, API_WORDING);
   const moved = await deps.database.db.transaction().execute((trx) =>
       transferPathway(trx, deps.config.accessCodeSecret, {
         fromUbrn: ubrn,
         toServiceId: service.id,
         newStatus: 'NOT_BOOKED',
-        why: `The patient asked for a faster alternative (${found.pathway.weeksWaited} weeks waited; the 18-week date is ${found.pathway.breachDate}).`,
+        why: `The patient asked for a faster alternative (${eighteenWeeks.weeksWaited} weeks waited; the 18-week date is ${eighteenWeeks.breachDate}).`,
         offered,
         actor: principal,
       }),
   );
-  return { previousUbrn: ubrn, ubrn: moved.newUbrn, accessCode: moved.accessCode, status: 'NOT_BOOKED' as const, service, rttClockStart: found.pathway.rttClockStart };
+  return { previousUbrn: ubrn, ubrn: moved.newUbrn, accessCode: moved.accessCode, status: 'NOT_BOOKED' as const, service, rttClockStart: found.pathway.clock.start };
 }

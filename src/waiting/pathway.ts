@@ -2,9 +2,13 @@
 // be seen, and what the 18-week standard says about it.
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import type { Deps } from '../deps.ts';
 import type { DirectorySnapshot } from '../directory/snapshot.ts';
 import { londonDate } from '../domain/dates.ts';
+import type { ReferralStatus } from '../domain/referral-status.ts';
 import { eighteenWeekStatus, type EighteenWeekStatus, type Forecast, forecastFirstAppointment, type RttClock } from '../domain/rtt-clock.ts';
+import type { Principal } from '../http/principal.ts';
+import { visibleReferrals } from '../referrals/queries.ts';
 
 export interface PathwayRow {
   ubrn: string;
@@ -90,3 +94,10 @@ export const PATHWAY_COLUMNS = [
   'r.current_service_id',
   'r.deferred_service_id',
 ] as const;
+
+/** The pathway of a referral the principal may see, with its status; null when they may not see it. */
+export async function visiblePathway(deps: Deps, principal: Principal, ubrn: string): Promise<{ status: ReferralStatus; pathway: PathwayView } | null> {
+  const { db } = deps.database;
+  const r = await visibleReferrals(db, principal).select([...PATHWAY_COLUMNS]).where('r.ubrn', '=', ubrn).executeTakeFirst();
+  return r ? { status: r.status, pathway: await pathwayOf(db, await deps.directory.current(), r) } : null;
+}

@@ -2,16 +2,15 @@
 import type { Deps } from '../deps.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ROLES } from '../http/access.ts';
-import { AnswerOrProblem, UbrnText } from '../http/schemas.ts';
+import { ROLES, staffOf } from '../http/access.ts';
+import { unprocessable } from '../http/problem.ts';
+import { UbrnText } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import { chooseAlternative, findAlternatives } from './alternatives.ts';
-import { staffOf } from '../http/access.ts';
-import { unprocessable } from '../http/problem.ts';
+import { AlternativesSchema, alternativesAnswer, MovedSchema, PROBLEMS, WaitingListReportSchema } from './schemas.ts';
 import { importWaitingList } from './waiting-list-import.ts';
 
 const Ubrn = z.object({ ubrn: UbrnText });
-const errors = AnswerOrProblem;
 
 export function waitingRoutes(deps: Deps) {
   return async function (app: FastifyInstance) {
@@ -25,10 +24,10 @@ export function waitingRoutes(deps: Deps) {
           tags: ['waiting too long'],
           summary: 'The RTT pathway (weeks waited, forecast, 18-week date) and, where it passes or will pass 18 weeks, the services that can see the patient sooner',
           params: Ubrn,
-          response: errors,
+          response: { 200: AlternativesSchema, ...PROBLEMS },
         },
       },
-      async (request) => findAlternatives(deps, request.principal!, request.params.ubrn),
+      async (request) => alternativesAnswer(await findAlternatives(deps, request.principal!, request.params.ubrn)),
     );
 
     api.post(
@@ -40,7 +39,7 @@ export function waitingRoutes(deps: Deps) {
           summary: 'Move the pathway to one of the faster alternatives: this referral becomes TRANSFERRED, a new one (new UBRN and access code, same clock start) continues at the chosen service',
           params: Ubrn,
           body: z.object({ serviceId: z.string().min(1).max(200) }),
-          response: errors,
+          response: { 201: MovedSchema, ...PROBLEMS },
         },
       },
       async (request, reply) => reply.code(201).send(await chooseAlternative(deps, request.principal!, request.params.ubrn, request.body.serviceId)),
@@ -55,7 +54,7 @@ export function waitingRoutes(deps: Deps) {
         schema: {
           tags: ['waiting too long'],
           summary: 'Load your waiting list (text/csv: nhs_number, provider, specialty, clock_start, next_appointment_date, date_of_birth, postcode, …); all rows or none, errors by line',
-          response: errors,
+          response: { 201: WaitingListReportSchema, ...PROBLEMS },
         },
       },
       async (request, reply) => {

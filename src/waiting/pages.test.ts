@@ -1,5 +1,5 @@
-// The waiting-too-long pages through app.inject: who may open them, the error summary with no choice made, and
-// what a patient not yet due an alternative (or not eligible to move) is told.
+// The faster-alternative pages through app.inject: who may open them, the error summary with no choice made, what
+// a patient not yet due an alternative is told, and that the referrer's pages speak of "the patient".
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -39,9 +39,9 @@ after(async () => {
 const patient = (ubrn: string) => patientSession(app, database, ubrn);
 const staff = (username: string) => staffSession(app, database, username);
 
-describe('who may open the waiting-too-long pages', () => {
+describe('who may open the faster-alternative pages', () => {
   test('anonymous visitors are sent to the right sign-in page', async () => {
-    for (const url of ['/manage/faster', '/manage/faster/confirm', '/manage/move', '/manage/move/travel', '/manage/move/check']) {
+    for (const url of ['/manage/faster', '/manage/faster/confirm', '/manage/faster/moved']) {
       const res = await app.inject({ method: 'GET', url });
       assert.equal(res.statusCode, 303, url);
       assert.equal(res.headers.location, '/manage/sign-in', url);
@@ -53,7 +53,7 @@ describe('who may open the waiting-too-long pages', () => {
 
   test('a staff session cannot open the patient pages, nor a patient the referrer pages', async () => {
     const referrer = await staff('demo-referrer');
-    for (const url of ['/manage/faster', '/manage/move']) assert.equal((await referrer.get(url)).statusCode, 403, url);
+    for (const url of ['/manage/faster', '/manage/faster/confirm']) assert.equal((await referrer.get(url)).statusCode, 403, url);
     const provider = await staff('demo-provider');
     assert.equal((await provider.get(`/referrals/${breached}/faster`)).statusCode, 403);
     const own = await patient(breached);
@@ -111,18 +111,27 @@ describe('the faster alternative', () => {
   });
 });
 
-describe('asking to move (PIDMAS)', () => {
-  test('a patient who has not waited long enough sees which rule failed, and cannot reach the questions', async () => {
-    const s = await patient(recent);
-    const start = await s.get('/manage/move');
-    assert.equal(start.statusCode, 200);
-    assert.match(start.body, /data-passed="no"/);
-    assert.match(start.body, /you can ask once you have waited more than 40/);
-    assert.doesNotMatch(start.body, /id="start"/);
-    for (const url of ['/manage/move/travel', '/manage/move/check']) {
-      const res = await s.get(url);
-      assert.equal(res.statusCode, 303, url);
-      assert.equal(res.headers.location, '/manage/move', url);
-    }
+describe('the referrer\'s pages speak of "the patient", with dates as people read them', () => {
+  test('the waiting-time panel and the faster alternatives', async () => {
+    const s = await staff('demo-referrer');
+    const page = await s.get(`/referrals/${breached}`);
+    assert.match(page.body, /id="waiting-explanation">The patient has waited [\d.]+ weeks, more than the 18 weeks the NHS Constitution sets, so they can ask for a faster alternative\./);
+    assert.match(page.body, /where the patient is waiting\./);
+    const list = await s.get(`/referrals/${breached}/faster`);
+    assert.match(list.body, /The patient has waited [\d.]+ weeks/);
+    assert.match(list.body, /Expected to see the patient by <strong>\d{1,2} \w+ \d{4}<\/strong>/);
+    assert.match(list.body, /<li>Expected to see the patient by \d{1,2} \w+ \d{4}(, about [\d.]+ weeks sooner than where they wait now)?<\/li>/);
+    const main = /<main[\s\S]*<\/main>/.exec(list.body)![0];
+    assert.doesNotMatch(main, /\b(You have|you can ask|see you by|you wait)\b/);
+    assert.doesNotMatch(main, /\b\d{4}-\d{2}-\d{2}\b/, 'no date written as the data holds it');
+  });
+
+  test('the patient\'s own pages still speak to "you", with the same dates', async () => {
+    const s = await patient(breached);
+    const home = await s.get('/manage');
+    assert.match(home.body, /id="waiting-explanation">You have waited [\d.]+ weeks, more than the 18 weeks the NHS Constitution sets, so you can ask for a faster alternative\./);
+    const list = await s.get('/manage/faster');
+    assert.match(list.body, /<li>Expected to see you by \d{1,2} \w+ \d{4}(, about [\d.]+ weeks sooner than where you wait now)?<\/li>/);
+    assert.doesNotMatch(/<main[\s\S]*<\/main>/.exec(list.body)![0], /\b\d{4}-\d{2}-\d{2}\b/);
   });
 });

@@ -1,0 +1,81 @@
+// Asking to move (PIDMAS) through app.inject: who may open the pages, what a patient not eligible to move is told
+// (each rule, with dates as people read them), and that the questions are closed to them.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../app.ts';
+import { DEMO_PASSWORD } from '../../auth/demo-accounts.ts';
+import type { Database } from '../../db/database.ts';
+import { londonDate } from '../../domain/dates.ts';
+import { addDays } from '../../domain/rtt-clock.ts';
+import { openDemoTestDatabase, testConfig } from '../../testing/database.ts';
+import { csrfOf, patientSession, staffSession } from '../../testing/page-session.ts';
+
+let app: FastifyInstance;
+let database: Database;
+let recent = '';
+
+before(async () => {
+  database = await openDemoTestDatabase();
+  app = await buildApp({ config: testConfig(), database, logger: false });
+  const staff = (await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: 'demo-referrer', password: DEMO_PASSWORD } })).json().token;
+  const res = await app.inject({
+    method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${staff}` },
+    payload: { patient: { nhsNumber: '9990000018', givenName: 'Ann', familyName: 'Recent', dateOfBirth: '1970-01-31', postcode: 'LS1 4AP' }, specialty: '110', priority: 'ROUTINE', clinicalSummary: 'Knee', shortlist: ['RR813-110', 'RR801-110'] },
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  recent = res.json().ubrn;
+});
+after(async () => {
+  await app.close();
+  await database.close();
+});
+
+const patient = (ubrn: string) => patientSession(app, database, ubrn);
+const staff = (username: string) => staffSession(app, database, username);
+
+describe('who may open the pages to ask to move', () => {
+  test('anonymous visitors are sent to the patient\'s sign-in page', async () => {
+    for (const url of ['/manage/move', '/manage/move/travel', '/manage/move/check']) {
+      const res = await app.inject({ method: 'GET', url });
+      assert.equal(res.statusCode, 303, url);
+      assert.equal(res.headers.location, '/manage/sign-in', url);
+    }
+  });
+
+  test('a staff session cannot open the patient\'s pages', async () => {
+    const referrer = await staff('demo-referrer');
+    for (const url of ['/manage/move', '/manage/move/travel']) assert.equal((await referrer.get(url)).statusCode, 403, url);
+  });
+});
+
+describe('asking to move (PIDMAS)', () => {
+  test('a patient who has not waited long enough sees which rule failed, and cannot reach the questions', async () => {
+    const s = await patient(recent);
+    const start = await s.get('/manage/move');
+    assert.equal(start.statusCode, 200);
+    assert.match(start.body, /data-passed="no"/);
+    assert.match(start.body, /you can ask once you have waited more than 40/);
+    assert.doesNotMatch(start.body, /id="start"/);
+    for (const url of ['/manage/move/travel', '/manage/move/check']) {
+      const res = await s.get(url);
+      assert.equal(res.statusCode, 303, url);
+      assert.equal(res.headers.location, '/manage/move', url);
+    }
+  });
+});
+
+describe('eligibility, explained to "you" with dates as people read them', () => {
+  test('an appointment date in the next 8 weeks is written "21 December 2026", not as the data holds it', async () => {
+    const next = addDays(londonDate(), 20);
+    await database.db.updateTable('referral').set({ next_appointment_date: next }).where('ubrn', '=', recent).execute();
+    try {
+      const start = await (await patient(recent)).get('/manage/move');
+      const spoken = new Date(`${next}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+      assert.match(start.body, new RegExp(`You already have a date \\(${spoken}\\) in the next 8 weeks\\.`));
+      assert.doesNotMatch(start.body, new RegExp(next));
+    } finally {
+      await database.db.updateTable('referral').set({ next_appointment_date: null }).where('ubrn', '=', recent).execute();
+    }
+  });
+});

@@ -27,6 +27,7 @@ import { legacyPages } from './web/legacy-pages.ts';
 import { messagePages } from './messages/pages.ts';
 import { referralPages } from './referrals/pages.ts';
 import { shortlistPages } from './shortlist/pages.ts';
+import { slotPages } from './slots/pages.ts';
 import { waitingPanel } from './waiting/panel.ts';
 import { movePanel } from './pidmas/panel.ts';
 import { pageSessions, registerPageSecurity } from './web/session.ts';
@@ -86,8 +87,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await registerPagePlatform(pages, config);
     await pages.register(shortlistPages(features));
     await pages.register(authPages(database, config));
-    await pages.register(referralPages(features));
-    await pages.register(legacyPages(features, { waiting: waitingPanel(features), move: movePanel(features) }));
+    await pages.register(referralPages(features, { waiting: waitingPanel(features), move: movePanel(features) }));
+    await pages.register(slotPages(features));
+    await pages.register(legacyPages(features));
     await pages.register(messagePages(database));
   });
 

@@ -14,8 +14,8 @@ import { invitationCandidates, invitePatient, NOT_SUITABLE_REASONS, type NotSuit
 import { listSpecialties } from '../reference/queries.ts';
 import { formatDate, formatDateTime, formatKm, formatMiles, plural } from './filters.ts';
 import { seeOther, sendPage } from './page.ts';
-import { errorFor, errorList, type FieldError } from './referral-form.ts';
-import { formatUbrn } from './referral-pages.ts';
+import { errorFor, errorList, type FieldError } from './form-fields.ts';
+import { formatUbrn } from './filters.ts';
 import { field, sentence, type Body } from './form-fields.ts';
 import { kmToMiles } from '../domain/distance.ts';
 

@@ -13,11 +13,11 @@ import { answerOffer, CONTACT_PREFERENCES, optIn, type PidmasView, pidmasView, S
 import { getReferral } from '../referrals/queries.ts';
 import { type Alternative, type AlternativesAnswer, chooseAlternative, findAlternatives } from '../waiting/alternatives.ts';
 import { loadDraft, saveDraft } from './drafts.ts';
-import type { Draft } from './referral-form.ts';
+import type { Draft } from './form-fields.ts';
 import { formatDate, formatKm, formatMiles, formatWeeks } from './filters.ts';
 import { seeOther, sendPage } from './page.ts';
-import { errorFor, errorList, type FieldError } from './referral-form.ts';
-import { formatUbrn } from './referral-pages.ts';
+import { errorFor, errorList, type FieldError } from './form-fields.ts';
+import { formatUbrn } from './filters.ts';
 import { sendLetter } from '../referrals/letter.ts';
 import { sessionHash, sessionToken } from './session.ts';
 import { field, sentence, type Body } from './form-fields.ts';

@@ -1,53 +1,57 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { authPages } from './auth/pages.ts';
-import { authRoutes } from './auth/routes.ts';
-import { principalForToken } from './auth/sessions.ts';
+import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
-import { directoryRoutes } from './directory/routes.ts';
 import { createDeps } from './deps.ts';
-import { messageRoutes } from './messages/routes.ts';
-import { healthRoutes } from './health/routes.ts';
 import { enforceAccess, PUBLIC, requireAccessDeclarations } from './http/access.ts';
 import { createLogger } from './http/logging.ts';
 import { loggableError, notFound, registerProblemHandlers, sendProblem } from './http/problem.ts';
-import { referralRoutes } from './referrals/routes.ts';
-import { waitingRoutes } from './waiting/routes.ts';
-import { pidmasRoutes } from './pidmas/routes.ts';
-import { mutualAidRoutes } from './mutual-aid/routes.ts';
-import { referenceRoutes } from './reference/routes.ts';
-import { shortlistRoutes } from './shortlist/routes.ts';
-import { slotRoutes } from './slots/routes.ts';
 import { forbiddenPage, notFoundPage } from './web/page.ts';
 import { registerPagePlatform } from './web/platform.ts';
-import { legacyPages } from './web/legacy-pages.ts';
-import { messagePages } from './messages/pages.ts';
-import { mutualAidPages } from './mutual-aid/pages.ts';
-import { referralPages } from './referrals/pages.ts';
-import { shortlistPages } from './shortlist/pages.ts';
-import { waitingPanel } from './waiting/panel.ts';
-import { waitingPages } from './waiting/pages.ts';
-import { movePanel } from './pidmas/panel.ts';
-import { pidmasPages } from './pidmas/pages.ts';
 import { pageSessions, registerPageSecurity } from './web/session.ts';
+// The features, in the order they depend on each other (each imports only those above it).
+import { healthRoutes } from './health/routes.ts';
+import { referenceRoutes } from './reference/routes.ts';
+import { directoryRoutes } from './directory/routes.ts';
+import { slotPages } from './slots/pages.ts';
+import { slotRoutes } from './slots/routes.ts';
+import { shortlistPages } from './shortlist/pages.ts';
+import { shortlistRoutes } from './shortlist/routes.ts';
+import { authPages } from './auth/pages.ts';
+import { authRoutes } from './auth/routes.ts';
+import { principalForToken } from './auth/sessions.ts';
+import { messagePages } from './messages/pages.ts';
+import { messageRoutes } from './messages/routes.ts';
+import { referralPages } from './referrals/pages.ts';
+import { referralRoutes } from './referrals/routes.ts';
+import { waitingPages } from './waiting/pages.ts';
+import { waitingPanel } from './waiting/panel.ts';
+import { waitingRoutes } from './waiting/routes.ts';
+import { mutualAidPages } from './mutual-aid/pages.ts';
+import { mutualAidRoutes } from './mutual-aid/routes.ts';
+import { pidmasPages } from './pidmas/pages.ts';
+import { movePanel } from './pidmas/panel.ts';
+import { pidmasRoutes } from './pidmas/routes.ts';
 
-export interface AppDeps {
+export interface AppOptions {
   config: Config;
   database: Database;
   /** The logger to use, or false for none (tests); by default one from createLogger. */
   logger?: Logger | false;
 }
 
-/** Builds the whole application. Each feature is registered here by name, so the wiring reads top to bottom. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config, database } = deps;
-  const features = createDeps(config, database, (err, what) => app.log.error({ err: loggableError(err) }, what));
-  const { directory, postcodes } = features;
+/**
+ * Builds the whole application: the platform, then each feature's API routes and pages, registered here by name so
+ * the wiring reads top to bottom. Every feature is given the same container (src/deps.ts) and reads its part of it.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config, database } = options;
+  const deps = createDeps(config, database, (err, what) => app.log.error({ err: loggableError(err) }, what));
+  const { directory, postcodes } = deps;
   const app = Fastify({
-    ...(deps.logger === false ? { logger: false } : { loggerInstance: (deps.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger }),
+    ...(options.logger === false ? { logger: false } : { loggerInstance: (options.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger }),
     bodyLimit: config.bodyLimitBytes,
     // Behind a load balancer each instance is stateless; request ids make log lines joinable.
     requestIdHeader: 'x-request-id',
@@ -72,29 +76,30 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   // The JSON API, feature by feature.
-  await app.register(healthRoutes(features));
-  await app.register(authRoutes(features), { prefix: '/api/v1' });
-  await app.register(referenceRoutes(features), { prefix: '/api/v1' });
-  await app.register(directoryRoutes(features), { prefix: '/api/v1' });
-  await app.register(shortlistRoutes(features), { prefix: '/api/v1' });
-  await app.register(slotRoutes(features), { prefix: '/api/v1' });
-  await app.register(referralRoutes(features), { prefix: '/api/v1' });
-  await app.register(waitingRoutes(features), { prefix: '/api/v1' });
-  await app.register(pidmasRoutes(features), { prefix: '/api/v1' });
-  await app.register(mutualAidRoutes(features), { prefix: '/api/v1' });
-  await app.register(messageRoutes(features), { prefix: '/api/v1' });
+  await app.register(healthRoutes(deps));
+  await app.register(authRoutes(deps), { prefix: '/api/v1' });
+  await app.register(referenceRoutes(deps), { prefix: '/api/v1' });
+  await app.register(directoryRoutes(deps), { prefix: '/api/v1' });
+  await app.register(shortlistRoutes(deps), { prefix: '/api/v1' });
+  await app.register(slotRoutes(deps), { prefix: '/api/v1' });
+  await app.register(referralRoutes(deps), { prefix: '/api/v1' });
+  await app.register(waitingRoutes(deps), { prefix: '/api/v1' });
+  await app.register(pidmasRoutes(deps), { prefix: '/api/v1' });
+  await app.register(mutualAidRoutes(deps), { prefix: '/api/v1' });
+  await app.register(messageRoutes(deps), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   await app.register(async (pages) => {
     await registerPagePlatform(pages, config);
-    await pages.register(shortlistPages(features));
-    await pages.register(authPages(features));
-    await pages.register(referralPages(features));
-    await pages.register(legacyPages(features, { waiting: waitingPanel(features), move: movePanel(features) }));
-    await pages.register(waitingPages(features));
-    await pages.register(mutualAidPages(features));
-    await pages.register(pidmasPages(features));
-    await pages.register(messagePages(features));
+    await pages.register(shortlistPages(deps));
+    await pages.register(authPages(deps));
+    await pages.register(slotPages(deps));
+    // The referral's pages show the waiting time and the way to ask to move, which those features render.
+    await pages.register(referralPages(deps, { waiting: waitingPanel(deps), move: movePanel(deps) }));
+    await pages.register(waitingPages(deps));
+    await pages.register(mutualAidPages(deps));
+    await pages.register(pidmasPages(deps));
+    await pages.register(messagePages(deps));
   });
 
   app.get(

@@ -10,6 +10,7 @@ import { enqueueBookingConfirmation, enqueueCancellation, enqueueDeferralNotice 
 import type { ReferralStatus } from '../domain/referral-status.ts';
 import { type IdempotencyContext, type IdempotentAnswer, keepAnswer, storedAnswer } from '../http/idempotency.ts';
 import { conflict, forbidden, notFound, unprocessable } from '../http/problem.ts';
+import { countFreeSlots } from '../slots/free-slots.ts';
 import { type AppointmentView, toAppointmentView } from './appointment-view.ts';
 import { changeStatus } from './history.ts';
 import { liveAppointment, type LockedReferral, lockVisibleReferral } from './queries.ts';
@@ -132,19 +133,8 @@ export async function deferToProvider(deps: Deps, principal: Principal, ubrn: st
     const referral = await lockVisibleReferral(trx, principal, ubrn);
     const onShortlist = await trx.selectFrom('referral_option').select('rank').where('ubrn', '=', ubrn).where('service_id', '=', serviceId).executeTakeFirst();
     if (!onShortlist) throw unprocessable('That service is not on this referral\'s shortlist.', [{ field: 'serviceId', message: 'Choose a shortlisted service' }]);
-    const free = await trx
-      .selectFrom('slot as s')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('s.service_id', '=', serviceId)
-      .where('s.withdrawn_at', 'is', null)
-      .where('s.starts_at', '>', new Date())
-      .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('appointment as a').select('a.id').whereRef('a.slot_id', '=', 's.id').where('a.cancelled_at', 'is', null))),
-      )
-      .executeTakeFirstOrThrow();
-    if (Number(free.n) > 0) {
-      throw conflict(`That service has ${free.n} free slot${Number(free.n) === 1 ? '' : 's'}: book one instead of deferring.`);
-    }
+    const free = await countFreeSlots(trx, serviceId);
+    if (free > 0) throw conflict(`That service has ${free} free slot${free === 1 ? '' : 's'}: book one instead of deferring.`);
     const contactBy = contactByDate(londonDate(), referral.priority, CONTACT_WITHIN_DAYS);
     const status = await changeStatus(trx, referral, 'DEFER_TO_PROVIDER', principal, `No free slot: deferred to the provider, who must contact the patient by ${contactBy}`, {
       deferred_service_id: serviceId,

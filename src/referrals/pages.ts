@@ -1,12 +1,25 @@
-// The referrals feature's pages: registered by buildApp with the panels other features show on them.
+// The referrals feature's pages: the referrer's (worklist, making a referral, booking with the patient), the
+// patient's Manage Your Referral (with NHS login), and the provider's review and ASI worklists. buildApp hands
+// them the panels other features show on them: the waiting time, and the patient's way to ask to move.
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
+import type { ReferralPanel } from '../web/panels.ts';
 import { addViews } from '../web/render.ts';
+import { managePages } from './pages/manage.ts';
+import { manageSignInPages } from './pages/manage-sign-in.ts';
 import { nhsLoginPages } from './pages/nhs-login.ts';
+import { providerPages } from './pages/provider.ts';
+import { referPages } from './pages/refer.ts';
+import { referrerPages } from './pages/referral.ts';
 
-export function referralPages(deps: Deps) {
+export function referralPages(deps: Deps, panels: { waiting: ReferralPanel; move: ReferralPanel }) {
   return async function (app: FastifyInstance) {
     addViews(new URL('./views', import.meta.url));
+    await app.register(referPages(deps));
+    await app.register(referrerPages(deps, panels));
+    await app.register(manageSignInPages(deps));
     await app.register(nhsLoginPages(deps.database, deps.config));
+    await app.register(managePages(deps, panels));
+    await app.register(providerPages(deps));
   };
 }

@@ -5,6 +5,8 @@ import { REFERRAL_STATUSES } from '../domain/referral-status.ts';
 import { ShortlistAnswerSchema } from '../shortlist/schemas.ts';
 
 const calendarDate = z.string().refine(isCalendarDate, 'must be a date written YYYY-MM-DD');
+/** A UK mobile number as people write it: 07… or +44 7…, spaces allowed. */
+export const UK_MOBILE = /^(\+44\s?7|07)[\d\s]{9,11}$/;
 const optional = <T extends z.ZodType>(schema: T) => schema.nullable().optional().transform((v) => v ?? null);
 
 export const CreateReferralBody = z.object({
@@ -25,7 +27,7 @@ export const CreateReferralBody = z.object({
         .describe('postal address without the postcode, for letters'),
     ),
     email: optional(z.email('must be an email address').max(254)),
-    mobile: optional(z.string().trim().regex(/^(\+44\s?7|07)[\d\s]{9,11}$/, 'must be a UK mobile number, like 07700 900123')),
+    mobile: optional(z.string().trim().regex(UK_MOBILE, 'must be a UK mobile number, like 07700 900123')),
   }),
   specialty: z.string().trim().regex(/^(C_)?\d{3}$/i, 'must be a treatment function code such as "110"'),
   priority: z.enum(['ROUTINE', 'URGENT', 'TWO_WEEK_WAIT']),

@@ -14,7 +14,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { isoInstant } from './instants.ts';
-import { earliestFreeStarts, earliestFreeStartsOfAll } from './queries.ts';
+import { earliestFreeStarts, earliestFreeStartsOfAll } from './free-slots.ts';
 
 export const TTL_MS = 30_000;
 /** Older than this, a shortlist waits for the reload rather than show it (after an idle spell). */

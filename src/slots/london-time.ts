@@ -1,5 +1,6 @@
 // Clinics run on London wall-clock time: 09:00 is 09:00 in winter (GMT) and in summer (BST), so a weekly
 // pattern can't be a fixed number of UTC hours apart. These turn London dates and times into instants.
+import { londonDate } from '../domain/dates.ts';
 
 const PARTS = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
@@ -46,4 +47,15 @@ export function addDays(date: string, days: number): string {
 export function weekdayOf(date: string): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7;
+}
+
+/** Slots grouped by the London day they start on, in order; each day is named by its first slot's start. */
+export function byLondonDay<T extends { starts_at: Date }>(slots: readonly T[]): { day: Date; slots: T[] }[] {
+  const days: { day: Date; slots: T[] }[] = [];
+  for (const slot of slots) {
+    const last = days.at(-1);
+    if (last && londonDate(last.day) === londonDate(slot.starts_at)) last.slots.push(slot);
+    else days.push({ day: slot.starts_at, slots: [slot] });
+  }
+  return days;
 }

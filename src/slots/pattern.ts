@@ -4,6 +4,9 @@ import { addDays, londonInstant, weekdayOf } from './london-time.ts';
 export const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
+/** A wall-clock start time, 24-hour 'HH:MM'. */
+export const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
 export interface WeeklyPattern {
   /** The first London date the pattern covers, 'YYYY-MM-DD'. */
   from: string;

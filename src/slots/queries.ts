@@ -1,7 +1,7 @@
-// The slot table's reads and writes. A slot is FREE when it is not withdrawn, starts in the future and holds
-// no live appointment (the appointment table's unique index keeps at most one live appointment per slot).
+// The slot table's reads and writes for the provider who runs the slots (what a free slot is: ./free-slots.ts).
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { holdsAppointment } from './free-slots.ts';
 
 export type SlotStatus = 'free' | 'booked' | 'withdrawn';
 
@@ -13,30 +13,12 @@ export interface SlotRow {
   status: SlotStatus;
 }
 
-/** Whether the slot aliased `sl` holds a live appointment. */
-const booked = sql<boolean>`exists (select 1 from appointment a where a.slot_id = sl.id and a.cancelled_at is null)`;
-
-/** A service's free slots starting in [from, to), earliest first; `from` is never before `now`. */
-export function freeSlots(db: Kysely<DB>, serviceId: string, window: { from: Date; to: Date }, limit: number) {
-  return db
-    .selectFrom('slot as sl')
-    .select(['sl.id', 'sl.starts_at', 'sl.ends_at'])
-    .where('sl.service_id', '=', serviceId)
-    .where('sl.starts_at', '>=', window.from)
-    .where('sl.starts_at', '<', window.to)
-    .where('sl.withdrawn_at', 'is', null)
-    .where(sql<boolean>`not ${booked}`)
-    .orderBy('sl.starts_at')
-    .limit(limit)
-    .execute();
-}
-
 /** Every slot of a service starting in [from, to), whatever its state, for the provider who runs it. */
 export async function slotsWithStatus(db: Kysely<DB>, serviceId: string, window: { from: Date; to: Date }, limit: number): Promise<SlotRow[]> {
   const rows = await db
     .selectFrom('slot as sl')
     .select(['sl.id', 'sl.service_id', 'sl.starts_at', 'sl.ends_at', 'sl.withdrawn_at'])
-    .select(booked.as('booked'))
+    .select(holdsAppointment('sl').as('booked'))
     .where('sl.service_id', '=', serviceId)
     .where('sl.starts_at', '>=', window.from)
     .where('sl.starts_at', '<', window.to)
@@ -78,7 +60,7 @@ export async function publishSlots(db: Kysely<DB>, serviceId: string, slots: rea
     const stored = await trx
       .selectFrom('slot as sl')
       .select(['sl.id', 'sl.service_id', 'sl.starts_at', 'sl.ends_at', 'sl.withdrawn_at'])
-      .select(booked.as('booked'))
+      .select(holdsAppointment('sl').as('booked'))
       .where('sl.service_id', '=', serviceId)
       .where('sl.starts_at', '=', sql<Date>`any(${starts}::timestamptz[])`)
       .orderBy('sl.starts_at')
@@ -114,46 +96,10 @@ export function withdrawFreeSlot(db: Kysely<DB>, slotId: string): Promise<Withdr
   return db.transaction().execute(async (trx) => {
     const slot = await trx.selectFrom('slot').select(['id', 'withdrawn_at']).where('id', '=', slotId).forUpdate().executeTakeFirst();
     if (!slot) return 'missing';
-    const live = await trx.selectFrom('appointment').select('id').where('slot_id', '=', slotId).where('cancelled_at', 'is', null).executeTakeFirst();
-    if (live) return 'booked';
+    const { booked } = await trx.selectFrom('slot as sl').select(holdsAppointment('sl').as('booked')).where('sl.id', '=', slotId).executeTakeFirstOrThrow();
+    if (booked) return 'booked';
     if (slot.withdrawn_at !== null) return 'already-withdrawn';
     await trx.updateTable('slot').set({ withdrawn_at: sql`now()` }).where('id', '=', slotId).execute();
     return 'withdrawn';
   });
-}
-
-/** The start of the earliest free slot after `now` of each service given that has one. */
-export async function earliestFreeStarts(db: Kysely<DB>, serviceIds: readonly string[], now: Date): Promise<Map<string, Date>> {
-  if (serviceIds.length === 0) return new Map();
-  // One index probe per service on slot (service_id, starts_at), walking forward past taken slots only.
-  const result = await sql<{ id: string; starts_at: Date }>`
-    select ids.id, f.starts_at
-    from unnest(${[...serviceIds]}::text[]) as ids(id)
-    cross join lateral (
-      select sl.starts_at from slot sl
-      where sl.service_id = ids.id and sl.starts_at > ${now} and sl.withdrawn_at is null
-        and not exists (select 1 from appointment a where a.slot_id = sl.id and a.cancelled_at is null)
-      order by sl.starts_at
-      limit 1
-    ) f`.execute(db);
-  return new Map(result.rows.map((r) => [r.id, r.starts_at]));
-}
-
-/**
- * The start of the earliest free slot after `now` of every active, directly bookable service that has one:
- * one index probe per service, as above, for the whole directory at once.
- */
-export async function earliestFreeStartsOfAll(db: Kysely<DB>, now: Date): Promise<Map<string, Date>> {
-  const result = await sql<{ id: string; starts_at: Date }>`
-    select sv.id, f.starts_at
-    from service sv
-    cross join lateral (
-      select sl.starts_at from slot sl
-      where sl.service_id = sv.id and sl.starts_at > ${now} and sl.withdrawn_at is null
-        and not exists (select 1 from appointment a where a.slot_id = sl.id and a.cancelled_at is null)
-      order by sl.starts_at
-      limit 1
-    ) f
-    where sv.active and sv.directly_bookable`.execute(db);
-  return new Map(result.rows.map((r) => [r.id, r.starts_at]));
 }

@@ -9,9 +9,10 @@ import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import type { EarliestSlotCache } from './earliest-slots.ts';
 import { windowOf } from './instants.ts';
-import { expandPattern, WEEKDAYS } from './pattern.ts';
-import { freeSlots, slotsWithStatus } from './queries.ts';
-import { MAX_SLOT_MINUTES, MAX_SLOTS_PER_PUBLICATION, MIN_SLOT_MINUTES, ownService, publish, slotProblems, toSlotView, withdraw } from './service.ts';
+import { CLOCK_TIME, expandPattern, WEEKDAYS } from './pattern.ts';
+import { freeSlots } from './free-slots.ts';
+import { slotsWithStatus } from './queries.ts';
+import { MAX_SLOT_MINUTES, MAX_SLOTS_PER_PUBLICATION, MIN_SLOT_MINUTES, ownService, patternField, publish, slotProblems, toSlotView, withdraw } from './service.ts';
 
 /** Free slots are listed for this long ahead unless asked otherwise, and for at most MAX_WINDOW_WEEKS. */
 const DEFAULT_WINDOW_WEEKS = 12;
@@ -33,7 +34,7 @@ const ServiceParams = z.object({ id: z.string().max(100) });
 const FreeSlot = z.object({ id: z.string(), start: z.string(), end: z.string(), status: z.literal('free') });
 const Slot = z.object({ id: z.string(), start: z.string(), end: z.string(), status: z.enum(['free', 'booked', 'withdrawn']) });
 
-const londonTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a London time, HH:MM');
+const londonTime = z.string().regex(CLOCK_TIME, 'must be a London time, HH:MM');
 
 // One object with both keys optional rather than a union, so a mistake inside either is reported against its field.
 const PublishBody = z
@@ -155,6 +156,7 @@ function patternProblems(slots: { start: Date; end: Date }[], now: Date) {
   if (slots.length > MAX_SLOTS_PER_PUBLICATION) {
     return [{ field: 'pattern', message: `stands for ${slots.length} slots; publish at most ${MAX_SLOTS_PER_PUBLICATION} at a time` }];
   }
-  return slotProblems(slots, now, (i, part) => (part === 'end' ? 'pattern.minutes' : slots[i]!.start <= now ? 'pattern.from' : 'pattern.times'))
+  const field = patternField(slots, now);
+  return slotProblems(slots, now, (i, part) => `pattern.${field(i, part)}`)
     .filter((p, i, all) => all.findIndex((q) => q.field === p.field) === i); // one problem per field is enough
 }

@@ -39,6 +39,20 @@ export async function ownService(db: Kysely<DB>, staff: StaffPrincipal, serviceI
   return service;
 }
 
+/** The active services the caller's organisation runs, by specialty and name: where it publishes slots. */
+export function servicesRunBy(db: Kysely<DB>, staff: StaffPrincipal, limit: number) {
+  return db
+    .selectFrom('service as s')
+    .innerJoin('specialty as sp', 'sp.code', 's.specialty_code')
+    .select(['s.id', 's.name', 'sp.name as specialty', 's.directly_bookable'])
+    .where('s.provider_ods_code', '=', staff.organisation.odsCode)
+    .where('s.active', '=', true)
+    .orderBy('sp.name')
+    .orderBy('s.name')
+    .limit(limit)
+    .execute();
+}
+
 /**
  * Checks slots before they are published: whole minutes, a sensible length, in the future and within a
  * year, not overlapping each other. `field(i, 'start')` names the field a problem is reported against.
@@ -67,6 +81,11 @@ export function slotProblems(slots: readonly NewSlot[], now: Date, field: (i: nu
     }
   }
   return problems;
+}
+
+/** Which field of a weekly pattern a problem with its i-th slot belongs to (for slotProblems). */
+export function patternField(slots: readonly NewSlot[], now: Date): (i: number, part: 'start' | 'end') => 'from' | 'times' | 'minutes' {
+  return (i, part) => (part === 'end' ? 'minutes' : slots[i]!.start <= now ? 'from' : 'times');
 }
 
 export interface Publication {

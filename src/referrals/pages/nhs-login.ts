@@ -8,7 +8,7 @@ import type { Config } from '../../config.ts';
 import type { Database } from '../../db/database.ts';
 import { isValidNhsNumber, standardiseNhsNumber } from '../../domain/nhs-number.ts';
 import { PUBLIC } from '../../http/access.ts';
-import { errorContext } from '../../web/forms.ts';
+import { emptyDate, errorContext } from '../../web/forms.ts';
 import { seeOther, sendPage } from '../../web/page.ts';
 import { sessionToken, setSessionCookie } from '../../web/session.ts';
 import { latestOpenReferralOf } from '../queries.ts';
@@ -22,7 +22,7 @@ export function nhsLoginPages(database: Database, config: Config) {
   const failed = (request: FastifyRequest, reply: FastifyReply, message: string, status = 400) =>
     sendPage(request, reply, 'manage-sign-in.njk', {
       title: 'Manage your referral',
-      values: { ubrn: '', accessCode: '', dobDay: '', dobMonth: '', dobYear: '' },
+      values: { ubrn: '', accessCode: '', dob: emptyDate() },
       ...errorContext([{ field: 'ubrn', href: '#ubrn', message }]),
       nhsLoginEnabled: nhsLogin !== null,
     }, status);

@@ -1,0 +1,71 @@
+// Access to the patient's pages through app.inject: a patient only ever sees their own referral, and cannot open
+// staff or provider pages; anonymous visitors are sent to the patient sign-in page.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../app.ts';
+import { DEMO_PASSWORD } from '../../auth/demo-accounts.ts';
+import type { Database } from '../../db/database.ts';
+import { openDemoTestDatabase, testConfig } from '../../testing/database.ts';
+import { patientSession } from '../../testing/page-session.ts';
+
+let app: FastifyInstance;
+let database: Database;
+const referrals: { ubrn: string; accessCode: string }[] = [];
+
+before(async () => {
+  database = await openDemoTestDatabase();
+  app = await buildApp({ config: testConfig(), database, logger: false });
+  const staff = (await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: 'demo-referrer', password: DEMO_PASSWORD } })).json().token;
+  for (const [familyName, shortlist] of [['Own', ['RR813-110']], ['Other', ['RR801-110']]] as const) {
+    const res = await app.inject({
+      method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${staff}` },
+      payload: { patient: { nhsNumber: '9990000018', givenName: 'Ann', familyName, dateOfBirth: '1970-01-31', postcode: 'LS1 4AP' }, specialty: '110', priority: 'ROUTINE', clinicalSummary: 'Knee', shortlist },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    referrals.push(res.json());
+  }
+});
+after(async () => {
+  await app.close();
+  await database.close();
+});
+
+const patient = (ubrn: string) => patientSession(app, database, ubrn);
+
+describe('patient pages', () => {
+  test('anonymous visitors are sent to the patient sign-in page', async () => {
+    for (const url of ['/manage', '/manage/choose', '/manage/services/RR813-110/slots', '/manage/cancel']) {
+      const res = await app.inject({ method: 'GET', url });
+      assert.equal(res.statusCode, 303, url);
+      assert.equal(res.headers.location, '/manage/sign-in', url);
+    }
+  });
+
+  test('a patient sees only their own referral, whatever the URL asks for', async () => {
+    const own = referrals[0]!;
+    const other = referrals[1]!;
+    const session = await patient(own.ubrn);
+    const home = await session.get(`/manage?ubrn=${other.ubrn}`);
+    assert.equal(home.statusCode, 200);
+    assert.match(home.body, new RegExp(own.ubrn.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3')));
+    assert.doesNotMatch(home.body, new RegExp(other.ubrn.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3')));
+    assert.doesNotMatch(home.body, /RR801-110/);
+    // The other referral's service is not on this one's shortlist: not found.
+    const slots = await session.get('/manage/services/RR801-110/slots');
+    assert.equal(slots.statusCode, 404);
+    // Nor is a slot of it.
+    const slot = await database.db.selectFrom('slot').select('id').where('service_id', '=', 'RR801-110').where('starts_at', '>', new Date()).executeTakeFirstOrThrow();
+    const check = await session.get(`/manage/check/${slot.id}`);
+    assert.equal(check.statusCode, 404);
+    // The patient's own pages work.
+    assert.equal((await session.get('/manage/services/RR813-110/slots')).statusCode, 200);
+  });
+
+  test('a patient session cannot open staff or provider pages', async () => {
+    const session = await patient(referrals[0]!.ubrn);
+    for (const url of ['/provider', '/provider/asi', `/provider/referrals/${referrals[0]!.ubrn}`, '/referrals']) {
+      assert.equal((await session.get(url)).statusCode, 403, url);
+    }
+  });
+});

@@ -1,0 +1,128 @@
+// The provider's pages for referrals: its home (what waits for it, and its services), the referrals booked or
+// deferred at its services to accept or reject with a reason, and the appointment slot issue (ASI) worklist.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Deps } from '../../deps.ts';
+import { londonDate } from '../../domain/dates.ts';
+import { isUbrn } from '../../domain/ubrn.ts';
+import { ROLES, staffOf } from '../../http/access.ts';
+import type { StaffPrincipal } from '../../http/principal.ts';
+import { servicesRunBy } from '../../slots/service.ts';
+import { formatUbrn } from '../../web/filters.ts';
+import { attempt, errorContext, type FieldError, type FormValues, oneOfKeys, readForm, text } from '../../web/forms.ts';
+import { notFoundPage, seeOther, sendPage } from '../../web/page.ts';
+import { deferralsForProvider } from '../deferrals.ts';
+import { getReferral } from '../queries.ts';
+import { REJECTION_REASONS, reviewReferral } from '../review.ts';
+import { countToReview, isToReview, referralsToReview } from '../review-worklist.ts';
+import type { Referral } from '../schemas.ts';
+import { optionFor, patientName } from './referral-view.ts';
+
+const page = { access: ROLES('provider'), page: true } as const;
+const LIST_LIMIT = 500;
+
+const REJECT_FIELDS = { reason: text(40), note: text(1001) };
+type RejectValues = FormValues<typeof REJECT_FIELDS>;
+const RejectForm = z.object({
+  reason: oneOfKeys(REJECTION_REASONS, 'Select why you are rejecting the referral'),
+  note: z.string().max(1000, 'Note must be 1,000 characters or fewer').transform((note) => note || null),
+});
+
+export function providerPages(deps: Deps) {
+  const { db } = deps.database;
+
+  /** A referral the provider reviews now; null (shown as not found) for any other. */
+  async function findToReview(staff: StaffPrincipal, ubrn: string): Promise<Referral | null> {
+    if (!isUbrn(ubrn) || !(await isToReview(db, staff, ubrn))) return null;
+    return getReferral(deps, staff, ubrn);
+  }
+
+  const referralPage = (request: FastifyRequest, reply: FastifyReply, referral: Referral, errors: FieldError[], status = 200) =>
+    sendPage(request, reply, 'provider-referral.njk', {
+      title: `Referral ${formatUbrn(referral.ubrn)}`,
+      referral,
+      patientName: patientName(referral),
+      service: optionFor(referral, referral.appointment?.serviceId ?? referral.deferral?.serviceId)?.service.name ?? '',
+      ...errorContext(errors),
+    }, status);
+
+  const rejectPage = (request: FastifyRequest, reply: FastifyReply, referral: Referral, values: RejectValues, errors: FieldError[], status = 200) =>
+    sendPage(request, reply, 'provider-reject.njk', {
+      title: 'Why are you rejecting this referral?',
+      back: `/provider/referrals/${referral.ubrn}`,
+      ubrn: referral.ubrn,
+      patientName: patientName(referral),
+      values,
+      ...errorContext(errors),
+      items: Object.entries(REJECTION_REASONS).map(([value, text]) => ({ value, text, checked: value === values.reason })),
+    }, status);
+
+  return async function (app: FastifyInstance) {
+    app.get('/provider', { config: page }, async (request, reply) => {
+      const staff = staffOf(request);
+      const [services, toReview, asi] = await Promise.all([
+        servicesRunBy(db, staff, LIST_LIMIT),
+        countToReview(db, staff),
+        deferralsForProvider(db, staff.organisation.odsCode, londonDate()),
+      ]);
+      return sendPage(request, reply, 'provider-home.njk', {
+        title: staff.organisation.name,
+        toReview,
+        asi: asi.length,
+        overdue: asi.filter((d) => d.overdue).length,
+        services,
+      });
+    });
+
+    app.get<{ Querystring: { accepted?: string; rejected?: string } }>('/provider/referrals', { config: page }, async (request, reply) => {
+      const { accepted = '', rejected = '' } = request.query;
+      const done = isUbrn(String(accepted)) ? { outcome: 'accepted', ubrn: accepted } : isUbrn(String(rejected)) ? { outcome: 'rejected', ubrn: rejected } : null;
+      return sendPage(request, reply, 'provider-referrals.njk', {
+        title: 'Referrals to review',
+        done,
+        rows: await referralsToReview(db, staffOf(request), LIST_LIMIT),
+      });
+    });
+
+    app.get<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn', { config: page }, async (request, reply) => {
+      const referral = await findToReview(staffOf(request), request.params.ubrn);
+      if (!referral) return notFoundPage(request, reply);
+      return referralPage(request, reply, referral, []);
+    });
+
+    app.post<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn/accept', { config: page }, async (request, reply) => {
+      const staff = staffOf(request);
+      const referral = await findToReview(staff, request.params.ubrn);
+      if (!referral) return notFoundPage(request, reply);
+      const accepted = await attempt(() => reviewReferral(deps, staff, referral.ubrn, 'ACCEPT', null, null), { field: 'review', href: '#accept' });
+      if (!accepted.ok) return referralPage(request, reply, referral, accepted.errors, accepted.status);
+      return seeOther(reply, `/provider/referrals?accepted=${referral.ubrn}`);
+    });
+
+    app.get<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn/reject', { config: page }, async (request, reply) => {
+      const referral = await findToReview(staffOf(request), request.params.ubrn);
+      if (!referral) return notFoundPage(request, reply);
+      return rejectPage(request, reply, referral, { reason: '', note: '' }, []);
+    });
+
+    app.post<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn/reject', { config: page }, async (request, reply) => {
+      const staff = staffOf(request);
+      const referral = await findToReview(staff, request.params.ubrn);
+      if (!referral) return notFoundPage(request, reply);
+      const form = readForm(REJECT_FIELDS, RejectForm, request.body);
+      if (!form.ok) return rejectPage(request, reply, referral, form.values, form.errors, 400);
+      const { reason, note } = form.answer;
+      const rejected = await attempt(() => reviewReferral(deps, staff, referral.ubrn, 'REJECT', reason, note), { field: 'reason' });
+      if (!rejected.ok) return rejectPage(request, reply, referral, form.values, rejected.errors, rejected.status);
+      return seeOther(reply, `/provider/referrals?rejected=${referral.ubrn}`);
+    });
+
+    app.get('/provider/asi', { config: page }, async (request, reply) => {
+      const staff = staffOf(request);
+      return sendPage(request, reply, 'provider-asi.njk', {
+        title: 'Appointment slot issues',
+        rows: await deferralsForProvider(db, staff.organisation.odsCode, londonDate()),
+      });
+    });
+  };
+}

@@ -1,12 +1,13 @@
 // The provider's pages for the slots of each of its services: the next 12 weeks of slots, publishing a weekly
 // pattern, and withdrawing a free slot.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Deps } from '../deps.ts';
+import type { Database } from '../db/database.ts';
 import { isUuid } from '../domain/codes.ts';
 import { ROLES, staffOf } from '../http/access.ts';
 import { attempt, errorContext, type FieldError } from '../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../web/page.ts';
 import { addViews } from '../web/render.ts';
+import type { EarliestSlotCache } from './earliest-slots.ts';
 import { WEEK_MS } from './instants.ts';
 import { byLondonDay } from './london-time.ts';
 import { WEEKDAYS, type Weekday } from './pattern.ts';
@@ -22,7 +23,7 @@ const DAY_NAMES: Record<Weekday, string> = { MON: 'Monday', TUE: 'Tuesday', WED:
 type OwnService = Awaited<ReturnType<typeof ownService>>;
 type SlotsQuery = { published?: string; existing?: string; withdrawn?: string };
 
-export function slotPages(deps: Deps) {
+export function slotPages(deps: { database: Database; earliestSlots: EarliestSlotCache }) {
   const { db } = deps.database;
   const slotsHref = (service: OwnService) => `/provider/services/${encodeURIComponent(service.id)}/slots`;
 

@@ -43,19 +43,3 @@ export function draftPart<T>(db: Kysely<DB>, request: FastifyRequest, name: stri
 export async function deleteDrafts(db: Kysely<DB>, sessionHashValue: string): Promise<void> {
   await db.deleteFrom('web_draft').where('session_hash', '=', sessionHashValue).execute();
 }
-
-// Until every journey keeps its own part: the whole draft of a session, as the older pages read and write it.
-/** @deprecated use draftPart */
-export async function loadDraft(db: Kysely<DB>, hash: string): Promise<Record<string, unknown>> {
-  const row = await db.selectFrom('web_draft').select('data').where('session_hash', '=', hash).executeTakeFirst();
-  return (row?.data as Record<string, unknown> | undefined) ?? {};
-}
-/** @deprecated use draftPart */
-export async function saveDraft(db: Kysely<DB>, hash: string, draft: object): Promise<void> {
-  const data = JSON.stringify(draft);
-  await db
-    .insertInto('web_draft')
-    .values({ session_hash: hash, data, updated_at: new Date() })
-    .onConflict((oc) => oc.column('session_hash').doUpdateSet({ data, updated_at: new Date() }))
-    .execute();
-}

@@ -2,58 +2,24 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../app.ts';
 import type { Database } from '../db/database.ts';
 import { DEMO_PASSWORD } from './demo-accounts.ts';
-import { openDemoTestDatabase, testConfig } from '../testing/database.ts';
+import { startDemoApp } from '../testing/test-app.ts';
+import { anonymousSession, csrfOf, PageSession } from '../testing/page-session.ts';
 
 let app: FastifyInstance;
 let database: Database;
+let close: () => Promise<void>;
 
-/** A tiny cookie jar over app.inject. */
-class Browser {
-  cookies = new Map<string, string>();
-  header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  keep(res: LightMyRequestResponse) {
-    for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
-      if (c.value === '' || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
-      else this.cookies.set(c.name, c.value);
-    }
-    return res;
-  }
-  async get(url: string) {
-    return this.keep(await app.inject({ method: 'GET', url, headers: { cookie: this.header() } }));
-  }
-  async post(url: string, form: Record<string, string>) {
-    return this.keep(
-      await app.inject({ method: 'POST', url, headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() }),
-    );
-  }
-}
-
-export function csrfOf(html: string): string {
-  const m = /name="_csrf" value="([^"]+)"/.exec(html);
-  assert.ok(m, 'the page has a CSRF field');
-  return m[1]!;
-}
-
-before(async () => {
-  database = await openDemoTestDatabase();
-  app = await buildApp({ config: testConfig(), database, logger: false });
-});
-// These tests share one address (app.inject's 127.0.0.1) and a database other test files also use: start each
-// with that address's failed sign-ins forgotten, so earlier failures elsewhere cannot lock it out.
+before(async () => ({ app, database, close } = await startDemoApp()));
+// These tests share one address (app.inject's 127.0.0.1): start each with that address's failed sign-ins
+// forgotten, so that the failures of one test cannot lock another out, whatever order they run in.
 beforeEach(() => database.db.deleteFrom('sign_in_failure').where('key', '=', 'address:127.0.0.1').execute());
-after(async () => {
-  await app.close();
-  await database.close();
-});
+after(() => close());
 
 describe('page sessions', () => {
   test('sign in sets an HttpOnly SameSite=Lax session cookie whose hash is stored as a page session; sign out ends it', async () => {
-    const b = new Browser();
+    const b = anonymousSession(app);
     const form = await b.get('/sign-in');
     assert.equal(form.statusCode, 200);
     const res = await b.post('/sign-in', { _csrf: csrfOf(form.body), username: 'demo-referrer', password: DEMO_PASSWORD });
@@ -79,12 +45,12 @@ describe('page sessions', () => {
     assert.equal(out.statusCode, 303);
     assert.equal(out.headers.location, '/signed-out');
     // The old cookie no longer signs in, even if kept.
-    const again = await app.inject({ method: 'GET', url: '/referrals', headers: { cookie: `oc_session=${cookie.value}` } });
+    const again = await new PageSession(app, cookie.value).get('/referrals');
     assert.equal(again.statusCode, 303);
   });
 
   test('a wrong password shows one message for every failure, with status 401', async () => {
-    const b = new Browser();
+    const b = anonymousSession(app);
     const form = await b.get('/sign-in');
     const res = await b.post('/sign-in', { _csrf: csrfOf(form.body), username: `nobody-${process.pid}-${Date.now()}`, password: 'wrong' });
     assert.equal(res.statusCode, 401);
@@ -93,7 +59,7 @@ describe('page sessions', () => {
   });
 
   test('too many failures: 429 shown as an error with Retry-After', async () => {
-    const b = new Browser();
+    const b = anonymousSession(app);
     const username = `locked-${process.pid}-${Date.now()}`;
     let last: LightMyRequestResponse | undefined;
     for (let i = 0; i < 6; i++) {

@@ -3,30 +3,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
 import type { Database } from '../db/database.ts';
 import { londonDate } from '../domain/dates.ts';
-import { openDemoTestDatabase, testConfig } from '../testing/database.ts';
+import { startDemoApp } from '../testing/test-app.ts';
+import { staffSession } from '../testing/page-session.ts';
 import { addDays } from './london-time.ts';
 import { readPattern } from './pattern-form.ts';
 
 let app: FastifyInstance;
 let database: Database;
+let close: () => Promise<void>;
 
-before(async () => {
-  database = await openDemoTestDatabase();
-  app = await buildApp({ config: testConfig(), database, logger: false });
-});
-after(async () => {
-  await app.close();
-  await database.close();
-});
+before(async () => ({ app, database, close } = await startDemoApp()));
+after(() => close());
 
-const staffCookie = async (username: string) => {
-  const account = await database.db.selectFrom('account').select('id').where('username', '=', username).executeTakeFirstOrThrow();
-  const { issueToken } = await import('../auth/sessions.ts');
-  return `oc_session=${(await issueToken(database.db, account.id, 'page')).token}`;
-};
+const staff = (username: string) => staffSession(app, database, username);
 
 describe('slot pages', () => {
   test('anonymous visitors are sent to the staff sign-in page', async () => {
@@ -38,15 +29,15 @@ describe('slot pages', () => {
   });
 
   test('a referrer gets 403 on provider pages; the provider gets them', async () => {
-    const referrer = await staffCookie('demo-referrer');
-    const provider = await staffCookie('demo-provider');
+    const referrer = await staff('demo-referrer');
+    const provider = await staff('demo-provider');
     for (const url of ['/provider/services/RR813-110/slots', '/provider/services/RR813-110/slots/publish']) {
-      assert.equal((await app.inject({ method: 'GET', url, headers: { cookie: referrer } })).statusCode, 403, url);
-      assert.equal((await app.inject({ method: 'GET', url, headers: { cookie: provider } })).statusCode, 200, url);
+      assert.equal((await referrer.get(url)).statusCode, 403, url);
+      assert.equal((await provider.get(url)).statusCode, 200, url);
     }
     // Another trust's service: not found.
     const notOwn = await database.db.selectFrom('service').select('id').where('provider_ods_code', '!=', 'RR8').where('directly_bookable', '=', true).executeTakeFirstOrThrow();
-    assert.equal((await app.inject({ method: 'GET', url: `/provider/services/${notOwn.id}/slots`, headers: { cookie: provider } })).statusCode, 404);
+    assert.equal((await provider.get(`/provider/services/${notOwn.id}/slots`)).statusCode, 404);
   });
 });
 

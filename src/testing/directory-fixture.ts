@@ -1,8 +1,7 @@
 // A small, hand-made directory around Leeds, for tests that need exact answers.
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
 import type { Database } from '../db/database.ts';
-import { createScratchDatabase, testConfig } from './database.ts';
+import { createScratchDatabase } from './database.ts';
+import { startTestApp, type TestApp } from './test-app.ts';
 
 export const LEEDS = { postcode: 'LS1 4AP', latitude: 53.7965, longitude: -1.5478 };
 
@@ -74,16 +73,8 @@ export async function loadDirectoryFixture(database: Database): Promise<void> {
 }
 
 /** The whole app on a scratch database holding the fixture directory; `close()` stops it and drops the database. */
-export async function startFixtureApp(label: string): Promise<{ app: FastifyInstance; database: Database; close(): Promise<void> }> {
+export async function startFixtureApp(label: string): Promise<TestApp> {
   const database = await createScratchDatabase(label);
   await loadDirectoryFixture(database);
-  const app = await buildApp({ config: testConfig(), database, logger: false });
-  return {
-    app,
-    database,
-    async close() {
-      await app.close();
-      await database.drop();
-    },
-  };
+  return startTestApp(database);
 }

@@ -1,55 +1,16 @@
 // Page security through app.inject: the session cookie, CSRF refusal, CSP with a nonce.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../app.ts';
-import type { Database } from '../db/database.ts';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
 import { DEMO_PASSWORD } from '../auth/demo-accounts.ts';
-import { openDemoTestDatabase, testConfig } from '../testing/database.ts';
+import { startDemoApp } from '../testing/test-app.ts';
+import { anonymousSession, csrfOf } from '../testing/page-session.ts';
 
 let app: FastifyInstance;
-let database: Database;
+let close: () => Promise<void>;
 
-/** A tiny cookie jar over app.inject. */
-class Browser {
-  cookies = new Map<string, string>();
-  header() {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-  keep(res: LightMyRequestResponse) {
-    for (const c of res.cookies as { name: string; value: string; maxAge?: number; expires?: Date }[]) {
-      if (c.value === '' || (c.expires && c.expires.getTime() < Date.now())) this.cookies.delete(c.name);
-      else this.cookies.set(c.name, c.value);
-    }
-    return res;
-  }
-  async get(url: string) {
-    return this.keep(await app.inject({ method: 'GET', url, headers: { cookie: this.header() } }));
-  }
-  async post(url: string, form: Record<string, string>) {
-    return this.keep(
-      await app.inject({ method: 'POST', url, headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString() }),
-    );
-  }
-}
-
-export function csrfOf(html: string): string {
-  const m = /name="_csrf" value="([^"]+)"/.exec(html);
-  assert.ok(m, 'the page has a CSRF field');
-  return m[1]!;
-}
-
-before(async () => {
-  database = await openDemoTestDatabase();
-  app = await buildApp({ config: testConfig(), database, logger: false });
-});
-// These tests share one address (app.inject's 127.0.0.1) and a database other test files also use: start each
-// with that address's failed sign-ins forgotten, so earlier failures elsewhere cannot lock it out.
-beforeEach(() => database.db.deleteFrom('sign_in_failure').where('key', '=', 'address:127.0.0.1').execute());
-after(async () => {
-  await app.close();
-  await database.close();
-});
+before(async () => ({ app, close } = await startDemoApp()));
+after(() => close());
 
 describe('page sessions', () => {
   test('in production the session cookie is Secure', async () => {
@@ -61,16 +22,18 @@ describe('page sessions', () => {
   });
 
   test('a POST without the CSRF token is refused with 403, and nothing happens', async () => {
-    const b = new Browser();
+    const b = anonymousSession(app);
     await b.get('/sign-in');
-    const res = await b.post('/sign-in', { username: 'demo-referrer', password: DEMO_PASSWORD });
+    const res = await b.post('/sign-in', { username: 'demo-referrer', password: DEMO_PASSWORD }, { csrf: false });
     assert.equal(res.statusCode, 403);
     assert.equal(b.cookies.has('oc_session'), false);
     // A token without its cookie (another browser's) is refused too.
-    const other = new Browser();
+    const other = anonymousSession(app);
     const token = csrfOf((await other.get('/sign-in')).body);
-    const cross = await b.keep(await app.inject({ method: 'POST', url: '/sign-in', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `_csrf=${token}&username=demo-referrer&password=${DEMO_PASSWORD}` }));
+    const cookieless = anonymousSession(app);
+    const cross = await cookieless.post('/sign-in', { _csrf: token, username: 'demo-referrer', password: DEMO_PASSWORD });
     assert.equal(cross.statusCode, 403);
+    assert.equal(cookieless.cookies.has('oc_session'), false);
   });
 
   test('pages carry a CSP with a fresh nonce, and every script uses it', async () => {

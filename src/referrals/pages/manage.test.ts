@@ -3,33 +3,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../app.ts';
-import { DEMO_PASSWORD } from '../../auth/demo-accounts.ts';
 import type { Database } from '../../db/database.ts';
-import { openDemoTestDatabase, testConfig } from '../../testing/database.ts';
+import { referThroughApi, startDemoApp } from '../../testing/test-app.ts';
 import { patientSession } from '../../testing/page-session.ts';
 
 let app: FastifyInstance;
 let database: Database;
+let close: () => Promise<void>;
 const referrals: { ubrn: string; accessCode: string }[] = [];
 
 before(async () => {
-  database = await openDemoTestDatabase();
-  app = await buildApp({ config: testConfig(), database, logger: false });
-  const staff = (await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: 'demo-referrer', password: DEMO_PASSWORD } })).json().token;
-  for (const [familyName, shortlist] of [['Own', ['RR813-110']], ['Other', ['RR801-110']]] as const) {
-    const res = await app.inject({
-      method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${staff}` },
-      payload: { patient: { nhsNumber: '9990000018', givenName: 'Ann', familyName, dateOfBirth: '1970-01-31', postcode: 'LS1 4AP' }, specialty: '110', priority: 'ROUTINE', clinicalSummary: 'Knee', shortlist },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-    referrals.push(res.json());
-  }
+  ({ app, database, close } = await startDemoApp());
+  referrals.push(await referThroughApi(app, { familyName: 'Own' }, ['RR813-110']));
+  referrals.push(await referThroughApi(app, { familyName: 'Other' }, ['RR801-110']));
 });
-after(async () => {
-  await app.close();
-  await database.close();
-});
+after(() => close());
 
 const patient = (ubrn: string) => patientSession(app, database, ubrn);
 

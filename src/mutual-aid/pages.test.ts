@@ -3,22 +3,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
 import type { Database } from '../db/database.ts';
-import { openDemoTestDatabase, testConfig } from '../testing/database.ts';
+import { startDemoApp } from '../testing/test-app.ts';
 import { anonymousSession, csrfOf, staffSession } from '../testing/page-session.ts';
 
 let app: FastifyInstance;
 let database: Database;
+let close: () => Promise<void>;
 
-before(async () => {
-  database = await openDemoTestDatabase();
-  app = await buildApp({ config: testConfig(), database, logger: false });
-});
-after(async () => {
-  await app.close();
-  await database.close();
-});
+before(async () => ({ app, database, close } = await startDemoApp()));
+after(() => close());
 
 const as = (username: string | null) => (username ? staffSession(app, database, username) : anonymousSession(app));
 

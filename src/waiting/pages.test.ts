@@ -3,38 +3,25 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../app.ts';
-import { DEMO_PASSWORD } from '../auth/demo-accounts.ts';
 import type { Database } from '../db/database.ts';
 import { londonDate } from '../domain/dates.ts';
 import { addDays } from '../domain/rtt-clock.ts';
-import { openDemoTestDatabase, testConfig } from '../testing/database.ts';
+import { referThroughApi, startDemoApp } from '../testing/test-app.ts';
 import { patientSession, staffSession } from '../testing/page-session.ts';
 
 let app: FastifyInstance;
 let database: Database;
+let close: () => Promise<void>;
 let breached = '';
 let recent = '';
 
 before(async () => {
-  database = await openDemoTestDatabase();
-  app = await buildApp({ config: testConfig(), database, logger: false });
-  const staff = (await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: 'demo-referrer', password: DEMO_PASSWORD } })).json().token;
-  for (const familyName of ['Breached', 'Recent']) {
-    const res = await app.inject({
-      method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${staff}` },
-      payload: { patient: { nhsNumber: '9990000018', givenName: 'Ann', familyName, dateOfBirth: '1970-01-31', postcode: 'LS1 4AP' }, specialty: '110', priority: 'ROUTINE', clinicalSummary: 'Knee', shortlist: ['RR813-110', 'RR801-110'] },
-    });
-    assert.equal(res.statusCode, 201, res.body);
-    if (familyName === 'Breached') breached = res.json().ubrn;
-    else recent = res.json().ubrn;
-  }
+  ({ app, database, close } = await startDemoApp());
+  breached = (await referThroughApi(app, { familyName: 'Breached' }, ['RR813-110', 'RR801-110'])).ubrn;
+  recent = (await referThroughApi(app, { familyName: 'Recent' }, ['RR813-110', 'RR801-110'])).ubrn;
   await database.db.updateTable('referral').set({ rtt_clock_start: addDays(londonDate(), -200) }).where('ubrn', '=', breached).execute();
 });
-after(async () => {
-  await app.close();
-  await database.close();
-});
+after(() => close());
 
 const patient = (ubrn: string) => patientSession(app, database, ubrn);
 const staff = (username: string) => staffSession(app, database, username);

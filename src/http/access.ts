@@ -27,6 +27,8 @@ export interface DeclaredRoute {
   url: string;
   access: Access;
   page: boolean;
+  /** The statuses its response schema describes (what may leave, and what the OpenAPI document shows). */
+  responses: string[];
 }
 
 const declared = new WeakMap<FastifyInstance, DeclaredRoute[]>();
@@ -46,7 +48,8 @@ export function requireAccessDeclarations(app: FastifyInstance): void {
     if (!access) throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.access`);
     // Pages are for browsers, not API clients: the API's OpenAPI document leaves them out.
     if (config?.page) route.schema = { ...route.schema, hide: true };
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, access, page: config?.page === true });
+    const responses = Object.keys((route.schema as { response?: object } | undefined)?.response ?? {});
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, access, page: config?.page === true, responses });
   });
 }
 

@@ -13,6 +13,7 @@ import { londonDate } from '../domain/dates.ts';
 import { type Eligibility, failedRules } from '../domain/pidmas-eligibility.ts';
 import { pidmasMayInvite, pidmasMayOptIn, pidmasMayWithdraw } from '../domain/pidmas-status.ts';
 import { ON_A_WAITING_LIST } from '../domain/referral-status.ts';
+import { AWAITING_AN_ANSWER } from '../domain/transfer-status.ts';
 import { generateAccessCode } from '../domain/ubrn.ts';
 import { API_WORDING, type Wording } from '../domain/wording.ts';
 import { conflict, forbidden, notFound, unprocessable } from '../http/problem.ts';
@@ -233,7 +234,7 @@ export async function withdrawRequest(deps: Deps, patient: PatientPrincipal): Pr
   await db.transaction().execute(async (trx) => {
     const q = await trx.selectFrom('pidmas_request').select(['id', 'status']).where('ubrn', '=', patient.ubrn).forUpdate().executeTakeFirst();
     if (!q || !pidmasMayWithdraw(q.status)) throw conflict('There is no request to move that you can withdraw.');
-    await trx.updateTable('proposed_transfer').set({ status: 'WITHDRAWN', decided_at: new Date(), decided_by: actorLabel(patient) }).where('pidmas_request_id', '=', q.id).where('status', 'in', ['PROPOSED', 'OFFERED']).execute();
+    await trx.updateTable('proposed_transfer').set({ status: 'WITHDRAWN', decided_at: new Date(), decided_by: actorLabel(patient) }).where('pidmas_request_id', '=', q.id).where('status', 'in', AWAITING_AN_ANSWER).execute();
     await trx.updateTable('pidmas_request').set({ status: 'WITHDRAWN', outcome_note: 'You withdrew your request. You keep your place on your current waiting list.', updated_at: new Date() }).where('id', '=', q.id).execute();
     await noteInHistory(trx, patient.ubrn, patient, 'The patient withdrew their request to move (PIDMAS)');
   });

@@ -95,7 +95,7 @@ export function slotRoutes({ database, directory, earliestSlots: earliest }: { d
           summary: `Every slot of a service the caller's organisation runs, free, booked or withdrawn (at most ${MAX_PROVIDER_SLOTS})`,
           params: ServiceParams,
           querystring: WindowQuery,
-          response: { 200: z.object({ slots: z.array(Slot) }), 400: ProblemSchema, 404: ProblemSchema },
+          response: { 200: z.object({ slots: z.array(Slot) }), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
         },
       },
       async (request) => {
@@ -114,7 +114,7 @@ export function slotRoutes({ database, directory, earliestSlots: earliest }: { d
           summary: 'Publish slots, listed or as a weekly pattern (idempotent on each start)',
           params: ServiceParams,
           body: PublishBody,
-          response: { 201: PublishAnswer, 400: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema },
+          response: { 201: PublishAnswer, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema },
         },
       },
       async (request, reply) => {
@@ -138,7 +138,7 @@ export function slotRoutes({ database, directory, earliestSlots: earliest }: { d
           tags: ['slots'],
           summary: 'Withdraw a free slot of a service the caller\'s organisation runs',
           params: z.object({ slotId: z.uuid('must be a slot id') }),
-          response: { 204: z.null(), 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+          response: { 204: z.null(), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
         },
       },
       async (request, reply) => {

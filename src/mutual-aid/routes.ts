@@ -2,10 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { ROLES, staffOf } from '../http/access.ts';
+import { problems } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import { recentRuns, runMatching } from './match-run.ts';
 import {
-  Board, DecisionBody, IdParams, OfferBody, OfferPosted, OfferWithdrawn, OwnMutualAid, problems, RecentRuns, RequestBody, RequestClosed, RequestPosted,
+  Board, DecisionBody, IdParams, OfferBody, OfferPosted, OfferWithdrawn, OwnMutualAid, RecentRuns, RequestBody, RequestClosed, RequestPosted,
   RunSummary, TransferDecided, Transfers,
 } from './schemas.ts';
 import { closeRequest, createOffer, createRequest, nationalBoard, ownMutualAid, withdrawOffer } from './service.ts';

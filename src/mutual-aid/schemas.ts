@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../domain/dates.ts';
 import { TRANSFER_STATUSES } from '../domain/transfer-status.ts';
-import { ProblemSchema } from '../http/schemas.ts';
 import { DECLINE_REASONS, type DeclineReason } from './transfers.ts';
 
 const date = z.string().refine(isCalendarDate, 'must be a date like 2026-12-31');
@@ -128,7 +127,3 @@ export const RecentRuns = z.object({
     }).nullable(),
   })),
 });
-
-/** Problems a route can answer, by status. */
-export const problems = <const S extends readonly (400 | 401 | 403 | 404 | 409 | 422)[]>(...statuses: S) =>
-  Object.fromEntries(statuses.map((s) => [s, ProblemSchema])) as { [K in S[number]]: typeof ProblemSchema };

@@ -6,10 +6,10 @@ import { ELIGIBILITY_RULES, type Eligibility, explainEligibility } from '../doma
 import { PIDMAS_STATUSES } from '../domain/pidmas-status.ts';
 import { TRAVEL_LIMITS } from '../domain/travel-limits.ts';
 import { API_WORDING } from '../domain/wording.ts';
-import { ProblemSchema } from '../http/schemas.ts';
+import { problems } from '../http/schemas.ts';
 import type { InvitationCandidate, PidmasView } from './service.ts';
 
-export const PROBLEMS = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
+export const PROBLEMS = problems(400, 401, 403, 404, 409, 422);
 
 const TRANSFER_STATUSES = ['PROPOSED', 'PROVIDER_DECLINED', 'OFFERED', 'ACCEPTED', 'DECLINED', 'WITHDRAWN'] as const satisfies readonly ProposedTransferStatus[];
 

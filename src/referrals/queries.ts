@@ -54,7 +54,7 @@ export async function getReferral(deps: Deps, principal: Principal, ubrn: string
   const [options, history, appointment] = await Promise.all([
     db.selectFrom('referral_option').select(['service_id', 'offered']).where('ubrn', '=', ubrn).orderBy('rank').execute(),
     db.selectFrom('referral_event').select(['at', 'from_status', 'to_status', 'actor_label', 'reason']).where('ubrn', '=', ubrn).orderBy('id').execute(),
-    db.selectFrom('appointment').select(['id', 'service_id', 'slot_id', 'starts_at', 'ends_at']).where('ubrn', '=', ubrn).where('cancelled_at', 'is', null).executeTakeFirst(),
+    liveAppointment(db, ubrn),
   ]);
   const services = new Map(
     (await servicesWithDetails(db).where('s.id', 'in', options.map((o) => o.service_id)).execute()).map((s) => [s.id, toServiceView(s)]),
@@ -123,6 +123,7 @@ export async function lockVisibleReferral(trx: Transaction<DB>, principal: Princ
   return r;
 }
 
-export async function liveAppointment(trx: Transaction<DB>, ubrn: string) {
-  return trx.selectFrom('appointment').selectAll().where('ubrn', '=', ubrn).where('cancelled_at', 'is', null).executeTakeFirst();
+/** The referral's live (not cancelled) appointment, if it has one: the unique index allows at most one. */
+export async function liveAppointment(db: Kysely<DB>, ubrn: string) {
+  return db.selectFrom('appointment').selectAll().where('ubrn', '=', ubrn).where('cancelled_at', 'is', null).executeTakeFirst();
 }

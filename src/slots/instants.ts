@@ -10,6 +10,14 @@ export function isoInstant(d: Date): string {
 const DAY_MS = 86_400_000;
 export const WEEK_MS = 7 * DAY_MS;
 
+/** How far ahead slots are listed when nobody says: the API's default window and the pages' (patients', providers'). */
+export const SLOTS_AHEAD_WEEKS = 12;
+
+/** The next `weeks` weeks from `from`, as a window. */
+export function weeksAhead(weeks = SLOTS_AHEAD_WEEKS, from = new Date()): { from: Date; to: Date } {
+  return { from, to: new Date(from.getTime() + weeks * WEEK_MS) };
+}
+
 /**
  * A window [from, to) from query parameters, each an ISO date or an instant with a zone. A date is a London
  * day: `from` starts at its midnight, and `to` takes in the whole day (the window ends at the next midnight),
@@ -21,7 +29,7 @@ export function windowOf(
   options: { defaultFrom: Date; defaultWeeks: number; maxWeeks: number },
 ): { from: Date; to: Date } {
   const from = query.from === undefined ? options.defaultFrom : startOf(query.from);
-  const to = query.to === undefined ? new Date(from.getTime() + options.defaultWeeks * WEEK_MS) : endOf(query.to);
+  const to = query.to === undefined ? weeksAhead(options.defaultWeeks, from).to : endOf(query.to);
   if (to <= from) throw badRequest('"to" must be after "from".', [{ field: 'to', message: 'must be after from' }]);
   if (to.getTime() - from.getTime() > options.maxWeeks * WEEK_MS) {
     throw badRequest(`The window may be at most ${options.maxWeeks} weeks long.`, [{ field: 'to', message: `must be at most ${options.maxWeeks} weeks after from` }]);

@@ -4,11 +4,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { isUuid } from '../domain/codes.ts';
 import { ROLES, staffOf } from '../http/access.ts';
-import { attempt, errorContext, type FieldError } from '../web/forms.ts';
+import { attempt, errorContext, type FieldError, foundOrNull } from '../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../web/page.ts';
 import { addViews } from '../web/render.ts';
 import type { EarliestSlotCache } from './earliest-slots.ts';
-import { WEEK_MS } from './instants.ts';
+import { weeksAhead } from './instants.ts';
 import { byLondonDay } from './london-time.ts';
 import { WEEKDAYS, type Weekday } from './pattern.ts';
 import { emptyPattern, type PatternValues, readPattern } from './pattern-form.ts';
@@ -16,7 +16,6 @@ import { slotsWithStatus } from './queries.ts';
 import { ownService, publish, withdraw } from './service.ts';
 
 const page = { access: ROLES('provider'), page: true } as const;
-const SLOT_WEEKS = 12;
 const MAX_SLOTS_SHOWN = 500;
 const DAY_NAMES: Record<Weekday, string> = { MON: 'Monday', TUE: 'Tuesday', WED: 'Wednesday', THU: 'Thursday', FRI: 'Friday', SAT: 'Saturday', SUN: 'Sunday' };
 
@@ -28,15 +27,11 @@ export function slotPages(deps: { database: Database; earliestSlots: EarliestSlo
   const slotsHref = (service: OwnService) => `/provider/services/${encodeURIComponent(service.id)}/slots`;
 
   /** A service the provider runs; null (shown as not found) for any other. */
-  const own = async (request: FastifyRequest, id: string) => {
-    const found = await attempt(() => ownService(db, staffOf(request), id), { field: 'service' });
-    return found.ok ? found.value : null;
-  };
+  const own = (request: FastifyRequest, id: string) => foundOrNull(() => ownService(db, staffOf(request), id));
 
   const slotsPage = async (request: FastifyRequest<{ Querystring: SlotsQuery }>, reply: FastifyReply, service: OwnService, errors: FieldError[], status = 200) => {
     const { published, existing, withdrawn } = request.query;
-    const from = new Date();
-    const slots = await slotsWithStatus(db, service.id, { from, to: new Date(from.getTime() + SLOT_WEEKS * WEEK_MS) }, MAX_SLOTS_SHOWN);
+    const slots = await slotsWithStatus(db, service.id, weeksAhead(), MAX_SLOTS_SHOWN);
     return sendPage(request, reply, 'provider-slots.njk', {
       title: service.name,
       back: '/provider',

@@ -8,14 +8,13 @@ import { notFound, unprocessable } from '../http/problem.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import type { EarliestSlotCache } from './earliest-slots.ts';
-import { windowOf } from './instants.ts';
+import { SLOTS_AHEAD_WEEKS, windowOf } from './instants.ts';
 import { CLOCK_TIME, expandPattern, WEEKDAYS } from './pattern.ts';
 import { freeSlots } from './free-slots.ts';
 import { slotsWithStatus } from './queries.ts';
 import { MAX_SLOT_MINUTES, MAX_SLOTS_PER_PUBLICATION, MIN_SLOT_MINUTES, ownService, patternField, publish, slotProblems, toSlotView, withdraw } from './service.ts';
 
 /** Free slots are listed for this long ahead unless asked otherwise, and for at most MAX_WINDOW_WEEKS. */
-const DEFAULT_WINDOW_WEEKS = 12;
 const MAX_WINDOW_WEEKS = 26;
 const MAX_FREE_SLOTS = 500;
 const MAX_PROVIDER_SLOTS = 2000;
@@ -78,7 +77,7 @@ export function slotRoutes({ database, directory, earliestSlots: earliest }: { d
         const { id } = request.params;
         if (!(await directory.current()).byId.has(id)) throw notFound(`There is no listed service with id "${id.slice(0, 100)}".`);
         const now = new Date();
-        const window = windowOf(request.query, { defaultFrom: now, defaultWeeks: DEFAULT_WINDOW_WEEKS, maxWeeks: MAX_WINDOW_WEEKS });
+        const window = windowOf(request.query, { defaultFrom: now, defaultWeeks: SLOTS_AHEAD_WEEKS, maxWeeks: MAX_WINDOW_WEEKS });
         // Free means bookable: never a slot that has already started, whatever the window.
         const from = window.from < now ? now : window.from;
         const slots = window.to <= from ? [] : await freeSlots(db, id, { from, to: window.to }, MAX_FREE_SLOTS);
@@ -100,7 +99,7 @@ export function slotRoutes({ database, directory, earliestSlots: earliest }: { d
       },
       async (request) => {
         const service = await ownService(db, staffOf(request), request.params.id);
-        const window = windowOf(request.query, { defaultFrom: new Date(), defaultWeeks: DEFAULT_WINDOW_WEEKS, maxWeeks: MAX_WINDOW_WEEKS });
+        const window = windowOf(request.query, { defaultFrom: new Date(), defaultWeeks: SLOTS_AHEAD_WEEKS, maxWeeks: MAX_WINDOW_WEEKS });
         return { slots: (await slotsWithStatus(db, service.id, window, MAX_PROVIDER_SLOTS)).map(toSlotView) };
       },
     );

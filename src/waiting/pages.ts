@@ -9,7 +9,7 @@ import { patientOf, ROLES, staffOf } from '../http/access.ts';
 import { sendLetter } from '../referrals/letter.ts';
 import { getReferral } from '../referrals/queries.ts';
 import { draftPart } from '../web/drafts.ts';
-import { attempt, readForm } from '../web/forms.ts';
+import { attempt, foundOrNull, readForm } from '../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../web/page.ts';
 import { addViews } from '../web/render.ts';
 import { chooseAlternative, type FoundAlternatives, findAlternatives } from './alternatives.ts';
@@ -88,10 +88,8 @@ export function waitingPages(deps: Deps) {
     fasterRoutes(app, '/referrals/:ubrn/faster', referrerPage, async (request) => {
       const { ubrn } = request.params as { ubrn: string };
       if (!isUbrn(ubrn)) return null;
-      const found = await attempt(() => findAlternatives(deps, staffOf(request), ubrn), { field: 'ubrn' });
-      if (found.ok) return { found: found.value, journey: referrerJourney(ubrn) };
-      if (found.status === 404) return null;
-      throw found.problem;
+      const found = await foundOrNull(() => findAlternatives(deps, staffOf(request), ubrn));
+      return found && { found, journey: referrerJourney(ubrn) };
     });
     /** The move this session made from the referral in the address, with the new referral (for its letter). */
     const movedFrom = async (request: FastifyRequest<{ Params: { ubrn: string } }>) => {

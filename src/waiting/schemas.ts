@@ -3,12 +3,12 @@
 import { z } from 'zod';
 import { FORECAST_BASES, explainEighteenWeeks } from '../domain/rtt-clock.ts';
 import { API_WORDING } from '../domain/wording.ts';
-import { ProblemSchema } from '../http/schemas.ts';
+import { problems } from '../http/schemas.ts';
 import { ServiceSchema } from '../directory/schemas.ts';
 import { ShortlistAnswerSchema } from '../shortlist/schemas.ts';
 import { type FoundAlternatives, withSoonerReason } from './alternatives.ts';
 
-export const PROBLEMS = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema };
+export const PROBLEMS = problems(400, 401, 403, 404, 409, 422);
 
 const PathwaySchema = z.object({
   rttClockStart: z.string(),

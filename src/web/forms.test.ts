@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { z } from 'zod';
-import { conflict, unprocessable } from '../http/problem.ts';
-import { attempt, calendarDate, checkboxes, dateInput, errorContext, oneOfKeys, readForm, required, text, wholeNumber, whenValid } from './forms.ts';
+import { conflict, notFound, unprocessable } from '../http/problem.ts';
+import { attempt, calendarDate, foundOrNull, checkboxes, dateInput, errorContext, oneOfKeys, readForm, required, text, wholeNumber, whenValid } from './forms.ts';
 
 const FIELDS = { name: text(10), dob: dateInput(), days: checkboxes(3), count: text(6) };
 const schema = z.object({
@@ -128,4 +128,14 @@ describe('attempt', () => {
     }, { field: 'x' }), /database down/);
     assert.deepEqual(await attempt(async () => 42, { field: 'x' }), { ok: true, value: 42 });
   });
+});
+
+test('foundOrNull: a record, null for "none you may see", and any other problem thrown on', async () => {
+  assert.equal(await foundOrNull(async () => 'found'), 'found');
+  assert.equal(await foundOrNull(async () => {
+    throw notFound('There is no referral 123456789012 that you can see.');
+  }), null);
+  await assert.rejects(foundOrNull(async () => {
+    throw conflict('Not now.');
+  }), /Not now/);
 });

@@ -204,3 +204,16 @@ export function problemErrors(problem: Problem, placement: ProblemPlacement): Fi
   if (errors.length > 0) return errors;
   return [{ field: placement.field, href: placement.href ?? `#${placement.field}`, message: sentence(problem.detail) }];
 }
+
+/**
+ * What a page looks up for its user: the record, or null when the service says there is none the user may see
+ * (its 404), which the page answers with "Page not found". Any other problem is thrown on.
+ */
+export async function foundOrNull<T>(lookUp: () => Promise<T>): Promise<T | null> {
+  try {
+    return await lookUp();
+  } catch (err) {
+    if (err instanceof Problem && err.status === 404) return null;
+    throw err;
+  }
+}

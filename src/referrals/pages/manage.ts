@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { mayDo, patientMayChoose } from '../../domain/referral-status.ts';
 import { patientOf, ROLES } from '../../http/access.ts';
-import { WEEK_MS } from '../../slots/instants.ts';
+import { weeksAhead } from '../../slots/instants.ts';
 import { byLondonDay } from '../../slots/london-time.ts';
 import { earliestFreeStarts, freeSlot, freeSlots } from '../../slots/free-slots.ts';
 import { attempt, errorContext, type FieldError, oneOfKeys, readForm, required, text } from '../../web/forms.ts';
@@ -23,8 +23,6 @@ import { appointmentView, type Option, optionFor, optionView } from './referral-
 
 const page = { access: ROLES('patient'), page: true } as const;
 
-/** Free appointments are offered this far ahead (as the demo data and the API's default window). */
-const SLOT_WEEKS = 12;
 const MAX_SLOTS_SHOWN = 200;
 
 /** Why a patient cancels: a fixed list, so the reason recorded in the history is plain. */
@@ -73,8 +71,7 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
     }, status);
 
   const slotsPage = async (request: FastifyRequest, reply: FastifyReply, referral: Referral, option: Option, errors: FieldError[], status = 200) => {
-    const from = new Date();
-    const days = byLondonDay(await freeSlots(db, option.service.id, { from, to: new Date(from.getTime() + SLOT_WEEKS * WEEK_MS) }, MAX_SLOTS_SHOWN));
+    const days = byLondonDay(await freeSlots(db, option.service.id, weeksAhead(), MAX_SLOTS_SHOWN));
     return sendPage(request, reply, 'manage-slots.njk', {
       title: days.length ? 'Choose an appointment' : 'There are no appointments to book at this service',
       back: '/manage/choose',

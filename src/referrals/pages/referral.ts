@@ -10,7 +10,7 @@ import { IDEMPOTENCY_KEY_REUSED } from '../../http/idempotency.ts';
 import type { StaffPrincipal } from '../../http/principal.ts';
 import { freeSlotsOfServices } from '../../slots/free-slots.ts';
 import { formatUbrn } from '../../web/filters.ts';
-import { attempt, errorContext, type FieldError } from '../../web/forms.ts';
+import { attempt, errorContext, type FieldError, foundOrNull } from '../../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../../web/page.ts';
 import type { ReferralPanel } from '../../web/panels.ts';
 import { bookAppointment } from '../booking.ts';
@@ -52,8 +52,7 @@ export function referrerPages(deps: Deps, panels: { waiting: ReferralPanel }) {
   /** A referral the member of staff may see; null (shown as not found) for anything else. */
   async function findReferral(staff: StaffPrincipal, ubrn: string): Promise<Referral | null> {
     if (!isUbrn(ubrn)) return null;
-    const found = await attempt(() => getReferral(deps, staff, ubrn), { field: 'ubrn' });
-    return found.ok ? found.value : null;
+    return foundOrNull(() => getReferral(deps, staff, ubrn));
   }
 
   const bookPage = async (request: FastifyRequest, reply: FastifyReply, referral: Referral, errors: FieldError[], status = 200) => {

@@ -39,7 +39,7 @@ function answer(count: number, eligibleCount = count): ShortlistAnswer {
     maxDistanceKm: 80.467,
     eligibleCount,
     options: Array.from({ length: count }, (_, i) => option(i + 1)),
-    shortfall: count < 5 ? { reason: 'Only a few', suggestion: 'Search further' } : null,
+    shortfall: count < 5 ? { reason: 'Only a few', suggestion: 'Search further', widen: { distanceKm: 120.3, anyDistanceCount: 12, withoutWaitLimitCount: null } } : null,
   };
 }
 
@@ -57,7 +57,8 @@ describe('resultView', () => {
     const html = renderPage('compare.njk', comparePageContext({ values: VALUES, specialties: [], answer: { ...answer(1), options: [option(1, { earliestSlot: '2026-12-01T09:00:00Z' })] } }));
     assert.match(html, /<strong>9.1 weeks<\/strong>/);
     assert.match(html, /Measured 30 September 2025/);
-    assert.match(html, /2.0 miles \(3.2 km\)/);
+    assert.match(html, /2.0 miles/);
+    assert.doesNotMatch(html, /\d km/, 'miles only, as people are offered distances');
     assert.match(html, /£1.80/);
     assert.match(html, /Tuesday 1 December 2026 at 9:00am/);
   });
@@ -111,6 +112,31 @@ describe('compare.njk', () => {
     assert.match(html, /id="shortfall"/);
     assert.match(html, /Search further/);
     assert.equal(html.match(/<h1/g)?.length, 1);
+  });
+
+  test('the shortfall in miles, with the wider searches as links that run this search again', () => {
+    const html = renderPage('compare.njk', comparePageContext({ values: VALUES, specialties, answer: answer(2) }));
+    assert.match(html, /<p id="shortfall-reason">Only 2 Trauma and Orthopaedics services are within 50 miles of LS1 4AP\./);
+    // 120.3 km is more than 50 miles (80.5 km): 100 miles is the smallest choice that finds 5.
+    assert.match(html, /<a href="\/\?specialty=110&amp;postcode=ls1\+4ap&amp;sortBy=WAIT&amp;distance=100#results" id="widen-100">Search up to 100 miles<\/a> \(finds at least 5\)/);
+    assert.match(html, /<a href="[^"]*distance=any#results" id="widen-any">Search at any distance<\/a> \(finds 12 services\)/);
+    assert.doesNotMatch(html.slice(html.indexOf('id="shortfall"'), html.indexOf('</section>')), /\bkm\b/);
+  });
+
+  test('no wider search: said so, with no links', () => {
+    const none = answer(2);
+    none.shortfall!.widen = { distanceKm: null, anyDistanceCount: 2, withoutWaitLimitCount: null };
+    const html = renderPage('compare.njk', comparePageContext({ values: VALUES, specialties, answer: none }));
+    assert.doesNotMatch(html, /id="widen-/);
+    assert.match(html, /No wider search finds more services/);
+  });
+
+  test('an origin outside England, or on its border, is told the directory lists England\'s services only', () => {
+    const from = (postcode: string) => renderPage('compare.njk', comparePageContext({ values: VALUES, specialties, answer: { ...answer(5), origin: { ...answer(5).origin, postcode } } }));
+    assert.match(from('EH1 1YZ'), /id="outside-england"[^]*EH1 1YZ is in Scotland\.[^]*NHS services in England only[^]*Your GP can tell you about NHS services in Scotland/);
+    assert.match(from('CF10 1EP'), /CF10 1EP is in Wales\./);
+    assert.match(from('CH4 8AA'), /CH4 8AA is near the border with Wales\.[^]*services in Wales are not shown/);
+    assert.doesNotMatch(from('LS1 4AP'), /id="outside-england"/);
   });
 });
 

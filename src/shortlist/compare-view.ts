@@ -5,6 +5,7 @@ import { errorContext, type FieldError } from '../web/forms.ts';
 import { DISTANCE_CHOICES, SORT_CHOICES } from './choices.ts';
 import type { CompareFormValues } from './compare-form.ts';
 import type { ShortlistAnswer, SortBy } from './types.ts';
+import { outsideEnglandView, shortfallView } from './widen.ts';
 
 export const COMPARE_TITLE = 'Compare hospitals by waiting time and distance';
 
@@ -43,7 +44,7 @@ export function comparePageContext(input: {
 }
 
 /** The heading and summary of a search's results; the options are the engine's, as they are. */
-export function resultView(answer: ShortlistAnswer, values: Pick<CompareFormValues, 'distance'>) {
+export function resultView(answer: ShortlistAnswer, values: CompareFormValues) {
   const shown = answer.options.length;
   const distance = DISTANCE_CHOICES.find((c) => c.value === values.distance);
   const within = distance && distance.value !== 'any'
@@ -55,5 +56,14 @@ export function resultView(answer: ShortlistAnswer, values: Pick<CompareFormValu
   const summary = shown === 0
     ? `No ${answer.specialty.name} services ${within}.`
     : `${answer.specialty.name} services ${within}. ${shown === answer.eligibleCount ? 'Showing all' : `Showing the top ${shown}`}, ${ORDER_TEXT[answer.sortBy]}.`;
-  return { heading, summary, options: answer.options, shortfall: answer.shortfall };
+  const shortfall = shortfallView(answer);
+  // Each wider search is this search again with another distance, as the form would send it.
+  const wider = (shortfall?.wider ?? []).map((w) => ({ ...w, href: `/?${new URLSearchParams({ ...values, distance: w.distance })}#results` }));
+  return {
+    heading,
+    summary,
+    options: answer.options,
+    shortfall: shortfall && { ...shortfall, wider },
+    outsideEngland: outsideEnglandView(answer.origin.postcode),
+  };
 }

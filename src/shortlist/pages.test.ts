@@ -39,7 +39,8 @@ describe('GET /', () => {
     assert.deepEqual(shown(res.body), ['S6-110', 'S5-110', 'S4-110', 'S3-110', 'S2-110']);
     assert.match(res.body, /<strong>1 week<\/strong>/);
     assert.match(res.body, /Measured 30 April 2026/);
-    assert.match(res.body, /124\.3 miles \(200\.0 km\)/);
+    assert.match(res.body, /124\.3 miles/);
+    assert.doesNotMatch(res.body, /\d km\b/, 'distances in miles only');
     assert.match(res.body, /<title>Trauma and Orthopaedics near LS1 4AP – OpenChoice – NHS<\/title>/);
     assert.doesNotMatch(res.body, /id="shortfall"/);
   });
@@ -56,8 +57,17 @@ describe('GET /', () => {
     assert.match(res.body, /4 services match/);
     assert.deepEqual(shown(res.body), ['S4-110', 'S3-110', 'S2-110', 'S1-110']);
     assert.match(res.body, /id="shortfall"/);
-    assert.match(res.body, /<p id="shortfall-reason">Only 4 services/);
-    assert.match(res.body, /<p id="shortfall-suggestion">Search up to/);
+    assert.match(res.body, /<p id="shortfall-reason">Only 4 Trauma and Orthopaedics services are within 50 miles of LS1 4AP\./);
+    assert.doesNotMatch(res.body, /\d km\b/, 'the warning speaks miles, as the choices do');
+    // The wider searches are this search again with a larger distance, and they find more.
+    const links = [...res.body.matchAll(/<a href="([^"]+)" id="widen-([^"]+)">/g)].map((m) => [m[2], m[1]!.replaceAll('&amp;', '&')]);
+    assert.ok(links.length > 0, 'a way to widen the search');
+    for (const [, href] of links) {
+      assert.match(href!, /^\/\?specialty=110&postcode=LS1\+4AP&sortBy=WAIT&distance=(100|any)#results$/);
+      const wider = await get(href!.replace(/#.*/, ''));
+      assert.equal(wider.statusCode, 200);
+      assert.ok(shown(wider.body).length > 4, href);
+    }
   });
 
   test('missing answers: 400 with the error summary and inline messages', async () => {

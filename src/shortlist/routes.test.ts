@@ -45,6 +45,17 @@ describe('POST /api/v1/shortlists', () => {
     assert.equal(wider.shortfall, null);
   });
 
+  test('fewer than 5: the searches that widen it, as numbers a client can run again', async () => {
+    const { shortfall } = (await shortlist({ specialty: '110', postcode: 'LS1 4AP' })).json();
+    assert.equal(shortfall.widen.anyDistanceCount, 6);
+    assert.equal(shortfall.widen.withoutWaitLimitCount, null, 'no wait limit was set');
+    const again = (await shortlist({ specialty: '110', postcode: 'LS1 4AP', maxDistanceKm: shortfall.widen.distanceKm })).json();
+    assert.equal(again.eligibleCount, 5, 'the distance it gives finds 5 (rounded up, never down)');
+    const waited = (await shortlist({ specialty: '110', postcode: 'LS1 4AP', maxDistanceKm: null, maxWaitWeeks: 5 })).json();
+    assert.equal(waited.shortfall.widen.withoutWaitLimitCount, 6);
+    assert.equal(waited.shortfall.widen.distanceKm, null, 'no distance limit to widen');
+  });
+
   test('DISTANCE and BALANCED orders; null distance means anywhere; limit', async () => {
     assert.deepEqual(ids(await shortlist({ specialty: 'C_110', postcode: 'LS1 4AP', sortBy: 'DISTANCE', maxDistanceKm: null })), [
       'S1-110', 'S2-110', 'S3-110', 'S4-110', 'S5-110',

@@ -47,5 +47,17 @@ export const ShortlistAnswerSchema = z.object({
       reasons: z.array(z.string()),
     }),
   ),
-  shortfall: z.object({ reason: z.string(), suggestion: z.string() }).nullable(),
+  shortfall: z
+    .object({
+      reason: z.string(),
+      suggestion: z.string(),
+      widen: z
+        .object({
+          distanceKm: z.number().nullable().describe('the smallest maxDistanceKm that finds 5, the other limits unchanged; null when none would'),
+          anyDistanceCount: z.number().int().describe('how many match with maxDistanceKm null'),
+          withoutWaitLimitCount: z.number().int().nullable().describe('how many match with maxWaitWeeks null; null when no wait limit was set'),
+        })
+        .describe('what would widen the list, as searches to run again'),
+    })
+    .nullable(),
 });

@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import { type ServiceCandidate, toServiceView } from '../directory/queries.ts';
 import type { DirectoryCache } from '../directory/snapshot.ts';
 import { boundingBox, haversineKm, kmToMiles, round1, round2 } from '../domain/distance.ts';
-import { BALANCED_MILES_PER_WEEK, balancedScore, distanceNeededFor, type RankQuery, type Ranked, rankCandidates, rankColumns } from '../domain/ranking.ts';
+import { BALANCED_MILES_PER_WEEK, balancedScore, distanceNeededFor, exclusionOf, type RankQuery, type Ranked, rankCandidates, rankColumns } from '../domain/ranking.ts';
 import { unprocessable } from '../http/problem.ts';
 import type { PostcodeDirectory } from '../reference/postcodes.ts';
 import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
@@ -85,6 +85,49 @@ export async function optionsForChosenServices(
   return { specialty, options: await withEarliestSlots(deps.earliestSlots, options) };
 }
 
+/** Why a service chosen for a shortlist no longer fits its request: as `exclusionOf` says, or not listed, or another specialty. */
+export type NoLongerFits =
+  | { kind: 'unlisted' }
+  | { kind: 'specialty'; specialty: string }
+  | { kind: 'distance'; distanceMiles: number; maxDistanceMiles: number }
+  | { kind: 'wait' | 'age' | 'sex' };
+
+/**
+ * Which of the services chosen for an earlier request still fit this one (an answer changed: another specialty,
+ * origin, distance limit or age): the same eligibility as the engine's, whatever their rank. Those that no longer
+ * fit come back with the reason, so the person can be told.
+ */
+export async function chosenStillFit(
+  deps: Deps,
+  request: ShortlistRequest,
+  ids: readonly string[],
+): Promise<{ kept: string[]; removed: { serviceId: string; name: string | null; why: NoLongerFits }[] }> {
+  const [directory, origin] = await Promise.all([deps.directory.current(), resolveOrigin(deps.postcodes, request.postcode)]);
+  const specialty = resolveSpecialty(directory.specialties, request.specialty);
+  const maxDistanceKm = request.maxDistanceKm === undefined ? deps.config.defaultMaxDistanceKm : request.maxDistanceKm;
+  const kept: string[] = [];
+  const removed: { serviceId: string; name: string | null; why: NoLongerFits }[] = [];
+  for (const id of ids) {
+    const candidate = directory.byId.get(id);
+    if (!candidate) {
+      removed.push({ serviceId: id, name: null, why: { kind: 'unlisted' } });
+      continue;
+    }
+    const name = candidate.row.name;
+    if (candidate.row.specialty_code !== specialty.code) {
+      removed.push({ serviceId: id, name, why: { kind: 'specialty', specialty: specialty.name } });
+      continue;
+    }
+    const distanceKm = haversineKm(origin, candidate);
+    const excluded = exclusionOf(candidate, distanceKm, { maxDistanceKm, maxWaitWeeks: request.maxWaitWeeks, age: request.age, sex: request.sex });
+    if (excluded === null) kept.push(id);
+    else if (excluded === 'distance') {
+      removed.push({ serviceId: id, name, why: { kind: 'distance', distanceMiles: round1(kmToMiles(distanceKm)), maxDistanceMiles: round1(kmToMiles(maxDistanceKm!)) } });
+    } else removed.push({ serviceId: id, name, why: { kind: excluded } });
+  }
+  return { kept, removed };
+}
+
 /**
  * Each option's earliest free slot, from the app instance's per-service cache (src/slots/earliest-slots.ts):
  * the shortlist otherwise answers from memory, and in the benchmark a query per shortlist more than doubled
@@ -137,7 +180,8 @@ function describe(r: Ranked<ServiceCandidate>, originLabel: string) {
   const basis = row.indicative_wait_basis ? ` (${row.indicative_wait_basis})` : '';
   return {
     waitText: wait === null ? 'No published waiting time' : `Indicative wait ${wait} weeks`,
-    distanceText: `${round1(r.distanceKm)} km (${round1(kmToMiles(r.distanceKm))} miles) from ${originLabel}`,
+    // Miles, as people in the UK speak of distance; the API's numbers carry the km.
+    distanceText: `${round1(kmToMiles(r.distanceKm))} miles from ${originLabel}`,
     basis,
   };
 }
@@ -179,20 +223,28 @@ function explainShortfall(
 
   const suggestions: string[] = [];
   const neededKm = distanceNeededFor(everywhere, query, RECOMMENDED_OPTIONS);
+  const anyDistanceCount = query.maxDistanceKm === null ? eligibleCount : rankCandidates(everywhere, { ...query, maxDistanceKm: null, limit: 1 }).eligibleCount;
+  const withoutWaitLimitCount = query.maxWaitWeeks === null ? null : rankCandidates(everywhere, { ...query, maxWaitWeeks: null, limit: 1 }).eligibleCount;
   if (query.maxDistanceKm !== null && neededKm !== null) {
     const km = Math.ceil(neededKm);
     suggestions.push(`search up to ${km} km (${Math.ceil(kmToMiles(neededKm))} miles) to see ${RECOMMENDED_OPTIONS}`);
   }
-  if (query.maxWaitWeeks !== null) {
-    const withoutWait = rankCandidates(everywhere, { ...query, maxWaitWeeks: null }).eligibleCount;
-    if (withoutWait > eligibleCount) suggestions.push(`remove the waiting-time limit to see ${withoutWait}`);
-  }
+  if (withoutWaitLimitCount !== null && withoutWaitLimitCount > eligibleCount) suggestions.push(`remove the waiting-time limit to see ${withoutWaitLimitCount}`);
   if (suggestions.length === 0) {
     suggestions.push(
       'no wider search would find more listed services: consider a referral to a clinical assessment service, or ask the ICB about services not yet listed',
     );
   }
-  return { reason, suggestion: `${capitalise(suggestions.join('; or '))}.` };
+  return {
+    reason,
+    suggestion: `${capitalise(suggestions.join('; or '))}.`,
+    widen: {
+      // Rounded up, so that searching with it finds the 5.
+      distanceKm: query.maxDistanceKm !== null && neededKm !== null ? Math.ceil(neededKm * 10) / 10 : null,
+      anyDistanceCount,
+      withoutWaitLimitCount,
+    },
+  };
 }
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -36,5 +36,17 @@ export interface ShortlistAnswer {
   maxDistanceKm: number | null;
   eligibleCount: number;
   options: ShortlistOption[];
-  shortfall: { reason: string; suggestion: string } | null;
+  shortfall: {
+    reason: string;
+    suggestion: string;
+    /** What would widen the list, for pages to offer: each a search the person can run again. */
+    widen: {
+      /** The smallest distance limit that finds 5 with the other limits unchanged; null when none would, or with no limit. */
+      distanceKm: number | null;
+      /** How many match at any distance, the other limits unchanged. */
+      anyDistanceCount: number;
+      /** How many match with no waiting-time limit; null when none was set. */
+      withoutWaitLimitCount: number | null;
+    };
+  } | null;
 }

@@ -7,7 +7,8 @@ import { enqueueReferralLetter } from '../messages/patient-messages.ts';
 import { ageOn, londonDate } from '../domain/dates.ts';
 import { isValidNhsNumber } from '../domain/nhs-number.ts';
 import { generateAccessCode, generateUbrn } from '../domain/ubrn.ts';
-import { unprocessable } from '../http/problem.ts';
+import { Problem, unprocessable } from '../http/problem.ts';
+import { normalisePostcode } from '../domain/postcode.ts';
 import { resolveOrigin } from '../reference/resolve.ts';
 import { buildShortlist, optionsForChosenServices, RECOMMENDED_OPTIONS } from '../shortlist/service.ts';
 import { insertReferral } from './history.ts';
@@ -20,7 +21,11 @@ async function checkPatient(deps: Deps, patient: CreateReferral['patient'], toda
   if (patient.dateOfBirth > today) problems.push({ field: 'patient.dateOfBirth', message: 'is in the future' });
   else if (ageOn(patient.dateOfBirth, today) > 130) problems.push({ field: 'patient.dateOfBirth', message: 'is more than 130 years ago' });
   if (problems.length > 0) throw unprocessable('The patient details break a rule.', problems);
-  const home = await resolveOrigin(deps.postcodes, patient.postcode, 'patient.postcode');
+  // The patient's home must be a full postcode: "enter the first part only", right for another origin, is not.
+  const home = await resolveOrigin(deps.postcodes, patient.postcode, 'patient.postcode').catch((err: unknown) => {
+    if (!(err instanceof Problem) || err.status !== 422) throw err;
+    throw unprocessable(err.detail, [{ field: 'patient.postcode', message: `We cannot find ${normalisePostcode(patient.postcode) ?? patient.postcode}. Check the patient's postcode and enter it again` }]);
+  });
   if (home.precision !== 'postcode') {
     throw unprocessable('The patient\'s full postcode is needed.', [{ field: 'patient.postcode', message: 'Enter the full postcode, like LS1 4AP' }]);
   }

@@ -89,7 +89,7 @@ export async function optionsForChosenServices(
 export type NoLongerFits =
   | { kind: 'unlisted' }
   | { kind: 'specialty'; specialty: string }
-  | { kind: 'distance'; distanceMiles: number; maxDistanceMiles: number }
+  | { kind: 'distance'; distanceMiles: number; maxDistanceMiles: number; origin: string }
   | { kind: 'wait' | 'age' | 'sex' };
 
 /**
@@ -122,7 +122,7 @@ export async function chosenStillFit(
     const excluded = exclusionOf(candidate, distanceKm, { maxDistanceKm, maxWaitWeeks: request.maxWaitWeeks, age: request.age, sex: request.sex });
     if (excluded === null) kept.push(id);
     else if (excluded === 'distance') {
-      removed.push({ serviceId: id, name, why: { kind: 'distance', distanceMiles: round1(kmToMiles(distanceKm)), maxDistanceMiles: round1(kmToMiles(maxDistanceKm!)) } });
+      removed.push({ serviceId: id, name, why: { kind: 'distance', distanceMiles: round1(kmToMiles(distanceKm)), maxDistanceMiles: Math.round(kmToMiles(maxDistanceKm!)), origin: origin.postcode } });
     } else removed.push({ serviceId: id, name, why: { kind: excluded } });
   }
   return { kept, removed };

@@ -5,6 +5,7 @@ import { londonDate } from '../../domain/dates.ts';
 import { isValidNhsNumber, standardiseNhsNumber } from '../../domain/nhs-number.ts';
 import { normalisePostcode, parsePostcode, type ParsedPostcode } from '../../domain/postcode.ts';
 import { DISTANCE_CHOICES, SORT_CHOICES } from '../../shortlist/choices.ts';
+import type { NoLongerFits } from '../../shortlist/service.ts';
 import type { Priority } from '../../shortlist/types.ts';
 import { checkboxes, dateInput, type FormValues, oneOf, readForm, required, text } from '../../web/forms.ts';
 import { UK_MOBILE } from '../schemas.ts';
@@ -132,6 +133,19 @@ export interface ReferralDraft {
   /** The services chosen to offer, in the engine's order. */
   shortlist?: string[];
   clinical?: { values: ClinicalValues; answer: ClinicalAnswer };
+  /**
+   * Services taken off the shortlist because a changed answer means they no longer fit, with why: shown on the
+   * shortlist and check pages until the referrer next confirms the services (never dropped without a word).
+   */
+  removedServices?: RemovedService[];
   /** Set once the referral is made: what the confirmation and the patient's letter show (the access code only here). */
   created?: { ubrn: string; accessCode: string; createdAt: string };
+}
+
+/** A service taken off the shortlist, and why it no longer fits the referral's answers. */
+export interface RemovedService {
+  serviceId: string;
+  /** null when the service is no longer listed at all */
+  name: string | null;
+  why: NoLongerFits;
 }

@@ -8,9 +8,11 @@ import { mayDo } from '../../domain/referral-status.ts';
 import { ROLES, staffOf } from '../../http/access.ts';
 import { listSpecialties } from '../../reference/queries.ts';
 import { DISTANCE_CHOICES, SORT_CHOICES } from '../../shortlist/choices.ts';
-import { buildShortlist } from '../../shortlist/service.ts';
+import { buildShortlist, chosenStillFit, optionsForChosenServices } from '../../shortlist/service.ts';
+import type { ShortlistRequest } from '../../shortlist/types.ts';
+import { outsideEnglandView, shortfallView } from '../../shortlist/widen.ts';
 import { draftPart } from '../../web/drafts.ts';
-import { attempt, errorContext, type FieldError, sentence } from '../../web/forms.ts';
+import { attempt, type Body, checkboxes, errorContext, type FieldError, type ProblemPlacement, text } from '../../web/forms.ts';
 import { journey } from '../../web/journeys.ts';
 import { seeOther, sendPage } from '../../web/page.ts';
 import { createReferral } from '../create.ts';
@@ -27,10 +29,12 @@ import {
   readShortlist,
   type ReferralDraft,
 } from './refer-forms.ts';
+import { homePostcodeError, originPostcodeError } from './refer-checks.ts';
 import { optionView, patientName } from './referral-view.ts';
 
 const page = { access: ROLES('referrer', 'referral-centre'), page: true } as const;
 const CONFIRMATION = '/referrals/new/confirmation';
+const CHECK = '/referrals/new/check';
 const RECOMMENDED = 5;
 
 const STEPS = ['patient', 'preferences', 'shortlist', 'clinical'] as const;
@@ -59,11 +63,11 @@ export function referPages(deps: Deps) {
     return { draft, elsewhere, save: async (next: ReferralDraft) => part.write(next) };
   }
 
-  /** The engine's options for the draft's answers: up to 20, the first 5 recommended. */
-  function optionsFor(draft: ReferralDraft) {
+  /** What the shortlist engine is asked for the draft's answers: up to 20 options, the first 5 recommended. */
+  function shortlistRequest(draft: ReferralDraft): ShortlistRequest {
     const p = draft.patient!.answer;
     const prefs = draft.preferences!.answer;
-    return buildShortlist(deps, {
+    return {
       specialty: p.specialty,
       postcode: prefs.originPostcode ?? p.postcode,
       sortBy: prefs.sortBy,
@@ -73,14 +77,44 @@ export function referPages(deps: Deps) {
       limit: 20,
       age: Math.max(0, ageOn(p.dob, londonDate())),
       sex: null,
-    });
+    };
   }
 
-  const patientPage = async (request: FastifyRequest, reply: FastifyReply, values: Partial<PatientValues>, errors: FieldError[], status = 200) => {
+  /**
+   * The options to show for the draft: the engine's, then any service the referrer chose that still fits but is
+   * no longer among the engine's 20 (after another answer changed), so a choice is never dropped from view.
+   */
+  async function optionsFor(draft: ReferralDraft) {
+    const request = shortlistRequest(draft);
+    const answer = await buildShortlist(deps, request);
+    const shown = new Set(answer.options.map((o) => o.service.id));
+    const beyond = (draft.shortlist ?? []).filter((id) => !shown.has(id));
+    const kept = beyond.length === 0 ? [] : (await optionsForChosenServices(deps, { specialty: request.specialty, postcode: request.postcode, field: 'shortlist' }, beyond)).options;
+    return { ...answer, kept, all: [...answer.options, ...kept] };
+  }
+
+  /**
+   * When an answer the shortlist depends on changes (specialty, date of birth, postcode, preferences), the services
+   * chosen are kept where they still fit the new answers; the others are taken off with the reason, to be shown.
+   */
+  async function keepShortlist(before: ReferralDraft, next: ReferralDraft): Promise<ReferralDraft> {
+    if (!before.shortlist || !next.patient || !next.preferences) return next;
+    if (before.patient && before.preferences && JSON.stringify(shortlistRequest(before)) === JSON.stringify(shortlistRequest(next))) return next;
+    const { kept, removed } = await chosenStillFit(deps, shortlistRequest(next), before.shortlist);
+    const result: ReferralDraft = { ...next, shortlist: kept };
+    if (kept.length === 0) delete result.shortlist;
+    if (removed.length > 0) result.removedServices = [...(before.removedServices ?? []), ...removed];
+    return result;
+  }
+
+  /** Where a question's back link leads: the check page once every question is answered (changing an answer). */
+  const backFrom = (step: Step, draft: ReferralDraft) => (flow.complete(draft) ? CHECK : flow.back(step));
+
+  const patientPage = async (request: FastifyRequest, reply: FastifyReply, draft: ReferralDraft, values: Partial<PatientValues>, errors: FieldError[], status = 200) => {
     const choices = await specialties();
     return sendPage(request, reply, 'new-patient.njk', {
       title: 'Patient details',
-      back: flow.back('patient'),
+      back: backFrom('patient', draft),
       values,
       ...errorContext(errors),
       dobErrorField: errors.find((e) => e.field === 'dob')?.href.slice('#dob-'.length) ?? null,
@@ -94,7 +128,7 @@ export function referPages(deps: Deps) {
   const preferencesPage = (request: FastifyRequest, reply: FastifyReply, draft: ReferralDraft, values: Partial<PreferencesValues>, errors: FieldError[], status = 200) =>
     sendPage(request, reply, 'new-preferences.njk', {
       title: 'What matters most to the patient?',
-      back: flow.back('preferences'),
+      back: backFrom('preferences', draft),
       values,
       ...errorContext(errors),
       homePostcode: draft.patient?.answer.postcode,
@@ -106,28 +140,30 @@ export function referPages(deps: Deps) {
     const found = await attempt(() => optionsFor(draft), { field: 'services', href: '#change-preferences' });
     if (!found.ok) {
       const problem = [{ field: 'services', href: '#change-preferences', message: found.problem.detail }];
-      return sendPage(request, reply, 'new-shortlist.njk', { title: 'Services to offer the patient', back: flow.back('shortlist'), ...errorContext(problem), recommended: [], others: [] }, 422);
+      return sendPage(request, reply, 'new-shortlist.njk', { title: 'Services to offer the patient', back: backFrom('shortlist', draft), ...errorContext(problem), recommended: [], others: [] }, 422);
     }
     const answer = found.value;
     const ticked = new Set(chosen ?? answer.options.slice(0, RECOMMENDED).map((o) => o.service.id));
-    const items = answer.options.map((o) => ({ ...optionView(o), checked: ticked.has(o.service.id) }));
+    const items = answer.all.map((o) => ({ ...optionView(o), checked: ticked.has(o.service.id) }));
     return sendPage(request, reply, 'new-shortlist.njk', {
       title: 'Services to offer the patient',
-      back: flow.back('shortlist'),
+      back: backFrom('shortlist', draft),
       ...errorContext(errors),
       specialty: answer.specialty.name,
       origin: answer.origin.postcode,
       eligibleCount: answer.eligibleCount,
-      shortfall: answer.shortfall,
-      recommended: items.slice(0, RECOMMENDED),
-      others: items.slice(RECOMMENDED),
+      shortfall: shortfallView(answer),
+      outsideEnglandPlace: outsideEnglandView(answer.origin.postcode),
+      removed: draft.removedServices ?? [],
+      recommended: items.slice(0, Math.min(RECOMMENDED, answer.options.length)),
+      others: items.slice(Math.min(RECOMMENDED, answer.options.length)),
     }, status);
   };
 
-  const clinicalPage = (request: FastifyRequest, reply: FastifyReply, values: Partial<ClinicalValues>, errors: FieldError[], status = 200) =>
+  const clinicalPage = (request: FastifyRequest, reply: FastifyReply, draft: ReferralDraft, values: Partial<ClinicalValues>, errors: FieldError[], status = 200) =>
     sendPage(request, reply, 'new-clinical.njk', {
       title: 'Clinical details',
-      back: flow.back('clinical'),
+      back: backFrom('clinical', draft),
       values,
       ...errorContext(errors),
       priorityItems: PRIORITY_CHOICES.map((c) => ({ value: c.value, text: c.text, hint: { text: c.hint }, checked: c.value === values.priority })),
@@ -137,11 +173,15 @@ export function referPages(deps: Deps) {
     const p = draft.patient!.answer;
     const prefs = draft.preferences!.answer;
     const clinical = draft.clinical!.answer;
-    const byId = new Map((await optionsFor(draft)).options.map((o) => [o.service.id, o]));
+    // The directory may have changed since the answers were given: then the page says what to change, and where.
+    const found = await attempt(() => optionsFor(draft), placementFor(draft));
+    const byId = new Map(found.ok ? found.value.all.map((o) => [o.service.id, o]) : []);
+    const shown = found.ok ? errors : [...errors, ...found.errors.filter((e) => !errors.some((x) => x.field === e.field))];
     return sendPage(request, reply, 'new-check.njk', {
       title: 'Check the referral before sending it',
       back: flow.back('check'),
-      ...errorContext(errors),
+      ...errorContext(shown),
+      removed: draft.removedServices ?? [],
       patient: {
         nhsNumber: p.nhsNumber,
         name: `${p.givenName} ${p.familyName}`,
@@ -176,26 +216,25 @@ export function referPages(deps: Deps) {
       return seeOther(reply, flow.next({}));
     });
 
-    // 1. Patient details and what they are referred for.
+    // 1. Patient details and what they are referred for; the postcode must be one the directory knows.
     app.get('/referrals/new/patient', { config: page }, async (request, reply) => {
       const { draft, elsewhere } = await journeyAt(request);
       if (elsewhere) return seeOther(reply, elsewhere);
-      return patientPage(request, reply, draft.patient?.values ?? {}, []);
+      return patientPage(request, reply, draft, draft.patient?.values ?? {}, []);
     });
     app.post('/referrals/new/patient', { config: page }, async (request, reply) => {
       const { draft, elsewhere, save } = await journeyAt(request);
       if (elsewhere) return seeOther(reply, elsewhere);
       const form = readPatient(request.body, new Set((await specialties()).map((s) => s.code)));
-      if (!form.ok) return patientPage(request, reply, form.values, form.errors, 400);
-      const before = draft.patient?.answer;
-      const next: ReferralDraft = { ...draft, patient: { values: form.values, answer: form.answer } };
-      // Another specialty or home postcode makes another shortlist.
-      if (before && (before.specialty !== form.answer.specialty || before.postcode !== form.answer.postcode)) delete next.shortlist;
+      if (!form.ok) return patientPage(request, reply, draft, form.values, form.errors, 400);
+      const unknown = await homePostcodeError(deps.postcodes, form.answer.postcode);
+      if (unknown) return patientPage(request, reply, draft, form.values, [unknown], 422);
+      const next = await keepShortlist(draft, { ...draft, patient: { values: form.values, answer: form.answer } });
       await save(next);
       return seeOther(reply, flow.next(next));
     });
 
-    // 2. What matters to the patient.
+    // 2. What matters to the patient; another postcode to measure from must be one the directory knows.
     app.get('/referrals/new/preferences', { config: page }, async (request, reply) => {
       const { draft, elsewhere } = await journeyAt(request, ['patient']);
       if (elsewhere) return seeOther(reply, elsewhere);
@@ -206,13 +245,15 @@ export function referPages(deps: Deps) {
       if (elsewhere) return seeOther(reply, elsewhere);
       const form = readPreferences(request.body);
       if (!form.ok) return preferencesPage(request, reply, draft, form.values, form.errors, 400);
-      const next: ReferralDraft = { ...draft, preferences: { values: form.values, answer: form.answer } };
-      if (JSON.stringify(draft.preferences?.answer) !== JSON.stringify(form.answer)) delete next.shortlist;
+      const unknown = form.answer.originPostcode ? await originPostcodeError(deps.postcodes, form.answer.originPostcode) : null;
+      if (unknown) return preferencesPage(request, reply, draft, form.values, [unknown], 422);
+      const next = await keepShortlist(draft, { ...draft, preferences: { values: form.values, answer: form.answer } });
       await save(next);
       return seeOther(reply, flow.next(next));
     });
 
-    // 3. The shortlist: the engine's top 5 ticked, up to 15 more nearby to add; any can be removed.
+    // 3. The shortlist: the engine's top 5 ticked, up to 15 more nearby to add; any can be removed. With fewer than
+    // 5, the page offers wider searches ("widen"), which keep what is ticked.
     app.get('/referrals/new/shortlist', { config: page }, async (request, reply) => {
       const { draft, elsewhere } = await journeyAt(request, ['patient', 'preferences']);
       if (elsewhere) return seeOther(reply, elsewhere);
@@ -221,12 +262,25 @@ export function referPages(deps: Deps) {
     app.post('/referrals/new/shortlist', { config: page }, async (request, reply) => {
       const { draft, elsewhere, save } = await journeyAt(request, ['patient', 'preferences']);
       if (elsewhere) return seeOther(reply, elsewhere);
-      const offered = (await optionsFor(draft)).options.map((o) => o.service.id);
+      const offered = (await optionsFor(draft)).all.map((o) => o.service.id);
+      const widen = readWiden(request.body, draft);
+      if (widen) {
+        const ticked = new Set(readTicked(request.body).filter((id) => offered.includes(id)));
+        const wider: ReferralDraft = { ...draft, preferences: widen };
+        // The wider search's recommended services that were not offered before are ticked, as on a first visit.
+        const found = (await optionsFor(wider)).all.map((o) => o.service.id);
+        for (const id of found.slice(0, RECOMMENDED)) if (!offered.includes(id)) ticked.add(id);
+        wider.shortlist = found.filter((id) => ticked.has(id));
+        if (wider.shortlist.length === 0) delete wider.shortlist;
+        await save(wider);
+        return seeOther(reply, '/referrals/new/shortlist');
+      }
       const form = readShortlist(request.body, new Set(offered));
       if (!form.ok) return shortlistPage(request, reply, draft, form.values.services, form.errors, 400);
-      // Kept in the engine's order.
+      // Kept in the engine's order; the referrer has now seen what was taken off.
       const chosen = new Set(form.answer.services);
       const next: ReferralDraft = { ...draft, shortlist: offered.filter((id) => chosen.has(id)) };
+      delete next.removedServices;
       await save(next);
       return seeOther(reply, flow.next(next));
     });
@@ -235,25 +289,25 @@ export function referPages(deps: Deps) {
     app.get('/referrals/new/clinical', { config: page }, async (request, reply) => {
       const { draft, elsewhere } = await journeyAt(request, ['patient']);
       if (elsewhere) return seeOther(reply, elsewhere);
-      return clinicalPage(request, reply, draft.clinical?.values ?? {}, []);
+      return clinicalPage(request, reply, draft, draft.clinical?.values ?? {}, []);
     });
     app.post('/referrals/new/clinical', { config: page }, async (request, reply) => {
       const { draft, elsewhere, save } = await journeyAt(request, ['patient']);
       if (elsewhere) return seeOther(reply, elsewhere);
       const form = readClinical(request.body);
-      if (!form.ok) return clinicalPage(request, reply, form.values, form.errors, 400);
+      if (!form.ok) return clinicalPage(request, reply, draft, form.values, form.errors, 400);
       const next: ReferralDraft = { ...draft, clinical: { values: form.values, answer: form.answer } };
       await save(next);
       return seeOther(reply, flow.next(next));
     });
 
     // Check your answers, and send.
-    app.get('/referrals/new/check', { config: page }, async (request, reply) => {
+    app.get(CHECK, { config: page }, async (request, reply) => {
       const { draft, elsewhere } = await journeyAt(request, STEPS);
       if (elsewhere) return seeOther(reply, elsewhere);
       return checkPage(request, reply, draft, []);
     });
-    app.post('/referrals/new/check', { config: page }, async (request, reply) => {
+    app.post(CHECK, { config: page }, async (request, reply) => {
       // Sent twice (a double click, a refresh): the first made the referral, and the second is sent to it.
       const { draft, elsewhere, save } = await journeyAt(request, STEPS);
       if (elsewhere) return seeOther(reply, elsewhere);
@@ -266,13 +320,11 @@ export function referPages(deps: Deps) {
         clinicalSummary: draft.clinical!.answer.clinicalSummary,
         preferences: { sortBy: prefs.sortBy, maxDistanceKm: prefs.maxDistanceKm, originPostcode: prefs.originPostcode },
         shortlist: draft.shortlist!,
-      }), { field: 'referral', href: '#patient-details' });
-      if (!made.ok) {
-        const { detail, errors: [first] = [] } = made.problem;
-        const message = first ? `${detail} ${sentence(first.message)}` : detail;
-        return checkPage(request, reply, draft, [{ field: 'referral', href: '#patient-details', message }], made.status === 400 ? 400 : 422);
-      }
-      await save({ ...draft, created: { ubrn: made.value.ubrn, accessCode: made.value.accessCode, createdAt: new Date().toISOString() } });
+      }), placementFor(draft));
+      if (!made.ok) return checkPage(request, reply, draft, made.errors, made.status === 400 ? 400 : 422);
+      const sent: ReferralDraft = { ...draft, created: { ubrn: made.value.ubrn, accessCode: made.value.accessCode, createdAt: new Date().toISOString() } };
+      delete sent.removedServices;
+      await save(sent);
       return seeOther(reply, CONFIRMATION);
     });
 
@@ -295,4 +347,39 @@ export function referPages(deps: Deps) {
       return sendLetter(request, reply, made.referral, made.created.accessCode, CONFIRMATION);
     });
   };
+}
+
+/**
+ * Where what can still go wrong at "Send referral" (the directory changed since the answer was given) is linked:
+ * to the field on the page where it is answered, so the referrer goes straight to it. The shortlist's origin
+ * ("postcode") is the home postcode or the other one the preferences gave.
+ */
+function placementFor(draft: ReferralDraft): ProblemPlacement {
+  const home = { field: 'postcode', href: '/referrals/new/patient#postcode' };
+  const other = { field: 'originPostcode', href: '/referrals/new/preferences#originPostcode' };
+  return {
+    field: 'services',
+    href: '#check-services',
+    fields: {
+      'patient.nhsNumber': { field: 'nhsNumber', href: '/referrals/new/patient#nhsNumber', label: 'NHS number' },
+      'patient.dateOfBirth': { field: 'dob', href: '/referrals/new/patient#dob-day', label: 'Date of birth' },
+      'patient.postcode': home,
+      'preferences.originPostcode': other,
+      postcode: draft.preferences?.answer.originPostcode ? other : home,
+      'preferences.maxDistanceKm': { field: 'distance', href: '/referrals/new/preferences#distance' },
+      ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`shortlist[${i}]`, { field: 'services', href: '/referrals/new/shortlist#services' }])),
+    },
+  };
+}
+
+/** The services ticked on the shortlist page, as posted. */
+const readTicked = (body: unknown): string[] => checkboxes(40)((body ?? {}) as Body, 'services');
+
+/** A wider search asked for on the shortlist page: the preferences with the larger distance, or null. */
+function readWiden(body: unknown, draft: ReferralDraft): ReferralDraft['preferences'] | null {
+  const choice = DISTANCE_CHOICES.find((c) => c.value === text(10)((body ?? {}) as Body, 'widen'));
+  const prefs = draft.preferences!;
+  const current = prefs.answer.maxDistanceKm;
+  if (!choice || current === null || (choice.km !== null && choice.km <= current)) return null;
+  return { values: { ...prefs.values, distance: choice.value }, answer: { ...prefs.answer, distance: choice.value, maxDistanceKm: choice.km } };
 }

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { PostcodeDirectory } from '../../reference/postcodes.ts';
+import { homePostcodeError, originPostcodeError } from './refer-checks.ts';
 import { readClinical, readPatient, readPreferences, readShortlist } from './refer-forms.ts';
 
 const TODAY = '2026-05-01';
@@ -86,5 +88,36 @@ describe('the other questions', () => {
     const good = readClinical({ priority: 'TWO_WEEK_WAIT', clinicalSummary: ' Lump ' });
     assert.ok(good.ok);
     assert.deepEqual(good.answer, { priority: 'TWO_WEEK_WAIT', clinicalSummary: 'Lump' });
+  });
+});
+
+describe('postcodes checked against the postcode directory, on the page where each is given', () => {
+  // The directory as the pages see it: LS1 4AP and the district LS2 are known, nothing else.
+  const postcodes = {
+    lookup: async (input: string) => {
+      const p = input.trim().toUpperCase();
+      if (p === 'LS1 4AP' || p === 'LS2') return { found: { postcode: p, latitude: 53.8, longitude: -1.55, precision: p === 'LS2' ? 'outcode' : 'postcode' } };
+      return /^[A-Z]{1,2}\d/.test(p) ? { unknown: p } : { malformed: true };
+    },
+  } as unknown as PostcodeDirectory;
+
+  test('the home postcode: known passes; unknown is refused against its box with what to do', async () => {
+    assert.equal(await homePostcodeError(postcodes, 'LS1 4AP'), null);
+    assert.deepEqual(await homePostcodeError(postcodes, 'ZZ99 9ZZ'), {
+      field: 'postcode', href: '#postcode', message: 'We cannot find ZZ99 9ZZ. Check the patient\'s postcode and enter it again',
+    });
+  });
+
+  test('postcodes outside Great Britain are said to be so, not called mistakes', async () => {
+    assert.match((await homePostcodeError(postcodes, 'BT1 1AA'))!.message, /^BT1 1AA is in Northern Ireland: /);
+    assert.match((await homePostcodeError(postcodes, 'IM1 1AA'))!.message, /^IM1 1AA is in the Isle of Man: /);
+    assert.match((await originPostcodeError(postcodes, 'JE2 3AB'))!.message, /^JE2 3AB is in the Channel Islands: /);
+  });
+
+  test('another origin: a known district passes; unknown is refused against its own box, offering the first part', async () => {
+    assert.equal(await originPostcodeError(postcodes, 'LS2'), null);
+    assert.deepEqual(await originPostcodeError(postcodes, 'LS99 9ZZ'), {
+      field: 'originPostcode', href: '#originPostcode', message: 'We cannot find LS99 9ZZ. Check the postcode, or enter the first part only, like LS99',
+    });
   });
 });

@@ -235,6 +235,23 @@ describe('at "Send referral"', () => {
     assert.equal(row, undefined, 'no referral was made');
   });
 
+  test('a service chosen and since taken out of the directory is said on the check page, and sending links to the services', async () => {
+    await answerAll({ familyName: 'Delisted' });
+    await database.db.updateTable('service').set({ active: false }).where('id', '=', ADDED).execute();
+    try {
+      const shortlist = await b.get('/referrals/new/shortlist');
+      assert.equal(shortlist.statusCode, 200, 'the shortlist page still works');
+      assert.ok(!shortlist.body.includes(`value="${ADDED}"`), 'and no longer offers it');
+      const check = await b.get('/referrals/new/check');
+      assert.match(check.body, /id="removed-services"[^]*a service chosen earlier is no longer listed/);
+      const sent = await b.post('/referrals/new/check', {});
+      assert.equal(sent.statusCode, 422);
+      assert.deepEqual(summaryLinks(sent.body), ['/referrals/new/shortlist#services']);
+    } finally {
+      await database.db.updateTable('service').set({ active: true }).where('id', '=', ADDED).execute();
+    }
+  });
+
   test('a referral with an added service kept through a change is sent with it', async () => {
     await answerAll({ familyName: 'Kept' });
     await b.get('/referrals/new/patient');

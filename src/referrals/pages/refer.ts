@@ -88,7 +88,8 @@ export function referPages(deps: Deps) {
     const request = shortlistRequest(draft);
     const answer = await buildShortlist(deps, request);
     const shown = new Set(answer.options.map((o) => o.service.id));
-    const beyond = (draft.shortlist ?? []).filter((id) => !shown.has(id));
+    // Only those still listed and fitting: one taken out of the directory since is said on the check page.
+    const beyond = (await chosenStillFit(deps, request, (draft.shortlist ?? []).filter((id) => !shown.has(id)))).kept;
     const kept = beyond.length === 0 ? [] : (await optionsForChosenServices(deps, { specialty: request.specialty, postcode: request.postcode, field: 'shortlist' }, beyond)).options;
     return { ...answer, kept, all: [...answer.options, ...kept] };
   }
@@ -177,11 +178,14 @@ export function referPages(deps: Deps) {
     const found = await attempt(() => optionsFor(draft), placementFor(draft));
     const byId = new Map(found.ok ? found.value.all.map((o) => [o.service.id, o]) : []);
     const shown = found.ok ? errors : [...errors, ...found.errors.filter((e) => !errors.some((x) => x.field === e.field))];
+    // A service chosen that no longer fits though no answer changed (taken out of the directory): said, not hidden.
+    const gone = found.ok ? (draft.shortlist ?? []).filter((id) => !byId.has(id)) : [];
+    const removed = [...(draft.removedServices ?? []), ...(gone.length > 0 ? (await chosenStillFit(deps, shortlistRequest(draft), gone)).removed : [])];
     return sendPage(request, reply, 'new-check.njk', {
       title: 'Check the referral before sending it',
       back: flow.back('check'),
       ...errorContext(shown),
-      removed: draft.removedServices ?? [],
+      removed,
       patient: {
         nhsNumber: p.nhsNumber,
         name: `${p.givenName} ${p.familyName}`,

@@ -233,6 +233,12 @@ describe('at "Send referral"', () => {
     assert.match(sent.body, /<a href="\/referrals\/new\/patient#postcode">\s*We cannot find ZZ99 9ZZ\. Check the patient&#39;s postcode and enter it again/);
     const row = await database.db.selectFrom('referral').select('ubrn').where('patient_family_name', '=', 'Smith').where('patient_postcode', '=', 'ZZ99 9ZZ').executeTakeFirst();
     assert.equal(row, undefined, 'no referral was made');
+    // The link's page shows the problem against the box, and fixing it there goes back to the check page.
+    const patient = await b.get('/referrals/new/patient');
+    assert.deepEqual(summaryLinks(patient.body), ['#postcode']);
+    assert.match(patient.body, /id="postcode-error"[^]*We cannot find ZZ99 9ZZ/);
+    assert.equal((await b.post('/referrals/new/patient', PATIENT)).headers.location, '/referrals/new/check');
+    assert.equal((await b.post('/referrals/new/check', {})).headers.location, '/referrals/new/confirmation');
   });
 
   test('a service chosen and since taken out of the directory is said on the check page, and sending links to the services', async () => {

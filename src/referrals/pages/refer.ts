@@ -224,7 +224,9 @@ export function referPages(deps: Deps) {
     app.get('/referrals/new/patient', { config: page }, async (request, reply) => {
       const { draft, elsewhere } = await journeyAt(request);
       if (elsewhere) return seeOther(reply, elsewhere);
-      return patientPage(request, reply, draft, draft.patient?.values ?? {}, []);
+      // An answer given before the directory changed (the link from "Send referral" leads here): said at once.
+      const stale = draft.patient ? await homePostcodeError(deps.postcodes, draft.patient.answer.postcode) : null;
+      return patientPage(request, reply, draft, draft.patient?.values ?? {}, stale ? [stale] : []);
     });
     app.post('/referrals/new/patient', { config: page }, async (request, reply) => {
       const { draft, elsewhere, save } = await journeyAt(request);
@@ -242,7 +244,9 @@ export function referPages(deps: Deps) {
     app.get('/referrals/new/preferences', { config: page }, async (request, reply) => {
       const { draft, elsewhere } = await journeyAt(request, ['patient']);
       if (elsewhere) return seeOther(reply, elsewhere);
-      return preferencesPage(request, reply, draft, draft.preferences?.values ?? {}, []);
+      const origin = draft.preferences?.answer.originPostcode;
+      const stale = origin ? await originPostcodeError(deps.postcodes, origin) : null;
+      return preferencesPage(request, reply, draft, draft.preferences?.values ?? {}, stale ? [stale] : []);
     });
     app.post('/referrals/new/preferences', { config: page }, async (request, reply) => {
       const { draft, elsewhere, save } = await journeyAt(request, ['patient']);

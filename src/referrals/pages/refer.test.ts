@@ -224,6 +224,9 @@ describe('at "Send referral"', () => {
     await answerAll();
     // The postcode directory no longer knows the postcode given (it was refreshed since the answer).
     await sql`update web_draft set data = jsonb_set(data, '{referral,patient,answer,postcode}', '"ZZ99 9ZZ"')`.execute(database.db);
+    const shortlist = await b.get('/referrals/new/shortlist');
+    assert.equal(shortlist.statusCode, 422);
+    assert.deepEqual(summaryLinks(shortlist.body), ['/referrals/new/patient#postcode'], 'the shortlist page links to it too');
     const shown = await b.get('/referrals/new/check');
     assert.equal(shown.statusCode, 200, 'the check page still shows the answers');
     assert.deepEqual(summaryLinks(shown.body), ['/referrals/new/patient#postcode'], 'and says what to change, and where');

@@ -138,10 +138,9 @@ export function referPages(deps: Deps) {
     }, status);
 
   const shortlistPage = async (request: FastifyRequest, reply: FastifyReply, draft: ReferralDraft, chosen: readonly string[] | null, errors: FieldError[], status = 200) => {
-    const found = await attempt(() => optionsFor(draft), { field: 'services', href: '#change-preferences' });
+    const found = await attempt(() => optionsFor(draft), placementFor(draft, '#change-preferences'));
     if (!found.ok) {
-      const problem = [{ field: 'services', href: '#change-preferences', message: found.problem.detail }];
-      return sendPage(request, reply, 'new-shortlist.njk', { title: 'Services to offer the patient', back: backFrom('shortlist', draft), ...errorContext(problem), recommended: [], others: [] }, 422);
+      return sendPage(request, reply, 'new-shortlist.njk', { title: 'Services to offer the patient', back: backFrom('shortlist', draft), ...errorContext(found.errors), recommended: [], others: [] }, 422);
     }
     const answer = found.value;
     const ticked = new Set(chosen ?? answer.options.slice(0, RECOMMENDED).map((o) => o.service.id));
@@ -362,12 +361,12 @@ export function referPages(deps: Deps) {
  * to the field on the page where it is answered, so the referrer goes straight to it. The shortlist's origin
  * ("postcode") is the home postcode or the other one the preferences gave.
  */
-function placementFor(draft: ReferralDraft): ProblemPlacement {
+function placementFor(draft: ReferralDraft, otherwise = '#check-services'): ProblemPlacement {
   const home = { field: 'postcode', href: '/referrals/new/patient#postcode' };
   const other = { field: 'originPostcode', href: '/referrals/new/preferences#originPostcode' };
   return {
     field: 'services',
-    href: '#check-services',
+    href: otherwise,
     fields: {
       'patient.nhsNumber': { field: 'nhsNumber', href: '/referrals/new/patient#nhsNumber', label: 'NHS number' },
       'patient.dateOfBirth': { field: 'dob', href: '/referrals/new/patient#dob-day', label: 'Date of birth' },

@@ -6,6 +6,9 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** HMRC's approved mileage rate for a car. */
+export const DEFAULT_TRAVEL_COST_PENCE_PER_MILE = 45;
+
 /** An address '10.0.0.1' or a range '10.0.0.0/8', IPv4 or IPv6. */
 function isAddressOrRange(entry: string): boolean {
   const [address, bits, ...rest] = entry.split('/');
@@ -39,7 +42,7 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   DATA_DIR: z.string().min(1).default('data'),
   LOAD_DEMO_DATA: bool.optional(),
-  TRAVEL_COST_PENCE_PER_MILE: z.coerce.number().min(0).max(500).default(45),
+  TRAVEL_COST_PENCE_PER_MILE: z.coerce.number().min(0).max(500).default(DEFAULT_TRAVEL_COST_PENCE_PER_MILE),
   DEFAULT_MAX_DISTANCE_KM: z.coerce.number().positive().max(2000).default(80),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(100_000),
   DIRECTORY_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),

@@ -163,3 +163,30 @@ describe('a long waiter from the demo waiting list, on their own page', () => {
     }
   });
 });
+
+describe('after a move', () => {
+  test('the new referral is offered neither a faster alternative nor a move again at once, and says when it may be', async () => {
+    const { ubrn } = await database.db.selectFrom('referral').select('ubrn').where('source', '=', 'WAITING_LIST').where('patient_postcode', '=', 'LS17 6AA').executeTakeFirstOrThrow();
+    const s = await patient(ubrn);
+    const before = await s.get('/manage');
+    assert.match(before.body, /id="faster-link"/, 'a long waiter may ask for a faster alternative');
+    assert.match(before.body, /id="move-link"/, 'and to move (PIDMAS)');
+    const choices = await s.get('/manage/faster');
+    const serviceId = /name="serviceId" type="radio" value="([^"]+)"/.exec(choices.body)?.[1];
+    assert.ok(serviceId, 'there is an alternative to choose');
+    assert.equal((await s.post('/manage/faster', { serviceId })).statusCode, 303);
+    await s.get(`/manage/faster/confirm?serviceId=${encodeURIComponent(serviceId)}`);
+    const moved = await s.post('/manage/faster/confirm', { serviceId });
+    assert.equal(moved.statusCode, 303);
+    assert.equal(moved.headers.location, '/manage/faster/moved');
+
+    const after = await s.get('/manage');
+    assert.equal(after.statusCode, 200);
+    assert.doesNotMatch(after.body, /id="faster-link"/);
+    assert.doesNotMatch(after.body, /id="move-link"/);
+    assert.match(after.body, /id="waiting-explanation">You have waited [\d.]+ weeks\. Your referral moved to a provider expected to see you sooner; if they have not seen you by \d{1,2} \w+ \d{4}, you can ask for a faster alternative again\./);
+    const again = await s.get('/manage/faster');
+    assert.match(again.body, /You cannot ask for a faster alternative yet/);
+    assert.doesNotMatch(again.body, /name="serviceId"/);
+  });
+});

@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/database.ts';
 import { londonDate } from '../../domain/dates.ts';
 import { addDays } from '../../domain/rtt-clock.ts';
+import { createDirectoryCache } from '../../directory/snapshot.ts';
+import { runMatching } from '../../mutual-aid/match-run.ts';
 import { referThroughApi, startDemoApp } from '../../testing/test-app.ts';
 import { csrfOf, patientSession, staffSession } from '../../testing/page-session.ts';
 
@@ -66,5 +68,39 @@ describe('eligibility, explained to "you" with dates as people read them', () =>
     } finally {
       await database.db.updateTable('referral').set({ next_appointment_date: null }).where('ubrn', '=', recent).execute();
     }
+  });
+});
+
+describe('an offer to move waiting for the patient\'s answer', () => {
+  test('is flagged on the patient\'s home page with a link to answer it', async () => {
+    // Bradford's demo long waiters are validated: a matching run proposes places, and a receiving provider accepts one.
+    await runMatching({ database, directory: createDirectoryCache(database.db, { maxAgeMs: 0 }) }, 'test');
+    const proposed = await database.db
+      .selectFrom('proposed_transfer as t')
+      .innerJoin('mutual_aid_offer as o', 'o.id', 't.offer_id')
+      .select(['t.id', 't.ubrn', 'o.provider_ods_code'])
+      .where('t.status', '=', 'PROPOSED')
+      .where('o.provider_ods_code', 'in', ['RR8', 'RWY'])
+      .orderBy('t.id')
+      .executeTakeFirstOrThrow();
+    const before = await (await patient(proposed.ubrn)).get('/manage');
+    assert.doesNotMatch(before.body, /id="offer-banner"/, 'nothing to answer until the provider accepts');
+
+    const receiver = await staff(proposed.provider_ods_code === 'RR8' ? 'demo-provider' : 'demo-provider-2');
+    const transfers = await receiver.get('/provider/mutual-aid/transfers');
+    // Each patient's Accept and Decline buttons are named for their referral.
+    const spoken = proposed.ubrn.replace(/^(\d{4})(\d{4})(\d{4})$/, '$1 $2 $3');
+    assert.match(transfers.body, new RegExp(`id="accept-${proposed.id}"[^>]*>\\s*Accept<span class="nhsuk-u-visually-hidden"> the transfer of referral ${spoken}</span>`));
+    assert.match(transfers.body, new RegExp(`id="decline-${proposed.id}"[^>]*>\\s*Decline<span class="nhsuk-u-visually-hidden"> the transfer of referral ${spoken}</span>`));
+    assert.equal((await receiver.post(`/provider/mutual-aid/transfers/${proposed.id}/accept`)).statusCode, 303);
+
+    const home = await (await patient(proposed.ubrn)).get('/manage');
+    assert.equal(home.statusCode, 200);
+    assert.match(home.body, /id="offer-banner"/);
+    assert.match(home.body, /You have an offer to move to [^<]+<\/p>/);
+    assert.match(home.body, /<a class="nhsuk-notification-banner__link" href="\/manage\/move#offer-heading" id="answer-offer-link">Answer the offer to move<\/a>/);
+    assert.doesNotMatch(home.body, /id="move-link"/);
+    const status = await (await patient(proposed.ubrn)).get('/manage/move');
+    assert.match(status.body, /id="offer-heading"/, 'the link leads to the offer');
   });
 });

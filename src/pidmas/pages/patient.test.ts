@@ -10,6 +10,7 @@ import { createDirectoryCache } from '../../directory/snapshot.ts';
 import { runMatching } from '../../mutual-aid/match-run.ts';
 import { referThroughApi, startDemoApp } from '../../testing/test-app.ts';
 import { csrfOf, patientSession, staffSession } from '../../testing/page-session.ts';
+import { issuePatientToken } from '../../auth/sessions.ts';
 
 let app: FastifyInstance;
 let database: Database;
@@ -102,5 +103,36 @@ describe('an offer to move waiting for the patient\'s answer', () => {
     assert.doesNotMatch(home.body, /id="move-link"/);
     const status = await (await patient(proposed.ubrn)).get('/manage/move');
     assert.match(status.body, /id="offer-heading"/, 'the link leads to the offer');
+  });
+});
+
+describe('how to contact the patient about moving', () => {
+  test('email with no email address, or text with no mobile, is refused on the question, with the error on the field', async () => {
+    const { ubrn } = await database.db.selectFrom('referral').select('ubrn').where('source', '=', 'WAITING_LIST').where('patient_postcode', '=', 'LS12 3QE').executeTakeFirstOrThrow();
+    await database.db.updateTable('referral').set({ patient_email: null, patient_mobile: null }).where('ubrn', '=', ubrn).execute();
+    const s = await patient(ubrn);
+    const question = await s.get('/manage/move/contact');
+    assert.equal(question.statusCode, 200);
+    for (const [contact, missing] of [['EMAIL', 'an email address'], ['TEXT', 'a mobile phone number'], ['PHONE', 'a mobile phone number']] as const) {
+      const res = await s.post('/manage/move/contact', { contact });
+      assert.equal(res.statusCode, 400, contact);
+      assert.match(res.body, /<title>Error: /);
+      assert.match(res.body, new RegExp(`<a href="#contact">\\s*We do not have ${missing} for you\\. Choose another way, or ask your GP practice to add it to your referral\\s*</a>`), contact);
+      assert.match(res.body, /id="contact-error"/, 'the message is on the field too');
+      assert.match(res.body, new RegExp(`value="${contact}" checked`), 'the answer given is kept');
+    }
+    const letter = await s.post('/manage/move/contact', { contact: 'LETTER' });
+    assert.equal(letter.statusCode, 303, 'a letter reaches the patient by post');
+
+    // The API refuses it the same way, on the field.
+    const { token } = await issuePatientToken(database.db, ubrn, 'api');
+    const api = await app.inject({ method: 'POST', url: '/api/v1/patient/pidmas', headers: { authorization: `Bearer ${token}` }, payload: { travel: '50_MILES', contactPreference: 'EMAIL' } });
+    assert.equal(api.statusCode, 422, api.body);
+    assert.deepEqual(api.json().errors, [{ field: 'contactPreference', message: 'We do not have an email address for you. Choose another way, or ask your GP practice to add it to your referral' }]);
+
+    await database.db.updateTable('referral').set({ patient_email: 'aisha@example.com' }).where('ubrn', '=', ubrn).execute();
+    await s.get('/manage/move/contact');
+    const withEmail = await s.post('/manage/move/contact', { contact: 'EMAIL' });
+    assert.equal(withEmail.statusCode, 303, 'with an email address on the referral, email is accepted');
   });
 });

@@ -160,7 +160,14 @@ describe('a long waiter from the demo waiting list, on their own page', () => {
       assert.match(home.body, /id="forecast">Not known yet/);
       assert.doesNotMatch(options, /Earliest appointment|No free appointments/);
       assert.match(home.body, /id="hospital-arranges">Your hospital will contact you to arrange your appointment/);
+      assert.doesNotMatch(home.body, /first free one you can book now/);
     }
+  });
+
+  test('a patient who books for themselves is told what the earliest appointment means beside the forecast', async () => {
+    const home = await (await patient(recent)).get('/manage');
+    assert.match(/<table[^>]*id="options"[\s\S]*?<\/table>/.exec(home.body)![0], /Earliest appointment/);
+    assert.match(home.body, /The earliest appointment is the first free one you can book now: if you book it, that is when you will be seen, whatever the typical wait\./);
   });
 });
 

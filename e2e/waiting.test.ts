@@ -133,7 +133,8 @@ describe('waiting too long (browser)', () => {
 
   test('(b) PIDMAS: invited, opts in on every page (with errors), validated, matched, accepts the offer', async () => {
     const { ubrn } = await makeReferral('9990000026', 'Pid');
-    await database.db.updateTable('referral').set({ rtt_clock_start: addDays(today, -300), current_service_id: 'RR813-110' }).where('ubrn', '=', ubrn).execute();
+    // A mobile number on the referral: the patient may ask to be phoned.
+    await database.db.updateTable('referral').set({ rtt_clock_start: addDays(today, -300), current_service_id: 'RR813-110', patient_mobile: '07700900123' }).where('ubrn', '=', ubrn).execute();
     const invited = await call('POST', '/api/v1/pidmas/invitations', 'demo-provider', { ubrn });
     assert.equal(invited.statusCode, 201, invited.body);
 
@@ -141,7 +142,7 @@ describe('waiting too long (browser)', () => {
     const csp = cspRefusals(page);
     await submit(page, '#move-link');
     assert.equal(path(page), '/manage/move');
-    assert.equal(await page.locator('#eligibility li[data-passed="yes"]').count(), 7, await page.locator('#eligibility').innerText());
+    assert.equal(await page.locator('#eligibility li[data-passed="yes"]').count(), 8, await page.locator('#eligibility').innerText());
     assert.match(await page.locator('#eligibility').innerText(), /You have waited 42(\.\d)? weeks, more than 40/);
     await assertAccessible(page, 'ask to move: eligibility');
     await submit(page, '#start');

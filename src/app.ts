@@ -55,6 +55,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: config.bodyLimitBytes,
     // Behind a load balancer each instance is stateless; request ids make log lines joinable.
     requestIdHeader: 'x-request-id',
+    // request.ip is the client's address only as a configured proxy reports it: from anyone else X-Forwarded-For
+    // is a claim anybody can make, and sign-in limits count by it.
+    trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

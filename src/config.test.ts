@@ -57,3 +57,14 @@ test('OpenID Connect: all four settings or none', () => {
     /OIDC_ALLOW_HTTP must not be true in production/,
   );
 });
+
+test('TRUSTED_PROXIES: addresses and ranges, checked; unset trusts no proxy', () => {
+  assert.deepEqual(loadConfig({}).trustedProxies, []);
+  assert.deepEqual(loadConfig({ TRUSTED_PROXIES: '10.0.0.1, 10.1.0.0/16,fd00::/8 ,' }).trustedProxies, ['10.0.0.1', '10.1.0.0/16', 'fd00::/8']);
+  assert.throws(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.1,proxy.example,10.0.0.0/33' }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.match(e.message, /TRUSTED_PROXIES: must be addresses or ranges like 10\.0\.0\.1 or 10\.0\.0\.0\/8, separated by commas \(not proxy\.example, 10\.0\.0\.0\/33\)/);
+    return true;
+  });
+  assert.throws(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.1/8/8' }), /TRUSTED_PROXIES/);
+});

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -5,10 +6,34 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** HMRC's approved mileage rate for a car. */
+export const DEFAULT_TRAVEL_COST_PENCE_PER_MILE = 45;
+
+/** An address '10.0.0.1' or a range '10.0.0.0/8', IPv4 or IPv6. */
+function isAddressOrRange(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+// The proxies (load balancers) whose X-Forwarded-For is believed: a comma-separated list of addresses and ranges.
+const trustedProxies = z.string().transform((text, ctx) => {
+  const entries = text.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const bad = entries.filter((e) => !isAddressOrRange(e));
+  if (bad.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `must be addresses or ranges like 10.0.0.1 or 10.0.0.0/8, separated by commas (not ${bad.join(', ')})` });
+    return z.NEVER;
+  }
+  return entries;
+});
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  TRUSTED_PROXIES: trustedProxies.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z
     .string()
@@ -17,7 +42,7 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   DATA_DIR: z.string().min(1).default('data'),
   LOAD_DEMO_DATA: bool.optional(),
-  TRAVEL_COST_PENCE_PER_MILE: z.coerce.number().min(0).max(500).default(45),
+  TRAVEL_COST_PENCE_PER_MILE: z.coerce.number().min(0).max(500).default(DEFAULT_TRAVEL_COST_PENCE_PER_MILE),
   DEFAULT_MAX_DISTANCE_KM: z.coerce.number().positive().max(2000).default(80),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(100_000),
   DIRECTORY_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
@@ -74,6 +99,11 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   host: string;
   port: number;
+  /**
+   * Addresses and ranges of the proxies in front of the service whose X-Forwarded-For names the client (sign-in
+   * limits count failures by the client's address). Empty: the socket's address, and X-Forwarded-For is ignored.
+   */
+  trustedProxies: readonly string[];
   logLevel: string;
   database:
     | { kind: 'postgres'; url: string; poolSize: number }
@@ -154,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
+    trustedProxies: e.TRUSTED_PROXIES ?? [],
     logLevel: e.LOG_LEVEL,
     database,
     loadDemoData: e.LOAD_DEMO_DATA ?? e.NODE_ENV !== 'production',

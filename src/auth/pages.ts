@@ -13,12 +13,14 @@ import { addViews } from '../web/render.ts';
 import { clearSessionCookie, PAGE_SESSION_HOURS, sessionHash, sessionToken, setSessionCookie } from '../web/session.ts';
 import { accountForSubject, OidcSignIn } from './oidc.ts';
 import { backFromProvider, sendToProvider } from './oidc-browser.ts';
+import { tryAgainIn } from './rate-limit.ts';
 import { issueToken, revokeToken } from './sessions.ts';
 import { signInWithPassword } from './sign-in.ts';
 
 const STAFF_ROLES = ['referrer', 'referral-centre', 'provider', 'commissioner', 'admin'] as const;
-// One message for every failure: it must not tell which usernames exist.
-const BAD_CREDENTIALS = 'Enter a correct username and password';
+// One message for every failure: it must not tell which usernames exist. It says what went wrong rather than
+// "enter your password" under a field the user filled in; the password field comes back empty, to type again.
+const BAD_CREDENTIALS: FieldError = { field: 'password', href: '#password', message: 'Your username or password is wrong' };
 const OIDC_PATH = '/sign-in/oidc';
 
 const SIGN_IN_FIELDS = { username: text(100), password: secret(200) };
@@ -54,10 +56,10 @@ export function authPages({ database, config }: { database: Database; config: Co
       const result = await signInWithPassword(db, username, password, request.ip);
       if (!result.ok && result.retryAfterSeconds !== null) {
         reply.header('retry-after', String(result.retryAfterSeconds));
-        const message = `Too many failed attempts to sign in. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes`;
+        const message = `Too many failed attempts to sign in. ${tryAgainIn(result.retryAfterSeconds)}`;
         return signInPage(request, reply, username, [{ field: 'username', href: '#username', message }], 429);
       }
-      if (!result.ok) return signInPage(request, reply, username, [{ field: 'username', href: '#username', message: BAD_CREDENTIALS }], 401);
+      if (!result.ok) return signInPage(request, reply, username, [BAD_CREDENTIALS], 401);
       await startSession(request, reply, result.accountId);
       return seeOther(reply, homeFor(result.role));
     });

@@ -1,3 +1,8 @@
+// Failed sign-ins are counted per key within a window. An account (or a patient's UBRN) is limited tightly: it is
+// what a guesser aims at. An address only loosely: on a shared NHS network a whole practice signs in from one
+// address, and one person's typos must not lock the others out; the loose limit still stops a spray of guesses
+// across many accounts from one place. The address is the socket's, or the client's as a trusted proxy reports it
+// (TRUSTED_PROXIES, see src/config.ts).
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 
@@ -7,30 +12,54 @@ export interface RateLimit {
   windowSeconds: number;
 }
 
-export const SIGN_IN_LIMIT: RateLimit = { maxFailures: 5, windowSeconds: 15 * 60 };
+/** Per account (staff username) or per UBRN (patients). */
+export const ACCOUNT_LIMIT: RateLimit = { maxFailures: 5, windowSeconds: 15 * 60 };
+/** Per address: a practice's worth of mistakes, not one person's. */
+export const ADDRESS_LIMIT: RateLimit = { maxFailures: 100, windowSeconds: 15 * 60 };
+
+/** A key counted under its own limit. */
+export interface LimitedKey {
+  key: string;
+  limit: RateLimit;
+}
+
+/** The keys one sign-in is counted under: the account it names (`user:…` or `ubrn:…`) and the caller's address. */
+export function signInKeys(account: string, address: string): { account: LimitedKey; address: LimitedKey } {
+  return { account: { key: account, limit: ACCOUNT_LIMIT }, address: { key: `address:${address}`, limit: ADDRESS_LIMIT } };
+}
 
 /** Seconds until the busiest of the keys may try again, or 0 if none is over its limit. */
-export async function retryAfterSeconds(db: Kysely<DB>, keys: string[], limit: RateLimit): Promise<number> {
+export async function retryAfterSeconds(db: Kysely<DB>, keys: readonly LimitedKey[]): Promise<number> {
+  const longest = Math.max(...keys.map((k) => k.limit.windowSeconds));
   const rows = await db
     .selectFrom('sign_in_failure')
-    .select(['key', (eb) => eb.fn.countAll<number>().as('failures'), (eb) => eb.fn.min('failed_at').as('oldest')])
-    .where('key', 'in', keys)
-    .where(sql<boolean>`failed_at > now() - make_interval(secs => ${limit.windowSeconds})`)
-    .groupBy('key')
+    .select(['key', 'failed_at'])
+    .where('key', 'in', keys.map((k) => k.key))
+    .where(sql<boolean>`failed_at > now() - make_interval(secs => ${longest})`)
+    .orderBy('failed_at', 'desc')
     .execute();
   let wait = 0;
-  for (const r of rows) {
-    if (Number(r.failures) < limit.maxFailures) continue;
-    const freesAt = new Date(r.oldest as Date).getTime() + limit.windowSeconds * 1000;
+  for (const { key, limit } of keys) {
+    const windowStart = Date.now() - limit.windowSeconds * 1000;
+    // Newest first: the attempt that frees a place is the maxFailures-th newest within the window.
+    const recent = rows.filter((r) => r.key === key && new Date(r.failed_at).getTime() > windowStart);
+    if (recent.length < limit.maxFailures) continue;
+    const freesAt = new Date(recent[limit.maxFailures - 1]!.failed_at).getTime() + limit.windowSeconds * 1000;
     wait = Math.max(wait, Math.ceil((freesAt - Date.now()) / 1000));
   }
   return Math.max(wait, 0);
 }
 
-export async function recordFailure(db: Kysely<DB>, keys: string[]): Promise<void> {
-  await db.insertInto('sign_in_failure').values(keys.map((key) => ({ key }))).execute();
+export async function recordFailure(db: Kysely<DB>, keys: readonly LimitedKey[]): Promise<void> {
+  await db.insertInto('sign_in_failure').values(keys.map(({ key }) => ({ key }))).execute();
 }
 
-export async function clearFailures(db: Kysely<DB>, keys: string[]): Promise<void> {
-  await db.deleteFrom('sign_in_failure').where('key', 'in', keys).execute();
+export async function clearFailures(db: Kysely<DB>, keys: readonly LimitedKey[]): Promise<void> {
+  await db.deleteFrom('sign_in_failure').where('key', 'in', keys.map(({ key }) => key)).execute();
+}
+
+/** "Try again in 14 minutes": whole minutes, rounded up so that nobody is told to try too soon. */
+export function tryAgainIn(seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return `Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
 }

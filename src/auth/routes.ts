@@ -7,6 +7,7 @@ import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import { listAccounts } from './accounts.ts';
 import { issueToken, revokeToken } from './sessions.ts';
+import { tryAgainIn } from './rate-limit.ts';
 import { signInWithPassword } from './sign-in.ts';
 
 const STAFF_ROLES = ['referrer', 'referral-centre', 'provider', 'commissioner', 'admin'] as const;
@@ -49,7 +50,7 @@ export function authRoutes({ database }: { database: Database }) {
         const result = await signInWithPassword(db, username, password, request.ip);
         if (!result.ok && result.retryAfterSeconds !== null) {
           const wait = result.retryAfterSeconds;
-          throw tooManyRequests(`Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minutes.`, wait);
+          throw tooManyRequests(`Too many failed sign-ins. ${tryAgainIn(wait)}.`, wait);
         }
         if (!result.ok) throw BAD_CREDENTIALS;
         const { token, expiresAt } = await issueToken(db, result.accountId, 'api');

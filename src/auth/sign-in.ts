@@ -1,17 +1,18 @@
-// The one password check that both the API and the pages use: rate limits per username and per address,
-// the same answer whatever was wrong, and the failure recorded.
+// The one password check that both the API and the pages use: rate limits per username (tight) and per address
+// (loose, see ./rate-limit.ts), the same answer whatever was wrong, and the failure recorded.
 import type { Kysely } from 'kysely';
 import type { DB, StaffRole } from '../db/schema.ts';
 import { verifyPassword } from './passwords.ts';
-import { clearFailures, recordFailure, retryAfterSeconds, SIGN_IN_LIMIT } from './rate-limit.ts';
+import { clearFailures, recordFailure, retryAfterSeconds, signInKeys } from './rate-limit.ts';
 
 export type PasswordSignIn =
   | { ok: true; accountId: number; role: StaffRole; organisation: { odsCode: string; name: string } }
   | { ok: false; retryAfterSeconds: number | null };
 
 export async function signInWithPassword(db: Kysely<DB>, username: string, password: string, address: string): Promise<PasswordSignIn> {
-  const keys = [`user:${username.toLowerCase()}`, `address:${address}`];
-  const wait = await retryAfterSeconds(db, keys, SIGN_IN_LIMIT);
+  const limited = signInKeys(`user:${username.toLowerCase()}`, address);
+  const keys = [limited.account, limited.address];
+  const wait = await retryAfterSeconds(db, keys);
   if (wait > 0) return { ok: false, retryAfterSeconds: wait };
   const account = await db
     .selectFrom('account as a')
@@ -25,6 +26,6 @@ export async function signInWithPassword(db: Kysely<DB>, username: string, passw
     await recordFailure(db, keys);
     return { ok: false, retryAfterSeconds: null };
   }
-  await clearFailures(db, [keys[0]!]);
+  await clearFailures(db, [limited.account]);
   return { ok: true, accountId: account.id, role: account.role, organisation: { odsCode: account.ods_code, name: account.name } };
 }

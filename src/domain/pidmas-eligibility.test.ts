@@ -14,12 +14,13 @@ const eligible: PidmasFacts = {
   dateOfBirth: '1970-01-31',
   nextDate: null,
   gpInEngland: true,
+  settlingUntil: null,
 };
 
 test('a patient who meets every rule is eligible, and each rule is explained', () => {
   const answer = pidmasEligibility(eligible, today);
   assert.equal(answer.eligible, true);
-  assert.equal(answer.rules.length, 7);
+  assert.equal(answer.rules.length, 8);
   for (const r of explainEligibility(answer, API_WORDING).rules) assert.ok(r.passed && r.explanation.length > 10, r.rule);
 });
 
@@ -34,6 +35,7 @@ test('each rule on its own makes a patient ineligible, and says which', () => {
     [{ tertiary: true }, 'NOT_TERTIARY'],
     [{ gpInEngland: false }, 'GP_IN_ENGLAND'],
     [{ gpInEngland: null }, 'GP_IN_ENGLAND'],
+    [{ settlingUntil: addDays(today, 30) }, 'NOT_JUST_MOVED'],
   ];
   for (const [change, rule] of cases) {
     const answer = pidmasEligibility({ ...eligible, ...change }, today);

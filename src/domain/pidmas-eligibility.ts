@@ -1,6 +1,7 @@
 // Who may ask to move provider under PIDMAS (first cohort, NHS England 2023): routine, consultant-led, waiting
 // over 40 weeks (configurable), aged 18 or over, no appointment or admission date in the next 8 weeks, not a
-// tertiary referral, registered with a GP in England. Each rule is answered in plain English, passed or not.
+// tertiary referral, registered with a GP in England; and not just moved to a provider who has yet to have its
+// chance to see the patient (./moves.ts). Each rule is answered in plain English, passed or not.
 import { ageOn } from './dates.ts';
 import { addDays, type RttClock, weeksWaited } from './rtt-clock.ts';
 import { say, type Wording } from './wording.ts';
@@ -18,6 +19,8 @@ export interface PidmasFacts {
   nextDate: string | null;
   /** the GP practice's country, as ODS codes tell it; null when not known */
   gpInEngland: boolean | null;
+  /** after a move, the day before which no other move is offered (./moves.ts); null when none is pending */
+  settlingUntil: string | null;
 }
 
 /** Whether a GP practice is in England, as its ODS record tells; null when it cannot tell (not a practice, no region). */
@@ -27,15 +30,16 @@ export function gpInEngland(organisation: { kind: string; regionCode: string | n
   return /^Y\d\d$/.test(organisation.regionCode);
 }
 
-export type RuleName = 'ROUTINE' | 'CONSULTANT_LED' | 'WAITED_LONG_ENOUGH' | 'ADULT' | 'NO_DATE_SOON' | 'NOT_TERTIARY' | 'GP_IN_ENGLAND';
-export const ELIGIBILITY_RULES: readonly RuleName[] = ['ROUTINE', 'CONSULTANT_LED', 'WAITED_LONG_ENOUGH', 'ADULT', 'NO_DATE_SOON', 'NOT_TERTIARY', 'GP_IN_ENGLAND'];
+export type RuleName = 'ROUTINE' | 'CONSULTANT_LED' | 'WAITED_LONG_ENOUGH' | 'ADULT' | 'NO_DATE_SOON' | 'NOT_TERTIARY' | 'GP_IN_ENGLAND' | 'NOT_JUST_MOVED';
+export const ELIGIBILITY_RULES: readonly RuleName[] = ['ROUTINE', 'CONSULTANT_LED', 'WAITED_LONG_ENOUGH', 'ADULT', 'NO_DATE_SOON', 'NOT_TERTIARY', 'GP_IN_ENGLAND', 'NOT_JUST_MOVED'];
 
 /** One rule judged, with what its explanation quotes. */
 export type EligibilityRule =
   | { rule: 'ROUTINE' | 'CONSULTANT_LED' | 'ADULT' | 'NOT_TERTIARY'; passed: boolean }
   | { rule: 'WAITED_LONG_ENOUGH'; passed: boolean; weeksWaited: number; thresholdWeeks: number; clockStopped: boolean }
   | { rule: 'NO_DATE_SOON'; passed: boolean; nextDate: string | null }
-  | { rule: 'GP_IN_ENGLAND'; passed: boolean; gpInEngland: boolean | null };
+  | { rule: 'GP_IN_ENGLAND'; passed: boolean; gpInEngland: boolean | null }
+  | { rule: 'NOT_JUST_MOVED'; passed: boolean; settlingUntil: string | null };
 
 export interface Eligibility {
   eligible: boolean;
@@ -55,6 +59,7 @@ export function pidmasEligibility(facts: PidmasFacts, today: string, thresholdWe
     { rule: 'NO_DATE_SOON', passed: !dateSoon, nextDate: facts.nextDate },
     { rule: 'NOT_TERTIARY', passed: !facts.tertiary },
     { rule: 'GP_IN_ENGLAND', passed: facts.gpInEngland === true, gpInEngland: facts.gpInEngland },
+    { rule: 'NOT_JUST_MOVED', passed: facts.settlingUntil === null, settlingUntil: facts.settlingUntil },
   ];
   return { eligible: rules.every((r) => r.passed), rules };
 }
@@ -96,6 +101,11 @@ export function explainRule(r: EligibilityRule, wording: Wording): string {
       if (r.gpInEngland === true) return say(wording, 'You are registered with a GP practice in England.', 'The patient is registered with a GP practice in England.');
       if (r.gpInEngland === false) return say(wording, 'Your GP practice is not in England.', 'The patient\'s GP practice is not in England.');
       return say(wording, 'We could not confirm that you are registered with a GP practice in England.', 'We could not confirm that the patient is registered with a GP practice in England.');
+    case 'NOT_JUST_MOVED':
+      if (r.passed || r.settlingUntil === null) return say(wording, 'Your referral has not just moved to another provider.', 'The referral has not just moved to another provider.');
+      return say(wording,
+        `Your referral has just moved to a provider expected to see you sooner. If they have not seen you by ${wording.date(r.settlingUntil)}, you can ask to move again.`,
+        `The referral has just moved to a provider expected to see the patient sooner. If they have not seen the patient by ${wording.date(r.settlingUntil)}, the patient can ask to move again.`);
   }
 }
 

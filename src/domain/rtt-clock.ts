@@ -79,18 +79,28 @@ export interface EighteenWeekStatus {
   breached: boolean;
   /** the forecast first appointment falls after the breach date */
   forecastBreach: boolean;
+  /**
+   * the pathway moved to a provider who can see the patient sooner, and is given until this day to (see
+   * ./moves.ts): no alternative is offered before it; null when none is pending
+   */
+  settlingUntil: string | null;
   /** the patient may ask for a faster alternative */
   mayAskForAlternative: boolean;
   /** when the patient is likely to be seen, as the status was judged on */
   forecast: Forecast;
 }
 
-export function eighteenWeekStatus(clock: RttClock, forecast: Forecast, today: string): EighteenWeekStatus {
+/** `settlingUntil`: after a move, the day before which no other move is offered (./moves.ts), or null. */
+export function eighteenWeekStatus(clock: RttClock, forecast: Forecast, today: string, settlingUntil: string | null = null): EighteenWeekStatus {
   const breach = breachDate(clock);
   const stopped = clock.state === 'STOPPED';
   const breached = !stopped && today > breach;
   const forecastBreach = !stopped && forecast.date !== null && forecast.date > breach;
-  return { weeksWaited: weeksWaited(clock, today), breachDate: breach, stopped, breached, forecastBreach, mayAskForAlternative: breached || forecastBreach, forecast };
+  const settling = stopped ? null : settlingUntil;
+  return {
+    weeksWaited: weeksWaited(clock, today), breachDate: breach, stopped, breached, forecastBreach, settlingUntil: settling,
+    mayAskForAlternative: (breached || forecastBreach) && settling === null, forecast,
+  };
 }
 
 /** What the 18-week standard means for the patient now, in one or two sentences. */
@@ -99,6 +109,12 @@ export function explainEighteenWeeks(s: EighteenWeekStatus, wording: Wording): s
   const breach = wording.date(s.breachDate);
   const forecast = s.forecast.date === null ? null : wording.date(s.forecast.date);
   if (s.stopped) return 'Treatment has started, so the waiting-time clock has stopped.';
+  if (s.settlingUntil !== null) {
+    const until = wording.date(s.settlingUntil);
+    return say(wording,
+      `You have waited ${weeks} weeks. Your referral moved to a provider expected to see you sooner; if they have not seen you by ${until}, you can ask for a faster alternative again.`,
+      `The patient has waited ${weeks} weeks. The referral moved to a provider expected to see them sooner; if they have not seen the patient by ${until}, the patient can ask for a faster alternative again.`);
+  }
   if (s.breached) {
     return say(wording,
       `You have waited ${weeks} weeks, more than the 18 weeks the NHS Constitution sets, so you can ask for a faster alternative.`,

@@ -3,7 +3,7 @@
 // their use, so an incident can still be looked into, then deleted.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { SIGN_IN_LIMIT } from '../auth/rate-limit.ts';
+import { ACCOUNT_LIMIT, ADDRESS_LIMIT } from '../auth/rate-limit.ts';
 
 export interface PurgeReport {
   sessions: number;
@@ -20,7 +20,7 @@ export async function purgeExpired(db: Kysely<DB>, now = new Date()): Promise<Pu
   const pendingSignIns = await db.deleteFrom('oidc_pending').where('created_at', '<', dayAgo).executeTakeFirst();
   const signInFailures = await db
     .deleteFrom('sign_in_failure')
-    .where(sql<boolean>`failed_at < ${now}::timestamptz - make_interval(secs => ${SIGN_IN_LIMIT.windowSeconds}) - interval '1 day'`)
+    .where(sql<boolean>`failed_at < ${now}::timestamptz - make_interval(secs => ${Math.max(ACCOUNT_LIMIT.windowSeconds, ADDRESS_LIMIT.windowSeconds)}) - interval '1 day'`)
     .executeTakeFirst();
   return {
     sessions: Number(sessions.numDeletedRows),

@@ -22,6 +22,7 @@ export const RULE_TITLES: Record<RuleName, string> = {
   NO_DATE_SOON: 'No date in the next 8 weeks',
   NOT_TERTIARY: 'Not a specialist (tertiary) referral',
   GP_IN_ENGLAND: 'GP practice in England',
+  NOT_JUST_MOVED: 'Not just moved to another provider',
 };
 
 /** A request's state, as the patient is told it. */

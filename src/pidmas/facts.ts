@@ -52,6 +52,7 @@ export async function factsOf(db: Kysely<DB>, directory: DirectorySnapshot, rows
         dateOfBirth: r.patient_date_of_birth,
         nextDate: pathway.forecast.basis === 'BOOKED_SLOT' || pathway.forecast.basis === 'NEXT_APPOINTMENT' ? pathway.forecast.date : null,
         gpInEngland: gps.get(gpOf(r)) ?? null,
+        settlingUntil: pathway.eighteenWeeks.settlingUntil,
       },
       today,
       thresholdWeeks,

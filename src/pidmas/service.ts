@@ -34,6 +34,28 @@ export const NOT_SUITABLE_REASONS = {
 } as const;
 export type NotSuitableReason = keyof typeof NOT_SUITABLE_REASONS;
 
+/** What the referral holds to reach the patient by: whether it has an email address and a mobile number. */
+export interface ContactDetails {
+  email: boolean;
+  mobile: boolean;
+}
+
+/**
+ * Why the patient cannot be contacted the way they chose, or null when they can: an email needs an email address
+ * and a text or a call a mobile number on the referral; a letter goes to the postcode every referral has.
+ */
+export function contactUnavailable(preference: (typeof CONTACT_PREFERENCES)[number], details: ContactDetails): string | null {
+  const choose = 'Choose another way, or ask your GP practice to add it to your referral';
+  if (preference === 'EMAIL' && !details.email) return `We do not have an email address for you. ${choose}`;
+  if ((preference === 'TEXT' || preference === 'PHONE') && !details.mobile) return `We do not have a mobile phone number for you. ${choose}`;
+  return null;
+}
+
+async function contactDetailsOf(db: Kysely<DB>, ubrn: string): Promise<ContactDetails> {
+  const r = await db.selectFrom('referral').select(['patient_email', 'patient_mobile']).where('ubrn', '=', ubrn).executeTakeFirstOrThrow();
+  return { email: Boolean(r.patient_email), mobile: Boolean(r.patient_mobile) };
+}
+
 async function loadFacts(db: Kysely<DB>, directory: DirectorySnapshot, principal: Principal, ubrn: string, today: string, thresholdWeeks: number): Promise<ReferralFacts> {
   const r = await visibleReferrals(db, principal).select(FACT_COLUMNS).where('r.ubrn', '=', ubrn).executeTakeFirst();
   if (!r) throw notFound(`There is no referral ${ubrn} that you can see.`);
@@ -48,6 +70,8 @@ export interface PidmasView {
   currentProvider: Provider | null;
   request: PidmasRequestView | null;
   offer: PatientOffer | null;
+  /** how the patient can be reached, for the question of how to contact them */
+  contactDetails: ContactDetails;
 }
 
 export interface PidmasRequestView {
@@ -90,6 +114,7 @@ export async function pidmasView(deps: Deps, principal: Principal, ubrn: string)
     currentProvider: facts.provider,
     request: q ? toRequestView(q) : null,
     offer: q ? await offerForRequest(deps, q.id) : null,
+    contactDetails: await contactDetailsOf(db, ubrn),
   };
 }
 
@@ -202,6 +227,8 @@ export async function optIn(deps: Deps, patient: PatientPrincipal, body: OptIn, 
     throw unprocessable(`You cannot ask to move yet: ${failed.join(' ')}`, failed.map((message) => ({ field: 'eligibility', message })));
   }
   if (!facts.provider) throw unprocessable('You have not chosen where to be seen yet, so there is nowhere to move from: choose a hospital first.', [{ field: 'eligibility', message: 'choose a hospital first' }]);
+  const unreachable = contactUnavailable(body.contactPreference, await contactDetailsOf(db, patient.ubrn));
+  if (unreachable) throw unprocessable(`${unreachable}.`, [{ field: 'contactPreference', message: unreachable }]);
   if (body.supportNeeded.includes('INTERPRETER') && !body.interpreterLanguage) {
     throw unprocessable('Say which language you need an interpreter for.', [{ field: 'interpreterLanguage', message: 'Enter the language you need an interpreter for' }]);
   }

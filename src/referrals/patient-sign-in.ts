@@ -1,7 +1,7 @@
 // A patient signs in with the UBRN, access code and date of birth from their letter: one check and one rate limit
 // shared by the API (POST /api/v1/patient/token) and the pages (/manage/sign-in).
 import type { Deps } from '../deps.ts';
-import { clearFailures, recordFailure, retryAfterSeconds, SIGN_IN_LIMIT } from '../auth/rate-limit.ts';
+import { clearFailures, recordFailure, retryAfterSeconds, signInKeys } from '../auth/rate-limit.ts';
 import { issuePatientToken } from '../auth/sessions.ts';
 import { checkPatientCredentials } from './queries.ts';
 
@@ -13,7 +13,7 @@ export type PatientSignIn =
   | { outcome: 'not-recognised' };
 
 /**
- * Checks the credentials under the sign-in rate limit (keyed on the UBRN and the caller's address), records a
+ * Checks the credentials under the sign-in rate limits (tight on the UBRN, loose on the caller's address), records a
  * failure or clears the UBRN's failures, and issues a patient session of the given kind.
  * `ubrn` is already normalised (12 digits, or whatever was typed); `dateOfBirth` is a calendar date YYYY-MM-DD.
  */
@@ -26,14 +26,15 @@ export async function signInPatient(
 ): Promise<PatientSignIn> {
   const { db } = deps.database;
   const { ubrn, accessCode, dateOfBirth } = credentials;
-  const keys = [`ubrn:${ubrn}`, `address:${ip}`];
-  const wait = await retryAfterSeconds(db, keys, SIGN_IN_LIMIT);
+  const limited = signInKeys(`ubrn:${ubrn}`, ip);
+  const keys = [limited.account, limited.address];
+  const wait = await retryAfterSeconds(db, keys);
   if (wait > 0) return { outcome: 'too-many', retryAfterSeconds: wait };
   if (!(await checkPatientCredentials(deps, ubrn, accessCode, dateOfBirth))) {
     await recordFailure(db, keys);
     return { outcome: 'not-recognised' };
   }
-  await clearFailures(db, [keys[0]!]);
+  await clearFailures(db, [limited.account]);
   const { token, expiresAt } = await issuePatientToken(db, ubrn, kind, hours);
   return { outcome: 'signed-in', ubrn, token, expiresAt };
 }

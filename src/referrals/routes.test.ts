@@ -194,4 +194,18 @@ describe('who sees a referral', () => {
     assert.equal(locked.statusCode, 429);
     assert.ok(Number(locked.headers['retry-after']) > 0);
   });
+
+  test('a UBRN locked by failures from one address does not lock out another patient at that address', async () => {
+    // Defect 7: a household, a care home or a library shares one address.
+    const { ubrn: target } = (await refer()).json();
+    const { ubrn: neighbour, accessCode: neighbourCode } = (await refer({ patient: { ...ANN.patient, givenName: 'Nia' } })).json();
+    const signIn = (ubrn: string, accessCode: string) =>
+      app.inject({ method: 'POST', url: '/api/v1/patient/token', payload: { ubrn, accessCode, dateOfBirth: '1970-01-31' }, remoteAddress: '10.8.2.1' });
+    for (let i = 0; i < 6; i++) await signIn(target, 'WRNG-CODE');
+    const locked = await signIn(target, 'WRNG-CODE');
+    assert.equal(locked.statusCode, 429);
+    assert.match(locked.json().detail, /^Too many attempts to sign in\. Try again in 1[45] minutes\.$/);
+    assert.ok(Number(locked.headers['retry-after']) > 800);
+    assert.equal((await signIn(neighbour, neighbourCode)).statusCode, 200, 'the other patient signs in');
+  });
 });

@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { tryAgainIn } from '../auth/rate-limit.ts';
 import { isCalendarDate, londonDate } from '../domain/dates.ts';
 import { REFERRAL_STATUSES } from '../domain/referral-status.ts';
 import { normaliseUbrn } from '../domain/ubrn.ts';
@@ -206,7 +207,7 @@ export function referralRoutes(deps: Deps) {
         const result = await signInPatient(deps, { ubrn, accessCode, dateOfBirth }, request.ip, 'api');
         if (result.outcome === 'too-many') {
           const wait = result.retryAfterSeconds;
-          throw tooManyRequests(`Too many attempts. Try again in ${Math.ceil(wait / 60)} minutes.`, wait);
+          throw tooManyRequests(`Too many attempts to sign in. ${tryAgainIn(wait)}.`, wait);
         }
         if (result.outcome === 'not-recognised') throw NOT_RECOGNISED;
         const { token, expiresAt } = result;

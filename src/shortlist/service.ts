@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts';
 import type { Config } from '../config.ts';
 import { type ServiceCandidate, toServiceView } from '../directory/queries.ts';
 import type { DirectoryCache } from '../directory/snapshot.ts';
-import { boundingBox, haversineKm, kmToMiles, round1, round2 } from '../domain/distance.ts';
+import { boundingBox, haversineKm, kmToMiles, type LatLng, round1, round2 } from '../domain/distance.ts';
 import { BALANCED_MILES_PER_WEEK, balancedScore, distanceNeededFor, exclusionOf, type RankQuery, type Ranked, rankCandidates, rankColumns } from '../domain/ranking.ts';
 import { unprocessable } from '../http/problem.ts';
 import type { PostcodeDirectory } from '../reference/postcodes.ts';
@@ -75,13 +75,7 @@ export async function optionsForChosenServices(
     return [];
   });
   if (problems.length > 0) throw unprocessable('Every service on a shortlist must be a listed service of the referral\'s specialty.', problems);
-  const options = ids.map((id, i) => {
-    const candidate = directory.byId.get(id)!;
-    const distanceKm = haversineKm(origin, candidate);
-    const r = { rank: i + 1, candidate, distanceKm, balancedScore: balancedScore(candidate.waitWeeks, distanceKm) };
-    const { waitText, distanceText } = describe(r, origin.postcode);
-    return toOption(r, ['Chosen by the referrer with the patient', waitText, distanceText], deps.config.travelCostPencePerMile);
-  });
+  const options = ids.map((id, i) => optionAt(directory.byId.get(id)!, origin, i + 1, 'Chosen by the referrer with the patient', deps.config.travelCostPencePerMile));
   return { specialty, options: await withEarliestSlots(deps.earliestSlots, options) };
 }
 
@@ -126,6 +120,18 @@ export async function chosenStillFit(
     } else removed.push({ serviceId: id, name, why: { kind: excluded } });
   }
   return { kept, removed };
+}
+
+/**
+ * One service offered to a patient at `origin` for a reason other than the ranking (the referrer chose it, or the
+ * patient already waits there): its distance, travel cost and wait worked out and explained as the shortlist's
+ * own. The earliest free slot is left for the caller to add.
+ */
+export function optionAt(candidate: ServiceCandidate, origin: LatLng & { postcode: string }, rank: number, why: string, pencePerMile: number): ShortlistOption {
+  const distanceKm = haversineKm(origin, candidate);
+  const r = { rank, candidate, distanceKm, balancedScore: balancedScore(candidate.waitWeeks, distanceKm) };
+  const { waitText, distanceText } = describe(r, origin.postcode);
+  return toOption(r, [why, waitText, distanceText], pencePerMile);
 }
 
 /**

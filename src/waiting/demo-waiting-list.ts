@@ -2,6 +2,7 @@
 // capacity offered by Huddersfield (RWY, demo-provider-2), Leeds and Harrogate (RCD), so that the 18-week
 // alternative, PIDMAS and DMAS can be tried from a fresh `npm start`. Loaded once, through the same importer a
 // provider uses; the patients are invented (NHS numbers in the 999 test range).
+import { DEFAULT_TRAVEL_COST_PENCE_PER_MILE } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { londonDate } from '../domain/dates.ts';
 import { nhsNumberCheckDigit } from '../domain/nhs-number.ts';
@@ -14,7 +15,7 @@ const PATIENTS: [given: string, family: string, born: string, postcode: string, 
   ['Aisha', 'Khan', '1975-11-23', 'LS12 3QE', 'RR8', 'RR813-110', 296],
   ['Tom', 'Baker', '1948-01-30', 'LS28 6AA', 'RR8', 'RR813-110', 200],
   ['Grace', 'Okafor', '1983-05-09', 'LS9 7TF', 'RR8', 'RR813-110', 150],
-  ['Harold', 'Price', '1957-09-17', 'BD9 6RJ', 'RAE', 'RAE01-110', 340],
+  ['Harold', 'Price', '1957-09-17', 'BD2 4AA', 'RAE', 'RAE01-110', 340],
   ['Nadia', 'Hussain', '1969-12-01', 'BD5 0NA', 'RAE', 'RAE01-110', 318],
 ];
 
@@ -39,7 +40,10 @@ export async function ensureDemoWaitingList(database: Database, today = londonDa
     ...PATIENTS.map(([given, family, born, postcode, provider, service, days], i) =>
       [demoNhsNumber(100 + i * 7), provider, '110', addDays(today, -days), born, postcode, given, family, 'B86025', service].join(',')),
   ].join('\n');
-  const report = await importWaitingList(database, csv, { accountId: admin.id, onlyProvider: null, accessCodeSecret: 'unused: demo codes are issued by invitation' });
+  const report = await importWaitingList(database, csv, { accountId: admin.id, onlyProvider: null, accessCodeSecret: 'unused: demo codes are issued by invitation',
+    // The demo data set is the same whatever the settings: its travel costs are at the default rate.
+    travelCostPencePerMile: DEFAULT_TRAVEL_COST_PENCE_PER_MILE,
+  });
   if (report.errors.length > 0) throw new Error(`demo waiting list: ${JSON.stringify(report.errors)}`);
 
   // Bradford's long waiters have already asked to move and been validated, so a matching run has someone to place.

@@ -29,7 +29,7 @@ export const choiceSchema = (found: FoundAlternatives, audience: Audience) =>
   });
 
 function title(found: FoundAlternatives, audience: Audience): string {
-  if (!found.pathway.eighteenWeeks.mayAskForAlternative) return 'You cannot ask for a faster alternative yet';
+  if (!found.pathway.eighteenWeeks.mayAskForAlternative) return audience === 'patient' ? 'You cannot ask for a faster alternative yet' : 'The patient cannot ask for a faster alternative yet';
   if (found.alternatives.length === 0) return 'There are no faster alternatives at the moment';
   return audience === 'patient' ? 'Choose a faster alternative' : 'Choose a faster alternative for the patient';
 }

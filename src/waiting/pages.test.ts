@@ -113,6 +113,28 @@ describe('the referrer\'s pages speak of "the patient", with dates as people rea
     assert.doesNotMatch(main, /\b\d{4}-\d{2}-\d{2}\b/, 'no date written as the data holds it');
   });
 
+  test('a referral not yet due an alternative: the referrer is told of the patient, not "you"', async () => {
+    const s = await staff('demo-referrer');
+    for (const url of [`/referrals/${recent}`, `/referrals/${recent}/faster`]) {
+      const main = /<main[\s\S]*<\/main>/.exec((await s.get(url)).body)![0];
+      assert.doesNotMatch(main, /\b(You|you|your|Your)\b/, url);
+    }
+    assert.match((await s.get(`/referrals/${recent}/faster`)).body, /<h1>The patient cannot ask for a faster alternative yet<\/h1>/);
+  });
+
+  test('the long waiters of the demo waiting list: on staff pages, never "you"', async () => {
+    const longWaiters = await database.db.selectFrom('referral').select('ubrn').where('source', '=', 'WAITING_LIST').execute();
+    assert.ok(longWaiters.length >= 7);
+    const referrer = await staff('demo-referrer');
+    for (const { ubrn } of longWaiters) {
+      for (const url of [`/referrals/${ubrn}`, `/referrals/${ubrn}/faster`]) {
+        const res = await referrer.get(url);
+        assert.equal(res.statusCode, 200, url);
+        assert.doesNotMatch(/<main[\s\S]*<\/main>/.exec(res.body)![0], /\b(You|you|your|Your)\b/, url);
+      }
+    }
+  });
+
   test('the patient\'s own pages still speak to "you", with the same dates', async () => {
     const s = await patient(breached);
     const home = await s.get('/manage');
@@ -120,5 +142,58 @@ describe('the referrer\'s pages speak of "the patient", with dates as people rea
     const list = await s.get('/manage/faster');
     assert.match(list.body, /<li>Expected to see you by \d{1,2} \w+ \d{4}(, about [\d.]+ weeks sooner than where you wait now)?<\/li>/);
     assert.doesNotMatch(/<main[\s\S]*<\/main>/.exec(list.body)![0], /\b\d{4}-\d{2}-\d{2}\b/);
+  });
+});
+
+describe('a long waiter from the demo waiting list, on their own page', () => {
+  test('the service they wait at, priced and placed as a shortlist does; no free date they cannot book', async () => {
+    for (const postcode of ['LS6 1SG', 'BD2 4AA']) {
+      const { ubrn } = await database.db.selectFrom('referral').select('ubrn').where('source', '=', 'WAITING_LIST').where('patient_postcode', '=', postcode).executeTakeFirstOrThrow();
+      const home = await (await patient(ubrn)).get('/manage');
+      assert.equal(home.statusCode, 200);
+      const options = /<table[^>]*id="options"[\s\S]*?<\/table>/.exec(home.body)![0];
+      assert.doesNotMatch(options, /Not published|0\.0 miles|£0\.00/, postcode);
+      assert.match(options, /[\d.]+ weeks/);
+      assert.match(options, /[1-9][\d.]* miles/);
+      assert.match(options, /£\d+\.\d\d/);
+      // The hospital arranges the appointment ("likely to be seen: not known yet"): no earliest free slot beside it.
+      assert.match(home.body, /id="forecast">Not known yet/);
+      assert.doesNotMatch(options, /Earliest appointment|No free appointments/);
+      assert.match(home.body, /id="hospital-arranges">Your hospital will contact you to arrange your appointment/);
+      assert.doesNotMatch(home.body, /first free one you can book now/);
+    }
+  });
+
+  test('a patient who books for themselves is told what the earliest appointment means beside the forecast', async () => {
+    const home = await (await patient(recent)).get('/manage');
+    assert.match(/<table[^>]*id="options"[\s\S]*?<\/table>/.exec(home.body)![0], /Earliest appointment/);
+    assert.match(home.body, /The earliest appointment is the first free one you can book now: if you book it, that is when you will be seen, whatever the typical wait\./);
+  });
+});
+
+describe('after a move', () => {
+  test('the new referral is offered neither a faster alternative nor a move again at once, and says when it may be', async () => {
+    const { ubrn } = await database.db.selectFrom('referral').select('ubrn').where('source', '=', 'WAITING_LIST').where('patient_postcode', '=', 'LS17 6AA').executeTakeFirstOrThrow();
+    const s = await patient(ubrn);
+    const before = await s.get('/manage');
+    assert.match(before.body, /id="faster-link"/, 'a long waiter may ask for a faster alternative');
+    assert.match(before.body, /id="move-link"/, 'and to move (PIDMAS)');
+    const choices = await s.get('/manage/faster');
+    const serviceId = /name="serviceId" type="radio" value="([^"]+)"/.exec(choices.body)?.[1];
+    assert.ok(serviceId, 'there is an alternative to choose');
+    assert.equal((await s.post('/manage/faster', { serviceId })).statusCode, 303);
+    await s.get(`/manage/faster/confirm?serviceId=${encodeURIComponent(serviceId)}`);
+    const moved = await s.post('/manage/faster/confirm', { serviceId });
+    assert.equal(moved.statusCode, 303);
+    assert.equal(moved.headers.location, '/manage/faster/moved');
+
+    const after = await s.get('/manage');
+    assert.equal(after.statusCode, 200);
+    assert.doesNotMatch(after.body, /id="faster-link"/);
+    assert.doesNotMatch(after.body, /id="move-link"/);
+    assert.match(after.body, /id="waiting-explanation">You have waited [\d.]+ weeks\. Your referral moved to a provider expected to see you sooner; if they have not seen you by \d{1,2} \w+ \d{4}, you can ask for a faster alternative again\./);
+    const again = await s.get('/manage/faster');
+    assert.match(again.body, /You cannot ask for a faster alternative yet/);
+    assert.doesNotMatch(again.body, /name="serviceId"/);
   });
 });

@@ -5,6 +5,7 @@ import type { DB } from '../db/schema.ts';
 import type { Deps } from '../deps.ts';
 import type { DirectorySnapshot } from '../directory/snapshot.ts';
 import { londonDate } from '../domain/dates.ts';
+import { nextMoveFrom, settlingUntil } from '../domain/moves.ts';
 import type { ReferralStatus } from '../domain/referral-status.ts';
 import { eighteenWeekStatus, type EighteenWeekStatus, type Forecast, forecastFirstAppointment, type RttClock } from '../domain/rtt-clock.ts';
 import type { Principal } from '../http/principal.ts';
@@ -20,6 +21,9 @@ export interface PathwayRow {
   next_appointment_date: string | null;
   current_service_id: string | null;
   deferred_service_id: string | null;
+  /** set when the pathway moved here from another referral, which it did when this one was created */
+  transferred_from_ubrn: string | null;
+  created_at: Date;
 }
 
 export interface PathwayView {
@@ -77,7 +81,10 @@ export async function pathwaysOf(db: Kysely<DB>, directory: DirectorySnapshot, r
       nextAppointmentDate: r.next_appointment_date,
       indicativeWaitWeeks: wait,
     });
-    out.set(r.ubrn, { clock, currentServiceId, forecast, eighteenWeeks: eighteenWeekStatus(clock, forecast, today) });
+    // A pathway that moved here gives the service it moved to its chance first (src/domain/moves.ts).
+    const movedOn = r.transferred_from_ubrn === null ? null : londonDate(new Date(r.created_at));
+    const settling = settlingUntil(nextMoveFrom(movedOn, currentServiceId ? waitOf(currentServiceId) ?? null : null), today);
+    out.set(r.ubrn, { clock, currentServiceId, forecast, eighteenWeeks: eighteenWeekStatus(clock, forecast, today, settling) });
   }
   return out;
 }
@@ -93,6 +100,8 @@ export const PATHWAY_COLUMNS = [
   'r.next_appointment_date',
   'r.current_service_id',
   'r.deferred_service_id',
+  'r.transferred_from_ubrn',
+  'r.created_at',
 ] as const;
 
 /** The pathway of a referral the principal may see, with its status; null when they may not see it. */

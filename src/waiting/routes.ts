@@ -60,7 +60,7 @@ export function waitingRoutes(deps: Deps) {
       async (request, reply) => {
         const staff = staffOf(request);
         if (typeof request.body !== 'string') throw unprocessable('Send the waiting list as text/csv.', [{ field: 'body', message: 'must be CSV text' }]);
-        const report = await importWaitingList(deps.database, request.body, { accountId: staff.accountId, onlyProvider: staff.organisation.odsCode, accessCodeSecret: deps.config.accessCodeSecret });
+        const report = await importWaitingList(deps.database, request.body, { accountId: staff.accountId, onlyProvider: staff.organisation.odsCode, accessCodeSecret: deps.config.accessCodeSecret, travelCostPencePerMile: deps.config.travelCostPencePerMile });
         if (report.errors.length > 0) {
           throw unprocessable(`The waiting list was not loaded: ${report.errors.length} problem${report.errors.length === 1 ? '' : 's'} (nothing was imported).`, report.errors.slice(0, 100).map((e) => ({ field: `line ${e.line}`, message: e.message })));
         }

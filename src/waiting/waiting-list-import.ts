@@ -17,6 +17,9 @@ import { isValidNhsNumber } from '../domain/nhs-number.ts';
 import { normalisePostcode } from '../domain/postcode.ts';
 import { generateAccessCode, generateUbrn } from '../domain/ubrn.ts';
 import { Columns, parseCsvLine } from '../importers/csv.ts';
+import { servicesWithDetails, toCandidate } from '../directory/queries.ts';
+import { optionAt } from '../shortlist/service.ts';
+import type { ShortlistOption } from '../shortlist/types.ts';
 
 export interface WaitingListReport {
   rows: number;
@@ -49,7 +52,11 @@ const PRIORITIES = ['ROUTINE', 'URGENT', 'TWO_WEEK_WAIT'] as const;
  * Imports the rows of `csv` for `onlyProvider` (a provider may load only its own list; null for an operator).
  * `accountId` is recorded as who created the pathways.
  */
-export async function importWaitingList(database: Database, csv: string, options: { accountId: number; onlyProvider: string | null; accessCodeSecret: string }): Promise<WaitingListReport> {
+export async function importWaitingList(
+  database: Database,
+  csv: string,
+  options: { accountId: number; onlyProvider: string | null; accessCodeSecret: string; travelCostPencePerMile: number },
+): Promise<WaitingListReport> {
   const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/);
   const report: WaitingListReport = { rows: 0, imported: 0, skipped: 0, errors: [], warnings: [] };
   if (!lines[0]?.trim()) return { ...report, errors: [{ line: 1, message: 'the file is empty: it needs a header line and one line per patient' }] };
@@ -125,6 +132,7 @@ export async function importWaitingList(database: Database, csv: string, options
   if (report.errors.length > 0) return report;
 
   const importer = { kind: 'system' as const, label: 'waiting list import', accountId: options.accountId };
+  const offeredOf = await waitingListOptions(database, rows, options.travelCostPencePerMile);
   await database.db.transaction().execute(async (trx) => {
     for (const row of rows) {
       const exists = await trx
@@ -177,10 +185,42 @@ export async function importWaitingList(database: Database, csv: string, options
       );
       await trx
         .insertInto('referral_option')
-        .values({ ubrn, rank: 1, service_id: row.serviceId, offered: JSON.stringify({ rank: 1, distanceKm: 0, distanceMiles: 0, indicativeWaitWeeks: null, earliestSlot: null, travel: { estimatedCostGbp: 0, basis: 'Not worked out for an imported pathway' }, reasons: ['Where the patient was already waiting'] }) })
+        .values({ ubrn, rank: 1, service_id: row.serviceId, offered: JSON.stringify(offeredOf(row)) })
         .execute();
       report.imported++;
     }
   });
   return report;
+}
+
+/** Already on this service's waiting list: the one option an imported pathway has. */
+const ALREADY_WAITING = 'Already on this service\'s waiting list';
+
+/**
+ * The option each imported pathway is offered: the service it waits at, with its wait, distance from the patient's
+ * postcode and travel cost worked out as a shortlist works them out (so the patient's page does not show a
+ * published service as unpublished, 0 miles away and free to reach). Without a known postcode there is no distance.
+ */
+async function waitingListOptions(database: Database, rows: readonly Row[], pencePerMile: number): Promise<(row: Row) => Omit<ShortlistOption, 'service'>> {
+  const serviceIds = [...new Set(rows.map((r) => r.serviceId))];
+  const postcodes = [...new Set(rows.map((r) => r.postcode))];
+  const [services, places] = await Promise.all([
+    serviceIds.length ? servicesWithDetails(database.db).where('s.id', 'in', serviceIds).execute() : [],
+    postcodes.length ? database.db.selectFrom('postcode').select(['postcode', 'latitude', 'longitude']).where('postcode', 'in', postcodes).execute() : [],
+  ]);
+  const candidateOf = new Map(services.map((s) => [s.id, toCandidate(s)]));
+  const placeOf = new Map(places.map((p) => [p.postcode, p]));
+  return (row) => {
+    const candidate = candidateOf.get(row.serviceId)!;
+    const home = placeOf.get(row.postcode);
+    if (home) {
+      const { service: _, ...offered } = optionAt(candidate, home, 1, ALREADY_WAITING, pencePerMile);
+      return offered;
+    }
+    return {
+      rank: 1, distanceKm: 0, distanceMiles: 0, indicativeWaitWeeks: candidate.waitWeeks, earliestSlot: null,
+      travel: { estimatedCostGbp: 0, basis: 'Not worked out: the waiting list gave no postcode for the patient' },
+      reasons: [ALREADY_WAITING],
+    };
+  };
 }

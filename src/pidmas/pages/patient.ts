@@ -15,7 +15,7 @@ import { journey } from '../../web/journeys.ts';
 import { seeOther, sendPage } from '../../web/page.ts';
 import { PAGE_WORDING } from '../../web/wording.ts';
 import { CONTACT_CHOICES, type Contact, RULE_TITLES, STATUS_FOR_PATIENT, type Support, SUPPORT_CHOICES, supportAsked, TRAVEL_CHOICES } from '../choices.ts';
-import { answerOffer, optIn, type PidmasView, pidmasView, withdrawRequest } from '../service.ts';
+import { answerOffer, contactUnavailable, optIn, type PidmasView, pidmasView, withdrawRequest } from '../service.ts';
 
 const patientPage = { access: ROLES('patient'), page: true } as const;
 
@@ -201,6 +201,9 @@ export function patientMovePages(deps: Deps) {
     app.post('/manage/move/contact', { config: patientPage }, asked(async (request, reply, q) => {
       const form = readForm(CONTACT.fields, CONTACT.schema, request.body);
       if (!form.ok) return contactPage(request, reply, '', form.errors, 400);
+      // Checked here, where it is answered: an email with no email address on the referral would reach nobody.
+      const unreachable = contactUnavailable(form.answer.contact, q.view.contactDetails);
+      if (unreachable) return contactPage(request, reply, form.answer.contact, [{ field: 'contact', href: '#contact', message: unreachable }], 400);
       return q.answer({ ...q.answers, contact: form.answer.contact });
     }));
 

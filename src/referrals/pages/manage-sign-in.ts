@@ -2,11 +2,11 @@
 // patient's letter, and signing out. (NHS login is the other way in: ./nhs-login.ts.)
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { tryAgainIn } from '../../auth/rate-limit.ts';
 import { revokeToken } from '../../auth/sessions.ts';
 import type { Deps } from '../../deps.ts';
 import { isUbrn, normaliseUbrn } from '../../domain/ubrn.ts';
 import { PUBLIC, ROLES } from '../../http/access.ts';
-import { plural } from '../../web/filters.ts';
 import { dateInput, emptyDate, errorContext, type FieldError, type FormValues, readForm, text } from '../../web/forms.ts';
 import { seeOther, sendPage } from '../../web/page.ts';
 import { clearSessionCookie, sessionToken, setSessionCookie } from '../../web/session.ts';
@@ -57,8 +57,8 @@ export function manageSignInPages(deps: Deps) {
       const result = await signInPatient(deps, { ubrn, accessCode, dateOfBirth: dob }, request.ip, 'page');
       if (result.outcome === 'too-many') {
         reply.header('retry-after', String(result.retryAfterSeconds));
-        const wait = plural(Math.ceil(result.retryAfterSeconds / 60), 'minute');
-        return signInPage(request, reply, form.values, [{ field: 'ubrn', href: '#ubrn', message: `Too many attempts to sign in. Try again in ${wait}` }], 429);
+        const message = `Too many attempts to sign in. ${tryAgainIn(result.retryAfterSeconds)}`;
+        return signInPage(request, reply, form.values, [{ field: 'ubrn', href: '#ubrn', message }], 429);
       }
       if (result.outcome === 'not-recognised') return signInPage(request, reply, form.values, [{ field: 'ubrn', href: '#ubrn', message: NOT_RECOGNISED }], 401);
       // A new session on every sign-in (never one chosen by the browser); any earlier one is ended.

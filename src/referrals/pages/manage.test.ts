@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/database.ts';
 import { referThroughApi, startDemoApp } from '../../testing/test-app.ts';
-import { patientSession } from '../../testing/page-session.ts';
+import { anonymousSession, patientSession } from '../../testing/page-session.ts';
 
 let app: FastifyInstance;
 let database: Database;
@@ -55,5 +55,26 @@ describe('patient pages', () => {
     for (const url of ['/provider', '/provider/asi', `/provider/referrals/${referrals[0]!.ubrn}`, '/referrals']) {
       assert.equal((await session.get(url)).statusCode, 403, url);
     }
+  });
+});
+
+describe('signing in with the letter', () => {
+  test('a reference number locked by wrong access codes: told when to try again; another patient at the address signs in', async () => {
+    const [own, other] = [referrals[0]!, referrals[1]!];
+    const dob = { 'dob[day]': '31', 'dob[month]': '1', 'dob[year]': '1970' };
+    const attempt = async (ubrn: string, accessCode: string) => {
+      const s = anonymousSession(app);
+      await s.get('/manage/sign-in');
+      return s.post('/manage/sign-in', { ubrn, accessCode, ...dob });
+    };
+    for (let i = 0; i < 5; i++) assert.equal((await attempt(own.ubrn, 'WRNG-CODE')).statusCode, 401);
+    const locked = await attempt(own.ubrn, own.accessCode);
+    assert.equal(locked.statusCode, 429);
+    assert.ok(Number(locked.headers['retry-after']) > 800);
+    assert.match(locked.body, /<a href="#ubrn">\s*Too many attempts to sign in\. Try again in 1[45] minutes\s*<\/a>/);
+    const neighbour = await attempt(other.ubrn, other.accessCode);
+    assert.equal(neighbour.statusCode, 303, 'the same address, another reference number: signed in');
+    assert.equal(neighbour.headers.location, '/manage');
+    await database.db.deleteFrom('sign_in_failure').where('key', 'in', [`ubrn:${own.ubrn}`, 'address:127.0.0.1']).execute();
   });
 });

@@ -106,7 +106,10 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
     // The referral and the services offered, side by side.
     app.get('/manage', { config: page }, async (request, reply) => {
       const referral = await ownReferral(request);
-      const earliest = await earliestFreeStarts(db, referral.shortlist.map((o) => o.service.id), new Date());
+      const canChoose = patientMayChoose(referral.status);
+      // Free appointments are shown only to a patient who may book one: beside "likely to be seen: not known" on
+      // a pathway the hospital arranges, a free date the patient cannot have would contradict it.
+      const earliest = canChoose ? await earliestFreeStarts(db, referral.shortlist.map((o) => o.service.id), new Date()) : new Map<string, Date>();
       const deferredTo = optionFor(referral, referral.deferral?.serviceId);
       return sendPage(request, reply, 'manage.njk', {
         title: 'Your referral',
@@ -119,7 +122,9 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
         movePanel: await panels.move(patientOf(request), referral.ubrn),
         appointment: appointmentView(referral),
         deferral: referral.deferral ? { contactBy: referral.deferral.contactBy, service: deferredTo?.service.name ?? '', provider: deferredTo?.service.provider.name ?? '' } : null,
-        canChoose: patientMayChoose(referral.status),
+        canChoose,
+        // Accepted with no appointment booked: the provider books it (a pathway from its waiting list, say).
+        hospitalArranges: referral.status === 'ACCEPTED' && !referral.appointment,
         options: referral.shortlist.map((o) => ({ ...optionView(o), earliestSlot: earliest.get(o.service.id) ?? null, reasons: o.reasons })),
       });
     });

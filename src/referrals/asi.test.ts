@@ -153,7 +153,7 @@ describe('contact attempts', () => {
     const history = (await view(ubrn)).history;
     const notes = history.filter((h: { reason: string }) => h.reason.startsWith('Contact attempt'));
     assert.equal(notes.length, 2);
-    assert.match(notes[1].reason, /phone call .*Left a voicemail/);
+    assert.match(notes[1].reason, /^Contact attempt \(phone call at \d\d:\d\d\): Left a voicemail$/);
     assert.ok(!notes.some((h: { reason: string }) => h.reason.includes('booking team')), 'the note stays with the attempt');
     assert.deepEqual(notes.map((h: { from: string; to: string }) => [h.from, h.to]), [['DEFERRED_TO_PROVIDER', 'DEFERRED_TO_PROVIDER'], ['DEFERRED_TO_PROVIDER', 'DEFERRED_TO_PROVIDER']]);
 

@@ -41,6 +41,9 @@ export function contactAttemptProblems(input: NewContactAttempt, now: Date): Fie
   return problems;
 }
 
+// The history's words are kept as written; the attempt is made the day it is noted, so its UK time says when.
+const UK_TIME = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
 const ATTEMPT_COLUMNS = ['a.id', 'a.attempted_at', 'a.method', 'a.outcome', 'a.note', 'a.recorded_by_label', 'a.recorded_at'] as const;
 
 type AttemptRow = { id: number | string; attempted_at: Date; method: ContactMethod; outcome: ContactOutcome; note: string | null; recorded_by_label: string; recorded_at: Date };
@@ -85,7 +88,7 @@ export async function recordContactAttempt(deps: Deps, staff: StaffPrincipal, ub
       .executeTakeFirstOrThrow();
     // The note stays with the attempt, for the provider: the history is shown to the patient and the referrer too,
     // and a note about a call may say what was meant for neither.
-    await noteInHistory(trx, ubrn, staff, `Contact attempt (${METHOD_WORDS[input.method].toLowerCase()} at ${attemptedAt.toISOString()}): ${OUTCOMES[input.outcome].words}`);
+    await noteInHistory(trx, ubrn, staff, `Contact attempt (${METHOD_WORDS[input.method].toLowerCase()} at ${UK_TIME.format(attemptedAt)}): ${OUTCOMES[input.outcome].words}`);
     return toContactAttempt(row);
   });
 }

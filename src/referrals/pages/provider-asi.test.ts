@@ -17,6 +17,8 @@ import { startTestApp } from '../../testing/test-app.ts';
 const NO_SLOTS = 'RR813-110-ASI';
 /** RR8's orthopaedics service with demo slots, on the same shortlist. */
 const WITH_SLOTS = 'RR813-110';
+/** A service of Calderdale and Huddersfield (demo-provider-2's trust), on the same shortlist. */
+const OTHER_TRUST = 'RWY01-110';
 
 let app: FastifyInstance;
 let database: Database;
@@ -43,7 +45,7 @@ async function deferred(familyName: string): Promise<{ ubrn: string; patient: st
         nhsNumber: '9990000018', givenName: 'Ann', familyName, dateOfBirth: '1970-01-31', postcode: 'LS1 4AP',
         addressLines: ['1 Park Row', 'Leeds'], email: 'ann@example.org', mobile: '07700 900123',
       },
-      specialty: '110', priority: 'URGENT', clinicalSummary: 'Locking knee after a fall.', shortlist: [NO_SLOTS, WITH_SLOTS, 'RAE01-110'],
+      specialty: '110', priority: 'URGENT', clinicalSummary: 'Locking knee after a fall.', shortlist: [NO_SLOTS, WITH_SLOTS, OTHER_TRUST],
     },
   });
   assert.equal(res.statusCode, 201, res.body);
@@ -79,6 +81,18 @@ describe('the ASI item', () => {
     assert.doesNotMatch(res.body, /the patient's|You have/, 'staff words, about the patient');
   });
 
+  test('the patient\'s contact preferences, where they gave them', async () => {
+    const { ubrn } = await deferred('Prefers');
+    await database.db.insertInto('pidmas_request').values({
+      ubrn, status: 'OPTED_IN', invited_at: null, invited_by_account_id: null, opted_in_at: new Date(), travel: '50_MILES', support_needed: ['TRANSPORT', 'INTERPRETER'],
+      interpreter_language: 'Polish', contact_preference: 'PHONE', validated_at: null, validated_by_account_id: null, not_suitable_reason: null, outcome_note: null, updated_at: new Date(),
+    }).execute();
+    const item = await (await staff('demo-provider')).get(`/provider/asi/${ubrn}`);
+    assert.match(item.body, /Prefers to be contacted by\s*<\/dt>\s*<dd class="nhsuk-summary-list__value">\s*Phone call/);
+    assert.match(item.body, /Transport, Interpreter \(Polish\)/);
+    assert.doesNotMatch(item.body, /has not told us how they prefer/);
+  });
+
   test('an overdue item is flagged, on the item and the list', async () => {
     const { ubrn } = await deferred('Late');
     await database.db.updateTable('referral').set({ contact_by: '2020-01-01' }).where('ubrn', '=', ubrn).execute();
@@ -90,8 +104,11 @@ describe('the ASI item', () => {
     assert.match(list.body, new RegExp(`data-ubrn="${ubrn}"[\\s\\S]*?<strong class="nhsuk-tag nhsuk-tag--red">Overdue</strong>`));
   });
 
-  test('not found for a referral not deferred to the provider, and for another provider; 403 for a referrer', async () => {
+  test('not found for a referral not deferred to the provider, and for another provider on its shortlist; 403 for a referrer', async () => {
     const { ubrn } = await deferred('Others');
+    const other = (await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: 'demo-provider-2', password: DEMO_PASSWORD } })).json().token;
+    const seen = await app.inject({ method: 'GET', url: `/api/v1/referrals/${ubrn}`, headers: { authorization: `Bearer ${other}` } });
+    assert.equal(seen.statusCode, 200, 'the other trust sees the referral: it is on the shortlist');
     assert.equal((await (await staff('demo-provider-2')).get(`/provider/asi/${ubrn}`)).statusCode, 404);
     assert.equal((await (await staff('demo-referrer')).get(`/provider/asi/${ubrn}`)).statusCode, 403);
     const provider = await staff('demo-provider');
@@ -169,7 +186,7 @@ describe('booking the patient from the ASI item', () => {
     const choose = await provider.get(`/provider/asi/${ubrn}/book`);
     assert.equal(choose.statusCode, 200);
     assert.match(choose.body, /St James/);
-    assert.doesNotMatch(choose.body, /RAE01|Bradford/, 'only its own services');
+    assert.doesNotMatch(choose.body, /Huddersfield/, 'only its own services');
     const slotId = /name="slotId" type="radio" value="([0-9a-f-]{36})"/.exec(choose.body)?.[1] ?? /value="([0-9a-f-]{36})"[^>]*name="slotId"/.exec(choose.body)?.[1];
     assert.ok(slotId, 'a free slot is offered');
 
@@ -202,6 +219,10 @@ describe('booking the patient from the ASI item', () => {
 
     assert.doesNotMatch((await provider.get('/provider/asi')).body, new RegExp(`data-ubrn="${ubrn}"`), 'off the worklist');
     assert.equal((await provider.get(`/provider/asi/${ubrn}`)).statusCode, 404, 'no longer an ASI');
+    await provider.get(`/provider/asi/${ubrn}/booked`);
+    const late = await provider.post(`/provider/asi/${ubrn}/contact`, { method: 'PHONE', outcome: 'NO_ANSWER' });
+    assert.equal(late.statusCode, 303, 'a form from before the booking shows the booking');
+    assert.equal(late.headers.location, `/provider/asi/${ubrn}/booked`);
     assert.equal((await (await staff('demo-provider-2')).get(`/provider/asi/${ubrn}/booked`)).statusCode, 404);
   });
 

@@ -135,6 +135,16 @@ export function providerAsiPages(deps: Deps) {
     return referral && at?.service.provider.odsCode === staff.organisation.odsCode ? referral : null;
   }
 
+  /**
+   * A form posted for an item that is no longer an ASI: sent twice, or the patient booked by a colleague (or
+   * themselves) a moment ago. The booking is what to show; anything else is not found.
+   */
+  async function goneOrNotFound(request: FastifyRequest<{ Params: { ubrn: string } }>, reply: FastifyReply, staff: StaffPrincipal) {
+    const { ubrn } = request.params;
+    if (await bookedHere(staff, ubrn)) return seeOther(reply, `/provider/asi/${ubrn}/booked`);
+    return notFoundPage(request, reply);
+  }
+
   return async function (app: FastifyInstance) {
     app.get<{ Params: { ubrn: string }; Querystring: { logged?: string } }>('/provider/asi/:ubrn', { config: page }, async (request, reply) => {
       const item = await findItem(staffOf(request), request.params.ubrn);
@@ -151,7 +161,7 @@ export function providerAsiPages(deps: Deps) {
     app.post<{ Params: { ubrn: string } }>('/provider/asi/:ubrn/contact', { config: page }, async (request, reply) => {
       const staff = staffOf(request);
       const item = await findItem(staff, request.params.ubrn);
-      if (!item) return notFoundPage(request, reply);
+      if (!item) return goneOrNotFound(request, reply, staff);
       const now = new Date();
       // The radios' first items carry the fields' own ids, which the error summary links to.
       const form = readForm(CONTACT_FIELDS, contactForm(now), request.body);
@@ -174,7 +184,7 @@ export function providerAsiPages(deps: Deps) {
     app.post<{ Params: { ubrn: string } }>('/provider/asi/:ubrn/book', { config: page }, async (request, reply) => {
       const staff = staffOf(request);
       const item = await findItem(staff, request.params.ubrn);
-      if (!item) return notFoundPage(request, reply);
+      if (!item) return goneOrNotFound(request, reply, staff);
       const form = readForm(CHOICE_FIELDS, z.object({ slotId: z.uuid('Select an appointment') }), request.body, { slotId: '#slot-choice' });
       if (!form.ok) return choosePage(request, reply, item, form.errors, 400);
       if (!(await chosenSlot(staff, item, form.answer.slotId))) return choosePage(request, reply, item, [TAKEN], 409);
@@ -204,11 +214,7 @@ export function providerAsiPages(deps: Deps) {
       const staff = staffOf(request);
       const ubrn = request.params.ubrn;
       const item = await findItem(staff, ubrn);
-      if (!item) {
-        // Sent twice, or booked by a colleague a moment ago: the booking is what to show.
-        if (await bookedHere(staff, ubrn)) return seeOther(reply, `/provider/asi/${ubrn}/booked`);
-        return notFoundPage(request, reply);
-      }
+      if (!item) return goneOrNotFound(request, reply, staff);
       const form = readSlotChoice(request.body);
       if (!form.ok) return choosePage(request, reply, item, form.errors, 400);
       const { slotId, idempotencyKey } = form.answer;

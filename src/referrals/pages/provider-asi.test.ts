@@ -226,6 +226,25 @@ describe('booking the patient from the ASI item', () => {
     assert.equal((await (await staff('demo-provider-2')).get(`/provider/asi/${ubrn}/booked`)).statusCode, 404);
   });
 
+  test('with no free slot at any of its services on the shortlist, the page says so and where to publish some', async () => {
+    const signIn = await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: 'demo-referrer', password: DEMO_PASSWORD } });
+    const referrer = { authorization: `Bearer ${signIn.json().token}` };
+    const res = await app.inject({
+      method: 'POST', url: '/api/v1/referrals', headers: referrer,
+      payload: { patient: { nhsNumber: '9990000018', givenName: 'Ann', familyName: 'Noslots', dateOfBirth: '1970-01-31', postcode: 'LS1 4AP' }, specialty: '110', priority: 'ROUTINE', clinicalSummary: 'Knee', shortlist: [NO_SLOTS] },
+    });
+    const { ubrn } = res.json();
+    assert.equal((await app.inject({ method: 'POST', url: `/api/v1/referrals/${ubrn}/deferral`, headers: referrer, payload: { serviceId: NO_SLOTS } })).statusCode, 200);
+    const provider = await staff('demo-provider');
+    const item = await provider.get(`/provider/asi/${ubrn}`);
+    assert.match(item.body, /Postcode only: LS1 4AP/, 'no address given: the postcode still says where');
+    assert.match(item.body, /Mobile\s*<\/dt>\s*<dd class="nhsuk-summary-list__value">\s*Not given/);
+    const choose = await provider.get(`/provider/asi/${ubrn}/book`);
+    assert.equal(choose.statusCode, 200);
+    assert.match(choose.body, /id="no-slots"/);
+    assert.match(choose.body, new RegExp(`href="/provider/services/${NO_SLOTS}/slots"`));
+  });
+
   test('a slot taken between choosing and booking: back to the choice, with the reason', async () => {
     const { ubrn } = await deferred('Race');
     const rival = await deferred('Rival');

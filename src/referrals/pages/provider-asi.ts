@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
-import { attemptTimeProblem, CONTACT_METHODS, CONTACT_OUTCOMES, type ContactMethod, type ContactOutcome, METHOD_WORDS, outcomeFits, OUTCOMES } from '../../domain/contact-attempts.ts';
+import { attemptTimeProblem, CONTACT_METHODS, CONTACT_OUTCOMES, METHOD_WORDS, outcomeFits, OUTCOMES } from '../../domain/contact-attempts.ts';
 import { londonDate } from '../../domain/dates.ts';
 import { isUbrn } from '../../domain/ubrn.ts';
 import { ROLES, staffOf } from '../../http/access.ts';
@@ -58,7 +58,6 @@ function contactForm(now: Date) {
 const CHOICE_FIELDS = { slotId: text(40) };
 
 export function providerAsiPages(deps: Deps) {
-  const { db } = deps.database;
 
   /** The referral as an ASI of the provider; null (shown as not found) for anything else. */
   async function findItem(staff: StaffPrincipal, ubrn: string): Promise<AsiItem | null> {
@@ -166,8 +165,7 @@ export function providerAsiPages(deps: Deps) {
       // The radios' first items carry the fields' own ids, which the error summary links to.
       const form = readForm(CONTACT_FIELDS, contactForm(now), request.body);
       if (!form.ok) return contactPage(request, reply, item, form.values, form.errors, 400);
-      const { attemptedAt, method, outcome, note } = form.answer as { attemptedAt: Date | null; method: ContactMethod; outcome: ContactOutcome; note: string | null };
-      const logged = await attempt(() => recordContactAttempt(deps, staff, item.referral.ubrn, { attemptedAt, method, outcome, note }, now), {
+      const logged = await attempt(() => recordContactAttempt(deps, staff, item.referral.ubrn, form.answer, now), {
         field: 'method',
         fields: { attemptedAt: { field: 'time' }, outcome: { field: 'outcome' } },
       });

@@ -58,7 +58,6 @@ function contactForm(now: Date) {
 const CHOICE_FIELDS = { slotId: text(40) };
 
 export function providerAsiPages(deps: Deps) {
-
   /** The referral as an ASI of the provider; null (shown as not found) for anything else. */
   async function findItem(staff: StaffPrincipal, ubrn: string): Promise<AsiItem | null> {
     if (!isUbrn(ubrn)) return null;

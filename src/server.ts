@@ -9,6 +9,7 @@ import { gracefulStop } from './http/shutdown.ts';
 import { startJobs } from './jobs/worker.ts';
 import { migrate } from './db/migrate.ts';
 import { loadDemoDataIfEmpty } from './importers/demo.ts';
+import { ensureDemoDeferrals } from './referrals/demo-deferrals.ts';
 import { ensureDemoSlots } from './slots/demo-slots.ts';
 import { ensureDemoWaitingList } from './waiting/demo-waiting-list.ts';
 
@@ -36,6 +37,9 @@ async function main(): Promise<void> {
     if (created.length > 0) log.info({ created }, `demo accounts created (password "${DEMO_PASSWORD}")`);
     const waiting = await ensureDemoWaitingList(database);
     if (waiting.imported > 0) log.info(waiting, 'demo waiting lists and mutual-aid offers loaded');
+    // Before the slots: a patient defers only when no slot is free.
+    const deferrals = await ensureDemoDeferrals(config, database);
+    if (deferrals.deferred > 0) log.info(deferrals, 'demo referrals deferred to the provider (ASI worklist)');
     const slotsStarted = performance.now();
     const slots = await ensureDemoSlots(database.db);
     if (slots.created > 0) log.info({ ...slots, ms: Math.round(performance.now() - slotsStarted) }, 'demo slots published');

@@ -1,5 +1,6 @@
 // Kysely table types; they mirror src/db/migrations/*.sql.
 import type { ColumnType, Generated } from 'kysely';
+import type { ContactMethod, ContactOutcome } from '../domain/contact-attempts.ts';
 import type { PidmasStatus } from '../domain/pidmas-status.ts';
 import type { ReferralStatus } from '../domain/referral-status.ts';
 import type { ProposedTransferStatus } from '../domain/transfer-status.ts';
@@ -313,6 +314,19 @@ export interface ReferralEventTable {
   reason: string;
 }
 
+export interface ContactAttemptTable {
+  id: Generated<number>;
+  ubrn: string;
+  service_id: string;
+  attempted_at: Timestamp;
+  method: ContactMethod;
+  outcome: ContactOutcome;
+  note: string | null;
+  recorded_by_account_id: number;
+  recorded_by_label: string;
+  recorded_at: Timestamp;
+}
+
 export interface OidcPendingTable {
   state: string;
   purpose: 'staff' | 'patient';
@@ -397,6 +411,7 @@ export interface DB {
   referral: ReferralTable;
   referral_option: ReferralOptionTable;
   referral_event: ReferralEventTable;
+  contact_attempt: ContactAttemptTable;
   account: AccountTable;
   auth_session: AuthSessionTable;
   sign_in_failure: SignInFailureTable;

@@ -98,3 +98,20 @@ test('every route × every caller: admitted exactly as declared', async () => {
   // Every route is walked before failing, so one run names every route that is wrong.
   assert.ok(wrong.length === 0, `${wrong.length} wrong answer(s):\n${wrong.join('\n')}`);
 });
+
+test('the provider\'s appointment slot issue work: its routes admit providers only, and booking admits them too', () => {
+  const rolesOf = (method: string, url: string) => {
+    const route = declaredRoutes(app).find((r) => r.method === method && r.url === url);
+    assert.ok(route, `${method} ${url} is declared`);
+    return 'roles' in route.access ? [...route.access.roles].sort() : 'public';
+  };
+  for (const [method, url] of [
+    ['POST', '/api/v1/referrals/:ubrn/contact-attempts'], ['GET', '/api/v1/referrals/:ubrn/contact-attempts'],
+    ['GET', '/provider/asi/:ubrn'], ['GET', '/provider/asi/:ubrn/contact'], ['POST', '/provider/asi/:ubrn/contact'],
+    ['GET', '/provider/asi/:ubrn/book'], ['POST', '/provider/asi/:ubrn/book'], ['GET', '/provider/asi/:ubrn/book/check'],
+    ['POST', '/provider/asi/:ubrn/book/check'], ['GET', '/provider/asi/:ubrn/booked'],
+  ] as const) assert.deepEqual(rolesOf(method, url), ['provider'], `${method} ${url}`);
+  // Which provider (the one the referral is deferred to, not another on its shortlist) is the service's rule,
+  // proved in src/referrals/asi.test.ts.
+  assert.deepEqual(rolesOf('POST', '/api/v1/referrals/:ubrn/appointment'), ['patient', 'provider', 'referral-centre', 'referrer']);
+});

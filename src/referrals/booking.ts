@@ -7,7 +7,7 @@ import type { DB } from '../db/schema.ts';
 import { CONTACT_WITHIN_DAYS, contactByDate } from '../domain/contact-by.ts';
 import { londonDate } from '../domain/dates.ts';
 import { enqueueBookingConfirmation, enqueueCancellation, enqueueDeferralNotice } from '../messages/patient-messages.ts';
-import type { ReferralStatus } from '../domain/referral-status.ts';
+import { mayDo, type ReferralStatus } from '../domain/referral-status.ts';
 import { type IdempotencyContext, type IdempotentAnswer, keepAnswer, storedAnswer } from '../http/idempotency.ts';
 import { conflict, forbidden, notFound, unprocessable } from '../http/problem.ts';
 import { countFreeSlots } from '../slots/free-slots.ts';
@@ -45,16 +45,22 @@ export async function bookAppointment(
       // Looked up after taking the lock: a request with the same key that got there first has committed by now.
       const earlier = await storedAnswer<Booked>(trx, idem);
       if (earlier) return earlier;
+      const provider = principal.kind === 'staff' && principal.role === 'provider' ? principal.organisation.odsCode : null;
+      if (provider) await assertProviderMayBook(trx, provider, referral);
       const slot = await trx
         .selectFrom('slot as s')
+        .innerJoin('service as sv', 'sv.id', 's.service_id')
         .leftJoin('referral_option as o', (j) => j.onRef('o.service_id', '=', 's.service_id').on('o.ubrn', '=', ubrn))
-        .select(['s.id', 's.service_id', 's.starts_at', 's.ends_at', 's.withdrawn_at', 'o.rank'])
+        .select(['s.id', 's.service_id', 's.starts_at', 's.ends_at', 's.withdrawn_at', 'o.rank', 'sv.provider_ods_code'])
         .where('s.id', '=', slotId)
         // Locked until commit, so a provider cannot withdraw the slot between this check and the booking.
         .forShare('s')
         .executeTakeFirst();
       if (!slot || slot.withdrawn_at !== null) throw notFound(`There is no slot ${slotId} to book.`);
       if (slot.rank === null) throw unprocessable('That slot is at a service that is not on this referral\'s shortlist.', [{ field: 'slotId', message: 'Choose a slot of a shortlisted service' }]);
+      if (provider && slot.provider_ods_code !== provider) {
+        throw unprocessable('A provider books the patient into one of its own services.', [{ field: 'slotId', message: 'Choose a slot of one of your own services' }]);
+      }
       if (new Date(slot.starts_at).getTime() <= Date.now()) throw conflict('That slot has already started.');
       const when = new Date(slot.starts_at).toISOString();
       // Changing an appointment: the old one is cancelled in this same transaction, so if the new slot cannot be
@@ -114,6 +120,16 @@ async function cancelLive(trx: Transaction<DB>, referral: LockedReferral, appoin
     .where('id', '=', appointment.id)
     .execute();
   return status;
+}
+
+/**
+ * A provider books for a patient only when the referral is deferred to one of its services (the appointment slot
+ * issue it must work); otherwise the choice is the patient's. A referral whose state allows no booking at all (just
+ * booked by someone else) goes on to the state machine's 409, so the loser of a race hears "already booked".
+ */
+async function assertProviderMayBook(trx: Transaction<DB>, odsCode: string, referral: LockedReferral): Promise<void> {
+  if (referral.status === 'DEFERRED_TO_PROVIDER') return assertProviderOf(trx, odsCode, referral.deferred_service_id);
+  if (mayDo(referral.status, 'BOOK')) throw forbidden('A provider may book only a referral deferred to one of its services.');
 }
 
 export async function assertProviderOf(trx: Transaction<DB>, odsCode: string, serviceId: string | null): Promise<void> {

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { daysLeft } from '../domain/contact-by.ts';
+import { contactSummaries, type ContactSummary } from './contact-attempts.ts';
 
 export interface DeferralItem {
   ubrn: string;
@@ -14,6 +15,8 @@ export interface DeferralItem {
   /** Whole days until the contact-by date: 0 on the day, negative once it has passed. */
   daysLeft: number;
   overdue: boolean;
+  /** The provider's attempts to reach the patient so far. */
+  contactAttempts: ContactSummary;
 }
 
 const PRIORITY_ORDER = { TWO_WEEK_WAIT: 0, URGENT: 1, ROUTINE: 2 } as const;
@@ -31,6 +34,7 @@ export async function deferralsForProvider(db: Kysely<DB>, providerOdsCode: stri
     .orderBy('r.contact_by')
     .orderBy('r.ubrn')
     .execute();
+  const contact = await contactSummaries(db, providerOdsCode, rows.map((r) => r.ubrn));
   return rows
     .map((r) => {
       const left = daysLeft(r.contact_by!, today);
@@ -43,6 +47,7 @@ export async function deferralsForProvider(db: Kysely<DB>, providerOdsCode: stri
         contactBy: r.contact_by!,
         daysLeft: left,
         overdue: left < 0,
+        contactAttempts: contact.get(r.ubrn)!,
       };
     })
     .sort((a, b) => a.daysLeft - b.daysLeft || PRIORITY_ORDER[a.priority] - PRIORITY_ORDER[b.priority] || a.ubrn.localeCompare(b.ubrn));

@@ -9,6 +9,7 @@ import { managePages } from './pages/manage.ts';
 import { manageSignInPages } from './pages/manage-sign-in.ts';
 import { nhsLoginPages } from './pages/nhs-login.ts';
 import { providerPages } from './pages/provider.ts';
+import { providerAsiPages } from './pages/provider-asi.ts';
 import { referPages } from './pages/refer.ts';
 import { referrerPages } from './pages/referral.ts';
 
@@ -21,5 +22,6 @@ export function referralPages(deps: Deps, panels: { waiting: ReferralPanel; move
     await app.register(nhsLoginPages(deps.database, deps.config));
     await app.register(managePages(deps, panels));
     await app.register(providerPages(deps));
+    await app.register(providerAsiPages(deps));
   };
 }

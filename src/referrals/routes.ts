@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { tryAgainIn } from '../auth/rate-limit.ts';
+import { CONTACT_METHODS, CONTACT_OUTCOMES } from '../domain/contact-attempts.ts';
 import { isCalendarDate, londonDate } from '../domain/dates.ts';
 import { REFERRAL_STATUSES } from '../domain/referral-status.ts';
 import { normaliseUbrn } from '../domain/ubrn.ts';
@@ -10,6 +11,7 @@ import { idempotencyOf } from '../http/idempotency.ts';
 import { badRequest, tooManyRequests, unauthorized } from '../http/problem.ts';
 import { ProblemSchema, UbrnText } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
+import { asiRoutes } from './asi-routes.ts';
 import { bookAppointment, cancelAppointment, deferToProvider } from './booking.ts';
 import { REJECTION_REASONS, type RejectionReason, reviewReferral } from './review.ts';
 import { CreatedReferral, CreateReferralBody, ReferralSchema } from './schemas.ts';
@@ -30,6 +32,10 @@ const DeferralSchema = z.object({
   contactBy: z.string(),
   daysLeft: z.number().int(),
   overdue: z.boolean(),
+  contactAttempts: z.object({
+    count: z.number().int(),
+    last: z.object({ at: z.string(), method: z.enum(CONTACT_METHODS), outcome: z.enum(CONTACT_OUTCOMES) }).nullable(),
+  }).describe('the provider\'s attempts to contact the patient so far'),
 });
 
 
@@ -57,6 +63,7 @@ export function referralRoutes(deps: Deps) {
   return async function (app: FastifyInstance) {
     const api = app as ZodApp;
     const { db } = deps.database;
+    await app.register(asiRoutes(deps));
 
     api.post(
       '/referrals',
@@ -109,10 +116,10 @@ export function referralRoutes(deps: Deps) {
     api.post(
       '/referrals/:ubrn/appointment',
       {
-        config: { access: ROLES('patient', 'referrer', 'referral-centre') },
+        config: { access: ROLES('patient', 'referrer', 'referral-centre', 'provider') },
         schema: {
           tags: ['booking'],
-          summary: 'Book a free slot of a shortlisted service (send an Idempotency-Key; the same key gives the same answer)',
+          summary: 'Book a free slot of a shortlisted service (send an Idempotency-Key; the same key gives the same answer). A provider books only a referral deferred to one of its services, into one of its own services',
           params: Ubrn,
           headers: z.object({ 'idempotency-key': z.string().optional().describe('required: a new random value for each new booking') }),
           body: z.object({ slotId: z.string().uuid('must be a slot id') }),

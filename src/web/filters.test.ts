@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatCode, formatDate, formatDateTime, formatDay, formatGbp, formatMiles, formatNhsNumber, formatPriority, formatTime, formatUbrn, formatWeeks, plural } from './filters.ts';
+import { formatCode, formatContactMethod, formatContactOutcome, formatDate, formatDateTime, formatDay, formatGbp, formatMiles, formatNhsNumber, formatPriority, formatRelativeDay, formatTime, formatUbrn, formatWeeks, plural } from './filters.ts';
 
 test('dates and times read in British English, in UK time', () => {
   assert.equal(formatDate('2026-04-30'), '30 April 2026');
@@ -22,4 +22,19 @@ test('numbers and references', () => {
   assert.equal(formatNhsNumber('9990000018'), '999 000 0018');
   assert.equal(formatPriority('TWO_WEEK_WAIT'), 'Two week wait');
   assert.equal(formatCode('NO_MATCH'), 'No match');
+});
+
+test('relative days are UK days: today, yesterday, then the date', () => {
+  const now = new Date('2026-07-02T10:00:00Z');
+  assert.equal(formatRelativeDay('2026-07-02T08:00:00Z', now), 'today');
+  assert.equal(formatRelativeDay('2026-07-01T23:30:00Z', now), 'today', '00:30 BST on 2 July');
+  assert.equal(formatRelativeDay('2026-07-01T09:00:00Z', now), 'yesterday');
+  assert.equal(formatRelativeDay('2026-06-29T09:00:00Z', now), '29 June 2026');
+  assert.equal(formatRelativeDay('2026-03-01T09:00:00Z', new Date('2026-03-02T00:30:00Z')), 'yesterday', 'across a month');
+});
+
+test('a contact attempt\'s method and outcome read as words; an unknown code as it came', () => {
+  assert.equal(formatContactOutcome('VOICEMAIL'), 'Left a voicemail');
+  assert.equal(formatContactMethod('TEXT'), 'Text message');
+  assert.equal(formatContactOutcome('SOMETHING_ELSE'), 'SOMETHING_ELSE');
 });

@@ -1,6 +1,7 @@
 // How numbers, dates and references read on the pages (British English, as the NHS service manual's content style
 // asks), as Nunjucks filters: a view writes `{{ referral.contactBy | date }}` and a handler passes the value as it is.
 import type nunjucks from 'nunjucks';
+import { type ContactMethod, type ContactOutcome, METHOD_WORDS, OUTCOMES } from '../domain/contact-attempts.ts';
 
 const LONG_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
@@ -38,6 +39,20 @@ export function formatDay(instant: string | Date): string {
 /** '9:00am' in UK time. */
 export function formatTime(instant: string | Date): string {
   return TIME.format(instantOf(instant)).replace(/\s/g, '').toLowerCase();
+}
+
+const LONDON_DAY = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'Europe/London' });
+
+/** An instant's UK day relative to now: 'today', 'yesterday', or '30 November 2026'. */
+export function formatRelativeDay(instant: string | Date, now: Date = new Date()): string {
+  const d = instantOf(instant);
+  if (Number.isNaN(d.getTime())) return String(instant);
+  const day = LONDON_DAY.format(d);
+  const today = LONDON_DAY.format(now);
+  if (day === today) return 'today';
+  const yesterday = new Date(`${today}T12:00:00Z`);
+  yesterday.setUTCDate(yesterday.getUTCDate() - 1);
+  return day === yesterday.toISOString().slice(0, 10) ? 'yesterday' : formatDate(day);
 }
 
 /** 12.6 → '12.6 weeks', 1 → '1 week', 9 → '9 weeks'. */
@@ -83,6 +98,16 @@ export function formatPriority(priority: string): string {
   return PRIORITY_TEXT[priority] ?? priority;
 }
 
+/** 'VOICEMAIL' → 'Left a voicemail': a provider's attempt to contact a patient, as staff read it. */
+export function formatContactOutcome(outcome: string): string {
+  return OUTCOMES[outcome as ContactOutcome]?.words ?? outcome;
+}
+
+/** 'TEXT' → 'Text message'. */
+export function formatContactMethod(method: string): string {
+  return METHOD_WORDS[method as ContactMethod] ?? method;
+}
+
 /** 'NO_MATCH' → 'No match': a state's code as words, for codes with no wording of their own. */
 export function formatCode(code: string): string {
   const words = code.replaceAll('_', ' ').toLowerCase();
@@ -96,6 +121,7 @@ export function registerFilters(environment: nunjucks.Environment): void {
     dateTime: formatDateTime,
     day: formatDay,
     time: formatTime,
+    relativeDay: (instant: string | Date) => formatRelativeDay(instant),
     weeks: formatWeeks,
     miles: formatMiles,
     km: formatKm,
@@ -104,6 +130,8 @@ export function registerFilters(environment: nunjucks.Environment): void {
     ubrn: formatUbrn,
     nhsNumber: formatNhsNumber,
     priority: formatPriority,
+    contactOutcome: formatContactOutcome,
+    contactMethod: formatContactMethod,
     code: formatCode,
   };
   for (const [name, filter] of Object.entries(filters)) environment.addFilter(name, filter as (...args: unknown[]) => string);

@@ -14,6 +14,7 @@ import { pageSessions, registerPageSecurity } from './web/session.ts';
 // The features, in the order they depend on each other (each imports only those above it).
 import { healthRoutes } from './health/routes.ts';
 import { referenceRoutes } from './reference/routes.ts';
+import { directoryPages } from './directory/pages.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { slotPages } from './slots/pages.ts';
 import { slotRoutes } from './slots/routes.ts';
@@ -93,6 +94,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await registerPagePlatform(pages, config);
     await pages.register(shortlistPages(deps));
     await pages.register(authPages(deps));
+    await pages.register(directoryPages(deps));
     await pages.register(slotPages(deps));
     // The referral's pages show the waiting time and the way to ask to move, which those features render.
     await pages.register(referralPages(deps, { waiting: waitingPanel(deps), move: movePanel(deps) }));

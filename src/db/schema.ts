@@ -111,7 +111,7 @@ export interface ServiceChangeTable {
   changes: Generated<unknown>;
   reason: string | null;
   changed_by_account_id: number;
-  changed_at: Generated<Timestamp>;
+  changed_at: Timestamp;
 }
 
 export interface ImportRunTable {

@@ -18,7 +18,8 @@ const RANGE_MESSAGES: Record<string, string> = {
 function withdrawalSchema(today: string) {
   const parts = z.object({ day: z.string(), month: z.string(), year: z.string() });
   return z.object({
-    from: calendarDate({ empty: 'Enter the first day to withdraw', invalid: 'First day must be a real date' }),
+    from: calendarDate({ empty: 'Enter the first day to withdraw', invalid: 'First day must be a real date' })
+      .refine((from) => from >= today, RANGE_MESSAGES['from:must be today or later']!),
     to: parts.transform((p, ctx) => {
       if (!p.day && !p.month && !p.year) return null;
       const parsed = calendarDate({ empty: 'Enter the last day', invalid: 'Last day must be a real date' }).safeParse(p);
@@ -27,12 +28,12 @@ function withdrawalSchema(today: string) {
       return z.NEVER;
     }),
     reason: required('Enter why the clinic is not running: the patients whose appointments are cancelled are told'),
-  }).transform(({ from, to, reason }) => ({ from, to: to ?? from, reason }))
-    .superRefine((v, ctx) => {
-      for (const p of rangeProblems(v, today)) {
-        ctx.addIssue({ code: 'custom', path: [p.field, 'day'], message: RANGE_MESSAGES[`${p.field}:${p.message}`] ?? `${p.field === 'from' ? 'First' : 'Last'} day ${p.message}` });
-      }
-    }, whenValid('from', 'to'));
+  }).superRefine((v, ctx) => {
+    // Run once both days are read, whatever the reason says, so the summary lists every problem at once.
+    for (const p of rangeProblems({ from: v.from, to: v.to ?? v.from }, today)) {
+      ctx.addIssue({ code: 'custom', path: [p.field, 'day'], message: RANGE_MESSAGES[`${p.field}:${p.message}`] ?? `${p.field === 'from' ? 'First' : 'Last'} day ${p.message}` });
+    }
+  }, whenValid('from', 'to')).transform(({ from, to, reason }) => ({ from, to: to ?? from, reason }));
 }
 
 export function readWithdrawalForm(body: unknown, now = new Date()) {

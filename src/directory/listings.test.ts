@@ -28,6 +28,18 @@ const listedIn = async (id: string) =>
   (await app.inject({ method: 'POST', url: '/api/v1/shortlists', payload: { specialty: id.slice(-3), postcode: 'LS1 4AP', sortBy: 'DISTANCE', maxDistanceKm: 30, limit: 20 } }))
     .json().options.some((o: { service: { id: string } }) => o.service.id === id);
 
+test('defect 5: a "nearest" shortlist from Leeds offers at most two sites of a trust, and no specialty at the dental hospital', async () => {
+  for (const specialty of ['110', '150', '120']) {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/shortlists', payload: { specialty, postcode: 'LS2 9LU', sortBy: 'DISTANCE', limit: 20 } });
+    assert.equal(res.statusCode, 200, res.body);
+    const options = res.json().options as { service: { id: string; provider: { odsCode: string } } }[];
+    assert.ok(options.length >= 5, `${specialty}: ${options.length} options`);
+    const perProvider = Map.groupBy(options, (o) => o.service.provider.odsCode);
+    assert.ok([...perProvider.values()].every((o) => o.length <= 2), `${specialty}: ${options.map((o) => o.service.id).join(' ')}`);
+    assert.ok(options.every((o) => !o.service.id.startsWith('RR802-')), `${specialty} at Leeds Dental Hospital`);
+  }
+});
+
 describe('the listings API', () => {
   test('only the provider of the organisation may change a listing; others get 403 or 404', async () => {
     assert.equal((await api('demo-referrer', 'PATCH', '/api/v1/services/RR801-120', { name: 'x' })).statusCode, 403);

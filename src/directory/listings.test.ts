@@ -5,8 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { DEMO_PASSWORD } from '../auth/demo-accounts.ts';
 import type { Database } from '../db/database.ts';
+import { buildApp } from '../app.ts';
+import { openDemoTestDatabase, testConfig } from '../testing/database.ts';
 import { staffSession } from '../testing/page-session.ts';
-import { startDemoApp } from '../testing/test-app.ts';
 import { readListing } from './listing-form.ts';
 
 let app: FastifyInstance;
@@ -15,7 +16,14 @@ let close: () => Promise<void>;
 const tokens: Record<string, string> = {};
 
 before(async () => {
-  ({ app, database, close } = await startDemoApp('listings'));
+  // The directory kept for an hour: what a change shows at once, the instance that made it showed by refreshing.
+  const own = await openDemoTestDatabase('listings');
+  app = await buildApp({ config: testConfig({ DIRECTORY_REFRESH_MS: '3600000' }), database: own, logger: false });
+  database = own;
+  close = async () => {
+    await app.close();
+    await own.drop();
+  };
   for (const username of ['demo-provider', 'demo-provider-2', 'demo-referrer']) {
     tokens[username] = (await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username, password: DEMO_PASSWORD } })).json().token;
   }

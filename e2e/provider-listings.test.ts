@@ -89,7 +89,7 @@ describe('provider listings journey (browser)', () => {
     await submit('#save-listing');
     assert.equal(path(), `/provider/services/${EDITED}`);
     assert.match(await page.locator('#listing-outcome').innerText(), /changed/);
-    assert.match(await page.locator('#history').innerText(), /Edited: clinicType, accessibility, indicativeWait/);
+    assert.match(await page.locator('#history').innerText(), /Edited: clinic type, accessibility, indicative wait/);
     await assertAccessible(page, 'the listing after the change');
     const shown = (await running.app.inject({ method: 'GET', url: `/api/v1/services/${EDITED}` })).json();
     assert.deepEqual(shown.indicativeWait, { weeks: 7, asOf: '2026-11-02' });

@@ -4,6 +4,7 @@
 // every instance's in-memory directory reloads.
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, ServiceChangeAction, ServiceSex } from '../db/schema.ts';
+import { londonDate } from '../domain/dates.ts';
 import type { StaffPrincipal } from '../http/principal.ts';
 import { conflict, notFound, unprocessable } from '../http/problem.ts';
 
@@ -110,7 +111,7 @@ function problemsWith(fields: Partial<ListingFields>): void {
   if (fields.minAge != null && fields.maxAge != null && fields.minAge > fields.maxAge) {
     throw unprocessable('The lowest age must not be more than the highest age.', [{ field: 'maxAge', message: 'must be at least the lowest age' }]);
   }
-  if (fields.indicativeWait && fields.indicativeWait.asOf > new Date().toISOString().slice(0, 10)) {
+  if (fields.indicativeWait && fields.indicativeWait.asOf > londonDate()) {
     throw unprocessable('The date a wait was measured cannot be in the future.', [{ field: 'indicativeWait.asOf', message: 'must be today or earlier' }]);
   }
 }

@@ -13,6 +13,12 @@ import {
 import type { DirectoryCache } from './snapshot.ts';
 
 const page = { access: ROLES('provider'), page: true } as const;
+
+/** A listing's fields as the history names them. */
+const FIELD_NAMES: Record<string, string> = {
+  name: 'name', clinicType: 'clinic type', directlyBookable: 'directly bookable', minAge: 'lowest age', maxAge: 'highest age',
+  sex: 'who it sees', consultantTeam: 'consultant-led team', accessibility: 'accessibility', indicativeWait: 'indicative wait',
+};
 type Done = { done?: string };
 
 // Where a problem the service raises about a field belongs on the listing form.
@@ -31,7 +37,7 @@ export function directoryPages(deps: { database: Database; directory: DirectoryC
       title: listing.name,
       back: '/provider/services',
       listing,
-      history: await listingHistory(db, listing.id),
+      history: (await listingHistory(db, listing.id)).map((h) => ({ ...h, fields: Object.keys(h.changes).map((k) => FIELD_NAMES[k] ?? k) })),
       done: ['edited', 'withdrawn', 'relisted', 'listed'].includes(done ?? '') ? done : null,
     });
 

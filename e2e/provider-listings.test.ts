@@ -114,6 +114,22 @@ describe('provider listings journey (browser)', () => {
     assert.equal((await running.app.inject({ method: 'GET', url: `/api/v1/services/${WITHDRAWN}` })).statusCode, 200);
   });
 
+  test('lists a specialty at one of its sites: it awaits the ICB\'s accreditation', async () => {
+    await page.goto(`${running.baseUrl}/provider/services`);
+    await submit('#new-listing');
+    assert.equal(path(), '/provider/services/new');
+    await assertAccessible(page, 'list a specialty');
+    await submit('#create-listing');
+    assert.match(await page.locator('.nhsuk-error-summary').innerText(), /Select the specialty/);
+    await assertAccessible(page, 'list a specialty with errors');
+    await page.selectOption('#specialtyCode', '410');
+    await page.check('input[name="siteOdsCode"][value="RR819"]');
+    await submit('#create-listing');
+    assert.equal(path(), '/provider/services/RR819-410');
+    assert.match(await page.locator('#listing-status').innerText(), /Awaiting accreditation/);
+    await assertAccessible(page, 'a new listing');
+  });
+
   test('withdraws a day of slots, seeing first the patient whose appointment it cancels', async () => {
     await page.goto(`${running.baseUrl}/provider/services/${SLOTS_OF}/slots`);
     await assertAccessible(page, 'slots of a service');

@@ -146,5 +146,6 @@ describe('compare hospitals (browser)', () => {
   });
 });
 
-// Within 10 miles of Carlisle the demo data set has a single Trauma and Orthopaedics service.
-const SHORTFALL_QUERY = 'specialty=110&postcode=CA1+1AA&sortBy=DISTANCE&distance=10';
+// Within 25 miles of Carlisle the demo data set has two Trauma and Orthopaedics services (Penrith and Keswick: the
+// 2020 hospitals file has no Cumberland Infirmary, and the trust's community hospitals run no specialty of their own).
+const SHORTFALL_QUERY = 'specialty=110&postcode=CA1+1AA&sortBy=DISTANCE&distance=25';

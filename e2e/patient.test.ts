@@ -10,7 +10,7 @@ import type { Database } from '../src/db/database.ts';
 import { openDemoTestDatabase, testConfig } from '../src/testing/database.ts';
 import { assertAccessible, cspRefusals, launchBrowser, newPage, type RunningApp, startApp } from './browser.ts';
 
-const SHORTLIST = ['RR813-110', 'RR801-110', 'RR814-110'];
+const SHORTLIST = ['RR813-110', 'RR801-110', 'RAE01-110'];
 
 describe('patient journey: manage your referral (browser)', () => {
   let running: RunningApp;

@@ -27,8 +27,8 @@ describe('provider journey (browser)', () => {
   before(async () => {
     database = await openDemoTestDatabase();
     await sql`insert into service (id, name, specialty_code, provider_ods_code, site_ods_code, directly_bookable, accreditation_status, latitude, longitude)
-      select ${NO_SLOTS}, 'Oral Surgery (no slots, browser tests) – St James''s Hospital', specialty_code, provider_ods_code, site_ods_code, false, 'ACCREDITED', latitude, longitude
-      from service where id = 'RR813-140' on conflict (id) do update set accreditation_status = 'ACCREDITED'`.execute(database.db);
+      select ${NO_SLOTS}, 'Oral Surgery (no slots, browser tests) – Leeds Dental Hospital', specialty_code, provider_ods_code, site_ods_code, false, 'ACCREDITED', latitude, longitude
+      from service where id = 'RR802-140' on conflict (id) do update set accreditation_status = 'ACCREDITED'`.execute(database.db);
     running = await startApp(async () => ({ app: await buildApp({ config: testConfig(), database, logger: false }) }));
     const { app } = running;
     const staff = (await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: 'demo-referrer', password: DEMO_PASSWORD } })).json().token;
@@ -119,10 +119,10 @@ describe('provider journey (browser)', () => {
   });
 
   test('publish slots with a weekly pattern, then withdraw a free one', async () => {
-    await page.goto(`${running.baseUrl}/provider/services/RR807-110/slots`);
+    await page.goto(`${running.baseUrl}/provider/services/RR801-120/slots`);
     await assertAccessible(page, 'slots of a service');
     await submit('#publish-link');
-    assert.equal(path(), '/provider/services/RR807-110/slots/publish');
+    assert.equal(path(), '/provider/services/RR801-120/slots/publish');
     await assertAccessible(page, 'publish slots');
     await submit('#publish');
     assert.match(await page.locator('.nhsuk-error-summary').innerText(), /Enter the first date/);
@@ -136,7 +136,7 @@ describe('provider journey (browser)', () => {
     await page.fill('#times', '14:00, 14:30');
     await page.fill('#minutes', '30');
     await submit('#publish');
-    assert.equal(path(), '/provider/services/RR807-110/slots');
+    assert.equal(path(), '/provider/services/RR801-120/slots');
     assert.match(await page.locator('#publish-outcome').innerText(), /Published \d+ new/);
     const mine = page.locator('#slots tr:has-text("2:00pm to 2:30pm"):has-text("Free")').first();
     assert.equal(await mine.count(), 1);

@@ -17,7 +17,7 @@ import { createAccount } from '../src/testing/accounts.ts';
 import { openDemoTestDatabase, testConfig } from '../src/testing/database.ts';
 import { assertAccessible, cspRefusals, launchBrowser, newPage, type RunningApp, startApp } from './browser.ts';
 
-const SHORTLIST = ['RR813-110', 'RR801-110', 'RR814-110'];
+const SHORTLIST = ['RR813-110', 'RR801-110', 'RAE01-110'];
 /** Another provider's orthopaedic service, 5 km from LS1, which offers capacity in (b). */
 const RECEIVING_SERVICE = 'NT332-110';
 const RECEIVING_PROVIDER = 'NT332';

@@ -14,9 +14,12 @@ import { pageSessions, registerPageSecurity } from './web/session.ts';
 // The features, in the order they depend on each other (each imports only those above it).
 import { healthRoutes } from './health/routes.ts';
 import { referenceRoutes } from './reference/routes.ts';
+import { directoryPages } from './directory/pages.ts';
 import { directoryRoutes } from './directory/routes.ts';
 import { slotPages } from './slots/pages.ts';
 import { slotRoutes } from './slots/routes.ts';
+import type { CancelAsProvider } from './slots/withdrawal.ts';
+import { cancelAppointment } from './referrals/booking.ts';
 import { shortlistPages } from './shortlist/pages.ts';
 import { shortlistRoutes } from './shortlist/routes.ts';
 import { authPages } from './auth/pages.ts';
@@ -84,7 +87,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(referenceRoutes(deps), { prefix: '/api/v1' });
   await app.register(directoryRoutes(deps), { prefix: '/api/v1' });
   await app.register(shortlistRoutes(deps), { prefix: '/api/v1' });
-  await app.register(slotRoutes(deps), { prefix: '/api/v1' });
+  // Withdrawing a day of slots cancels its appointments through the referrals feature, which sits above slots.
+  const cancelAsProvider: CancelAsProvider = (staff, ubrn, reason) => cancelAppointment(deps, staff, ubrn, reason);
+  await app.register(slotRoutes(deps, { cancelAppointment: cancelAsProvider }), { prefix: '/api/v1' });
   await app.register(referralRoutes(deps), { prefix: '/api/v1' });
   await app.register(waitingRoutes(deps), { prefix: '/api/v1' });
   await app.register(pidmasRoutes(deps), { prefix: '/api/v1' });
@@ -96,7 +101,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await registerPagePlatform(pages, config);
     await pages.register(shortlistPages(deps));
     await pages.register(authPages(deps));
-    await pages.register(slotPages(deps));
+    await pages.register(directoryPages(deps));
+    await pages.register(slotPages(deps, { cancelAppointment: cancelAsProvider }));
     // The referral's pages show the waiting time and the way to ask to move, which those features render.
     await pages.register(referralPages(deps, { waiting: waitingPanel(deps), move: movePanel(deps) }));
     await pages.register(waitingPages(deps));

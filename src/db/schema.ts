@@ -54,6 +54,7 @@ export interface SiteTable {
   postcode: string | null;
   latitude: number;
   longitude: number;
+  sub_type: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RttWaitTable {
@@ -94,10 +95,24 @@ export interface ServiceTable {
   prior_approval_required: Generated<boolean>;
   accreditation_status: Generated<AccreditationStatus>;
   active: Generated<boolean>;
+  withdrawn_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  withdrawn_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   latitude: number;
   longitude: number;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export type ServiceChangeAction = 'LISTED' | 'EDITED' | 'WITHDRAWN' | 'RELISTED';
+
+export interface ServiceChangeTable {
+  id: Generated<number>;
+  service_id: string;
+  action: ServiceChangeAction;
+  changes: Generated<unknown>;
+  reason: string | null;
+  changed_by_account_id: number;
+  changed_at: Timestamp;
 }
 
 export interface ImportRunTable {
@@ -423,6 +438,7 @@ export interface DB {
   site: SiteTable;
   rtt_wait: RttWaitTable;
   service: ServiceTable;
+  service_change: ServiceChangeTable;
   import_run: ImportRunTable;
   web_draft: WebDraftTable;
 }

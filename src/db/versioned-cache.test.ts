@@ -31,3 +31,18 @@ test('reloads when the data version moves on; peek never waits and serves what i
     await database.drop();
   }
 });
+
+test('refresh checks at once, however long the cache may otherwise keep its copy', async () => {
+  const database = await createScratchDatabase('versioned_cache_refresh');
+  try {
+    const count = () => database.db.selectFrom('postcode').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow().then((r) => Number(r.n));
+    const cache = new VersionedCache(database.db, 'postcodes', count, { maxAgeMs: 3_600_000 });
+    assert.equal(await cache.current(), 0);
+    await database.db.insertInto('postcode').values({ postcode: 'LS1 4AP', latitude: 53.8, longitude: -1.55 }).execute();
+    assert.equal(await cache.current(), 0, 'within maxAgeMs the old copy is served');
+    assert.equal(await cache.refresh(), 1);
+    assert.equal(await cache.current(), 1);
+  } finally {
+    await database.drop();
+  }
+});

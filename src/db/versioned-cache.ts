@@ -50,6 +50,15 @@ export class VersionedCache<T> {
     return this.#value?.data ?? null;
   }
 
+  /**
+   * Checks now rather than within `maxAgeMs`: for the instance that has just changed the data, so that its own
+   * next answer shows the change. A check already under way may have read the old version, so it is waited out.
+   */
+  async refresh(): Promise<T> {
+    await this.#refreshing?.catch(() => {});
+    return this.#refresh();
+  }
+
   /** Stops background reloads (the app is closing). */
   close(): void {
     this.#closed = true;

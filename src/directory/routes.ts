@@ -1,13 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { boundingBox, haversineKm, round1 } from '../domain/distance.ts';
-import { PUBLIC } from '../http/access.ts';
-import { badRequest, notFound } from '../http/problem.ts';
+import type { Database } from '../db/database.ts';
+import { isCalendarDate } from '../domain/dates.ts';
+import { PUBLIC, ROLES, staffOf } from '../http/access.ts';
+import { badRequest, notFound, unprocessable } from '../http/problem.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import type { PostcodeDirectory } from '../reference/postcodes.ts';
 import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
-import { ServiceSchema } from './schemas.ts';
+import { createListing, editListing, type Listing, listingHistory, listingOf, MAX_AGE_YEARS, relistListing, withdrawListing } from './listings.ts';
+import { ListingSchema, ServiceSchema } from './schemas.ts';
 import { toServiceView } from './queries.ts';
 import type { DirectoryCache } from './snapshot.ts';
 
@@ -22,8 +25,44 @@ const ServicesAnswer = z.object({
 });
 
 const directoryAccess = { access: PUBLIC('the directory of services is public information') };
+const providerAccess = { access: ROLES('provider') };
 
-export function directoryRoutes({ directory, postcodes }: { directory: DirectoryCache; postcodes: PostcodeDirectory }) {
+const age = z.number().int().min(0).max(MAX_AGE_YEARS).nullable();
+const shortText = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+const ListingFieldsBody = {
+  name: shortText(200).optional(),
+  clinicType: shortText(100).nullable().optional(),
+  directlyBookable: z.boolean().optional(),
+  minAge: age.optional(),
+  maxAge: age.optional(),
+  sex: z.enum(['any', 'female', 'male']).optional(),
+  consultantTeam: shortText(200).nullable().optional(),
+  accessibility: shortText(2000).nullable().optional(),
+  indicativeWait: z.strictObject({
+    weeks: z.number().min(0).max(260),
+    asOf: z.string().refine(isCalendarDate, 'must be a date, YYYY-MM-DD'),
+  }).nullable().optional(),
+};
+const EditBody = z.strictObject({
+  ...ListingFieldsBody,
+  active: z.boolean().optional().describe('false withdraws the listing from the directory (give withdrawnReason); true lists it again'),
+  withdrawnReason: shortText(500).optional(),
+});
+const CreateBody = z.strictObject({
+  specialtyCode: z.string().trim().min(1).max(8).describe('treatment function code, e.g. "110"'),
+  siteOdsCode: z.string().trim().min(1).max(20).describe('one of the provider\'s sites'),
+  ...ListingFieldsBody,
+});
+const ListingParams = z.object({ id: z.string().max(100) });
+
+const listingAnswer = (listing: Listing, history: Awaited<ReturnType<typeof listingHistory>>) => ({
+  ...listing,
+  withdrawnAt: listing.withdrawnAt?.toISOString() ?? null,
+  history: history.map((h) => ({ ...h, at: h.at.toISOString() })),
+});
+
+export function directoryRoutes({ directory, postcodes, database }: { directory: DirectoryCache; postcodes: PostcodeDirectory; database: Database }) {
+  const { db } = database;
   return async function (app: FastifyInstance) {
     const api = app as ZodApp;
     api.get(
@@ -75,6 +114,73 @@ export function directoryRoutes({ directory, postcodes }: { directory: Directory
         const service = (await directory.current()).byId.get(request.params.id);
         if (!service) throw notFound(`There is no listed service with id "${request.params.id.slice(0, 100)}".`);
         return toServiceView(service.row);
+      },
+    );
+
+    api.get(
+      '/services/:id/listing',
+      {
+        config: providerAccess,
+        schema: {
+          tags: ['directory'],
+          summary: "One of the caller's organisation's listings, withdrawn or not, with its history of changes",
+          params: ListingParams,
+          response: { 200: ListingSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
+        },
+      },
+      async (request) => {
+        const listing = await listingOf(db, staffOf(request), request.params.id);
+        return listingAnswer(listing, await listingHistory(db, listing.id));
+      },
+    );
+
+    api.patch(
+      '/services/:id',
+      {
+        config: providerAccess,
+        schema: {
+          tags: ['directory'],
+          summary: "Change a listing of the caller's organisation, withdraw it from the directory or list it again",
+          params: ListingParams,
+          body: EditBody,
+          response: { 200: ListingSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema },
+        },
+      },
+      async (request) => {
+        const staff = staffOf(request);
+        const { active, withdrawnReason, ...fields } = request.body;
+        if (active === false && !withdrawnReason) {
+          throw unprocessable('Say why the listing is withdrawn.', [{ field: 'withdrawnReason', message: 'is required when active is false' }]);
+        }
+        if (withdrawnReason !== undefined && active !== false) {
+          throw unprocessable('A withdrawal reason goes with active: false.', [{ field: 'active', message: 'must be false when a withdrawnReason is given' }]);
+        }
+        let listing = await listingOf(db, staff, request.params.id);
+        if (Object.keys(fields).length > 0) listing = await editListing(db, staff, listing.id, fields);
+        if (active === false) listing = await withdrawListing(db, staff, listing.id, withdrawnReason!);
+        if (active === true && !listing.active) listing = await relistListing(db, staff, listing.id);
+        // This instance's shortlists and searches see the change at once; others within DIRECTORY_REFRESH_MS.
+        await directory.refresh();
+        return listingAnswer(listing, await listingHistory(db, listing.id));
+      },
+    );
+
+    api.post(
+      '/services',
+      {
+        config: providerAccess,
+        schema: {
+          tags: ['directory'],
+          summary: "List a specialty at one of the caller's organisation's sites (awaits the ICB's accreditation before patients are offered it)",
+          body: CreateBody,
+          response: { 201: ListingSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const listing = await createListing(db, staffOf(request), request.body);
+        await directory.refresh();
+        reply.code(201).header('location', `/api/v1/services/${encodeURIComponent(listing.id)}/listing`);
+        return listingAnswer(listing, await listingHistory(db, listing.id));
       },
     );
   };

@@ -31,6 +31,8 @@ export interface DemoLoadReport {
   durationMs: number;
   loaded: Record<string, Pick<ImportReport, 'rowsRead' | 'inserted' | 'updated' | 'unchanged' | 'skipped' | 'durationMs'>>;
   unplacedProviders: unknown;
+  /** What the placement rule left out (src/domain/site-placement.ts): provider × specialty × site, by reason. */
+  sitesLeftOut: Record<string, number> | null;
 }
 
 async function hasServices(client: Pick<Database['pool'], 'query'>): Promise<boolean> {
@@ -57,7 +59,7 @@ export async function loadDemoDataIfEmpty(database: Database, log?: Logger): Pro
         return null;
       }
       log?.info({}, 'loading the demo data set from reference-data/ (first start only)');
-      const result: DemoLoadReport = { database: database.kind, durationMs: 0, loaded: {}, unplacedProviders: null };
+      const result: DemoLoadReport = { database: database.kind, durationMs: 0, loaded: {}, unplacedProviders: null, sitesLeftOut: null };
       for (const [kind, file] of DEMO_DATA_SET) {
         const report = await importWithin(client, kind, file ? `${REFERENCE_DATA_DIR}${file}` : null);
         const { rowsRead, inserted, updated, unchanged, skipped, durationMs } = report;
@@ -65,6 +67,8 @@ export async function loadDemoDataIfEmpty(database: Database, log?: Logger): Pro
         if (kind === 'services') {
           const { providers: _list, ...summary } = report.notes.unplacedProviders as { providers: unknown };
           result.unplacedProviders = summary;
+          const { byReason } = report.notes.sitesLeftOut as { byReason: Record<string, { count: number }> };
+          result.sitesLeftOut = Object.fromEntries(Object.entries(byReason).map(([reason, { count }]) => [reason, count]));
         }
         log?.info({ kind, inserted, durationMs }, `demo data: ${kind} loaded`);
       }

@@ -13,7 +13,7 @@ export const SITE_SPEC: UpsertSpec = {
   table: 'site',
   columns: {
     ods_code: 'text', name: 'text', provider_ods_code: 'text', sector: 'text',
-    address: 'text', postcode: 'text', latitude: 'float8', longitude: 'float8',
+    address: 'text', postcode: 'text', latitude: 'float8', longitude: 'float8', sub_type: 'text',
   },
   key: ['ods_code'],
 };
@@ -31,6 +31,7 @@ interface SiteRow {
   postcode: string | null;
   lat: number | null;
   long: number | null;
+  subType: string | null;
 }
 
 export const hospitalsImporter: Importer = {
@@ -40,6 +41,7 @@ export const hospitalsImporter: Importer = {
     const sites: SiteRow[] = [];
     let col: Record<string, number> | null = null;
     let addressCols: number[] = [];
+    let subTypeCol: number | undefined;
     await forEachRecord(file!, ({ line, fields }) => {
       if (!col) {
         const c = new Columns(fields);
@@ -48,6 +50,7 @@ export const hospitalsImporter: Importer = {
           postcode: c.require('Postcode'), lat: c.require('Latitude'), long: c.require('Longitude'),
           parent: c.require('ParentODSCode'), parentName: c.require('ParentName'),
         };
+        subTypeCol = c.find('SubType');
         addressCols = ['Address1', 'Address2', 'Address3', 'City', 'County'].map((n) => c.find(n)).filter((i) => i !== undefined);
         return;
       }
@@ -72,6 +75,8 @@ export const hospitalsImporter: Importer = {
           postcode: normalisePostcode(rawPostcode) ?? optional(fields, k.postcode!),
           lat: hasCoordinates ? latitude(latText) : null,
           long: hasCoordinates ? longitude(longText) : null,
+          // The placement rule reads it ("Mental Health Hospital"); "UNKNOWN" says nothing.
+          subType: subTypeCol === undefined || /^(unknown)?$/i.test(text(fields, subTypeCol)) ? null : text(fields, subTypeCol),
         };
       }));
     });
@@ -91,7 +96,7 @@ export const hospitalsImporter: Importer = {
         skip(report, 'no coordinates and postcode not found');
         continue;
       }
-      const added = upsert.add([s.code, s.name, s.parent, s.sector, s.address, s.postcode, s.lat, s.long]);
+      const added = upsert.add([s.code, s.name, s.parent, s.sector, s.address, s.postcode, s.lat, s.long, s.subType]);
       if (!added) skip(report, 'site code repeated (first kept)');
     }
     await upsert.flush();

@@ -19,7 +19,9 @@ before(async () => {
     insert into site (ods_code, name, provider_ods_code, sector, postcode, latitude, longitude) values
       ('NT204', 'Nuffield Health, Brentwood Hospital', 'NT2', 'INDEPENDENT', 'CM15 8EH', 51.62, 0.31),
       ('RR813', 'Leeds General Infirmary', 'RR8', 'NHS', 'LS1 3EX', 53.80, -1.55),
-      ('RR801', 'St James''s University Hospital', 'RR8', 'NHS', 'LS9 7TF', 53.81, -1.52);
+      ('RR801', 'St James''s University Hospital', 'RR8', 'NHS', 'LS9 7TF', 53.81, -1.52),
+      ('RR802', 'Leeds Dental Hospital', 'RR8', 'NHS', 'LS2 9LU', 53.80, -1.55),
+      ('RR814', 'Seacroft Hospital', 'RR8', 'NHS', 'LS14 6UH', 53.82, -1.46);
     insert into rtt_wait (period, provider_ods_code, provider_name, specialty_code, incomplete_pathways, within_18_weeks, median_wait_weeks, p92_wait_weeks) values
       ('2026-04-30', 'NT204', 'NUFFIELD HEALTH, BRENTWOOD HOSPITAL', '110', 500, 400, 9.04, 20),
       ('2026-04-30', 'NT204', 'NUFFIELD HEALTH, BRENTWOOD HOSPITAL', '999', 500, 400, 9.04, 20),
@@ -45,7 +47,7 @@ test('services are placed at the exact site, the parent\'s sites, or the head of
   assert.deepEqual(rows.map((r) => [r.id, r.provider_ods_code, r.site_ods_code]), [
     ['NT204-110', 'NT204', 'NT204'], // (a) the hospital site whose code is the RTT provider's
     ['R0A-110', 'R0A', 'R0A'], // (c) the trust's head-office postcode
-    ['RR801-110', 'RR8', 'RR801'], // (b) every site of the parent
+    ['RR801-110', 'RR8', 'RR801'], // (b) the parent's sites that plausibly run it: not the dental hospital
     ['RR801-502', 'RR8', 'RR801'],
     ['RR813-110', 'RR8', 'RR813'],
     ['RR813-502', 'RR8', 'RR813'],
@@ -68,6 +70,14 @@ test('services are placed at the exact site, the parent\'s sites, or the head of
   assert.deepEqual(unplaced.providers, [{ code: 'RXX', name: 'Nowhere NHS Trust', pathways: 100 }]);
   assert.equal(unplaced.pathways, 100);
   assert.equal(report.skipped['nobody waiting'], 1);
+
+  // What the placement rule left out, counted by reason, with examples.
+  const leftOut = report.notes.sitesLeftOut as { siteSpecialtiesLeftOut: number; byReason: Record<string, { count: number; examples: string[] }> };
+  assert.equal(leftOut.siteSpecialtiesLeftOut, 4);
+  assert.deepEqual(leftOut.byReason['specialist site: runs only its own specialties'], {
+    count: 2, examples: ['Trauma and Orthopaedics at Leeds Dental Hospital (RR802)', 'Gynaecology at Leeds Dental Hospital (RR802)'],
+  });
+  assert.equal(leftOut.byReason['not a main site: the provider has an acute or general site for it']?.count, 2);
 });
 
 test('re-running changes nothing, keeps product decisions, and reports services it no longer derives', async () => {

@@ -2,10 +2,12 @@
 // waiting becomes a first-outpatient service at the provider's site(s), with the median wait as its
 // indicative wait. Placement never invents a location: providers we cannot place are reported.
 import { createHash } from 'node:crypto';
+import { type LeftOutReason, placeSpecialty } from '../domain/site-placement.ts';
 import type { ImportContext, Importer } from './importer.ts';
 import { readableName } from './names.ts';
 import { countsFor, skip } from './report.ts';
 import { SITE_SPEC } from './hospitals.ts';
+import { MAIN_ACUTE_SITES } from './main-acute-sites.ts';
 import { ORGANISATION_SPEC } from './ods.ts';
 import { BatchUpsert, type Queryable } from './upsert.ts';
 
@@ -24,6 +26,7 @@ interface Site {
   postcode: string | null;
   latitude: number;
   longitude: number;
+  sub_type: string | null;
 }
 
 interface Organisation {
@@ -65,7 +68,7 @@ export function placeProvider(
       sites: [{
         ods_code: code, name: organisation.name, provider_ods_code: code,
         sector: organisation.kind === 'NHS_TRUST' ? 'NHS' : 'INDEPENDENT', postcode: organisation.postcode,
-        latitude: hq.latitude, longitude: hq.longitude,
+        latitude: hq.latitude, longitude: hq.longitude, sub_type: null,
       }],
     };
   }
@@ -102,7 +105,7 @@ export const servicesImporter: Importer = {
       [period],
     );
     const specialties = new Map((await q<{ code: string; name: string }>('select code, name from specialty')).map((s) => [s.code, s.name]));
-    const sites = await q<Site>('select ods_code, name, provider_ods_code, sector, postcode, latitude, longitude from site');
+    const sites = await q<Site>('select ods_code, name, provider_ods_code, sector, postcode, latitude, longitude, sub_type from site');
     const organisations = new Map(
       (await q<Organisation>('select ods_code, name, kind, postcode from organisation')).map((o) => [o.ods_code, o]),
     );
@@ -136,7 +139,7 @@ export const servicesImporter: Importer = {
       }
       if (placement.how === 'hq-postcode') {
         const s = placement.sites[0]!;
-        hqSites.add([s.ods_code, s.name, s.provider_ods_code, s.sector, null, s.postcode, s.latitude, s.longitude]);
+        hqSites.add([s.ods_code, s.name, s.provider_ods_code, s.sector, null, s.postcode, s.latitude, s.longitude, null]);
       }
     }
     await orgs.flush();
@@ -150,7 +153,7 @@ export const servicesImporter: Importer = {
           id: 'text', name: 'text', specialty_code: 'text', provider_ods_code: 'text', site_ods_code: 'text',
           service_type: 'text', directly_bookable: 'bool', consultant_led: 'bool', sex: 'text',
           indicative_wait_weeks: 'float8', indicative_wait_as_of: 'date', indicative_wait_basis: 'text',
-          accreditation_status: 'text', active: 'bool', latitude: 'float8', longitude: 'float8',
+          accreditation_status: 'text', active: 'bool', latitude: 'float8', longitude: 'float8', max_age: 'int4',
         },
         key: ['id'],
         // A re-import refreshes the published facts; decisions taken in the product (accreditation, active,
@@ -167,6 +170,7 @@ export const servicesImporter: Importer = {
     const derivedIds: string[] = [];
     const fingerprint = createHash('sha256');
     const asOf = monthName(period);
+    const leftOut = new LeftOutTally();
     for (const r of ordered) {
       report.rowsRead++;
       if (!isRealTreatmentFunction(r.specialty_code)) {
@@ -193,12 +197,21 @@ export const servicesImporter: Importer = {
       const basis = wait === null
         ? `Over half of the ${patients} patients waiting at ${providerName} had waited more than 104 weeks, NHS England RTT ${asOf}`
         : `Median wait of the ${patients} patients waiting at ${providerName}, NHS England RTT ${asOf}`;
-      for (const site of placement.sites) {
+      const where = placeSpecialty(r.specialty_code, placement.sites.map((site) => ({
+        site, code: site.ods_code, name: site.name, type: site.sub_type, mainAcute: MAIN_ACUTE_SITES.has(site.ods_code),
+      })));
+      for (const { site, reason } of where.left) leftOut.add(reason, site.site, specialty);
+      if (where.sites.length === 0) {
+        skip(report, 'no site of the provider plausibly runs this specialty');
+        leftOut.unplacedPathways += r.incomplete_pathways;
+        continue;
+      }
+      for (const { site: { site }, maxAge } of where.sites) {
         const id = `${site.ods_code}-${r.specialty_code}`;
         const row = [
           id, `${specialty} – ${site.name}`, r.specialty_code, r.provider_ods_code, site.ods_code,
           'FIRST_OUTPATIENT', true, true, FEMALE_ONLY.has(r.specialty_code) ? 'female' : 'any',
-          wait, period, basis, 'ACCREDITED', true, site.latitude, site.longitude,
+          wait, period, basis, 'ACCREDITED', true, site.latitude, site.longitude, maxAge,
         ];
         if (!services.add(row)) {
           skip(report, 'site already has this specialty from a more specific RTT provider');
@@ -216,6 +229,7 @@ export const servicesImporter: Importer = {
     const byHow = Object.fromEntries(PLACEMENT_ORDER.map((h) => [h, 0]));
     for (const p of placements.values()) byHow[p.how]!++;
     report.notes.period = period;
+    report.notes.sitesLeftOut = leftOut.summary();
     report.notes.providersPlaced = byHow;
     const unplaced = providerCodes
       .filter((c) => placements.get(c)!.how === 'unplaced')
@@ -231,3 +245,24 @@ export const servicesImporter: Importer = {
     };
   },
 };
+
+/** What the placement rule left out: provider × specialty × site combinations, counted by reason, with examples. */
+class LeftOutTally {
+  readonly byReason = new Map<LeftOutReason, { count: number; examples: string[] }>();
+  unplacedPathways = 0;
+
+  add(reason: LeftOutReason, site: Site, specialty: string): void {
+    const entry = this.byReason.get(reason) ?? { count: 0, examples: [] };
+    entry.count++;
+    if (entry.examples.length < 5) entry.examples.push(`${specialty} at ${site.name} (${site.ods_code})`);
+    this.byReason.set(reason, entry);
+  }
+
+  summary() {
+    return {
+      siteSpecialtiesLeftOut: [...this.byReason.values()].reduce((n, e) => n + e.count, 0),
+      byReason: Object.fromEntries(this.byReason),
+      pathwaysOfSpecialtiesWithNoPlausibleSite: this.unplacedPathways,
+    };
+  }
+}

@@ -14,15 +14,18 @@ import { WEEKDAYS, type Weekday } from './pattern.ts';
 import { emptyPattern, type PatternValues, readPattern } from './pattern-form.ts';
 import { slotsWithStatus } from './queries.ts';
 import { ownService, publish, withdraw } from './service.ts';
+import { type CancelAsProvider, previewWithdrawal, withdrawDays } from './withdrawal.ts';
+import { emptyWithdrawal, readConfirmation, readWithdrawalForm, type WithdrawalValues } from './withdrawal-form.ts';
+import { londonDate } from '../domain/dates.ts';
 
 const page = { access: ROLES('provider'), page: true } as const;
 const MAX_SLOTS_SHOWN = 500;
 const DAY_NAMES: Record<Weekday, string> = { MON: 'Monday', TUE: 'Tuesday', WED: 'Wednesday', THU: 'Thursday', FRI: 'Friday', SAT: 'Saturday', SUN: 'Sunday' };
 
 type OwnService = Awaited<ReturnType<typeof ownService>>;
-type SlotsQuery = { published?: string; existing?: string; withdrawn?: string };
+type SlotsQuery = { published?: string; existing?: string; withdrawn?: string; days?: string; cancelled?: string };
 
-export function slotPages(deps: { database: Database; earliestSlots: EarliestSlotCache }) {
+export function slotPages(deps: { database: Database; earliestSlots: EarliestSlotCache }, { cancelAppointment }: { cancelAppointment: CancelAsProvider }) {
   const { db } = deps.database;
   const slotsHref = (service: OwnService) => `/provider/services/${encodeURIComponent(service.id)}/slots`;
 
@@ -30,7 +33,7 @@ export function slotPages(deps: { database: Database; earliestSlots: EarliestSlo
   const own = (request: FastifyRequest, id: string) => foundOrNull(() => ownService(db, staffOf(request), id));
 
   const slotsPage = async (request: FastifyRequest<{ Querystring: SlotsQuery }>, reply: FastifyReply, service: OwnService, errors: FieldError[], status = 200) => {
-    const { published, existing, withdrawn } = request.query;
+    const { published, existing, withdrawn, days, cancelled } = request.query;
     const slots = await slotsWithStatus(db, service.id, weeksAhead(), MAX_SLOTS_SHOWN);
     return sendPage(request, reply, 'provider-slots.njk', {
       title: service.name,
@@ -41,9 +44,20 @@ export function slotPages(deps: { database: Database; earliestSlots: EarliestSlo
       count: slots.length,
       published: /^\d+$/.test(String(published ?? '')) ? { created: Number(published), existing: Number(existing ?? 0) } : null,
       withdrawn: withdrawn === '1',
+      withdrawnDays: /^\d+$/.test(String(days ?? '')) ? { slots: Number(days), cancelled: Number(/^\d+$/.test(String(cancelled ?? '')) ? cancelled : 0) } : null,
       ...errorContext(errors),
     }, status);
   };
+
+  const withdrawDaysPage = (request: FastifyRequest, reply: FastifyReply, service: OwnService, values: WithdrawalValues, errors: FieldError[], status = 200) =>
+    sendPage(request, reply, 'provider-withdraw-days.njk', {
+      title: 'Withdraw a day or a range of days',
+      back: slotsHref(service),
+      serviceId: service.id,
+      serviceName: service.name,
+      values,
+      ...errorContext(errors),
+    }, status);
 
   const publishPage = (request: FastifyRequest, reply: FastifyReply, service: OwnService, values: PatternValues, errors: FieldError[], status = 200) =>
     sendPage(request, reply, 'provider-publish.njk', {
@@ -80,6 +94,44 @@ export function slotPages(deps: { database: Database; earliestSlots: EarliestSlo
       }
       if (withdrawn.value !== service.id) return notFoundPage(request, reply);
       return seeOther(reply, `${slotsHref(service)}?withdrawn=1`);
+    });
+
+    app.get<{ Params: { id: string } }>('/provider/services/:id/slots/withdraw-days', { config: page }, async (request, reply) => {
+      const service = await own(request, request.params.id);
+      if (!service) return notFoundPage(request, reply);
+      return withdrawDaysPage(request, reply, service, emptyWithdrawal(), []);
+    });
+
+    // The answers, checked: the confirmation page lists what will happen, the patients affected first.
+    app.post<{ Params: { id: string } }>('/provider/services/:id/slots/withdraw-days', { config: page }, async (request, reply) => {
+      const service = await own(request, request.params.id);
+      if (!service) return notFoundPage(request, reply);
+      const form = readWithdrawalForm(request.body);
+      if (!form.ok) return withdrawDaysPage(request, reply, service, form.values, form.errors, 400);
+      const { reason, ...range } = form.answer;
+      const preview = await previewWithdrawal(db, service.id, range, londonDate());
+      return sendPage(request, reply, 'provider-withdraw-days-confirm.njk', {
+        title: preview.booked.length > 0 ? 'Cancel these appointments and withdraw the slots?' : 'Withdraw the slots?',
+        back: `${slotsHref(service)}/withdraw-days`,
+        serviceId: service.id,
+        serviceName: service.name,
+        preview,
+        reason,
+      });
+    });
+
+    app.post<{ Params: { id: string } }>('/provider/services/:id/slots/withdraw-days/confirm', { config: page }, async (request, reply) => {
+      const service = await own(request, request.params.id);
+      if (!service) return notFoundPage(request, reply);
+      const form = readConfirmation(request.body);
+      // The hidden answers were changed by hand: start again.
+      if (!form.ok) return seeOther(reply, `${slotsHref(service)}/withdraw-days`);
+      const { reason, ...range } = form.answer;
+      const staff = staffOf(request);
+      const done = await attempt(() => withdrawDays(db, service.id, range, reason, (ubrn, why) => cancelAppointment(staff, ubrn, why), londonDate()), { field: 'from', href: '#from-day' });
+      if (!done.ok) return withdrawDaysPage(request, reply, service, emptyWithdrawal(), done.errors, done.status);
+      await deps.earliestSlots.refreshService(service.id);
+      return seeOther(reply, `${slotsHref(service)}?days=${done.value.withdrawn}&cancelled=${done.value.cancelled.length}`);
     });
 
     app.get<{ Params: { id: string } }>('/provider/services/:id/slots/publish', { config: page }, async (request, reply) => {

@@ -2,16 +2,17 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { DirectoryCache } from '../directory/snapshot.ts';
-import { isCalendarDate } from '../domain/dates.ts';
+import { isCalendarDate, londonDate } from '../domain/dates.ts';
 import { PUBLIC, ROLES, staffOf } from '../http/access.ts';
 import { notFound, unprocessable } from '../http/problem.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import type { EarliestSlotCache } from './earliest-slots.ts';
-import { SLOTS_AHEAD_WEEKS, windowOf } from './instants.ts';
+import { isoInstant, SLOTS_AHEAD_WEEKS, windowOf } from './instants.ts';
 import { CLOCK_TIME, expandPattern, WEEKDAYS } from './pattern.ts';
 import { freeSlots } from './free-slots.ts';
 import { slotsWithStatus } from './queries.ts';
+import { type CancelAsProvider, MAX_WITHDRAWAL_DAYS, previewWithdrawal, withdrawDays } from './withdrawal.ts';
 import { MAX_SLOT_MINUTES, MAX_SLOTS_PER_PUBLICATION, MIN_SLOT_MINUTES, ownService, patternField, publish, slotProblems, toSlotView, withdraw } from './service.ts';
 
 /** Free slots are listed for this long ahead unless asked otherwise, and for at most MAX_WINDOW_WEEKS. */
@@ -55,7 +56,21 @@ const PublishAnswer = z.object({ created: z.number().int(), existing: z.number()
 
 const providerAccess = { access: ROLES('provider') };
 
-export function slotRoutes({ database, directory, earliestSlots: earliest }: { database: Database; directory: DirectoryCache; earliestSlots: EarliestSlotCache }) {
+const WithdrawalQuery = z.object({
+  from: calendarDate.describe('the first London date'),
+  to: calendarDate.describe(`the last London date, included (at most ${MAX_WITHDRAWAL_DAYS} days)`),
+});
+const WithdrawalBody = z.strictObject({
+  ...WithdrawalQuery.shape,
+  reason: z.string().trim().min(1, 'must not be empty').max(500).describe('what the patients whose appointments are cancelled are told'),
+});
+const Affected = z.object({ ubrn: z.string(), patientName: z.string(), start: z.string(), end: z.string() });
+const affected = (a: { ubrn: string; patientName: string; startsAt: Date; endsAt: Date }) => ({ ubrn: a.ubrn, patientName: a.patientName, start: isoInstant(a.startsAt), end: isoInstant(a.endsAt) });
+
+export function slotRoutes(
+  { database, directory, earliestSlots: earliest }: { database: Database; directory: DirectoryCache; earliestSlots: EarliestSlotCache },
+  { cancelAppointment }: { cancelAppointment: CancelAsProvider },
+) {
   const { db } = database;
 
   return async function (app: FastifyInstance) {
@@ -126,6 +141,53 @@ export function slotRoutes({ database, directory, earliestSlots: earliest }: { d
         const published = await publish(db, service, slots, listed ? 'slots' : 'pattern');
         await earliest.refreshService(service.id);
         return reply.code(201).send(published);
+      },
+    );
+
+    api.get(
+      '/services/:id/slots/withdrawal',
+      {
+        config: providerAccess,
+        schema: {
+          tags: ['slots'],
+          summary: 'What withdrawing these days of slots would do: the free slots withdrawn and the appointments cancelled',
+          params: ServiceParams,
+          querystring: WithdrawalQuery,
+          response: {
+            200: z.object({ from: z.string(), to: z.string(), freeSlots: z.number().int(), appointments: z.array(Affected) }),
+            400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema,
+          },
+        },
+      },
+      async (request) => {
+        const service = await ownService(db, staffOf(request), request.params.id);
+        const preview = await previewWithdrawal(db, service.id, request.query, londonDate());
+        return { ...preview.range, freeSlots: preview.free, appointments: preview.booked.map(affected) };
+      },
+    );
+
+    api.post(
+      '/services/:id/slots/withdrawal',
+      {
+        config: providerAccess,
+        schema: {
+          tags: ['slots'],
+          summary: 'Withdraw every slot of these days: free ones at once; booked ones after cancelling the appointment (the patient is told)',
+          params: ServiceParams,
+          body: WithdrawalBody,
+          response: {
+            200: z.object({ from: z.string(), to: z.string(), withdrawn: z.number().int(), cancelled: z.array(Affected) }),
+            400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema,
+          },
+        },
+      },
+      async (request) => {
+        const staff = staffOf(request);
+        const service = await ownService(db, staff, request.params.id);
+        const { reason, ...range } = request.body;
+        const outcome = await withdrawDays(db, service.id, range, reason, (ubrn, why) => cancelAppointment(staff, ubrn, why), londonDate());
+        await earliest.refreshService(service.id);
+        return { ...outcome.range, withdrawn: outcome.withdrawn, cancelled: outcome.cancelled.map(affected) };
       },
     );
 

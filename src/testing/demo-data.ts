@@ -4,6 +4,7 @@ import { ensureDemoAccounts } from '../auth/demo-accounts.ts';
 import type { Database } from '../db/database.ts';
 import { londonDate } from '../domain/dates.ts';
 import { loadDemoDataIfEmpty } from '../importers/demo.ts';
+import { ensureDemoTransportSupport } from '../shortlist/travel-help.ts';
 import { ensureDemoSlots } from '../slots/demo-slots.ts';
 import { ensureDemoWaitingList } from '../waiting/demo-waiting-list.ts';
 
@@ -11,6 +12,7 @@ import { ensureDemoWaitingList } from '../waiting/demo-waiting-list.ts';
 export async function loadDemoDatabase(database: Database, now: Date): Promise<void> {
   await loadDemoDataIfEmpty(database);
   await ensureDemoAccounts(database.db);
+  await ensureDemoTransportSupport(database.db);
   await ensureDemoWaitingList(database, londonDate(now));
   await ensureDemoSlots(database.db, now);
   // Statistics and frozen rows are copied with the template: every copy plans well and never rewrites a page to

@@ -14,6 +14,9 @@ import { earliestFreeStarts, freeSlot, freeSlots } from '../../slots/free-slots.
 import { attempt, errorContext, type FieldError, oneOfKeys, readForm, required, text } from '../../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../../web/page.ts';
 import type { ReferralPanel } from '../../web/panels.ts';
+import { TRAVEL_COSTS_HELP, transportSupportByProvider } from '../../shortlist/travel-help.ts';
+import { appointmentDetails } from '../appointment-details.ts';
+import { currentSearch, mayChangeSearch, sortText } from '../change-search.ts';
 import { bookAppointment, cancelAppointment, deferToProvider } from '../booking.ts';
 import { getReferral } from '../queries.ts';
 import type { Referral } from '../schemas.ts';
@@ -104,9 +107,13 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
 
   return async function (app: FastifyInstance) {
     // The referral and the services offered, side by side.
-    app.get('/manage', { config: page }, async (request, reply) => {
+    app.get<{ Querystring: { options?: string } }>('/manage', { config: page }, async (request, reply) => {
       const referral = await ownReferral(request);
-      const earliest = await earliestFreeStarts(db, referral.shortlist.map((o) => o.service.id), new Date());
+      const [earliest, search, transport] = await Promise.all([
+        earliestFreeStarts(db, referral.shortlist.map((o) => o.service.id), new Date()),
+        currentSearch(deps, referral.ubrn),
+        transportSupportByProvider(db, referral.shortlist.map((o) => o.service.provider.odsCode)),
+      ]);
       const deferredTo = optionFor(referral, referral.deferral?.serviceId);
       return sendPage(request, reply, 'manage.njk', {
         title: 'Your referral',
@@ -117,10 +124,21 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
         referralDate: referral.rttClockStart,
         waitingPanel: await panels.waiting(patientOf(request), referral.ubrn),
         movePanel: await panels.move(patientOf(request), referral.ubrn),
-        appointment: appointmentView(referral),
+        appointment: await appointmentDetails(deps, referral),
         deferral: referral.deferral ? { contactBy: referral.deferral.contactBy, service: deferredTo?.service.name ?? '', provider: deferredTo?.service.provider.name ?? '' } : null,
         canChoose: patientMayChoose(referral.status),
-        options: referral.shortlist.map((o) => ({ ...optionView(o), earliestSlot: earliest.get(o.service.id) ?? null, reasons: o.reasons })),
+        canChangeSearch: mayChangeSearch(referral.status) && !referral.appointment,
+        optionsUpdated: request.query.options === 'updated',
+        origin: search.origin,
+        sortText: sortText(search.sortBy),
+        options: referral.shortlist.map((o) => ({
+          ...optionView(o),
+          earliestSlot: earliest.get(o.service.id) ?? null,
+          reasons: o.reasons,
+          transport: transport.get(o.service.provider.odsCode) ?? null,
+        })),
+        travel: TRAVEL_COSTS_HELP,
+        transportSupport: [...new Map([...transport.values()].map((t) => [t.icbCode, t])).values()],
       });
     });
 
@@ -198,7 +216,7 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
 
     app.get('/manage/booked', { config: page }, async (request, reply) => {
       const referral = await ownReferral(request);
-      const appointment = appointmentView(referral);
+      const appointment = await appointmentDetails(deps, referral);
       if (!appointment) return seeOther(reply, '/manage');
       return sendPage(request, reply, 'manage-booked.njk', { title: 'Appointment booked', appointment, ubrn: referral.ubrn });
     });

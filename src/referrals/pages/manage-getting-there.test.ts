@@ -10,6 +10,9 @@ import { parseIcs, icsValue } from '../../testing/ics.ts';
 import { anonymousSession, patientSession, staffSession } from '../../testing/page-session.ts';
 import { referThroughApi, startDemoApp } from '../../testing/test-app.ts';
 import { TRAVEL_COSTS_HELP } from '../../shortlist/travel-help.ts';
+import { DEMO_PASSWORD } from '../../auth/demo-accounts.ts';
+import { londonDate } from '../../domain/dates.ts';
+import { addDays } from '../../domain/rtt-clock.ts';
 
 let app: FastifyInstance;
 let database: Database;
@@ -117,6 +120,26 @@ describe('getting there', () => {
       assert.equal(unbooked.statusCode, 303, url);
       assert.equal(unbooked.headers.location, '/manage');
     }
+  });
+});
+
+describe('no ISO dates on patients\' pages', () => {
+  test('a pathway moved to a faster alternative: its option\'s reasons give the expected date in words', async () => {
+    const { ubrn } = await referThroughApi(app, { familyName: 'Faster' }, ['RR813-110', 'RR801-110']);
+    await database.db.updateTable('referral').set({ rtt_clock_start: addDays(londonDate(), -200) }).where('ubrn', '=', ubrn).execute();
+    const token = (await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: 'demo-referrer', password: DEMO_PASSWORD } })).json().token;
+    const headers = { authorization: `Bearer ${token}` };
+    const found = await app.inject({ method: 'GET', url: `/api/v1/referrals/${ubrn}/alternatives`, headers });
+    assert.equal(found.statusCode, 200, found.body);
+    const serviceId = found.json().alternatives[0].service.id;
+    const moved = await app.inject({ method: 'POST', url: `/api/v1/referrals/${ubrn}/alternatives`, headers, payload: { serviceId } });
+    assert.equal(moved.statusCode, 201, moved.body);
+    // The API keeps its words (dates as YYYY-MM-DD); the patient's page writes them for people.
+    const session = await patientSession(app, database, moved.json().ubrn);
+    const home = await session.get('/manage');
+    assert.equal(home.statusCode, 200);
+    assert.match(words(home.body), /Expected to see you by \d{1,2} [A-Z][a-z]+ \d{4}/);
+    assert.doesNotMatch(words(home.body), ISO_DATE);
   });
 });
 

@@ -13,7 +13,7 @@ import type { DB } from '../db/schema.ts';
 export const TRAVEL_COSTS_HELP = {
   heading: 'Help with travel costs',
   intro:
-    'You may be able to get the cost of travelling to your appointment paid back through the Healthcare Travel Costs Scheme (HTCS). You can claim if you were referred for NHS treatment or tests by a doctor or another health professional, as you have been, and you or your partner:',
+    'You may be able to get the cost of travelling to your appointment paid back through the Healthcare Travel Costs Scheme (HTCS). You can claim if a doctor or another health professional referred you for NHS treatment or tests, and you or your partner:',
   qualifying: [
     'get Income Support, income-based Jobseeker\'s Allowance, income-related Employment and Support Allowance or Pension Credit Guarantee Credit',
     'get Universal Credit and meet its earnings limits',
@@ -63,4 +63,13 @@ export const DEMO_TRANSPORT_SUPPORT = {
 /** Puts the demo ICB's transport support in place (once; a later start leaves an edited entry alone). */
 export async function ensureDemoTransportSupport(db: Kysely<DB>): Promise<void> {
   await db.insertInto('icb_transport_support').values(DEMO_TRANSPORT_SUPPORT).onConflict((oc) => oc.column('icb_code').doNothing()).execute();
+}
+
+/** What _travel-help.njk needs: the scheme's words, each provider's ICB support, and each ICB's once. */
+export function travelHelpContext(byProvider: Map<string, TransportSupport>) {
+  return {
+    travel: TRAVEL_COSTS_HELP,
+    transport: Object.fromEntries(byProvider),
+    transportSupport: [...new Map([...byProvider.values()].map((t) => [t.icbCode, t])).values()],
+  };
 }

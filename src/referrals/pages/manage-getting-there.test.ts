@@ -64,6 +64,18 @@ describe('getting there', () => {
     assert.ok(TRAVEL_COSTS_HELP.qualifying.length >= 4);
   });
 
+  test('the public compare page says the same: how to claim help, and West Yorkshire\'s patient transport for its trusts', async () => {
+    const res = await anonymousSession(app).get('/?specialty=110&postcode=LS1+4AP&sortBy=DISTANCE&distance=25');
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /id="travel-help"/);
+    assert.match(res.body, /Healthcare Travel Costs Scheme \(HTCS\)/);
+    const cards = [...res.body.matchAll(/<li class="nhsuk-card oc-option"[\s\S]*?<\/li>\s*(?=<li class="nhsuk-card|<\/ol>)/g)].map((m) => m[0]);
+    assert.ok(cards.length >= 5);
+    for (const card of cards) assert.match(card, /href="#travel-help"/);
+    assert.ok(cards.some((c) => /data-service-id="RR8/.test(c) && /href="#transport-QWO"/.test(c)), 'a Leeds trust names West Yorkshire\'s transport');
+    assert.match(res.body, /id="transport-QWO"/);
+  });
+
   test('the booked appointment: directions with address, postcode and a map link; a calendar entry; a confirmation to print; no ISO dates', async () => {
     const { ubrn } = await referThroughApi(app, { familyName: 'Booked' }, ['RR813-110']);
     const session = await patientSession(app, database, ubrn);

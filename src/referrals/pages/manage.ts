@@ -14,9 +14,9 @@ import { earliestFreeStarts, freeSlot, freeSlots } from '../../slots/free-slots.
 import { attempt, errorContext, type FieldError, oneOfKeys, readForm, required, text } from '../../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../../web/page.ts';
 import type { ReferralPanel } from '../../web/panels.ts';
-import { TRAVEL_COSTS_HELP, transportSupportByProvider } from '../../shortlist/travel-help.ts';
+import { transportSupportByProvider, travelHelpContext } from '../../shortlist/travel-help.ts';
 import { appointmentDetails } from '../appointment-details.ts';
-import { currentSearch, mayChangeSearch, sortText } from '../change-search.ts';
+import { currentSearch, mayChangeSearch } from '../change-search.ts';
 import { bookAppointment, cancelAppointment, deferToProvider } from '../booking.ts';
 import { getReferral } from '../queries.ts';
 import type { Referral } from '../schemas.ts';
@@ -130,15 +130,13 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
         canChangeSearch: mayChangeSearch(referral.status) && !referral.appointment,
         optionsUpdated: request.query.options === 'updated',
         origin: search.origin,
-        sortText: sortText(search.sortBy),
         options: referral.shortlist.map((o) => ({
           ...optionView(o),
           earliestSlot: earliest.get(o.service.id) ?? null,
           reasons: o.reasons,
           transport: transport.get(o.service.provider.odsCode) ?? null,
         })),
-        travel: TRAVEL_COSTS_HELP,
-        transportSupport: [...new Map([...transport.values()].map((t) => [t.icbCode, t])).values()],
+        ...travelHelpContext(transport),
       });
     });
 

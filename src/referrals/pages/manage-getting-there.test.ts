@@ -120,8 +120,13 @@ describe('getting there', () => {
     }
   });
 
-  test('only the signed-in patient gets their calendar entry and confirmation', async () => {
+  test('only the signed-in patient gets their calendar entry, confirmation and search pages', async () => {
     const { ubrn } = await referThroughApi(app, { familyName: 'Unbooked' }, ['RR801-110']);
+    for (const url of ['/manage/search/postcode', '/manage/search/priority']) {
+      const anonymous = await anonymousSession(app).get(url);
+      assert.equal(anonymous.headers.location, '/manage/sign-in', url);
+      assert.equal((await (await staffSession(app, database, 'demo-referrer')).get(url)).statusCode, 403, url);
+    }
     for (const url of ['/manage/appointment.ics', '/manage/confirmation']) {
       const anonymous = await anonymousSession(app).get(url);
       assert.equal(anonymous.statusCode, 303, url);
@@ -171,6 +176,8 @@ describe('patients can change their mind', () => {
       ['NOT A POSTCODE', /Enter a real postcode, like LS1 4AP/, 400],
       ['BD9', /Enter the full postcode, like LS1 4AP/, 400],
       ['LS99 9ZZ', /We cannot find LS99 9ZZ/, 422],
+      // Shetland: no listed service within the distance limit; nothing is lost.
+      ['ZE1 0AA', /There are no .+ services near ZE1 0AA/, 422],
     ];
     for (const [postcode, message, status] of cases) {
       const res = await session.post('/manage/search/postcode', { origin: 'other', postcode });

@@ -10,6 +10,7 @@ import { startJobs } from './jobs/worker.ts';
 import { migrate } from './db/migrate.ts';
 import { loadDemoDataIfEmpty } from './importers/demo.ts';
 import { ensureDemoDeferrals } from './referrals/demo-deferrals.ts';
+import { ensureDemoTransportSupport } from './shortlist/travel-help.ts';
 import { ensureDemoSlots } from './slots/demo-slots.ts';
 import { ensureDemoWaitingList } from './waiting/demo-waiting-list.ts';
 
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     if (report) log.info(report, 'demo data set loaded');
     const created = await ensureDemoAccounts(database.db);
     if (created.length > 0) log.info({ created }, `demo accounts created (password "${DEMO_PASSWORD}")`);
+    await ensureDemoTransportSupport(database.db);
     const waiting = await ensureDemoWaitingList(database);
     if (waiting.imported > 0) log.info(waiting, 'demo waiting lists and mutual-aid offers loaded');
     // Before the slots: a patient defers only when no slot is free.

@@ -409,7 +409,18 @@ export interface WebDraftTable {
   updated_at: Timestamp;
 }
 
+/** An ICB's patient transport support, as it publishes it (migration 012). */
+export interface IcbTransportSupportTable {
+  icb_code: string;
+  icb_name: string;
+  summary: string;
+  link_url: string;
+  link_text: string;
+  updated_at: Timestamp;
+}
+
 export interface DB {
+  icb_transport_support: IcbTransportSupportTable;
   mutual_aid_request: MutualAidRequestTable;
   mutual_aid_offer: MutualAidOfferTable;
   pidmas_request: PidmasRequestTable;

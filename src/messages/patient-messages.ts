@@ -91,8 +91,10 @@ export async function enqueuePidmasInvitation(trx: Transaction<DB>, ubrn: string
   await toPatient(trx, ubrn, 'PIDMAS_INVITATION', (p) => ({ access_code: accessCode, specialty: p.specialty, provider, link }), true);
 }
 
-export async function enqueuePidmasOffer(trx: Transaction<DB>, ubrn: string, offer: { provider: string; site: string; distance: string; expected: string }): Promise<void> {
-  await toPatient(trx, ubrn, 'PIDMAS_OFFER', () => offer);
+/** A place offered to a patient who asked to move; `expectedFrom` is a calendar date, written as people read it. */
+export async function enqueuePidmasOffer(trx: Transaction<DB>, ubrn: string, offer: { provider: string; site: string; distance: string; expectedFrom: string }): Promise<void> {
+  const { expectedFrom, ...rest } = offer;
+  await toPatient(trx, ubrn, 'PIDMAS_OFFER', () => ({ ...rest, expected: formatDate(expectedFrom) }));
 }
 
 export async function enqueuePidmasNoMatch(trx: Transaction<DB>, ubrn: string): Promise<void> {

@@ -145,7 +145,7 @@ export async function decideTransfer(deps: Pick<Deps, 'database'>, staff: StaffP
       .select(['p.name as provider', 'si.name as site'])
       .where('s.id', '=', t.service_id)
       .executeTakeFirstOrThrow();
-    await enqueuePidmasOffer(trx, t.ubrn, { provider: where.provider, site: where.site, distance: `${round1(kmToMiles(t.distance_km))} miles`, expected: expectedFrom(t.starts_on) });
+    await enqueuePidmasOffer(trx, t.ubrn, { provider: where.provider, site: where.site, distance: `${round1(kmToMiles(t.distance_km))} miles`, expectedFrom: expectedFrom(t.starts_on) });
     return { id, status: 'OFFERED' as const };
   });
 }

@@ -12,6 +12,7 @@ import { normalisePostcode } from '../domain/postcode.ts';
 import { resolveOrigin } from '../reference/resolve.ts';
 import { buildShortlist, optionsForChosenServices, RECOMMENDED_OPTIONS } from '../shortlist/service.ts';
 import { insertReferral } from './history.ts';
+import { insertOfferedOptions } from './offered-options.ts';
 import type { CreateReferral } from './schemas.ts';
 
 /** Checks what the schema cannot: the NHS number's check digit, a plausible date of birth, a real postcode. */
@@ -101,10 +102,7 @@ export async function createReferral(deps: Deps, staff: StaffPrincipal, body: Cr
           staff,
           `Referral created with ${options.length} option${options.length === 1 ? '' : 's'} to choose from`,
         );
-        await trx
-          .insertInto('referral_option')
-          .values(options.map(({ service, ...offered }) => ({ ubrn, rank: offered.rank, service_id: service.id, offered: JSON.stringify(offered) })))
-          .execute();
+        await insertOfferedOptions(trx, ubrn, options);
         await enqueueReferralLetter(trx, ubrn, accessCode);
       });
       return {

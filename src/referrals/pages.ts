@@ -6,6 +6,8 @@ import type { Deps } from '../deps.ts';
 import type { ReferralPanel } from '../web/panels.ts';
 import { addViews } from '../web/render.ts';
 import { managePages } from './pages/manage.ts';
+import { manageAppointmentPages } from './pages/manage-appointment.ts';
+import { manageSearchPages } from './pages/manage-search.ts';
 import { manageSignInPages } from './pages/manage-sign-in.ts';
 import { nhsLoginPages } from './pages/nhs-login.ts';
 import { providerPages } from './pages/provider.ts';
@@ -21,6 +23,8 @@ export function referralPages(deps: Deps, panels: { waiting: ReferralPanel; move
     await app.register(manageSignInPages(deps));
     await app.register(nhsLoginPages(deps.database, deps.config));
     await app.register(managePages(deps, panels));
+    await app.register(manageAppointmentPages(deps));
+    await app.register(manageSearchPages(deps));
     await app.register(providerPages(deps));
     await app.register(providerAsiPages(deps));
   };

@@ -9,6 +9,7 @@ import { addViews } from '../web/render.ts';
 import { ENGINE_FIELDS, readCompareForm } from './compare-form.ts';
 import { comparePageContext, type SpecialtyChoice } from './compare-view.ts';
 import { buildShortlist } from './service.ts';
+import { transportSupportByProvider, travelHelpContext } from './travel-help.ts';
 import type { ShortlistAnswer, ShortlistRequest } from './types.ts';
 
 /** Seams for tests; by default the shortlist engine and the reference data. */
@@ -36,7 +37,11 @@ export function shortlistPages(deps: Deps, seams: ComparePageSeams = {}) {
       if (!found.ok) {
         return sendPage(request, reply, 'compare.njk', comparePageContext({ values: form.values, specialties: choices, errors: found.errors }), found.status === 400 ? 400 : 422);
       }
-      return sendPage(request, reply, 'compare.njk', comparePageContext({ values: form.values, specialties: choices, answer: found.value }));
+      const transport = await transportSupportByProvider(deps.database.db, found.value.options.map((o) => o.service.provider.odsCode));
+      return sendPage(request, reply, 'compare.njk', {
+        ...comparePageContext({ values: form.values, specialties: choices, answer: found.value }),
+        ...travelHelpContext(transport),
+      });
     });
   };
 }

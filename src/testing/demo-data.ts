@@ -6,6 +6,7 @@ import type { Database } from '../db/database.ts';
 import { londonDate } from '../domain/dates.ts';
 import { loadDemoDataIfEmpty } from '../importers/demo.ts';
 import { ensureDemoDeferrals } from '../referrals/demo-deferrals.ts';
+import { ensureDemoTransportSupport } from '../shortlist/travel-help.ts';
 import { ensureDemoSlots } from '../slots/demo-slots.ts';
 import { ensureDemoWaitingList } from '../waiting/demo-waiting-list.ts';
 
@@ -13,6 +14,7 @@ import { ensureDemoWaitingList } from '../waiting/demo-waiting-list.ts';
 export async function loadDemoDatabase(database: Database, now: Date): Promise<void> {
   await loadDemoDataIfEmpty(database);
   await ensureDemoAccounts(database.db);
+  await ensureDemoTransportSupport(database.db);
   await ensureDemoWaitingList(database, londonDate(now));
   // Before the slots, as at a first `npm start`: a patient defers only when no slot is free.
   await ensureDemoDeferrals(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', POSTCODES_IN_MEMORY: 'false' }), database);

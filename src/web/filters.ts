@@ -22,6 +22,14 @@ export function formatDate(isoDate: string | Date): string {
   return Number.isNaN(d.getTime()) ? text : LONG_DATE.format(d);
 }
 
+/**
+ * A sentence kept as the API words it (dates as 'YYYY-MM-DD', like an option's stored reasons) with each calendar
+ * date written as people read it: 'Expected to see you by 2026-12-04' → 'Expected to see you by 4 December 2026'.
+ */
+export function formatDatesIn(text: string): string {
+  return String(text).replace(/\b(\d{4}-\d{2}-\d{2})(T[\d:.]+Z)?\b/g, (whole, date: string, time: string | undefined) => (time ? formatDateTime(whole) : formatDate(date)));
+}
+
 /** '2026-12-01T09:00:00Z' → 'Tuesday 1 December 2026 at 9:00am' (UK time). */
 export function formatDateTime(instant: string | Date): string {
   const d = instantOf(instant);
@@ -118,6 +126,7 @@ export function formatCode(code: string): string {
 export function registerFilters(environment: nunjucks.Environment): void {
   const filters: Record<string, (...args: never[]) => string> = {
     date: formatDate,
+    datesIn: formatDatesIn,
     dateTime: formatDateTime,
     day: formatDay,
     time: formatTime,

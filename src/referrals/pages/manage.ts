@@ -14,6 +14,9 @@ import { earliestFreeStarts, freeSlot, freeSlots } from '../../slots/free-slots.
 import { attempt, errorContext, type FieldError, oneOfKeys, readForm, required, text } from '../../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../../web/page.ts';
 import type { ReferralPanel } from '../../web/panels.ts';
+import { transportSupportByProvider, travelHelpContext } from '../../shortlist/travel-help.ts';
+import { appointmentDetails } from '../appointment-details.ts';
+import { currentSearch, mayChangeSearch } from '../change-search.ts';
 import { bookAppointment, cancelAppointment, deferToProvider } from '../booking.ts';
 import { getReferral } from '../queries.ts';
 import type { Referral } from '../schemas.ts';
@@ -104,12 +107,16 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
 
   return async function (app: FastifyInstance) {
     // The referral and the services offered, side by side.
-    app.get('/manage', { config: page }, async (request, reply) => {
+    app.get<{ Querystring: { options?: string } }>('/manage', { config: page }, async (request, reply) => {
       const referral = await ownReferral(request);
       const canChoose = patientMayChoose(referral.status);
       // Free appointments are shown only to a patient who may book one: beside "likely to be seen: not known" on
       // a pathway the hospital arranges, a free date the patient cannot have would contradict it.
-      const earliest = canChoose ? await earliestFreeStarts(db, referral.shortlist.map((o) => o.service.id), new Date()) : new Map<string, Date>();
+      const [earliest, search, transport] = await Promise.all([
+        canChoose ? earliestFreeStarts(db, referral.shortlist.map((o) => o.service.id), new Date()) : new Map<string, Date>(),
+        currentSearch(deps, referral.ubrn),
+        transportSupportByProvider(db, referral.shortlist.map((o) => o.service.provider.odsCode)),
+      ]);
       const deferredTo = optionFor(referral, referral.deferral?.serviceId);
       return sendPage(request, reply, 'manage.njk', {
         title: 'Your referral',
@@ -120,12 +127,21 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
         referralDate: referral.rttClockStart,
         waitingPanel: await panels.waiting(patientOf(request), referral.ubrn),
         movePanel: await panels.move(patientOf(request), referral.ubrn),
-        appointment: appointmentView(referral),
+        appointment: await appointmentDetails(deps, referral),
         deferral: referral.deferral ? { contactBy: referral.deferral.contactBy, service: deferredTo?.service.name ?? '', provider: deferredTo?.service.provider.name ?? '' } : null,
         canChoose,
         // Accepted with no appointment booked: the provider books it (a pathway from its waiting list, say).
         hospitalArranges: referral.status === 'ACCEPTED' && !referral.appointment,
-        options: referral.shortlist.map((o) => ({ ...optionView(o), earliestSlot: earliest.get(o.service.id) ?? null, reasons: o.reasons })),
+        canChangeSearch: mayChangeSearch(referral.status) && !referral.appointment,
+        optionsUpdated: request.query.options === 'updated',
+        origin: search.origin,
+        options: referral.shortlist.map((o) => ({
+          ...optionView(o),
+          earliestSlot: earliest.get(o.service.id) ?? null,
+          reasons: o.reasons,
+          transport: transport.get(o.service.provider.odsCode) ?? null,
+        })),
+        ...travelHelpContext(transport),
       });
     });
 
@@ -203,7 +219,7 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
 
     app.get('/manage/booked', { config: page }, async (request, reply) => {
       const referral = await ownReferral(request);
-      const appointment = appointmentView(referral);
+      const appointment = await appointmentDetails(deps, referral);
       if (!appointment) return seeOther(reply, '/manage');
       return sendPage(request, reply, 'manage-booked.njk', { title: 'Appointment booked', appointment, ubrn: referral.ubrn });
     });

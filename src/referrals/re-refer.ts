@@ -6,7 +6,7 @@ import type { Deps } from '../deps.ts';
 import { ageOn, londonDate } from '../domain/dates.ts';
 import { mayDo } from '../domain/referral-status.ts';
 import { clockOnReReferral, type ClockRule, explainRejectionClock, REJECTION_RULES } from '../domain/rejection.ts';
-import { API_WORDING, type Wording } from '../domain/wording.ts';
+import type { Wording } from '../domain/wording.ts';
 import { actorLabel, type Principal, type StaffPrincipal } from '../http/principal.ts';
 import { conflict, forbidden, notFound, unprocessable } from '../http/problem.ts';
 import { buildShortlist, optionsForChosenServices, RECOMMENDED_OPTIONS } from '../shortlist/service.ts';
@@ -14,6 +14,9 @@ import type { ShortlistAnswer, ShortlistOption } from '../shortlist/types.ts';
 import { changeStatus } from './history.ts';
 import { clockOfReferral, liveAppointment, lockVisibleReferral, visibleReferrals } from './queries.ts';
 import { STATUS_FOR_STAFF } from './wording.ts';
+
+/** The history is written for staff, with dates as the data holds them (as every history entry is). */
+const HISTORY_WORDING: Wording = { audience: 'staff', date: (iso) => iso };
 
 /** Only the organisation that made the referral re-refers or closes it (visibleReferrals limits staff to theirs). */
 function referrerOf(principal: Principal): StaffPrincipal {
@@ -78,7 +81,7 @@ export interface ReReferred {
  * Re-refers a rejected referral with a new shortlist: the services chosen with the patient, or (null) the engine's
  * top 5 for their preferences leaving out the service that rejected it. The patient chooses again.
  */
-export async function reRefer(deps: Deps, principal: Principal, ubrn: string, shortlist: readonly string[] | null, wording: Wording = API_WORDING): Promise<ReReferred> {
+export async function reRefer(deps: Deps, principal: Principal, ubrn: string, shortlist: readonly string[] | null): Promise<ReReferred> {
   const staff = referrerOf(principal);
   const r = await rejectedReferral(deps, staff, ubrn);
   let options: ShortlistOption[];
@@ -100,7 +103,7 @@ export async function reRefer(deps: Deps, principal: Principal, ubrn: string, sh
     const reason = (await trx.selectFrom('referral').select('rejection_reason').where('ubrn', '=', ubrn).executeTakeFirstOrThrow()).rejection_reason;
     const before = await clockOfReferral(trx, ubrn);
     const clock = clockOnReReferral(reason, before, today);
-    const rule = reason ? explainRejectionClock(reason, before, wording) : 'The waiting-time clock is unchanged.';
+    const rule = reason ? explainRejectionClock(reason, before, HISTORY_WORDING) : 'The waiting-time clock is unchanged.';
     await changeStatus(trx, locked, 'RETURN_TO_REFERRER', staff, `Re-referred with a new shortlist of ${options.length} option${options.length === 1 ? '' : 's'}. ${rule}`);
     await trx
       .updateTable('referral')

@@ -92,7 +92,7 @@ export function reReferPages(deps: Deps) {
       if (!form.ok) return reReferPage(request, reply, referral, form.values.services, form.errors.map((e) => ({ ...e, href: '#services' })), 400);
       // Kept in the engine's order.
       const chosen = new Set(form.answer.services);
-      const done = await attempt(() => reRefer(deps, staff, referral.ubrn, order.filter((id) => chosen.has(id)), PAGE_WORDING.staff), { field: 'services', href: '#services' });
+      const done = await attempt(() => reRefer(deps, staff, referral.ubrn, order.filter((id) => chosen.has(id))), { field: 'services', href: '#services' });
       if (!done.ok) return reReferPage(request, reply, referral, form.values.services, done.errors, done.status);
       return seeOther(reply, `/referrals/${referral.ubrn}?done=re-referred`);
     });

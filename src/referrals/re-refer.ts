@@ -46,10 +46,11 @@ async function rejectedReferral(deps: Deps, staff: StaffPrincipal, ubrn: string)
 }
 
 /**
- * The engine's options for a rejected referral, as when it was made (the patient's preferences, up to 20), for the
- * referrer to choose from; `preselected` are the first 5 that are not the service that rejected it.
+ * The engine's options for a rejected referral, as when it was made (the patient's preferences, up to 20), and the
+ * services offered before that are not among them, for the referrer to choose from; `preselected` are the engine's
+ * first 5 that are not the service that rejected it.
  */
-export async function optionsToReRefer(deps: Deps, principal: Principal, ubrn: string): Promise<{ answer: ShortlistAnswer; preselected: string[]; rejectedServiceId: string | null }> {
+export async function optionsToReRefer(deps: Deps, principal: Principal, ubrn: string): Promise<{ answer: ShortlistAnswer; offeredBefore: ShortlistOption[]; preselected: string[]; rejectedServiceId: string | null }> {
   const staff = referrerOf(principal);
   const r = await rejectedReferral(deps, staff, ubrn);
   const answer = await buildShortlist(deps, {
@@ -64,7 +65,13 @@ export async function optionsToReRefer(deps: Deps, principal: Principal, ubrn: s
     sex: null,
   });
   const preselected = answer.options.map((o) => o.service.id).filter((id) => id !== r.rejected_service_id).slice(0, RECOMMENDED_OPTIONS);
-  return { answer, preselected, rejectedServiceId: r.rejected_service_id };
+  // The services offered before stay offered (the patient may have wanted one of them), after the engine's.
+  const listed = new Set(answer.options.map((o) => o.service.id));
+  const before = (await deps.database.db.selectFrom('referral_option').select('service_id').where('ubrn', '=', ubrn).orderBy('rank').execute())
+    .map((o) => o.service_id)
+    .filter((id) => !listed.has(id));
+  const offeredBefore = before.length === 0 ? [] : (await optionsForChosenServices(deps, { specialty: r.specialty_code, postcode: r.origin, field: 'shortlist' }, before)).options;
+  return { answer, offeredBefore, preselected, rejectedServiceId: r.rejected_service_id };
 }
 
 export interface ReReferred {

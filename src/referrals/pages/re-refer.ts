@@ -12,6 +12,7 @@ import { notFoundPage, seeOther, sendPage } from '../../web/page.ts';
 import { PAGE_WORDING } from '../../web/wording.ts';
 import { clockOfReferral, getReferral } from '../queries.ts';
 import { closeReferral, optionsToReRefer, reRefer } from '../re-refer.ts';
+import type { ShortlistOption } from '../../shortlist/types.ts';
 import type { Referral } from '../schemas.ts';
 import { readShortlist } from './refer-forms.ts';
 import { appointmentView, optionView, patientName } from './referral-view.ts';
@@ -46,17 +47,19 @@ export function reReferPages(deps: Deps) {
         : null,
     };
     if (!found.ok) {
-      return sendPage(request, reply, 'referral-re-refer.njk', { ...base, ...errorContext([...errors, ...found.errors]), options: [] }, found.status);
+      return sendPage(request, reply, 'referral-re-refer.njk', { ...base, ...errorContext([...errors, ...found.errors]), options: [], offeredBefore: [] }, found.status);
     }
-    const { answer, preselected, rejectedServiceId } = found.value;
+    const { answer, offeredBefore, preselected, rejectedServiceId } = found.value;
     const ticked = new Set(chosen ?? preselected);
+    const item = (o: ShortlistOption) => ({ ...optionView(o), checked: ticked.has(o.service.id), rejectedIt: o.service.id === rejectedServiceId });
     return sendPage(request, reply, 'referral-re-refer.njk', {
       ...base,
       ...errorContext(errors),
       origin: answer.origin.postcode,
       eligibleCount: answer.eligibleCount,
       shortfall: answer.shortfall,
-      options: answer.options.map((o) => ({ ...optionView(o), checked: ticked.has(o.service.id), rejectedIt: o.service.id === rejectedServiceId })),
+      options: answer.options.map(item),
+      offeredBefore: offeredBefore.map(item),
     }, status);
   };
 
@@ -87,7 +90,7 @@ export function reReferPages(deps: Deps) {
       if (!mayDo(referral.status, 'RETURN_TO_REFERRER')) return seeOther(reply, `/referrals/${referral.ubrn}`);
       const offered = await attempt(() => optionsToReRefer(deps, staff, referral.ubrn), { field: 'services', href: '#services' });
       if (!offered.ok) return reReferPage(request, reply, referral, null, [], offered.status);
-      const order = offered.value.answer.options.map((o) => o.service.id);
+      const order = [...offered.value.answer.options, ...offered.value.offeredBefore].map((o) => o.service.id);
       const form = readShortlist(request.body, new Set(order));
       if (!form.ok) return reReferPage(request, reply, referral, form.values.services, form.errors.map((e) => ({ ...e, href: '#services' })), 400);
       // Kept in the engine's order.

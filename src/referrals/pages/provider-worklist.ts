@@ -10,10 +10,9 @@ const page = { access: ROLES('provider'), page: true } as const;
 export const PROVIDER_WORKLIST = '/provider/referrals/find';
 
 export function providerWorklistPages(deps: Deps) {
-  const { db } = deps.database;
   return async function (app: FastifyInstance) {
     app.get(PROVIDER_WORKLIST, { config: page }, async (request, reply) => {
-      const view = await worklistView(db, staffOf(request), PROVIDER_WORKLIST, readWorklistQuery(request.query));
+      const view = await worklistView(deps, staffOf(request), PROVIDER_WORKLIST, readWorklistQuery(request.query));
       if (view.lastPage) return seeOther(reply, view.lastPage);
       return sendPage(request, reply, 'provider-worklist.njk', { title: 'Find a referral', worklist: view });
     });

@@ -80,7 +80,7 @@ export function referrerPages(deps: Deps, panels: { waiting: ReferralPanel }) {
 
   return async function (app: FastifyInstance) {
     app.get('/referrals', { config: page }, async (request, reply) => {
-      const view = await worklistView(db, staffOf(request), '/referrals', readWorklistQuery(request.query));
+      const view = await worklistView(deps, staffOf(request), '/referrals', readWorklistQuery(request.query));
       if (view.lastPage) return seeOther(reply, view.lastPage);
       return sendPage(request, reply, 'referrals.njk', { title: 'Referrals', worklist: view });
     });

@@ -1,8 +1,7 @@
 // The worklist pages' one way of searching: the query (?q=, ?state=, ?page=, ?size=) read into a search, and the
 // search's page of referrals into what _worklist.njk shows (the filters with their counts, the rows, the NHS
 // pagination). Used by the referrer's and referral centre's /referrals and the provider's /provider/referrals/find.
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.ts';
+import type { Deps } from '../../deps.ts';
 import { isStateGroup, STATE_GROUP_NAMES, STATE_GROUPS, type StateGroup } from '../../domain/referral-status.ts';
 import type { Principal } from '../../http/principal.ts';
 import { STATUS_FOR_STAFF } from '../wording.ts';
@@ -54,7 +53,8 @@ export type WorklistView = Awaited<ReturnType<typeof worklistView>>;
  * What the worklist shows for this query; `lastPage` is set instead when the page asked for is past the end (the
  * page then sends the browser there).
  */
-export async function worklistView(db: Kysely<DB>, principal: Principal, path: string, query: WorklistQuery) {
+export async function worklistView(deps: Deps, principal: Principal, path: string, query: WorklistQuery) {
+  const { db } = deps.database;
   const statuses = query.state === 'all' ? undefined : statusesOf([query.state]);
   const [found, counts] = await Promise.all([
     searchWorklist(db, principal, { q: query.q, statuses, offset: (query.page - 1) * query.size, limit: query.size }),

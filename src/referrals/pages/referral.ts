@@ -88,7 +88,8 @@ export function referrerPages(deps: Deps, panels: { waiting: ReferralPanel }) {
     app.get<{ Params: { ubrn: string } }>('/referrals/:ubrn', { config: page }, async (request, reply) => {
       const referral = await findReferral(staffOf(request), request.params.ubrn);
       if (!referral) return notFoundPage(request, reply);
-      const done = DONE[String((request.query as { done?: unknown }).done ?? '')] ?? null;
+      const asked = String((request.query as { done?: unknown }).done ?? '');
+      const done = Object.hasOwn(DONE, asked) ? DONE[asked] : null;
       return sendPage(request, reply, 'referral.njk', { ...referralContext(referral), done, waitingPanel: await panels.waiting(staffOf(request), referral.ubrn) });
     });
 

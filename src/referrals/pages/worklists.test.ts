@@ -186,6 +186,7 @@ describe('a rejection, as the referrer follows it', () => {
     assert.equal(await statusOf(ubrn), 'CANCELLED');
     const page = await referrer.get(`/referrals/${ubrn}?done=closed`);
     assert.match(page.body, /Referral closed\./);
+    assert.doesNotMatch((await referrer.get(`/referrals/${ubrn}?done=toString`)).body, /id="done"/, 'only the messages there are');
     assert.match(page.body, /Closed by the referrer: Already under the care of the hospital/);
     assert.doesNotMatch(page.body, /id="re-refer"|id="close-link"/);
     assert.match((await referrer.get('/referrals?state=closed&q=Closable')).body, row(ubrn, 'CANCELLED'));

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { DEMO_PASSWORD } from '../../auth/demo-accounts.ts';
 import type { Database } from '../../db/database.ts';
 import { referThroughApi, startDemoApp } from '../../testing/test-app.ts';
-import { type PageSession, staffSession } from '../../testing/page-session.ts';
+import { type PageSession, patientSession, staffSession } from '../../testing/page-session.ts';
 
 let app: FastifyInstance;
 let database: Database;
@@ -146,6 +146,13 @@ describe('a rejection, as the referrer follows it', () => {
     assert.match(page.body, /<span id="forecast">Not until the patient is referred again<\/span>/);
     assert.match(page.body, /clinically appropriate but wrongly directed, so the waiting-time clock keeps running/);
     assert.doesNotMatch(page.body, /id="faster-link"/);
+
+    // The patient's own page says the same, to them.
+    const mine = await (await patientSession(app, database, ubrn)).get('/manage');
+    assert.equal(mine.statusCode, 200);
+    assert.doesNotMatch(mine.body, /within 18 weeks/);
+    assert.match(mine.body, /<span id="forecast">Not until you are referred again<\/span>/);
+    assert.match(mine.body, /so your waiting time still counts from/);
   });
 
   test('re-referring from the pages: the service that rejected it is not ticked, none ticked is refused, then the patient can choose again', async () => {

@@ -115,7 +115,7 @@ describe('re-referring', () => {
 
   test('clinically inappropriate: re-referring with the services chosen starts a new clock today', async () => {
     const { ubrn } = await rejected('New-Clock', 'CLINICALLY_INAPPROPRIATE', 'Manage in primary care first.');
-    const res = await call('demo-referrer', 'POST', `/referrals/${ubrn}/shortlist`, { shortlist: ['RR801-110'] });
+    const res = await call('demo-referrer', 'POST', `/referrals/${ubrn}/shortlist`, { shortlist: ['RR801-110'], clinicalSummaryAddition: 'Physiotherapy for 6 weeks did not help.' });
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json();
     assert.equal(body.clockRule, 'STOPS');
@@ -124,6 +124,9 @@ describe('re-referring', () => {
     assert.match(body.fewerOptionsReason, /chose 1 option/);
     const clock = await clockOf(ubrn);
     assert.deepEqual([clock.rtt_clock_state, clock.rtt_clock_stopped_on, clock.rtt_clock_start], ['RUNNING', null, londonDate()]);
+    const referral = (await call('demo-referrer', 'GET', `/referrals/${ubrn}`)).json();
+    assert.equal(referral.clinicalSummary, `Knee\n\nAdded on re-referral (${londonDate()}): Physiotherapy for 6 weeks did not help.`, 'added to, not rewritten');
+    assert.match(referral.history.at(-1).reason, /and more clinical information\. .*clock stopped/);
   });
 
   test('a shortlist of services that are not of the specialty, or listed twice, is refused with the field named', async () => {

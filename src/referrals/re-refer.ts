@@ -88,7 +88,14 @@ export interface ReReferred {
  * Re-refers a rejected referral with a new shortlist: the services chosen with the patient, or (null) the engine's
  * top 5 for their preferences leaving out the service that rejected it. The patient chooses again.
  */
-export async function reRefer(deps: Deps, principal: Principal, ubrn: string, shortlist: readonly string[] | null): Promise<ReReferred> {
+export async function reRefer(
+  deps: Deps,
+  principal: Principal,
+  ubrn: string,
+  shortlist: readonly string[] | null,
+  /** what the referrer adds to the clinical summary (what the provider asked for), if anything */
+  clinicalAddition: string | null = null,
+): Promise<ReReferred> {
   const staff = referrerOf(principal);
   const r = await rejectedReferral(deps, staff, ubrn);
   let options: ShortlistOption[];
@@ -111,10 +118,15 @@ export async function reRefer(deps: Deps, principal: Principal, ubrn: string, sh
     const before = await clockOfReferral(trx, ubrn);
     const clock = clockOnReReferral(reason, before, today);
     const rule = reason ? explainRejectionClock(reason, before, HISTORY_WORDING) : 'The waiting-time clock is unchanged.';
-    await changeStatus(trx, locked, 'RETURN_TO_REFERRER', staff, `Re-referred with a new shortlist of ${options.length} option${options.length === 1 ? '' : 's'}. ${rule}`);
+    await changeStatus(trx, locked, 'RETURN_TO_REFERRER', staff, `Re-referred with a new shortlist of ${options.length} option${options.length === 1 ? '' : 's'}${clinicalAddition ? ' and more clinical information' : ''}. ${rule}`);
+    // Added to, never rewritten: the provider who rejected it read the summary as it was.
+    const summary = clinicalAddition
+      ? `${(await trx.selectFrom('referral').select('clinical_summary').where('ubrn', '=', ubrn).executeTakeFirstOrThrow()).clinical_summary}\n\nAdded on re-referral (${today}): ${clinicalAddition}`
+      : null;
     await trx
       .updateTable('referral')
       .set({
+        ...(summary ? { clinical_summary: summary } : {}),
         options_offered: options.length,
         fewer_options_reason: fewerReason,
         patient_chose: false,

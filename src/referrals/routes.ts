@@ -222,7 +222,9 @@ export function referralRoutes(deps: Deps) {
               .optional()
               .transform((v) => v ?? null)
               .describe('null: the engine\'s top 5 for the patient\'s preferences, leaving out the service that rejected it'),
-          }).default({ shortlist: null }),
+            clinicalSummaryAddition: z.string().trim().max(5000).nullable().optional().transform((v) => v || null)
+              .describe('added to the clinical summary (what the provider asked for); the summary is never rewritten'),
+          }).default({ shortlist: null, clinicalSummaryAddition: null }),
           response: {
             200: z.object({
               status: z.enum(REFERRAL_STATUSES),
@@ -236,7 +238,7 @@ export function referralRoutes(deps: Deps) {
           },
         },
       },
-      async (request) => reRefer(deps, staffOf(request), request.params.ubrn, request.body.shortlist),
+      async (request) => reRefer(deps, staffOf(request), request.params.ubrn, request.body.shortlist, request.body.clinicalSummaryAddition),
     );
 
     api.post(

@@ -19,6 +19,11 @@ import { appointmentView, optionView, patientName } from './referral-view.ts';
 
 const page = { access: ROLES('referrer', 'referral-centre'), page: true } as const;
 
+const ADDITION_FIELDS = { clinicalAddition: text(5001) };
+const AdditionForm = z.object({
+  clinicalAddition: z.string().max(5000, 'Clinical information to add must be 5,000 characters or fewer').transform((v) => v || null),
+});
+
 const CLOSE_FIELDS = { reason: text(501) };
 const CloseForm = z.object({
   reason: z.string().min(1, 'Enter why you are closing the referral').max(500, 'Reason must be 500 characters or fewer'),
@@ -31,7 +36,7 @@ export function reReferPages(deps: Deps) {
     return foundOrNull(() => getReferral(deps, staff, ubrn));
   }
 
-  const reReferPage = async (request: FastifyRequest, reply: FastifyReply, referral: Referral, chosen: readonly string[] | null, errors: FieldError[], status = 200) => {
+  const reReferPage = async (request: FastifyRequest, reply: FastifyReply, referral: Referral, chosen: readonly string[] | null, errors: FieldError[], status = 200, clinicalAddition = '') => {
     const staff = staffOf(request);
     const found = await attempt(() => optionsToReRefer(deps, staff, referral.ubrn), { field: 'services', href: '#services' });
     const base = {
@@ -39,6 +44,7 @@ export function reReferPages(deps: Deps) {
       back: `/referrals/${referral.ubrn}`,
       ubrn: referral.ubrn,
       patientName: patientName(referral),
+      clinicalAddition,
       specialty: referral.specialty.name,
       priority: referral.priority,
       rejection: referral.rejection ?? null,
@@ -58,6 +64,7 @@ export function reReferPages(deps: Deps) {
       origin: answer.origin.postcode,
       eligibleCount: answer.eligibleCount,
       shortfall: answer.shortfall,
+      leavesOutRejected: rejectedServiceId !== null,
       options: answer.options.map(item),
       offeredBefore: offeredBefore.map(item),
     }, status);
@@ -92,11 +99,15 @@ export function reReferPages(deps: Deps) {
       if (!offered.ok) return reReferPage(request, reply, referral, null, [], offered.status);
       const order = [...offered.value.answer.options, ...offered.value.offeredBefore].map((o) => o.service.id);
       const form = readShortlist(request.body, new Set(order));
-      if (!form.ok) return reReferPage(request, reply, referral, form.values.services, form.errors.map((e) => ({ ...e, href: '#services' })), 400);
+      const addition = readForm(ADDITION_FIELDS, AdditionForm, request.body);
+      if (!form.ok || !addition.ok) {
+        const errors = [...(form.ok ? [] : form.errors.map((e) => ({ ...e, href: '#services' }))), ...(addition.ok ? [] : addition.errors)];
+        return reReferPage(request, reply, referral, form.values.services, errors, 400, addition.values.clinicalAddition);
+      }
       // Kept in the engine's order.
       const chosen = new Set(form.answer.services);
-      const done = await attempt(() => reRefer(deps, staff, referral.ubrn, order.filter((id) => chosen.has(id))), { field: 'services', href: '#services' });
-      if (!done.ok) return reReferPage(request, reply, referral, form.values.services, done.errors, done.status);
+      const done = await attempt(() => reRefer(deps, staff, referral.ubrn, order.filter((id) => chosen.has(id)), addition.answer.clinicalAddition), { field: 'services', href: '#services' });
+      if (!done.ok) return reReferPage(request, reply, referral, form.values.services, done.errors, done.status, addition.values.clinicalAddition);
       return seeOther(reply, `/referrals/${referral.ubrn}?done=re-referred`);
     });
 

@@ -32,7 +32,8 @@ function referralContext(referral: Referral) {
     title: `Referral ${formatUbrn(referral.ubrn)}`,
     ubrn: referral.ubrn,
     status: STATUS_FOR_STAFF[referral.status],
-    canBook: mayDo(referral.status, 'BOOK'),
+    // A rejected referral is re-referred first, so the patient chooses again from a new shortlist.
+    canBook: mayDo(referral.status, 'BOOK') && !mayDo(referral.status, 'RETURN_TO_REFERRER'),
     patientName: patientName(referral),
     specialty: referral.specialty.name,
     priority: referral.priority,

@@ -141,6 +141,7 @@ describe('a rejection, as the referrer follows it', () => {
     assert.match(page.body, /id="next-step">Re-refer with a new shortlist/);
     assert.match(page.body, new RegExp(`href="/referrals/${ubrn}/re-refer"[^>]*id="re-refer"`));
     assert.match(page.body, new RegExp(`href="/referrals/${ubrn}/close"[^>]*id="close-referral"`));
+    assert.doesNotMatch(page.body, /id="book-now"/, 'booked again only once re-referred');
     // The waiting panel said "likely to be seen by …, within 18 weeks" for a rejected referral.
     assert.doesNotMatch(page.body, /within 18 weeks/);
     assert.match(page.body, /<span id="forecast">Not until the patient is referred again<\/span>/);
@@ -170,10 +171,16 @@ describe('a rejection, as the referrer follows it', () => {
     const none = await referrer.post(`/referrals/${ubrn}/re-refer`, {});
     assert.equal(none.statusCode, 400);
     assert.match(none.body, /<a href="#services">\s*Select at least one service to offer the patient\s*<\/a>/);
-    const done = await referrer.post(`/referrals/${ubrn}/re-refer`, { services: 'RR801-110' });
+    const tooLong = await referrer.post(`/referrals/${ubrn}/re-refer`, { services: 'RR801-110', clinicalAddition: 'x'.repeat(5001) });
+    assert.equal(tooLong.statusCode, 400);
+    assert.match(tooLong.body, /<a href="#clinicalAddition">\s*Clinical information to add must be 5,000 characters or fewer\s*<\/a>/);
+    assert.match(/<input[^>]*value="RR801-110"[^>]*>/.exec(tooLong.body)?.[0] ?? '', /checked/, 'the services chosen are kept');
+    const done = await referrer.post(`/referrals/${ubrn}/re-refer`, { services: 'RR801-110', clinicalAddition: 'X-ray report: moderate osteoarthritis.' });
     assert.equal(done.statusCode, 303, done.body);
     assert.equal(done.headers.location, `/referrals/${ubrn}?done=re-referred`);
     assert.equal(await statusOf(ubrn), 'NOT_BOOKED');
+    const { clinical_summary } = await database.db.selectFrom('referral').select('clinical_summary').where('ubrn', '=', ubrn).executeTakeFirstOrThrow();
+    assert.match(clinical_summary, /^Knee\n\nAdded on re-referral \(\d{4}-\d{2}-\d{2}\): X-ray report: moderate osteoarthritis\.$/);
     const page = await referrer.get(done.headers.location!);
     assert.match(page.body, /id="done" role="status"><p>Referral sent again with a new shortlist/);
     assert.match(page.body, /id="book-now"/, 'the referrer can now book with the patient');

@@ -1,5 +1,5 @@
 // The worklist pages' one way of searching: the query (?q=, ?state=, ?page=, ?size=) read into a search, and the
-// search's page of referrals into what _worklist.njk shows (the filters with their counts, the rows, the NHS
+// search's page of referrals into what _staff-worklist.njk shows (the filters with their counts, the rows, the NHS
 // pagination). Used by the referrer's and referral centre's /referrals and the provider's /provider/referrals/find.
 import type { Deps } from '../../deps.ts';
 import { isStateGroup, STATE_GROUP_NAMES, STATE_GROUPS, type StateGroup } from '../../domain/referral-status.ts';

@@ -145,6 +145,16 @@ describe('following a referral (browser)', () => {
     await submit(gp, `#worklist tr[data-ubrn="${accepted}"] a`);
     assert.match(await gp.locator('main').innerText(), /Accepted/);
     await assertAccessible(gp, 'accepted referral');
+
+    // A page at a time (the demo practice has 7 accepted referrals from its waiting lists, and this one).
+    await gp.goto(`${running.baseUrl}/referrals?state=accepted&size=3`);
+    assert.match(await gp.locator('#results-count').innerText(), /Showing 1 to 3 of \d+ referrals/);
+    await assertAccessible(gp, 'accepted referrals, page 1');
+    await submit(gp, '#pagination a[rel="next"]');
+    assert.equal(new URL(gp.url()).searchParams.get('page'), '2');
+    assert.match(await gp.locator('#results-count').innerText(), /Showing 4 to 6 of/);
+    assert.equal(await gp.locator('#pagination a[rel="prev"]').count(), 1);
+    await assertAccessible(gp, 'accepted referrals, page 2');
   });
 
   let rejected = '';

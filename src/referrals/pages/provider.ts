@@ -44,6 +44,18 @@ export function providerPages(deps: Deps) {
   const mayReview = async (staff: StaffPrincipal, referral: Referral) =>
     mayDo(referral.status, 'ACCEPT') && mayDo(referral.status, 'REJECT') && (await isToReview(db, staff, referral.ubrn));
 
+  /**
+   * Runs `review` on the referral to accept or reject; the page not found for one the provider may not see, and the
+   * referral's own page for one no longer to review (a second click, another member of staff got there first).
+   */
+  async function whileToReview(request: FastifyRequest<{ Params: { ubrn: string } }>, reply: FastifyReply, review: (staff: StaffPrincipal, referral: Referral) => Promise<FastifyReply>) {
+    const staff = staffOf(request);
+    const referral = await findVisible(staff, request.params.ubrn);
+    if (!referral) return notFoundPage(request, reply);
+    if (!(await mayReview(staff, referral))) return seeOther(reply, `/provider/referrals/${referral.ubrn}`);
+    return review(staff, referral);
+  }
+
   const referralPage = async (request: FastifyRequest, reply: FastifyReply, referral: Referral, errors: FieldError[], status = 200) =>
     sendPage(request, reply, 'provider-referral.njk', {
       title: `Referral ${formatUbrn(referral.ubrn)}`,
@@ -100,36 +112,25 @@ export function providerPages(deps: Deps) {
       return referralPage(request, reply, referral, []);
     });
 
-    app.post<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn/accept', { config: page }, async (request, reply) => {
-      const staff = staffOf(request);
-      const referral = await findVisible(staff, request.params.ubrn);
-      if (!referral) return notFoundPage(request, reply);
-      // Already accepted or rejected (a second click, another member of staff): its page says where it stands.
-      if (!(await mayReview(staff, referral))) return seeOther(reply, `/provider/referrals/${referral.ubrn}`);
-      const accepted = await attempt(() => reviewReferral(deps, staff, referral.ubrn, 'ACCEPT', null, null), { field: 'review', href: '#accept' });
-      if (!accepted.ok) return referralPage(request, reply, referral, accepted.errors, accepted.status);
-      return seeOther(reply, `/provider/referrals?accepted=${referral.ubrn}`);
-    });
+    app.post<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn/accept', { config: page }, async (request, reply) =>
+      whileToReview(request, reply, async (staff, referral) => {
+        const accepted = await attempt(() => reviewReferral(deps, staff, referral.ubrn, 'ACCEPT', null, null), { field: 'review', href: '#accept' });
+        if (!accepted.ok) return referralPage(request, reply, referral, accepted.errors, accepted.status);
+        return seeOther(reply, `/provider/referrals?accepted=${referral.ubrn}`);
+      }));
 
-    app.get<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn/reject', { config: page }, async (request, reply) => {
-      const referral = await findVisible(staffOf(request), request.params.ubrn);
-      if (!referral) return notFoundPage(request, reply);
-      if (!(await mayReview(staffOf(request), referral))) return seeOther(reply, `/provider/referrals/${referral.ubrn}`);
-      return rejectPage(request, reply, referral, { reason: '', note: '' }, []);
-    });
+    app.get<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn/reject', { config: page }, async (request, reply) =>
+      whileToReview(request, reply, async (_staff, referral) => rejectPage(request, reply, referral, { reason: '', note: '' }, [])));
 
-    app.post<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn/reject', { config: page }, async (request, reply) => {
-      const staff = staffOf(request);
-      const referral = await findVisible(staff, request.params.ubrn);
-      if (!referral) return notFoundPage(request, reply);
-      if (!(await mayReview(staff, referral))) return seeOther(reply, `/provider/referrals/${referral.ubrn}`);
-      const form = readForm(REJECT_FIELDS, RejectForm, request.body);
-      if (!form.ok) return rejectPage(request, reply, referral, form.values, form.errors, 400);
-      const { reason, note } = form.answer;
-      const rejected = await attempt(() => reviewReferral(deps, staff, referral.ubrn, 'REJECT', reason, note), { field: 'reason' });
-      if (!rejected.ok) return rejectPage(request, reply, referral, form.values, rejected.errors, rejected.status);
-      return seeOther(reply, `/provider/referrals?rejected=${referral.ubrn}`);
-    });
+    app.post<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn/reject', { config: page }, async (request, reply) =>
+      whileToReview(request, reply, async (staff, referral) => {
+        const form = readForm(REJECT_FIELDS, RejectForm, request.body);
+        if (!form.ok) return rejectPage(request, reply, referral, form.values, form.errors, 400);
+        const { reason, note } = form.answer;
+        const rejected = await attempt(() => reviewReferral(deps, staff, referral.ubrn, 'REJECT', reason, note), { field: 'reason' });
+        if (!rejected.ok) return rejectPage(request, reply, referral, form.values, rejected.errors, rejected.status);
+        return seeOther(reply, `/provider/referrals?rejected=${referral.ubrn}`);
+      }));
 
     app.get('/provider/asi', { config: page }, async (request, reply) => {
       const staff = staffOf(request);

@@ -1,5 +1,6 @@
-// The referrer's worklist, one referral's page (with the waiting-time panel), and booking an appointment with the
-// patient there and then.
+// The referrer's worklist (every referral the organisation made, searched, filtered by state and paged), one
+// referral's page (with the waiting-time panel, a rejection's reason and the ways on: ./re-refer.ts), and booking an
+// appointment with the patient there and then.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';

@@ -99,6 +99,8 @@ export function referrerPages(deps: Deps, panels: { waiting: ReferralPanel }) {
       const referral = await findReferral(staffOf(request), request.params.ubrn);
       if (!referral) return notFoundPage(request, reply);
       if (referral.status === 'BOOKED') return seeOther(reply, `/referrals/${referral.ubrn}/booked`);
+      // Rejected: re-referred first (its page offers that), so the old shortlist is not booked from.
+      if (mayDo(referral.status, 'RETURN_TO_REFERRER')) return seeOther(reply, `/referrals/${referral.ubrn}`);
       return bookPage(request, reply, referral, []);
     });
 

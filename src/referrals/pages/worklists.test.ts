@@ -142,6 +142,7 @@ describe('a rejection, as the referrer follows it', () => {
     assert.match(page.body, new RegExp(`href="/referrals/${ubrn}/re-refer"[^>]*id="re-refer"`));
     assert.match(page.body, new RegExp(`href="/referrals/${ubrn}/close"[^>]*id="close-referral"`));
     assert.doesNotMatch(page.body, /id="book-now"/, 'booked again only once re-referred');
+    assert.equal((await referrer.get(`/referrals/${ubrn}/book`)).headers.location, `/referrals/${ubrn}`);
     // The waiting panel said "likely to be seen by …, within 18 weeks" for a rejected referral.
     assert.doesNotMatch(page.body, /within 18 weeks/);
     assert.match(page.body, /<span id="forecast">Not until the patient is referred again<\/span>/);

@@ -122,7 +122,7 @@ describe('referrer journey (browser)', () => {
 
   test('the referral is on the worklist awaiting booking', async () => {
     await page.goto(`${running.baseUrl}/referrals`);
-    assert.equal(await page.locator(`#awaiting tr[data-ubrn="${ubrn}"]`).count(), 1);
+    assert.equal(await page.locator(`#worklist tr[data-ubrn="${ubrn}"][data-status="NOT_BOOKED"]`).count(), 1);
     await assertAccessible(page, 'worklist with the referral');
   });
 
@@ -142,7 +142,7 @@ describe('referrer journey (browser)', () => {
     assert.equal((await page.locator('.nhsuk-panel__heading').innerText()).trim(), 'Appointment booked');
     await assertAccessible(page, 'booked');
     await page.goto(`${running.baseUrl}/referrals`);
-    assert.equal(await page.locator(`#booked tr[data-ubrn="${ubrn}"]`).count(), 1);
+    assert.equal(await page.locator(`#worklist tr[data-ubrn="${ubrn}"][data-status="BOOKED"]`).count(), 1);
     assert.deepEqual(cspErrors, [], 'no script or style was refused by the CSP');
   });
 });

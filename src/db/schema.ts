@@ -3,6 +3,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { ContactMethod, ContactOutcome } from '../domain/contact-attempts.ts';
 import type { PidmasStatus } from '../domain/pidmas-status.ts';
 import type { ReferralStatus } from '../domain/referral-status.ts';
+import type { RejectionReason } from '../domain/rejection.ts';
 import type { ProposedTransferStatus } from '../domain/transfer-status.ts';
 import type { TravelLimit } from '../domain/travel-limits.ts';
 
@@ -197,6 +198,11 @@ export interface ReferralTable {
   consultant_led: Generated<boolean>;
   tertiary: Generated<boolean>;
   registered_gp_ods_code: Generated<string | null>;
+  rejection_reason: Generated<RejectionReason | null>;
+  rejection_note: Generated<string | null>;
+  rejected_at: Generated<Date | null>;
+  rejected_by: Generated<string | null>;
+  rejected_service_id: Generated<string | null>;
 }
 
 export interface MutualAidRequestTable {

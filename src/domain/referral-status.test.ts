@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { allowedActions, nextStatus, REFERRAL_ACTIONS, REFERRAL_STATUSES, type ReferralAction } from './referral-status.ts';
+import { allowedActions, isStateGroup, nextStatus, REFERRAL_ACTIONS, REFERRAL_STATUSES, type ReferralAction, STATE_GROUP_NAMES, STATE_GROUPS, stateGroupOf } from './referral-status.ts';
 
 const ACTIONS = Object.keys(REFERRAL_ACTIONS) as ReferralAction[];
 
@@ -47,4 +47,14 @@ test('every status can be reached from NOT_BOOKED, and every open one can reach 
     }
   }
   assert.deepEqual([...reachable].sort(), [...REFERRAL_STATUSES].sort());
+});
+
+test('the worklist groups hold every status exactly once', () => {
+  const grouped = STATE_GROUP_NAMES.flatMap((g) => [...STATE_GROUPS[g].statuses]);
+  assert.deepEqual([...grouped].sort(), [...REFERRAL_STATUSES].sort());
+  assert.equal(stateGroupOf('ACCEPTED'), 'accepted');
+  assert.equal(stateGroupOf('DID_NOT_ATTEND'), 'to-book');
+  assert.equal(stateGroupOf('TRANSFERRED'), 'closed');
+  assert.ok(isStateGroup('with-provider'));
+  assert.ok(!isStateGroup('toString'), 'only the groups, not what every object has');
 });

@@ -70,3 +70,26 @@ export const isClosed = (status: ReferralStatus): boolean => CLOSED.includes(sta
 export function patientMayChoose(status: ReferralStatus): boolean {
   return AWAITING_BOOKING.includes(status) || status === 'BOOKED';
 }
+
+/**
+ * The worklists' filters: every status in exactly one group, named as staff speak of them ("to book", "with the
+ * provider"), not as e-RS codes them. In the order the pages offer them.
+ */
+export const STATE_GROUPS = {
+  'to-book': { words: 'To book', statuses: AWAITING_BOOKING },
+  booked: { words: 'Booked', statuses: ['BOOKED'] },
+  'with-provider': { words: 'With the provider', statuses: ['DEFERRED_TO_PROVIDER'] },
+  'in-triage': { words: 'Being triaged', statuses: ['AWAITING_TRIAGE'] },
+  accepted: { words: 'Accepted', statuses: ['ACCEPTED'] },
+  rejected: { words: 'Rejected', statuses: ['REJECTED'] },
+  closed: { words: 'Closed', statuses: CLOSED },
+} as const satisfies Record<string, { words: string; statuses: readonly ReferralStatus[] }>;
+export type StateGroup = keyof typeof STATE_GROUPS;
+export const STATE_GROUP_NAMES = Object.keys(STATE_GROUPS) as [StateGroup, ...StateGroup[]];
+
+export const isStateGroup = (name: string): name is StateGroup => Object.hasOwn(STATE_GROUPS, name);
+
+/** The group a status is filtered under. */
+export function stateGroupOf(status: ReferralStatus): StateGroup {
+  return STATE_GROUP_NAMES.find((g) => (STATE_GROUPS[g].statuses as readonly ReferralStatus[]).includes(status))!;
+}

@@ -14,12 +14,15 @@ import { providerPages } from './pages/provider.ts';
 import { providerAsiPages } from './pages/provider-asi.ts';
 import { referPages } from './pages/refer.ts';
 import { referrerPages } from './pages/referral.ts';
+import { reReferPages } from './pages/re-refer.ts';
+import { providerWorklistPages } from './pages/provider-worklist.ts';
 
 export function referralPages(deps: Deps, panels: { waiting: ReferralPanel; move: ReferralPanel }) {
   return async function (app: FastifyInstance) {
     addViews(new URL('./views', import.meta.url));
     await app.register(referPages(deps));
     await app.register(referrerPages(deps, panels));
+    await app.register(reReferPages(deps));
     await app.register(manageSignInPages(deps));
     await app.register(nhsLoginPages(deps.database, deps.config));
     await app.register(managePages(deps, panels));
@@ -27,5 +30,6 @@ export function referralPages(deps: Deps, panels: { waiting: ReferralPanel; move
     await app.register(manageSearchPages(deps));
     await app.register(providerPages(deps));
     await app.register(providerAsiPages(deps));
+    await app.register(providerWorklistPages(deps));
   };
 }

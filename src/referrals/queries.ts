@@ -6,6 +6,8 @@ import { type Principal } from '../http/principal.ts';
 import type { DB } from '../db/schema.ts';
 import { servicesWithDetails, toServiceView } from '../directory/queries.ts';
 import { CLOSED, type ReferralStatus } from '../domain/referral-status.ts';
+import { REJECTION_RULES } from '../domain/rejection.ts';
+import type { RttClock } from '../domain/rtt-clock.ts';
 import { notFound } from '../http/problem.ts';
 import type { ShortlistOption } from '../shortlist/types.ts';
 import { toAppointmentView } from './appointment-view.ts';
@@ -83,6 +85,17 @@ export async function getReferral(deps: Deps, principal: Principal, ubrn: string
     shortlist: options.map((o) => ({ ...(o.offered as OfferedOption), service: services.get(o.service_id)! })),
     appointment: appointment ? toAppointmentView(appointment) : null,
     deferral: r.status === 'DEFERRED_TO_PROVIDER' && r.deferred_service_id && r.contact_by ? { serviceId: r.deferred_service_id, contactBy: r.contact_by } : null,
+    rejection: r.rejection_reason && r.rejected_at
+      ? {
+        reason: r.rejection_reason,
+        reasonText: REJECTION_RULES[r.rejection_reason].words,
+        note: r.rejection_note,
+        at: new Date(r.rejected_at).toISOString(),
+        by: r.rejected_by ?? '',
+        clock: REJECTION_RULES[r.rejection_reason].clock,
+        nextStep: REJECTION_RULES[r.rejection_reason].nextStep,
+      }
+      : null,
     history: history.map((h) => ({ at: new Date(h.at).toISOString(), from: h.from_status, to: h.to_status, by: h.actor_label, reason: h.reason })),
   };
 }
@@ -126,4 +139,14 @@ export async function lockVisibleReferral(trx: Transaction<DB>, principal: Princ
 /** The referral's live (not cancelled) appointment, if it has one: the unique index allows at most one. */
 export async function liveAppointment(db: Kysely<DB>, ubrn: string) {
   return db.selectFrom('appointment').selectAll().where('ubrn', '=', ubrn).where('cancelled_at', 'is', null).executeTakeFirst();
+}
+
+/** The referral's RTT clock as it stands. */
+export async function clockOfReferral(db: Kysely<DB>, ubrn: string): Promise<RttClock> {
+  const r = await db
+    .selectFrom('referral')
+    .select(['rtt_clock_start', 'rtt_clock_state', 'rtt_paused_days', 'rtt_clock_stopped_on'])
+    .where('ubrn', '=', ubrn)
+    .executeTakeFirstOrThrow();
+  return { start: r.rtt_clock_start, state: r.rtt_clock_state, pausedDays: r.rtt_paused_days, stoppedOn: r.rtt_clock_stopped_on };
 }

@@ -6,16 +6,12 @@ import { actorLabel, type Principal } from '../http/principal.ts';
 import { forbidden, unprocessable } from '../http/problem.ts';
 import { assertProviderOf } from './booking.ts';
 import { changeStatus } from './history.ts';
-import { liveAppointment, lockVisibleReferral } from './queries.ts';
+import { clockOfReferral, liveAppointment, lockVisibleReferral } from './queries.ts';
+import { londonDate } from '../domain/dates.ts';
+import { clockAfterRejection, REJECTION_REASONS, type RejectionReason } from '../domain/rejection.ts';
 
-export const REJECTION_REASONS = {
-  CLINICALLY_INAPPROPRIATE: 'The referral is not clinically appropriate for this service',
-  SERVICE_CANNOT_MEET_NEEDS: 'The service cannot meet the patient\'s needs',
-  INSUFFICIENT_INFORMATION: 'The referral does not have enough clinical information',
-  WRONG_SPECIALTY: 'The patient needs another specialty',
-  DUPLICATE_REFERRAL: 'The patient has already been referred for this',
-} as const;
-export type RejectionReason = keyof typeof REJECTION_REASONS;
+// The reasons and what each does to the RTT clock are domain rules (src/domain/rejection.ts); named here too for older imports.
+export { REJECTION_REASONS, type RejectionReason };
 
 /** The provider of the booked or deferred service accepts the referral or rejects it with a reason from a fixed list. */
 export async function reviewReferral(deps: Deps, principal: Principal, ubrn: string, outcome: 'ACCEPT' | 'REJECT', reason: RejectionReason | null, note: string | null) {
@@ -30,8 +26,23 @@ export async function reviewReferral(deps: Deps, principal: Principal, ubrn: str
     }
     if (!reason) throw unprocessable('Say why the referral is rejected.', [{ field: 'reason', message: `Choose one of ${Object.keys(REJECTION_REASONS).join(', ')}` }]);
     const why = `${REJECTION_REASONS[reason]}${note ? `: ${note}` : ''}`;
-    // Rejected referrals go back to the referrer's worklist; the appointment, if any, is released.
+    // Rejected referrals go back to the referrer's worklist, with the coded reason and note for them to read; the
+    // appointment, if any, is released; the RTT clock stops or keeps running as the reason's rule says.
     const status = await changeStatus(trx, referral, 'REJECT', principal, `Rejected: ${why}`, { deferred_service_id: null, contact_by: null });
+    const clock = clockAfterRejection(reason, await clockOfReferral(trx, referral.ubrn), londonDate());
+    await trx
+      .updateTable('referral')
+      .set({
+        rejection_reason: reason,
+        rejection_note: note,
+        rejected_at: new Date(),
+        rejected_by: actorLabel(principal),
+        rejected_service_id: appointment?.service_id ?? referral.deferred_service_id,
+        rtt_clock_state: clock.state,
+        rtt_clock_stopped_on: clock.stoppedOn,
+      })
+      .where('ubrn', '=', referral.ubrn)
+      .execute();
     if (appointment) {
       await trx
         .updateTable('appointment')

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { tryAgainIn } from '../auth/rate-limit.ts';
 import { CONTACT_METHODS, CONTACT_OUTCOMES } from '../domain/contact-attempts.ts';
 import { isCalendarDate, londonDate } from '../domain/dates.ts';
-import { REFERRAL_STATUSES } from '../domain/referral-status.ts';
+import { REFERRAL_STATUSES, STATE_GROUP_NAMES } from '../domain/referral-status.ts';
 import { normaliseUbrn } from '../domain/ubrn.ts';
 import { patientOf, PUBLIC, ROLES, staffOf } from '../http/access.ts';
 import { idempotencyOf } from '../http/idempotency.ts';
@@ -19,7 +19,8 @@ import { signInPatient } from './patient-sign-in.ts';
 import { createReferral } from './create.ts';
 import { deferralsForProvider } from './deferrals.ts';
 import { getReferral } from './queries.ts';
-import { worklist } from './worklist.ts';
+import { searchWorklist, statusesOf } from './worklist.ts';
+import { closeReferral, reRefer } from './re-refer.ts';
 
 const Ubrn = z.object({ ubrn: UbrnText });
 
@@ -56,6 +57,13 @@ const Summary = z.object({
   updatedAt: z.string(),
 });
 
+/** One status or several, separated by commas. */
+const StatusList = z
+  .string()
+  .max(400)
+  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''))
+  .pipe(z.array(z.enum(REFERRAL_STATUSES, { error: `must be one or more of ${REFERRAL_STATUSES.join(', ')}, separated by commas` })).min(1, 'must name a status'));
+
 // One answer for whatever was wrong, so that it tells nothing about which part was.
 const NOT_RECOGNISED = unauthorized('We could not find a referral with those details. Check them against your letter.');
 
@@ -85,15 +93,31 @@ export function referralRoutes(deps: Deps) {
         config: { access: ROLES('referrer', 'referral-centre', 'provider') },
         schema: {
           tags: ['referrals'],
-          summary: 'Worklist: the referrals your organisation made (referrers) or that shortlist its services (providers)',
-          querystring: z.object({ status: z.enum(REFERRAL_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
-          response: { 200: z.object({ referrals: z.array(Summary) }), 401: ProblemSchema, 403: ProblemSchema },
+          summary: 'Worklist: the referrals your organisation made (referrers) or that shortlist its services (providers), newest change first; search, filter and page through them',
+          querystring: z.object({
+            q: z.string().trim().max(100).optional().describe('the patient\'s name (or part of it), NHS number or UBRN; spaces in numbers ignored'),
+            status: StatusList.optional().describe('one status, or several separated by commas'),
+            group: z.enum(STATE_GROUP_NAMES).optional().describe('a group of statuses as the pages name them: to-book, booked, with-provider, in-triage, accepted, rejected, closed'),
+            offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+            limit: z.coerce.number().int().min(1).max(500).default(100),
+          }),
+          response: {
+            200: z.object({
+              referrals: z.array(Summary),
+              total: z.number().int().describe('how many referrals match, on every page'),
+              offset: z.number().int(),
+              limit: z.number().int(),
+            }),
+            400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema,
+          },
         },
       },
       async (request) => {
-        const { status, limit } = request.query;
-        const items = await worklist(db, staffOf(request), { ...(status ? { statuses: [status] } : {}), limit });
-        return { referrals: items.map(({ patientNhsNumber: _n, contactBy: _c, ...summary }) => summary) };
+        const { q, status, group, offset, limit } = request.query;
+        // Both given: the statuses of the group that were asked for.
+        const statuses = status && group ? status.filter((s) => statusesOf([group]).includes(s)) : status ?? (group ? statusesOf([group]) : undefined);
+        const found = await searchWorklist(db, staffOf(request), { q, statuses, offset, limit });
+        return { referrals: found.items.map(({ patientNhsNumber: _n, contactBy: _c, ...summary }) => summary), total: found.total, offset: found.offset, limit: found.limit };
       },
     );
 
@@ -186,6 +210,58 @@ export function referralRoutes(deps: Deps) {
         },
       },
       async (request) => reviewReferral(deps, request.principal!, request.params.ubrn, request.body.outcome, request.body.reason, request.body.note),
+    );
+
+    api.post(
+      '/referrals/:ubrn/shortlist',
+      {
+        config: { access: ROLES('referrer', 'referral-centre') },
+        schema: {
+          tags: ['referrals'],
+          summary: 'Re-refer a rejected referral with a new shortlist (the referring organisation only): it is not booked again and the patient chooses again; the RTT clock keeps its start when the referral was wrongly directed, and starts again when it was returned as clinically inappropriate or a duplicate',
+          params: Ubrn,
+          body: z.object({
+            shortlist: z
+              .array(z.string().min(1).max(100))
+              .min(1, 'must list 1 to 20 services')
+              .max(20, 'must list 1 to 20 services')
+              .refine((ids) => new Set(ids).size === ids.length, 'lists a service twice')
+              .nullable()
+              .optional()
+              .transform((v) => v ?? null)
+              .describe('null: the engine\'s top 5 for the patient\'s preferences, leaving out the service that rejected it'),
+            clinicalSummaryAddition: z.string().trim().max(5000).nullable().optional().transform((v) => v || null)
+              .describe('added to the clinical summary (what the provider asked for); the summary is never rewritten'),
+          }).default({ shortlist: null, clinicalSummaryAddition: null }),
+          response: {
+            200: z.object({
+              status: z.enum(REFERRAL_STATUSES),
+              rttClockStart: z.string(),
+              clockRule: z.enum(['KEEPS_RUNNING', 'STOPS']),
+              optionsOffered: z.number().int(),
+              fewerOptionsReason: z.string().nullable(),
+              shortlist: z.array(CreatedReferral.shape.shortlist.element),
+            }),
+            400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema,
+          },
+        },
+      },
+      async (request) => reRefer(deps, staffOf(request), request.params.ubrn, request.body.shortlist, request.body.clinicalSummaryAddition),
+    );
+
+    api.post(
+      '/referrals/:ubrn/cancellation',
+      {
+        config: { access: ROLES('referrer', 'referral-centre') },
+        schema: {
+          tags: ['referrals'],
+          summary: 'Close the referral with a reason (the referring organisation only); an appointment it holds is cancelled',
+          params: Ubrn,
+          body: z.object({ reason: z.string().trim().min(1, 'is required').max(500) }),
+          response: { 200: z.object({ status: z.enum(REFERRAL_STATUSES) }), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+        },
+      },
+      async (request) => closeReferral(deps, staffOf(request), request.params.ubrn, request.body.reason),
     );
 
     api.get(

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { isCalendarDate } from '../domain/dates.ts';
 import { REFERRAL_STATUSES } from '../domain/referral-status.ts';
+import { REJECTION_REASON_CODES } from '../domain/rejection.ts';
 import { ShortlistAnswerSchema } from '../shortlist/schemas.ts';
 
 const calendarDate = z.string().refine(isCalendarDate, 'must be a date written YYYY-MM-DD');
@@ -85,6 +86,19 @@ export const ReferralSchema = z.object({
   shortlist: z.array(Option),
   appointment: z.object({ id: z.string(), serviceId: z.string(), slotId: z.string(), start: z.string(), end: z.string() }).nullable(),
   deferral: z.object({ serviceId: z.string(), contactBy: z.string() }).nullable().describe('while deferred to a provider'),
+  rejection: z
+    .object({
+      reason: z.enum(REJECTION_REASON_CODES),
+      reasonText: z.string(),
+      note: z.string().nullable(),
+      at: z.string(),
+      by: z.string(),
+      clock: z.enum(['KEEPS_RUNNING', 'STOPS']).describe('what the rejection did to the RTT clock: wrongly directed keeps it running, clinically inappropriate stops it'),
+      nextStep: z.string(),
+    })
+    .nullable()
+    .optional()
+    .describe('the provider\'s rejection, while the referral stands rejected (or was closed after it); cleared when re-referred'),
   history: z.array(
     z.object({ at: z.string(), from: z.enum(REFERRAL_STATUSES).nullable(), to: z.enum(REFERRAL_STATUSES), by: z.string(), reason: z.string() }),
   ),

@@ -7,6 +7,7 @@ import type { DirectorySnapshot } from '../directory/snapshot.ts';
 import { londonDate } from '../domain/dates.ts';
 import { nextMoveFrom, settlingUntil } from '../domain/moves.ts';
 import type { ReferralStatus } from '../domain/referral-status.ts';
+import type { RejectionReason } from '../domain/rejection.ts';
 import { eighteenWeekStatus, type EighteenWeekStatus, type Forecast, forecastFirstAppointment, type RttClock } from '../domain/rtt-clock.ts';
 import type { Principal } from '../http/principal.ts';
 import { visibleReferrals } from '../referrals/queries.ts';
@@ -104,9 +105,9 @@ export const PATHWAY_COLUMNS = [
   'r.created_at',
 ] as const;
 
-/** The pathway of a referral the principal may see, with its status; null when they may not see it. */
-export async function visiblePathway(deps: Deps, principal: Principal, ubrn: string): Promise<{ status: ReferralStatus; pathway: PathwayView } | null> {
+/** The pathway of a referral the principal may see, with its status (and why, if rejected); null when they may not see it. */
+export async function visiblePathway(deps: Deps, principal: Principal, ubrn: string): Promise<{ status: ReferralStatus; rejectionReason: RejectionReason | null; pathway: PathwayView } | null> {
   const { db } = deps.database;
-  const r = await visibleReferrals(db, principal).select([...PATHWAY_COLUMNS]).where('r.ubrn', '=', ubrn).executeTakeFirst();
-  return r ? { status: r.status, pathway: await pathwayOf(db, await deps.directory.current(), r) } : null;
+  const r = await visibleReferrals(db, principal).select([...PATHWAY_COLUMNS, 'r.rejection_reason']).where('r.ubrn', '=', ubrn).executeTakeFirst();
+  return r ? { status: r.status, rejectionReason: r.rejection_reason, pathway: await pathwayOf(db, await deps.directory.current(), r) } : null;
 }

@@ -1,5 +1,6 @@
 // Access to the provider's referral pages through app.inject: a referrer gets 403 on them; anonymous visitors are
-// sent to the staff sign-in page; a referral the provider does not review is not found. And the reject form.
+// sent to the staff sign-in page; a referral the provider may see but does not review shows without actions. And the
+// reject form.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -38,8 +39,13 @@ describe('provider pages', () => {
       assert.equal((await referrer.get(url)).statusCode, 403, url);
       assert.equal((await provider.get(url)).statusCode, 200, url);
     }
-    // A referral not booked or deferred at the provider's services: not found.
-    assert.equal((await provider.get(`/provider/referrals/${referrals[0]!.ubrn}`)).statusCode, 404);
+    // A referral that offers the provider's service but is not booked or deferred there: its page, with no
+    // accept or reject (the page answered 404 before, so a provider could not find what it had reviewed).
+    const page = await provider.get(`/provider/referrals/${referrals[0]!.ubrn}`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<span id="referral-status">Not booked<\/span>/);
+    assert.doesNotMatch(page.body, /id="accept"|id="reject"/);
+    assert.equal((await provider.get(`/provider/referrals/${referrals[0]!.ubrn}/reject`)).headers.location, `/provider/referrals/${referrals[0]!.ubrn}`);
   });
 
   test('the reject form: a reason is required and the note limited, each error linked to its field', async () => {

@@ -1,5 +1,6 @@
 // The provider's pages for referrals: its home (what waits for it, and its services), the referrals booked or
-// deferred at its services to accept or reject with a reason, and the appointment slot issue (ASI) worklist.
+// deferred at its services to accept or reject with a reason (and any referral it may see, in any state, with the
+// actions its state allows), and the appointment slot issue (ASI) worklist.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
@@ -9,14 +10,16 @@ import { ROLES, staffOf } from '../../http/access.ts';
 import type { StaffPrincipal } from '../../http/principal.ts';
 import { servicesRunBy } from '../../slots/service.ts';
 import { formatUbrn } from '../../web/filters.ts';
-import { attempt, errorContext, type FieldError, type FormValues, oneOfKeys, readForm, text } from '../../web/forms.ts';
+import { attempt, errorContext, type FieldError, type FormValues, foundOrNull, oneOfKeys, readForm, text } from '../../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../../web/page.ts';
 import { deferralsForProvider } from '../deferrals.ts';
 import { getReferral } from '../queries.ts';
 import { REJECTION_REASONS, reviewReferral } from '../review.ts';
 import { countToReview, isToReview, referralsToReview } from '../review-worklist.ts';
 import type { Referral } from '../schemas.ts';
-import { optionFor, patientName } from './referral-view.ts';
+import { historyView, optionFor, patientName } from './referral-view.ts';
+import { STATUS_FOR_STAFF } from '../wording.ts';
+import { mayDo } from '../../domain/referral-status.ts';
 
 const page = { access: ROLES('provider'), page: true } as const;
 const LIST_LIMIT = 500;
@@ -31,18 +34,37 @@ const RejectForm = z.object({
 export function providerPages(deps: Deps) {
   const { db } = deps.database;
 
-  /** A referral the provider reviews now; null (shown as not found) for any other. */
-  async function findToReview(staff: StaffPrincipal, ubrn: string): Promise<Referral | null> {
-    if (!isUbrn(ubrn) || !(await isToReview(db, staff, ubrn))) return null;
-    return getReferral(deps, staff, ubrn);
+  /** A referral the provider may see, in any state; null (shown as not found) for any other. */
+  async function findVisible(staff: StaffPrincipal, ubrn: string): Promise<Referral | null> {
+    if (!isUbrn(ubrn)) return null;
+    return foundOrNull(() => getReferral(deps, staff, ubrn));
   }
 
-  const referralPage = (request: FastifyRequest, reply: FastifyReply, referral: Referral, errors: FieldError[], status = 200) =>
+  /** Whether the provider may accept or reject it now: its state allows it, and it is booked at or deferred to one of its services. */
+  const mayReview = async (staff: StaffPrincipal, referral: Referral) =>
+    mayDo(referral.status, 'ACCEPT') && mayDo(referral.status, 'REJECT') && (await isToReview(db, staff, referral.ubrn));
+
+  /**
+   * Runs `review` on the referral to accept or reject; the page not found for one the provider may not see, and the
+   * referral's own page for one no longer to review (a second click, another member of staff got there first).
+   */
+  async function whileToReview(request: FastifyRequest<{ Params: { ubrn: string } }>, reply: FastifyReply, review: (staff: StaffPrincipal, referral: Referral) => Promise<FastifyReply>) {
+    const staff = staffOf(request);
+    const referral = await findVisible(staff, request.params.ubrn);
+    if (!referral) return notFoundPage(request, reply);
+    if (!(await mayReview(staff, referral))) return seeOther(reply, `/provider/referrals/${referral.ubrn}`);
+    return review(staff, referral);
+  }
+
+  const referralPage = async (request: FastifyRequest, reply: FastifyReply, referral: Referral, errors: FieldError[], status = 200) =>
     sendPage(request, reply, 'provider-referral.njk', {
       title: `Referral ${formatUbrn(referral.ubrn)}`,
       referral,
+      statusText: STATUS_FOR_STAFF[referral.status],
+      canReview: await mayReview(staffOf(request), referral),
       patientName: patientName(referral),
       service: optionFor(referral, referral.appointment?.serviceId ?? referral.deferral?.serviceId)?.service.name ?? '',
+      history: historyView(referral),
       ...errorContext(errors),
     }, status);
 
@@ -85,37 +107,30 @@ export function providerPages(deps: Deps) {
     });
 
     app.get<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn', { config: page }, async (request, reply) => {
-      const referral = await findToReview(staffOf(request), request.params.ubrn);
+      const referral = await findVisible(staffOf(request), request.params.ubrn);
       if (!referral) return notFoundPage(request, reply);
       return referralPage(request, reply, referral, []);
     });
 
-    app.post<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn/accept', { config: page }, async (request, reply) => {
-      const staff = staffOf(request);
-      const referral = await findToReview(staff, request.params.ubrn);
-      if (!referral) return notFoundPage(request, reply);
-      const accepted = await attempt(() => reviewReferral(deps, staff, referral.ubrn, 'ACCEPT', null, null), { field: 'review', href: '#accept' });
-      if (!accepted.ok) return referralPage(request, reply, referral, accepted.errors, accepted.status);
-      return seeOther(reply, `/provider/referrals?accepted=${referral.ubrn}`);
-    });
+    app.post<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn/accept', { config: page }, async (request, reply) =>
+      whileToReview(request, reply, async (staff, referral) => {
+        const accepted = await attempt(() => reviewReferral(deps, staff, referral.ubrn, 'ACCEPT', null, null), { field: 'review', href: '#accept' });
+        if (!accepted.ok) return referralPage(request, reply, referral, accepted.errors, accepted.status);
+        return seeOther(reply, `/provider/referrals?accepted=${referral.ubrn}`);
+      }));
 
-    app.get<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn/reject', { config: page }, async (request, reply) => {
-      const referral = await findToReview(staffOf(request), request.params.ubrn);
-      if (!referral) return notFoundPage(request, reply);
-      return rejectPage(request, reply, referral, { reason: '', note: '' }, []);
-    });
+    app.get<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn/reject', { config: page }, async (request, reply) =>
+      whileToReview(request, reply, async (_staff, referral) => rejectPage(request, reply, referral, { reason: '', note: '' }, [])));
 
-    app.post<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn/reject', { config: page }, async (request, reply) => {
-      const staff = staffOf(request);
-      const referral = await findToReview(staff, request.params.ubrn);
-      if (!referral) return notFoundPage(request, reply);
-      const form = readForm(REJECT_FIELDS, RejectForm, request.body);
-      if (!form.ok) return rejectPage(request, reply, referral, form.values, form.errors, 400);
-      const { reason, note } = form.answer;
-      const rejected = await attempt(() => reviewReferral(deps, staff, referral.ubrn, 'REJECT', reason, note), { field: 'reason' });
-      if (!rejected.ok) return rejectPage(request, reply, referral, form.values, rejected.errors, rejected.status);
-      return seeOther(reply, `/provider/referrals?rejected=${referral.ubrn}`);
-    });
+    app.post<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn/reject', { config: page }, async (request, reply) =>
+      whileToReview(request, reply, async (staff, referral) => {
+        const form = readForm(REJECT_FIELDS, RejectForm, request.body);
+        if (!form.ok) return rejectPage(request, reply, referral, form.values, form.errors, 400);
+        const { reason, note } = form.answer;
+        const rejected = await attempt(() => reviewReferral(deps, staff, referral.ubrn, 'REJECT', reason, note), { field: 'reason' });
+        if (!rejected.ok) return rejectPage(request, reply, referral, form.values, rejected.errors, rejected.status);
+        return seeOther(reply, `/provider/referrals?rejected=${referral.ubrn}`);
+      }));
 
     app.get('/provider/asi', { config: page }, async (request, reply) => {
       const staff = staffOf(request);

@@ -42,3 +42,8 @@ export function appointmentView(referral: Referral) {
     site: option ? placeOf(option) : '',
   };
 }
+
+/** The referral's history, newest first, as staff read it. */
+export function historyView(referral: Referral) {
+  return [...referral.history].reverse().map((h) => ({ at: h.at, by: h.by, what: h.reason }));
+}

@@ -1,9 +1,10 @@
-// The referrer's worklist, one referral's page (with the waiting-time panel), and booking an appointment with the
-// patient there and then.
+// The referrer's worklist (every referral the organisation made, searched, filtered by state and paged), one
+// referral's page (with the waiting-time panel, a rejection's reason and the ways on: ./re-refer.ts), and booking an
+// appointment with the patient there and then.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
-import { AWAITING_BOOKING, mayDo, type ReferralStatus } from '../../domain/referral-status.ts';
+import { mayDo } from '../../domain/referral-status.ts';
 import { isUbrn } from '../../domain/ubrn.ts';
 import { ROLES, staffOf } from '../../http/access.ts';
 import { IDEMPOTENCY_KEY_REUSED } from '../../http/idempotency.ts';
@@ -17,14 +18,11 @@ import { bookAppointment } from '../booking.ts';
 import { getReferral } from '../queries.ts';
 import type { Referral } from '../schemas.ts';
 import { STATUS_FOR_STAFF } from '../wording.ts';
-import { worklist, type WorklistItem } from '../worklist.ts';
 import { pageBooking, readSlotChoice } from './booking-form.ts';
-import { appointmentView, optionFor, optionView, patientName } from './referral-view.ts';
+import { readWorklistQuery, worklistView } from './worklist-view.ts';
+import { appointmentView, historyView, optionFor, optionView, patientName } from './referral-view.ts';
 
 const page = { access: ROLES('referrer', 'referral-centre'), page: true } as const;
-/** The worklist's sections, in the order the page shows them. */
-const SECTIONS = { awaiting: AWAITING_BOOKING, deferred: ['DEFERRED_TO_PROVIDER'], rejected: ['REJECTED'], booked: ['BOOKED'] } as const satisfies Record<string, readonly ReferralStatus[]>;
-const WORKLIST_LIMIT = 500;
 /** Free appointments offered per service on the booking page. */
 const SLOTS_PER_SERVICE = 6;
 
@@ -35,7 +33,8 @@ function referralContext(referral: Referral) {
     title: `Referral ${formatUbrn(referral.ubrn)}`,
     ubrn: referral.ubrn,
     status: STATUS_FOR_STAFF[referral.status],
-    canBook: mayDo(referral.status, 'BOOK'),
+    // A rejected referral is re-referred first, so the patient chooses again from a new shortlist.
+    canBook: mayDo(referral.status, 'BOOK') && !mayDo(referral.status, 'RETURN_TO_REFERRER'),
     patientName: patientName(referral),
     specialty: referral.specialty.name,
     priority: referral.priority,
@@ -43,8 +42,18 @@ function referralContext(referral: Referral) {
     appointment: appointmentView(referral),
     deferral: referral.deferral ? { contactBy: referral.deferral.contactBy, service: deferredTo?.service.name ?? '' } : null,
     options: referral.shortlist.map(optionView),
+    rejection: referral.rejection ?? null,
+    canReRefer: mayDo(referral.status, 'RETURN_TO_REFERRER'),
+    canClose: mayDo(referral.status, 'CANCEL_REFERRAL'),
+    history: historyView(referral),
   };
 }
+
+/** What the page says was just done, from the address the browser was sent to. */
+const DONE: Record<string, string> = {
+  're-referred': 'Referral sent again with a new shortlist. The patient can now choose and book.',
+  closed: 'Referral closed.',
+};
 
 export function referrerPages(deps: Deps, panels: { waiting: ReferralPanel }) {
   const { db } = deps.database;
@@ -73,28 +82,25 @@ export function referrerPages(deps: Deps, panels: { waiting: ReferralPanel }) {
 
   return async function (app: FastifyInstance) {
     app.get('/referrals', { config: page }, async (request, reply) => {
-      const items = await worklist(db, staffOf(request), { statuses: Object.values(SECTIONS).flat(), limit: WORKLIST_LIMIT });
-      const section = (statuses: readonly ReferralStatus[]) =>
-        items.filter((i) => statuses.includes(i.status)).map((i: WorklistItem) => ({ ...i, statusText: STATUS_FOR_STAFF[i.status] }));
-      return sendPage(request, reply, 'referrals.njk', {
-        title: 'Referrals',
-        awaiting: section(SECTIONS.awaiting),
-        deferred: section(SECTIONS.deferred),
-        rejected: section(SECTIONS.rejected),
-        booked: section(SECTIONS.booked),
-      });
+      const view = await worklistView(deps, staffOf(request), '/referrals', readWorklistQuery(request.query));
+      if (view.lastPage) return seeOther(reply, view.lastPage);
+      return sendPage(request, reply, 'referrals.njk', { title: 'Referrals', worklist: view });
     });
 
     app.get<{ Params: { ubrn: string } }>('/referrals/:ubrn', { config: page }, async (request, reply) => {
       const referral = await findReferral(staffOf(request), request.params.ubrn);
       if (!referral) return notFoundPage(request, reply);
-      return sendPage(request, reply, 'referral.njk', { ...referralContext(referral), waitingPanel: await panels.waiting(staffOf(request), referral.ubrn) });
+      const asked = String((request.query as { done?: unknown }).done ?? '');
+      const done = Object.hasOwn(DONE, asked) ? DONE[asked] : null;
+      return sendPage(request, reply, 'referral.njk', { ...referralContext(referral), done, waitingPanel: await panels.waiting(staffOf(request), referral.ubrn) });
     });
 
     app.get<{ Params: { ubrn: string } }>('/referrals/:ubrn/book', { config: page }, async (request, reply) => {
       const referral = await findReferral(staffOf(request), request.params.ubrn);
       if (!referral) return notFoundPage(request, reply);
       if (referral.status === 'BOOKED') return seeOther(reply, `/referrals/${referral.ubrn}/booked`);
+      // Rejected: re-referred first (its page offers that), so the old shortlist is not booked from.
+      if (mayDo(referral.status, 'RETURN_TO_REFERRER')) return seeOther(reply, `/referrals/${referral.ubrn}`);
       return bookPage(request, reply, referral, []);
     });
 

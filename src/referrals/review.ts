@@ -7,15 +7,9 @@ import { forbidden, unprocessable } from '../http/problem.ts';
 import { assertProviderOf } from './booking.ts';
 import { changeStatus } from './history.ts';
 import { liveAppointment, lockVisibleReferral } from './queries.ts';
+import { REJECTION_REASONS, type RejectionReason } from './rejection-reasons.ts';
 
-export const REJECTION_REASONS = {
-  CLINICALLY_INAPPROPRIATE: 'The referral is not clinically appropriate for this service',
-  SERVICE_CANNOT_MEET_NEEDS: 'The service cannot meet the patient\'s needs',
-  INSUFFICIENT_INFORMATION: 'The referral does not have enough clinical information',
-  WRONG_SPECIALTY: 'The patient needs another specialty',
-  DUPLICATE_REFERRAL: 'The patient has already been referred for this',
-} as const;
-export type RejectionReason = keyof typeof REJECTION_REASONS;
+export { REJECTION_REASONS, type RejectionReason };
 
 /** The provider of the booked or deferred service accepts the referral or rejects it with a reason from a fixed list. */
 export async function reviewReferral(deps: Deps, principal: Principal, ubrn: string, outcome: 'ACCEPT' | 'REJECT', reason: RejectionReason | null, note: string | null) {

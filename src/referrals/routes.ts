@@ -85,7 +85,7 @@ export function referralRoutes(deps: Deps) {
       async (request) => {
         const { status, limit } = request.query;
         const items = await worklist(db, staffOf(request), { ...(status ? { statuses: [status] } : {}), limit });
-        return { referrals: items.map(({ patientNhsNumber: _n, contactBy: _c, ...summary }) => summary) };
+        return { referrals: items.map(({ patientNhsNumber: _n, contactBy: _c, triageOutcome: _t, ...summary }) => summary) };
       },
     );
 

@@ -131,6 +131,8 @@ export interface ReferralDraft {
   preferences?: { values: PreferencesValues; answer: PreferencesAnswer };
   /** The services chosen to offer, in the engine's order. */
   shortlist?: string[];
+  /** Instead of a shortlist: the referral assessment service it is sent to, which offers the services after triage. */
+  triage?: { rasId: string; name: string };
   clinical?: { values: ClinicalValues; answer: ClinicalAnswer };
   /** Set once the referral is made: what the confirmation and the patient's letter show (the access code only here). */
   created?: { ubrn: string; accessCode: string; createdAt: string };

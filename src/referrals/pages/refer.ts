@@ -28,6 +28,7 @@ import {
   type ReferralDraft,
 } from './refer-forms.ts';
 import { optionView, patientName } from './referral-view.ts';
+import { assessmentServiceOffered, asksForTriage, SEND_FOR_TRIAGE } from './refer-triage.ts';
 
 const page = { access: ROLES('referrer', 'referral-centre'), page: true } as const;
 const CONFIRMATION = '/referrals/new/confirmation';
@@ -38,7 +39,7 @@ type Step = (typeof STEPS)[number];
 const ANSWERED: Record<Step, (d: ReferralDraft) => boolean> = {
   patient: (d) => d.patient !== undefined,
   preferences: (d) => d.preferences !== undefined,
-  shortlist: (d) => (d.shortlist?.length ?? 0) > 0,
+  shortlist: (d) => (d.shortlist?.length ?? 0) > 0 || d.triage !== undefined,
   clinical: (d) => d.clinical !== undefined,
 };
 const flow = journey('/referrals/new', '/referrals', STEPS, ANSWERED);
@@ -109,7 +110,8 @@ export function referPages(deps: Deps) {
       return sendPage(request, reply, 'new-shortlist.njk', { title: 'Services to offer the patient', back: flow.back('shortlist'), ...errorContext(problem), recommended: [], others: [] }, 422);
     }
     const answer = found.value;
-    const ticked = new Set(chosen ?? answer.options.slice(0, RECOMMENDED).map((o) => o.service.id));
+    const assessmentService = await assessmentServiceOffered(db, staffOf(request), draft);
+    const ticked = new Set(chosen ?? (draft.triage ? [] : answer.options.slice(0, RECOMMENDED).map((o) => o.service.id)));
     const items = answer.options.map((o) => ({ ...optionView(o), checked: ticked.has(o.service.id) }));
     return sendPage(request, reply, 'new-shortlist.njk', {
       title: 'Services to offer the patient',
@@ -119,6 +121,8 @@ export function referPages(deps: Deps) {
       origin: answer.origin.postcode,
       eligibleCount: answer.eligibleCount,
       shortfall: answer.shortfall,
+      assessmentService,
+      sendForTriage: SEND_FOR_TRIAGE,
       recommended: items.slice(0, RECOMMENDED),
       others: items.slice(RECOMMENDED),
     }, status);
@@ -158,6 +162,7 @@ export function referPages(deps: Deps) {
         distance: DISTANCE_CHOICES.find((c) => c.value === prefs.distance)?.text,
       },
       services: (draft.shortlist ?? []).map((id) => byId.get(id)).filter((o) => o !== undefined).map(optionView),
+      triage: draft.triage ?? null,
       clinical: { priority: PRIORITY_CHOICES.find((c) => c.value === clinical.priority)?.text, clinicalSummary: clinical.clinicalSummary },
     }, status);
   };
@@ -190,7 +195,10 @@ export function referPages(deps: Deps) {
       const before = draft.patient?.answer;
       const next: ReferralDraft = { ...draft, patient: { values: form.values, answer: form.answer } };
       // Another specialty or home postcode makes another shortlist.
-      if (before && (before.specialty !== form.answer.specialty || before.postcode !== form.answer.postcode)) delete next.shortlist;
+      if (before && (before.specialty !== form.answer.specialty || before.postcode !== form.answer.postcode)) {
+        delete next.shortlist;
+        delete next.triage;
+      }
       await save(next);
       return seeOther(reply, flow.next(next));
     });
@@ -221,12 +229,21 @@ export function referPages(deps: Deps) {
     app.post('/referrals/new/shortlist', { config: page }, async (request, reply) => {
       const { draft, elsewhere, save } = await journeyAt(request, ['patient', 'preferences']);
       if (elsewhere) return seeOther(reply, elsewhere);
+      if (asksForTriage(request.body)) {
+        const ras = await assessmentServiceOffered(db, staffOf(request), draft);
+        if (!ras) return shortlistPage(request, reply, draft, null, [{ field: 'services', href: '#services', message: 'There is no referral assessment service for this specialty. Select the services to offer the patient' }], 422);
+        const { shortlist: _dropped, ...rest } = draft;
+        const next: ReferralDraft = { ...rest, triage: { rasId: ras.id, name: ras.name } };
+        await save(next);
+        return seeOther(reply, flow.next(next));
+      }
       const offered = (await optionsFor(draft)).options.map((o) => o.service.id);
       const form = readShortlist(request.body, new Set(offered));
       if (!form.ok) return shortlistPage(request, reply, draft, form.values.services, form.errors, 400);
       // Kept in the engine's order.
       const chosen = new Set(form.answer.services);
-      const next: ReferralDraft = { ...draft, shortlist: offered.filter((id) => chosen.has(id)) };
+      const { triage: _instead, ...rest } = draft;
+      const next: ReferralDraft = { ...rest, shortlist: offered.filter((id) => chosen.has(id)) };
       await save(next);
       return seeOther(reply, flow.next(next));
     });
@@ -265,7 +282,8 @@ export function referPages(deps: Deps) {
         priority: draft.clinical!.answer.priority,
         clinicalSummary: draft.clinical!.answer.clinicalSummary,
         preferences: { sortBy: prefs.sortBy, maxDistanceKm: prefs.maxDistanceKm, originPostcode: prefs.originPostcode },
-        shortlist: draft.shortlist!,
+        shortlist: draft.triage ? null : draft.shortlist!,
+        triage: draft.triage ? { rasId: draft.triage.rasId } : null,
       }), { field: 'referral', href: '#patient-details' });
       if (!made.ok) {
         const { detail, errors: [first] = [] } = made.problem;
@@ -287,6 +305,7 @@ export function referPages(deps: Deps) {
         patientName: patientName(made.referral),
         optionsOffered: made.referral.optionsOffered,
         canBook: mayDo(made.referral.status, 'BOOK'),
+        triage: made.referral.triage,
       });
     });
     app.get('/referrals/new/letter', { config: page }, async (request, reply) => {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { AWAITING_BOOKING, mayDo, type ReferralStatus } from '../../domain/referral-status.ts';
+import { RETURNED_OUTCOMES } from '../../domain/triage.ts';
 import { isUbrn } from '../../domain/ubrn.ts';
 import { ROLES, staffOf } from '../../http/access.ts';
 import { IDEMPOTENCY_KEY_REUSED } from '../../http/idempotency.ts';
@@ -16,14 +17,16 @@ import type { ReferralPanel } from '../../web/panels.ts';
 import { bookAppointment } from '../booking.ts';
 import { getReferral } from '../queries.ts';
 import type { Referral } from '../schemas.ts';
-import { STATUS_FOR_STAFF } from '../wording.ts';
+import { STATUS_FOR_STAFF, TRIAGE_OUTCOME_FOR_STAFF } from '../wording.ts';
 import { worklist, type WorklistItem } from '../worklist.ts';
 import { pageBooking, readSlotChoice } from './booking-form.ts';
 import { appointmentView, optionFor, optionView, patientName } from './referral-view.ts';
 
 const page = { access: ROLES('referrer', 'referral-centre'), page: true } as const;
 /** The worklist's sections, in the order the page shows them. */
-const SECTIONS = { awaiting: AWAITING_BOOKING, deferred: ['DEFERRED_TO_PROVIDER'], rejected: ['REJECTED'], booked: ['BOOKED'] } as const satisfies Record<string, readonly ReferralStatus[]>;
+const SECTIONS = { awaiting: AWAITING_BOOKING, triage: ['AWAITING_TRIAGE'], deferred: ['DEFERRED_TO_PROVIDER'], rejected: ['REJECTED'], booked: ['BOOKED'] } as const satisfies Record<string, readonly ReferralStatus[]>;
+/** A rejected referral the referral assessment service sent back (advice, a redirection, a rejection), not a provider. */
+const returnedFromTriage = (i: WorklistItem) => i.status === 'REJECTED' && !!i.triageOutcome && RETURNED_OUTCOMES.includes(i.triageOutcome);
 const WORKLIST_LIMIT = 500;
 /** Free appointments offered per service on the booking page. */
 const SLOTS_PER_SERVICE = 6;
@@ -43,6 +46,7 @@ function referralContext(referral: Referral) {
     appointment: appointmentView(referral),
     deferral: referral.deferral ? { contactBy: referral.deferral.contactBy, service: deferredTo?.service.name ?? '' } : null,
     options: referral.shortlist.map(optionView),
+    triage: referral.triage ? { ...referral.triage, outcomeText: referral.triage.outcome ? TRIAGE_OUTCOME_FOR_STAFF[referral.triage.outcome] : null } : null,
   };
 }
 
@@ -74,13 +78,16 @@ export function referrerPages(deps: Deps, panels: { waiting: ReferralPanel }) {
   return async function (app: FastifyInstance) {
     app.get('/referrals', { config: page }, async (request, reply) => {
       const items = await worklist(db, staffOf(request), { statuses: Object.values(SECTIONS).flat(), limit: WORKLIST_LIMIT });
-      const section = (statuses: readonly ReferralStatus[]) =>
-        items.filter((i) => statuses.includes(i.status)).map((i: WorklistItem) => ({ ...i, statusText: STATUS_FOR_STAFF[i.status] }));
+      const statusText = (i: WorklistItem) => (returnedFromTriage(i) ? TRIAGE_OUTCOME_FOR_STAFF[i.triageOutcome!] : STATUS_FOR_STAFF[i.status]);
+      const section = (statuses: readonly ReferralStatus[], also: (i: WorklistItem) => boolean = () => true) =>
+        items.filter((i) => statuses.includes(i.status) && also(i)).map((i: WorklistItem) => ({ ...i, statusText: statusText(i) }));
       return sendPage(request, reply, 'referrals.njk', {
         title: 'Referrals',
         awaiting: section(SECTIONS.awaiting),
+        triage: section(SECTIONS.triage),
+        returned: section(SECTIONS.rejected, returnedFromTriage),
         deferred: section(SECTIONS.deferred),
-        rejected: section(SECTIONS.rejected),
+        rejected: section(SECTIONS.rejected, (i) => !returnedFromTriage(i)),
         booked: section(SECTIONS.booked),
       });
     });

@@ -11,6 +11,7 @@ import { migrate } from './db/migrate.ts';
 import { loadDemoDataIfEmpty } from './importers/demo.ts';
 import { ensureDemoSlots } from './slots/demo-slots.ts';
 import { ensureDemoWaitingList } from './waiting/demo-waiting-list.ts';
+import { ensureDemoAssessmentServices } from './triage/demo-assessment-services.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     if (report) log.info(report, 'demo data set loaded');
     const created = await ensureDemoAccounts(database.db);
     if (created.length > 0) log.info({ created }, `demo accounts created (password "${DEMO_PASSWORD}")`);
+    const assessment = await ensureDemoAssessmentServices(database.db);
+    if (assessment.length > 0) log.info({ created: assessment }, 'demo referral assessment services created');
     const waiting = await ensureDemoWaitingList(database);
     if (waiting.imported > 0) log.info(waiting, 'demo waiting lists and mutual-aid offers loaded');
     const slotsStarted = performance.now();

@@ -5,12 +5,14 @@ import type { Database } from '../db/database.ts';
 import { londonDate } from '../domain/dates.ts';
 import { loadDemoDataIfEmpty } from '../importers/demo.ts';
 import { ensureDemoSlots } from '../slots/demo-slots.ts';
+import { ensureDemoAssessmentServices } from '../triage/demo-assessment-services.ts';
 import { ensureDemoWaitingList } from '../waiting/demo-waiting-list.ts';
 
 /** Loads a migrated, empty database with the demo data as of `now`: waits and slots count from that day. */
 export async function loadDemoDatabase(database: Database, now: Date): Promise<void> {
   await loadDemoDataIfEmpty(database);
   await ensureDemoAccounts(database.db);
+  await ensureDemoAssessmentServices(database.db);
   await ensureDemoWaitingList(database, londonDate(now));
   await ensureDemoSlots(database.db, now);
   // Statistics and frozen rows are copied with the template: every copy plans well and never rewrites a page to

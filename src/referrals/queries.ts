@@ -71,8 +71,9 @@ export async function getReferral(deps: Deps, principal: Principal, ubrn: string
     liveAppointment(db, ubrn),
     triageOf(db, ubrn),
   ]);
+  // A referral waiting for triage has no options yet (and SQL has no empty "in" list).
   const services = new Map(
-    (await servicesWithDetails(db).where('s.id', 'in', options.map((o) => o.service_id)).execute()).map((s) => [s.id, toServiceView(s)]),
+    options.length === 0 ? [] : (await servicesWithDetails(db).where('s.id', 'in', options.map((o) => o.service_id)).execute()).map((s) => [s.id, toServiceView(s)]),
   );
   return {
     ubrn: r.ubrn,

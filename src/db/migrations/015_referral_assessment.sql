@@ -31,3 +31,7 @@ create table referral_triage (
   check ((outcome is null) = (triaged_at is null))
 );
 create index referral_triage_awaiting_idx on referral_triage (assessment_service_id, due_on) where outcome is null;
+
+-- A referral sent for triage has no options until the centre offers them (and none if it is returned).
+alter table referral drop constraint referral_options_offered_check;
+alter table referral add constraint referral_options_offered_check check (options_offered between 0 and 20);

@@ -1,7 +1,6 @@
 // The "make a referral" journey's way to a referral assessment service: where the practice's ICB runs one for the
 // patient's specialty, the services step offers to send the referral there instead of choosing services now.
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.ts';
+import type { Deps } from '../../deps.ts';
 import type { StaffPrincipal } from '../../http/principal.ts';
 import { assessmentServicesFor } from '../assessment-services.ts';
 import type { ReferralDraft } from './refer-forms.ts';
@@ -10,7 +9,7 @@ import type { ReferralDraft } from './refer-forms.ts';
 export const SEND_FOR_TRIAGE = 'triage';
 
 /** The assessment service the draft's referral may go to (the first by name, when an ICB runs several), or null. */
-export async function assessmentServiceOffered(db: Kysely<DB>, staff: StaffPrincipal, draft: ReferralDraft) {
+export async function assessmentServiceOffered(db: Deps['database']['db'], staff: StaffPrincipal, draft: ReferralDraft) {
   const specialty = draft.patient?.answer.specialty;
   if (!specialty) return null;
   const [ras] = await assessmentServicesFor(db, staff.organisation.odsCode, specialty);

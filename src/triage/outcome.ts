@@ -35,8 +35,8 @@ async function offerFor(deps: Deps, staff: StaffPrincipal, ubrn: string, decisio
   }
   if (!allowed.ok) {
     throw unprocessable(
-      `Only ${providers} provider${providers === 1 ? '' : 's'} would be offered. Offer the patient at least ${MINIMUM_PROVIDERS} providers, or record why fewer.`,
-      [{ field: 'fewerProvidersReason', message: `Select why fewer than ${MINIMUM_PROVIDERS} providers are offered (one of ${Object.keys(FEWER_PROVIDERS_REASONS).join(', ')})` }],
+      `Only ${providers} provider${providers === 1 ? '' : 's'} would be offered. Offer the patient at least ${MINIMUM_PROVIDERS} providers, or record why fewer (fewerProvidersReason: one of ${Object.keys(FEWER_PROVIDERS_REASONS).join(', ')}).`,
+      [{ field: 'fewerProvidersReason', message: `Only ${providers} provider${providers === 1 ? ' is' : 's are'} selected: select at least ${MINIMUM_PROVIDERS} providers, or why fewer are offered` }],
     );
   }
   const fewer = providers < MINIMUM_PROVIDERS ? decision.fewerProvidersReason : null;

@@ -120,6 +120,7 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
         appointment: appointmentView(referral),
         deferral: referral.deferral ? { contactBy: referral.deferral.contactBy, service: deferredTo?.service.name ?? '', provider: deferredTo?.service.provider.name ?? '' } : null,
         canChoose: patientMayChoose(referral.status),
+        assessedBy: referral.status === 'AWAITING_TRIAGE' && referral.triage ? { name: referral.triage.assessmentService.name, dueOn: referral.triage.dueOn } : null,
         options: referral.shortlist.map((o) => ({ ...optionView(o), earliestSlot: earliest.get(o.service.id) ?? null, reasons: o.reasons })),
       });
     });

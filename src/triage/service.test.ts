@@ -9,6 +9,7 @@ import { issueToken } from '../auth/sessions.ts';
 import { DEMO_PASSWORD } from '../auth/demo-accounts.ts';
 import type { Database } from '../db/database.ts';
 import { addDays } from '../domain/rtt-clock.ts';
+import { type Personalisation, render } from '../messages/templates.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startDemoApp } from '../testing/test-app.ts';
 
@@ -74,6 +75,10 @@ describe('sending a referral for triage', () => {
     assert.equal((await call('demo-referral-centre', 'GET', `/api/v1/referrals/${made.ubrn}`)).statusCode, 200, 'the centre sees it');
     assert.equal((await call('other-centre', 'GET', `/api/v1/referrals/${made.ubrn}`)).statusCode, 404, 'another centre does not');
     assert.equal((await call('demo-provider', 'GET', `/api/v1/referrals/${made.ubrn}`)).statusCode, 404, 'no provider is on its shortlist yet');
+    const letter = await database.db.selectFrom('outbox').select(['kind', 'personalisation']).where('ubrn', '=', made.ubrn).where('channel', '=', 'letter').executeTakeFirstOrThrow();
+    const { body } = render(letter.kind, 'letter', letter.personalisation as Personalisation);
+    assert.match(body, /Your referral is being assessed first\. If you need to see a consultant, you will be offered at least 5/);
+    assert.doesNotMatch(body, /choose from 0/);
     const history = asGp.json().history as { to: string; reason: string }[];
     assert.equal(history[0]!.to, 'AWAITING_TRIAGE');
     assert.match(history[0]!.reason, /sent to West Yorkshire Musculoskeletal Referral Assessment Service for triage/);

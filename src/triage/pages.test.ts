@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { DEMO_PASSWORD } from '../auth/demo-accounts.ts';
 import type { Database } from '../db/database.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
-import { anonymousSession, type PageSession, staffSession } from '../testing/page-session.ts';
+import { anonymousSession, type PageSession, patientSession, staffSession } from '../testing/page-session.ts';
 import { startDemoApp } from '../testing/test-app.ts';
 
 let app: FastifyInstance;
@@ -76,6 +76,15 @@ describe('the GP practice', () => {
     const refused = await gp.post('/referrals/new/shortlist', { route: 'triage' });
     assert.equal(refused.statusCode, 422);
     assert.match(refused.body, /There is no referral assessment service for this specialty/);
+  });
+
+  test('the patient, signed in before triage, is told the referral is being assessed and has nothing to choose yet', async () => {
+    const ubrn = await gpSendsForTriage(await staffSession(app, database, 'demo-referrer'), 'Patient');
+    const res = await (await patientSession(app, database, ubrn)).get('/manage');
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /id="referral-status">Being assessed</);
+    assert.match(res.body, /id="being-assessed">Your referral is with West Yorkshire Musculoskeletal Referral Assessment Service\./);
+    assert.doesNotMatch(res.body, /id="choose-service"|id="options-heading"/);
   });
 
   test('choosing services instead, after choosing triage, sends no triage', async () => {
@@ -175,6 +184,7 @@ describe('the referral centre', () => {
     const referral = await gp.get(`/referrals/${ubrn}`);
     assert.match(referral.body, /id="triage-outcome">Returned with advice</);
     assert.match(referral.body, /id="triage-detail">Try 6 weeks of physiotherapy first\.</);
+    assert.doesNotMatch(referral.body, /id="book-now"/, 'nothing to book: the centre offered no services');
   });
 
   test('redirect and reject each need their answer', async () => {

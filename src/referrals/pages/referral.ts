@@ -38,7 +38,8 @@ function referralContext(referral: Referral) {
     title: `Referral ${formatUbrn(referral.ubrn)}`,
     ubrn: referral.ubrn,
     status: STATUS_FOR_STAFF[referral.status],
-    canBook: mayDo(referral.status, 'BOOK'),
+    // A referral the referral assessment service returned has no services to book at.
+    canBook: mayDo(referral.status, 'BOOK') && referral.shortlist.length > 0,
     patientName: patientName(referral),
     specialty: referral.specialty.name,
     priority: referral.priority,

@@ -6,6 +6,7 @@
 import type { Transaction } from 'kysely';
 import type { Deps } from '../deps.ts';
 import type { DB } from '../db/schema.ts';
+import { spokenCode } from '../domain/codes.ts';
 import { FEWER_PROVIDERS_REASONS, MINIMUM_PROVIDERS, offerAllowed } from '../domain/triage.ts';
 import { actorLabel, type StaffPrincipal } from '../http/principal.ts';
 import { conflict, notFound, unprocessable } from '../http/problem.ts';
@@ -56,7 +57,7 @@ async function lockTriage(trx: Transaction<DB>, staff: StaffPrincipal, ubrn: str
     // The same answer as for a referral the centre cannot see: existence must not leak.
     throw notFound(`There is no referral ${ubrn} sent to a referral assessment service your centre runs.`);
   }
-  if (t.outcome) throw conflict(`The referral has already been triaged (${t.outcome.toLowerCase().replaceAll('_', ' ')}).`);
+  if (t.outcome) throw conflict(`The referral has already been triaged (${spokenCode(t.outcome)}).`);
   return t;
 }
 

@@ -186,6 +186,31 @@ describe('the centre triages', () => {
     assert.match(referral.history.at(-1).reason, /fewer than 5: The patient asked/);
   });
 
+  test('services the centre chooses are ranked by the patient\'s criteria, whatever order they are sent in', async () => {
+    const made = await referForTriage({ preferences: { sortBy: 'DISTANCE', maxDistanceKm: 80 } });
+    const ranked = await app.inject({ method: 'POST', url: '/api/v1/shortlists', payload: { specialty: '110', postcode: 'LS1 4AP', sortBy: 'DISTANCE', maxDistanceKm: 80, limit: 20 } });
+    const seen = new Set<string>();
+    const fivePlaces = (ranked.json().options as { service: { id: string; provider: { odsCode: string } } }[])
+      .filter((o) => !seen.has(o.service.provider.odsCode) && seen.add(o.service.provider.odsCode))
+      .slice(0, 5)
+      .map((o) => o.service.id);
+    const res = await call('demo-referral-centre', 'POST', `/api/v1/referrals/${made.ubrn}/triage`, { outcome: 'NEEDS_CONSULTANT', services: [...fivePlaces].reverse() });
+    assert.equal(res.statusCode, 200, res.body);
+    const shortlist = (await call('demo-referrer', 'GET', `/api/v1/referrals/${made.ubrn}`)).json().shortlist.map((o: { service: { id: string } }) => o.service.id);
+    assert.deepEqual(shortlist, fivePlaces, 'nearest first, as the patient asked');
+  });
+
+  test('two members of staff triaging at once: one outcome is recorded, the other is refused', async () => {
+    const made = await referForTriage();
+    const answers = await Promise.all([
+      call('demo-referral-centre', 'POST', `/api/v1/referrals/${made.ubrn}/triage`, { outcome: 'ADVICE', advice: 'First' }),
+      call('demo-referral-centre', 'POST', `/api/v1/referrals/${made.ubrn}/triage`, { outcome: 'REJECT', reason: 'DUPLICATE_REFERRAL' }),
+    ]);
+    assert.deepEqual(answers.map((a) => a.statusCode).sort(), [200, 409]);
+    const history = (await call('demo-referrer', 'GET', `/api/v1/referrals/${made.ubrn}`)).json().history;
+    assert.equal(history.filter((h: { from: string | null }) => h.from === 'AWAITING_TRIAGE').length, 1, 'one change from awaiting triage');
+  });
+
   test('advice, redirection and rejection return the referral to the practice, which sees what the centre said', async () => {
     const advice = await referForTriage();
     const noText = await call('demo-referral-centre', 'POST', `/api/v1/referrals/${advice.ubrn}/triage`, { outcome: 'ADVICE', advice: '  ' });

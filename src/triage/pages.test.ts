@@ -58,6 +58,9 @@ async function gpSendsForTriage(gp: PageSession, familyName: string): Promise<st
   assert.match(confirmation.body, /id="sent-for-triage">The referral was sent to West Yorkshire Musculoskeletal Referral Assessment Service for triage, due by/);
   assert.doesNotMatch(confirmation.body, /id="book-now"/, 'nothing to book before triage');
   const ubrn = /id="ubrn" class="oc-code">([\d ]+)</.exec(confirmation.body)![1]!.replaceAll(' ', '');
+  const letter = await gp.get('/referrals/new/letter');
+  assert.match(letter.body, /has referred you to West Yorkshire Musculoskeletal Referral Assessment Service\. Its clinicians will look at your referral by/);
+  assert.doesNotMatch(letter.body, /The services you can choose from/, 'none yet');
   assert.equal(await statusOf(ubrn), 'AWAITING_TRIAGE');
   return ubrn;
 }

@@ -170,6 +170,11 @@ describe('the referral centre', () => {
     const gp = await staffSession(app, database, 'demo-referrer');
     const ubrn = await gpSendsForTriage(gp, 'Advice');
     assert.match(section((await gp.get('/referrals')).body, 'triage'), new RegExp(`data-ubrn="${ubrn}"`), 'awaiting triage on the GP\'s worklist');
+    const waiting = await gp.get(`/referrals/${ubrn}`);
+    assert.equal(waiting.statusCode, 200);
+    assert.match(waiting.body, /id="triage-outcome">Not triaged yet</);
+    assert.doesNotMatch(waiting.body, /<h2>Services offered<\/h2>/, 'none yet');
+    assert.doesNotMatch(waiting.body, /id="book-now"/);
     const centre = await staffSession(app, database, 'demo-referral-centre');
     await centre.get(`/referral-centre/referrals/${ubrn}`);
     assert.equal((await centre.post(`/referral-centre/referrals/${ubrn}/triage`, { outcome: 'ADVICE' })).headers.location, `/referral-centre/referrals/${ubrn}/advice`);

@@ -37,6 +37,8 @@ import { mutualAidRoutes } from './mutual-aid/routes.ts';
 import { pidmasPages } from './pidmas/pages.ts';
 import { movePanel } from './pidmas/panel.ts';
 import { pidmasRoutes } from './pidmas/routes.ts';
+import { triagePages } from './triage/pages.ts';
+import { triageRoutes } from './triage/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -95,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(pidmasRoutes(deps), { prefix: '/api/v1' });
   await app.register(mutualAidRoutes(deps), { prefix: '/api/v1' });
   await app.register(messageRoutes(deps), { prefix: '/api/v1' });
+  await app.register(triageRoutes(deps), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   await app.register(async (pages) => {
@@ -109,6 +112,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(mutualAidPages(deps));
     await pages.register(pidmasPages(deps));
     await pages.register(messagePages(deps));
+    await pages.register(triagePages(deps));
   });
 
   app.get(

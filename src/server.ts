@@ -13,6 +13,7 @@ import { ensureDemoDeferrals } from './referrals/demo-deferrals.ts';
 import { ensureDemoTransportSupport } from './shortlist/travel-help.ts';
 import { ensureDemoSlots } from './slots/demo-slots.ts';
 import { ensureDemoWaitingList } from './waiting/demo-waiting-list.ts';
+import { ensureDemoAssessmentServices } from './triage/demo-assessment-services.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
     const created = await ensureDemoAccounts(database.db);
     if (created.length > 0) log.info({ created }, `demo accounts created (password "${DEMO_PASSWORD}")`);
     await ensureDemoTransportSupport(database.db);
+    const assessment = await ensureDemoAssessmentServices(database.db);
+    if (assessment.length > 0) log.info({ created: assessment }, 'demo referral assessment services created');
     const waiting = await ensureDemoWaitingList(database);
     if (waiting.imported > 0) log.info(waiting, 'demo waiting lists and mutual-aid offers loaded');
     // Before the slots: a patient defers only when no slot is free.

@@ -6,6 +6,7 @@ import type { ReferralStatus } from '../domain/referral-status.ts';
 import type { RejectionReason } from '../domain/rejection.ts';
 import type { ProposedTransferStatus } from '../domain/transfer-status.ts';
 import type { TravelLimit } from '../domain/travel-limits.ts';
+import type { TriageOutcome } from '../domain/triage.ts';
 
 // Where a table's column takes a domain type, the type is the domain's; named here too for older imports.
 export type { ProposedTransferStatus };
@@ -408,6 +409,34 @@ export interface DeferralAlertTable {
   created_at: Timestamp;
 }
 
+/** A referral assessment service run by a referral centre (migration 015). */
+export interface ReferralAssessmentServiceTable {
+  id: string;
+  name: string;
+  organisation_ods_code: string;
+  icb_code: string;
+  specialty_codes: string[];
+  target_days_routine: number;
+  target_days_urgent: number;
+  target_days_two_week_wait: number;
+  demo: Generated<boolean>;
+  active: Generated<boolean>;
+}
+
+/** The triage of a referral sent to a referral assessment service (migration 015). */
+export interface ReferralTriageTable {
+  ubrn: string;
+  assessment_service_id: string;
+  sent_on: string;
+  due_on: string;
+  outcome: TriageOutcome | null;
+  reason_code: string | null;
+  detail: string | null;
+  triaged_at: Timestamp | null;
+  triaged_by_account_id: number | null;
+  triaged_by: string | null;
+}
+
 /** A journey's answers so far, per page session (migration 008). */
 export interface WebDraftTable {
   session_hash: string;
@@ -458,4 +487,6 @@ export interface DB {
   service_change: ServiceChangeTable;
   import_run: ImportRunTable;
   web_draft: WebDraftTable;
+  referral_assessment_service: ReferralAssessmentServiceTable;
+  referral_triage: ReferralTriageTable;
 }

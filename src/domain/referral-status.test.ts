@@ -17,6 +17,18 @@ test('the journeys of the e-Referral Service', () => {
   assert.equal(nextStatus('ACCEPTED', 'TRANSFER'), 'TRANSFERRED');
 });
 
+test('triage by a referral assessment service', () => {
+  assert.equal(nextStatus('NOT_BOOKED', 'SEND_FOR_TRIAGE'), 'AWAITING_TRIAGE');
+  assert.equal(nextStatus('AWAITING_TRIAGE', 'TRIAGE_TO_CONSULTANT'), 'NOT_BOOKED', 'the patient then chooses and books');
+  assert.equal(nextStatus('AWAITING_TRIAGE', 'RETURN_FROM_TRIAGE'), 'REJECTED', 'back to the practice');
+  assert.equal(nextStatus('AWAITING_TRIAGE', 'BOOK'), null, 'nothing is booked before triage');
+  assert.equal(nextStatus('AWAITING_TRIAGE', 'DEFER_TO_PROVIDER'), null);
+  for (const status of REFERRAL_STATUSES.filter((s) => s !== 'AWAITING_TRIAGE')) {
+    assert.equal(nextStatus(status, 'TRIAGE_TO_CONSULTANT'), null, `${status} is not awaiting triage`);
+    assert.equal(nextStatus(status, 'RETURN_FROM_TRIAGE'), null, `${status} is not awaiting triage`);
+  }
+});
+
 test('illegal changes are refused', () => {
   assert.equal(nextStatus('NOT_BOOKED', 'ACCEPT'), null, 'nothing to accept before booking or deferral');
   assert.equal(nextStatus('BOOKED', 'BOOK'), null, 'one appointment at a time');

@@ -32,6 +32,10 @@ export const REFERRAL_ACTIONS = {
   BOOK: { from: [...AWAITING_BOOKING, 'DEFERRED_TO_PROVIDER', 'REJECTED'], to: 'BOOKED' },
   DEFER_TO_PROVIDER: { from: AWAITING_BOOKING, to: 'DEFERRED_TO_PROVIDER' },
   SEND_FOR_TRIAGE: { from: ['NOT_BOOKED'], to: 'AWAITING_TRIAGE' },
+  // The referral centre's triage: a patient who needs a consultant chooses and books from the centre's shortlist;
+  // advice, a redirection or a rejection sends the referral back to the practice, as a provider's rejection does.
+  TRIAGE_TO_CONSULTANT: { from: ['AWAITING_TRIAGE'], to: 'NOT_BOOKED' },
+  RETURN_FROM_TRIAGE: { from: ['AWAITING_TRIAGE'], to: 'REJECTED' },
   CANCEL_APPOINTMENT_BY_PATIENT: { from: ['BOOKED'], to: 'APPT_CANCELLED_BY_PATIENT' },
   CANCEL_APPOINTMENT_BY_PROVIDER: { from: ['BOOKED', 'ACCEPTED'], to: 'APPT_CANCELLED_BY_PROVIDER' },
   ACCEPT: { from: ['BOOKED', 'DEFERRED_TO_PROVIDER', 'AWAITING_TRIAGE'], to: 'ACCEPTED' },

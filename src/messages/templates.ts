@@ -37,7 +37,10 @@ const TEMPLATES: Record<MessageKind, (p: Personalisation) => { subject: string; 
     subject: 'Your NHS referral: choose where to be seen',
     body: [
       `Dear ${field(p, 'given_name')} ${field(p, 'family_name')},`,
-      `You have been referred for ${field(p, 'specialty')}. You can choose from ${field(p, 'options_offered')} hospitals or clinics and book your appointment.`,
+      // A referral sent to a referral assessment service has no options until the centre offers them.
+      Number(p.options_offered) > 0
+        ? `You have been referred for ${field(p, 'specialty')}. You can choose from ${field(p, 'options_offered')} hospitals or clinics and book your appointment.`
+        : `You have been referred for ${field(p, 'specialty')}. Your referral is being assessed first. If you need to see a consultant, you will be offered at least 5 hospitals or clinics to choose from, and can then book your appointment.`,
       `Your booking reference number (UBRN) is ${field(p, 'ubrn')} and your access code is ${field(p, 'access_code')}.`,
       'Keep this letter safe: you need both, with your date of birth, to book.',
     ].join('\n'),

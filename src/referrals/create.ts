@@ -1,5 +1,5 @@
-// Making a referral: the patient checked, the options to offer chosen, and the referral with its shortlist, its
-// first history entry and the patient's letter written in one transaction.
+// Making a referral: the patient checked, the options to offer chosen (or the referral assessment service to send it
+// to), and the referral with its shortlist, its first history entry and the patient's letter in one transaction.
 import type { Deps } from '../deps.ts';
 import { hashAccessCode } from '../auth/access-codes.ts';
 import { type StaffPrincipal } from '../http/principal.ts';
@@ -9,8 +9,9 @@ import { isValidNhsNumber } from '../domain/nhs-number.ts';
 import { generateAccessCode, generateUbrn } from '../domain/ubrn.ts';
 import { Problem, unprocessable } from '../http/problem.ts';
 import { normalisePostcode } from '../domain/postcode.ts';
-import { resolveOrigin } from '../reference/resolve.ts';
+import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
 import { buildShortlist, optionsForChosenServices, RECOMMENDED_OPTIONS } from '../shortlist/service.ts';
+import { assessmentServiceToSendTo, sendForTriage, triageOf } from './assessment-services.ts';
 import { insertReferral } from './history.ts';
 import { insertOfferedOptions } from './offered-options.ts';
 import type { CreateReferral } from './schemas.ts';
@@ -59,16 +60,36 @@ async function optionsFor(deps: Deps, body: CreateReferral, origin: string, age:
   return { specialty: answer.specialty, options: answer.options, fewerReason: answer.shortfall?.reason ?? null };
 }
 
+/**
+ * What the referral offers: the options now (the engine's or the referrer's), or none yet because it goes to a
+ * referral assessment service, whose triage offers them if the patient needs a consultant.
+ */
+async function planFor(deps: Deps, staff: StaffPrincipal, body: CreateReferral, origin: string, age: number) {
+  if (!body.triage) return { ...(await optionsFor(deps, body, origin, age)), sendTo: null };
+  if (body.shortlist) {
+    throw unprocessable('A referral sent to a referral assessment service has no shortlist yet: the service offers it after triage.', [
+      { field: 'shortlist', message: 'must be null when the referral is sent for triage' },
+    ]);
+  }
+  const specialty = resolveSpecialty((await deps.directory.current()).specialties, body.specialty);
+  const sendTo = await assessmentServiceToSendTo(deps.database.db, staff.organisation.odsCode, specialty.code, body.triage.rasId);
+  return { specialty, options: [], fewerReason: null, sendTo };
+}
+
 const UNIQUE_VIOLATION = '23505';
 
-/** Creates a referral with its shortlist and first history entry in one transaction; answers the UBRN and access code once. */
+/**
+ * Creates a referral with its shortlist (or, sent for triage, with none yet) and first history entry in one
+ * transaction; answers the UBRN and access code once. The RTT clock starts today either way: triage does not move it.
+ */
 export async function createReferral(deps: Deps, staff: StaffPrincipal, body: CreateReferral) {
   const today = londonDate();
   const home = await checkPatient(deps, body.patient, today);
   const origin = body.preferences.originPostcode
     ? (await resolveOrigin(deps.postcodes, body.preferences.originPostcode, 'preferences.originPostcode')).postcode
     : home.postcode;
-  const { specialty, options, fewerReason } = await optionsFor(deps, body, origin, ageOn(body.patient.dateOfBirth, today));
+  const { specialty, options, fewerReason, sendTo } = await planFor(deps, staff, body, origin, ageOn(body.patient.dateOfBirth, today));
+  const status = sendTo ? ('AWAITING_TRIAGE' as const) : ('NOT_BOOKED' as const);
   const accessCode = generateAccessCode();
 
   for (let attempt = 1; ; attempt++) {
@@ -80,7 +101,7 @@ export async function createReferral(deps: Deps, staff: StaffPrincipal, body: Cr
           {
             ubrn,
             access_code_hash: hashAccessCode(deps.config.accessCodeSecret, accessCode),
-            status: 'NOT_BOOKED',
+            status,
             priority: body.priority,
             specialty_code: specialty.code,
             clinical_summary: body.clinicalSummary,
@@ -100,19 +121,23 @@ export async function createReferral(deps: Deps, staff: StaffPrincipal, body: Cr
             fewer_options_reason: fewerReason,
           },
           staff,
-          `Referral created with ${options.length} option${options.length === 1 ? '' : 's'} to choose from`,
+          sendTo
+            ? `Referral created and sent to ${sendTo.name} for triage`
+            : `Referral created with ${options.length} option${options.length === 1 ? '' : 's'} to choose from`,
         );
-        await insertOfferedOptions(trx, ubrn, options);
+        if (sendTo) await sendForTriage(trx, ubrn, sendTo, body.priority, today);
+        else await insertOfferedOptions(trx, ubrn, options);
         await enqueueReferralLetter(trx, ubrn, accessCode);
       });
       return {
         ubrn,
         accessCode,
-        status: 'NOT_BOOKED' as const,
+        status,
         rttClockStart: today,
         optionsOffered: options.length,
         fewerOptionsReason: fewerReason,
         shortlist: options,
+        triage: sendTo ? await triageOf(deps.database.db, ubrn) : null,
       };
     } catch (err) {
       // Two referrals drew the same UBRN (about one in 10^11): draw again.
@@ -121,4 +146,3 @@ export async function createReferral(deps: Deps, staff: StaffPrincipal, body: Cr
     }
   }
 }
-

@@ -11,13 +11,14 @@ import type { RttClock } from '../domain/rtt-clock.ts';
 import { notFound } from '../http/problem.ts';
 import type { ShortlistOption } from '../shortlist/types.ts';
 import { toAppointmentView } from './appointment-view.ts';
+import { triageOf } from './assessment-services.ts';
 import type { Referral } from './schemas.ts';
 
 type OfferedOption = Omit<ShortlistOption, 'service'>;
 
 /**
- * Referrals a principal may see, as a query to narrow further: the referring organisation's staff, providers
- * with a service on the shortlist, the patient themselves. Nobody else, not even an administrator: a patient's
+ * Referrals a principal may see, as a query to narrow further: the referring organisation's staff, the referral
+ * centre of the assessment service it was sent to, providers with a service on the shortlist, the patient themselves. Nobody else, not even an administrator: a patient's
  * referral is seen by those caring for them.
  */
 export function visibleReferrals(db: Kysely<DB>, principal: Principal) {
@@ -25,8 +26,21 @@ export function visibleReferrals(db: Kysely<DB>, principal: Principal) {
   if (principal.kind === 'patient') return q.where('r.ubrn', '=', principal.ubrn);
   switch (principal.role) {
     case 'referrer':
-    case 'referral-centre':
       return q.where('r.referring_organisation_ods_code', '=', principal.organisation.odsCode);
+    case 'referral-centre':
+      // The ones it made, and the ones sent to an assessment service it runs.
+      return q.where(({ or, eb, exists, selectFrom }) =>
+        or([
+          eb('r.referring_organisation_ods_code', '=', principal.organisation.odsCode),
+          exists(
+            selectFrom('referral_triage as t')
+              .innerJoin('referral_assessment_service as ras', 'ras.id', 't.assessment_service_id')
+              .select('t.ubrn')
+              .whereRef('t.ubrn', '=', 'r.ubrn')
+              .where('ras.organisation_ods_code', '=', principal.organisation.odsCode),
+          ),
+        ]),
+      );
     case 'provider':
       return q.where(({ exists, selectFrom }) =>
         exists(
@@ -53,13 +67,15 @@ export async function getReferral(deps: Deps, principal: Principal, ubrn: string
     .executeTakeFirst();
   // The same answer whether the referral does not exist or is someone else's: existence must not leak.
   if (!r) throw notFound(`There is no referral ${ubrn} that you can see.`);
-  const [options, history, appointment] = await Promise.all([
+  const [options, history, appointment, triage] = await Promise.all([
     db.selectFrom('referral_option').select(['service_id', 'offered']).where('ubrn', '=', ubrn).orderBy('rank').execute(),
     db.selectFrom('referral_event').select(['at', 'from_status', 'to_status', 'actor_label', 'reason']).where('ubrn', '=', ubrn).orderBy('id').execute(),
     liveAppointment(db, ubrn),
+    triageOf(db, ubrn),
   ]);
+  // A referral waiting for triage has no options yet (and SQL has no empty "in" list).
   const services = new Map(
-    (await servicesWithDetails(db).where('s.id', 'in', options.map((o) => o.service_id)).execute()).map((s) => [s.id, toServiceView(s)]),
+    options.length === 0 ? [] : (await servicesWithDetails(db).where('s.id', 'in', options.map((o) => o.service_id)).execute()).map((s) => [s.id, toServiceView(s)]),
   );
   return {
     ubrn: r.ubrn,
@@ -96,6 +112,7 @@ export async function getReferral(deps: Deps, principal: Principal, ubrn: string
         nextStep: REJECTION_RULES[r.rejection_reason].nextStep,
       }
       : null,
+    triage,
     history: history.map((h) => ({ at: new Date(h.at).toISOString(), from: h.from_status, to: h.to_status, by: h.actor_label, reason: h.reason })),
   };
 }

@@ -117,7 +117,7 @@ export function referralRoutes(deps: Deps) {
         // Both given: the statuses of the group that were asked for.
         const statuses = status && group ? status.filter((s) => statusesOf([group]).includes(s)) : status ?? (group ? statusesOf([group]) : undefined);
         const found = await searchWorklist(db, staffOf(request), { q, statuses, offset, limit });
-        return { referrals: found.items.map(({ patientNhsNumber: _n, contactBy: _c, ...summary }) => summary), total: found.total, offset: found.offset, limit: found.limit };
+        return { referrals: found.items.map(({ patientNhsNumber: _n, contactBy: _c, triageOutcome: _t, ...summary }) => summary), total: found.total, offset: found.offset, limit: found.limit };
       },
     );
 

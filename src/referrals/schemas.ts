@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isCalendarDate } from '../domain/dates.ts';
 import { REFERRAL_STATUSES } from '../domain/referral-status.ts';
 import { REJECTION_REASON_CODES } from '../domain/rejection.ts';
+import { TRIAGE_OUTCOMES } from '../domain/triage.ts';
 import { ShortlistAnswerSchema } from '../shortlist/schemas.ts';
 
 const calendarDate = z.string().refine(isCalendarDate, 'must be a date written YYYY-MM-DD');
@@ -47,10 +48,29 @@ export const CreateReferralBody = z.object({
       .max(20, 'must list 1 to 20 services')
       .refine((ids) => new Set(ids).size === ids.length, 'lists a service twice'),
   ),
+  triage: optional(
+    z
+      .object({ rasId: z.string().trim().min(1, 'is required').max(100).describe('a referral assessment service of the practice\'s ICB that assesses the specialty (GET /api/v1/assessment-services)') })
+      .describe('send the referral to a referral assessment service instead of offering a shortlist now: it is made AWAITING_TRIAGE, and the service offers the shortlist if the patient needs a consultant'),
+  ),
 });
 export type CreateReferral = z.infer<typeof CreateReferralBody>;
 
 const Option = ShortlistAnswerSchema.shape.options.element;
+
+/** Where a referral sent to a referral assessment service stands in its triage. */
+export const ReferralTriageSchema = z.object({
+  assessmentService: z.object({ id: z.string(), name: z.string(), organisation: z.object({ odsCode: z.string(), name: z.string() }) }),
+  sentOn: z.string(),
+  dueOn: z.string(),
+  outcome: z.enum(TRIAGE_OUTCOMES).nullable().describe('null until triaged'),
+  reasonCode: z.string().nullable().describe('REJECT: the rejection reason; NEEDS_CONSULTANT: why fewer than 5 providers were offered, if they were'),
+  reason: z.string().nullable().describe('the reason code in words'),
+  detail: z.string().nullable().describe('ADVICE: the advice to the referrer; REDIRECT: the community service; otherwise the centre\'s note'),
+  triagedAt: z.string().nullable(),
+  triagedBy: z.string().nullable(),
+});
+export type ReferralTriage = z.infer<typeof ReferralTriageSchema>;
 
 export const CreatedReferral = z.object({
   ubrn: z.string(),
@@ -60,6 +80,7 @@ export const CreatedReferral = z.object({
   optionsOffered: z.number().int(),
   fewerOptionsReason: z.string().nullable(),
   shortlist: z.array(Option),
+  triage: ReferralTriageSchema.nullable().describe('when sent to a referral assessment service'),
 });
 
 export const ReferralSchema = z.object({
@@ -99,6 +120,7 @@ export const ReferralSchema = z.object({
     .nullable()
     .optional()
     .describe('the provider\'s rejection, while the referral stands rejected (or was closed after it); cleared when re-referred'),
+  triage: ReferralTriageSchema.nullable().describe('when sent to a referral assessment service: its triage, and the outcome once triaged'),
   history: z.array(
     z.object({ at: z.string(), from: z.enum(REFERRAL_STATUSES).nullable(), to: z.enum(REFERRAL_STATUSES), by: z.string(), reason: z.string() }),
   ),

@@ -1,6 +1,7 @@
 // How a referral's status reads on the pages: to staff, about the patient; to the patient, to them. Each is written
 // for its reader, not derived from the other.
 import type { ReferralStatus } from '../domain/referral-status.ts';
+import type { TriageOutcome } from '../domain/triage.ts';
 
 /** The status as staff read it on worklists and the referral's page. */
 export const STATUS_FOR_STAFF: Record<ReferralStatus, string> = {
@@ -30,4 +31,12 @@ export const STATUS_FOR_PATIENT: Record<ReferralStatus, string> = {
   DID_NOT_ATTEND: 'Appointment missed: choose another',
   CANCELLED: 'Referral cancelled',
   TRANSFERRED: 'Moved to another provider',
+};
+
+/** A referral assessment service's triage outcome as staff read it. */
+export const TRIAGE_OUTCOME_FOR_STAFF: Record<TriageOutcome, string> = {
+  NEEDS_CONSULTANT: 'Needs a consultant: providers offered to the patient',
+  ADVICE: 'Returned with advice',
+  REDIRECT: 'Directed to a community service',
+  REJECT: 'Rejected at triage',
 };

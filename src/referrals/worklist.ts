@@ -4,6 +4,7 @@
 import { type ExpressionBuilder, type Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { type ReferralStatus, STATE_GROUP_NAMES, STATE_GROUPS, type StateGroup, stateGroupOf } from '../domain/referral-status.ts';
+import type { TriageOutcome } from '../domain/triage.ts';
 import type { Principal } from '../http/principal.ts';
 import { visibleReferrals } from './queries.ts';
 
@@ -18,6 +19,8 @@ export interface WorklistItem {
   optionsOffered: number;
   /** while deferred to a provider */
   contactBy: string | null;
+  /** sent to a referral assessment service: its outcome, null until triaged; undefined when never sent */
+  triageOutcome: TriageOutcome | null | undefined;
   updatedAt: string;
 }
 
@@ -76,6 +79,8 @@ export async function searchWorklist(db: Kysely<DB>, principal: Principal, searc
   const [rows, counted] = await Promise.all([
     q
       .innerJoin('specialty as sp', 'sp.code', 'r.specialty_code')
+      .leftJoin('referral_triage as t', 't.ubrn', 'r.ubrn')
+      .select(['t.outcome as triage_outcome', 't.sent_on as triage_sent_on'])
       .select(['r.ubrn', 'r.status', 'r.priority', 'sp.name as specialty', 'r.patient_given_name', 'r.patient_family_name', 'r.patient_nhs_number', 'r.rtt_clock_start', 'r.options_offered', 'r.contact_by', 'r.updated_at'])
       .orderBy('r.updated_at', 'desc')
       .orderBy('r.ubrn')
@@ -95,6 +100,7 @@ export async function searchWorklist(db: Kysely<DB>, principal: Principal, searc
       rttClockStart: r.rtt_clock_start,
       optionsOffered: r.options_offered,
       contactBy: r.contact_by,
+      triageOutcome: r.triage_sent_on === null ? undefined : r.triage_outcome,
       updatedAt: new Date(r.updated_at).toISOString(),
     })),
     total: Number(counted.n),

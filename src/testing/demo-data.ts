@@ -8,6 +8,7 @@ import { loadDemoDataIfEmpty } from '../importers/demo.ts';
 import { ensureDemoDeferrals } from '../referrals/demo-deferrals.ts';
 import { ensureDemoTransportSupport } from '../shortlist/travel-help.ts';
 import { ensureDemoSlots } from '../slots/demo-slots.ts';
+import { ensureDemoAssessmentServices } from '../triage/demo-assessment-services.ts';
 import { ensureDemoWaitingList } from '../waiting/demo-waiting-list.ts';
 
 /** Loads a migrated, empty database with the demo data as of `now`: waits and slots count from that day. */
@@ -15,6 +16,7 @@ export async function loadDemoDatabase(database: Database, now: Date): Promise<v
   await loadDemoDataIfEmpty(database);
   await ensureDemoAccounts(database.db);
   await ensureDemoTransportSupport(database.db);
+  await ensureDemoAssessmentServices(database.db);
   await ensureDemoWaitingList(database, londonDate(now));
   // Before the slots, as at a first `npm start`: a patient defers only when no slot is free.
   await ensureDemoDeferrals(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', POSTCODES_IN_MEMORY: 'false' }), database);

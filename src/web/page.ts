@@ -16,8 +16,9 @@ export interface UserView {
 export function homeFor(role: Principal['role']): string {
   switch (role) {
     case 'referrer':
-    case 'referral-centre':
       return '/referrals';
+    case 'referral-centre':
+      return '/referral-centre';
     case 'provider':
       return '/provider';
     case 'admin':

@@ -130,6 +130,7 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
         appointment: await appointmentDetails(deps, referral),
         deferral: referral.deferral ? { contactBy: referral.deferral.contactBy, service: deferredTo?.service.name ?? '', provider: deferredTo?.service.provider.name ?? '' } : null,
         canChoose,
+        assessedBy: referral.status === 'AWAITING_TRIAGE' && referral.triage ? { name: referral.triage.assessmentService.name, dueOn: referral.triage.dueOn } : null,
         // Accepted with no appointment booked: the provider books it (a pathway from its waiting list, say).
         hospitalArranges: referral.status === 'ACCEPTED' && !referral.appointment,
         canChangeSearch: mayChangeSearch(referral.status) && !referral.appointment,

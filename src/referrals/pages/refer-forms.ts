@@ -132,6 +132,8 @@ export interface ReferralDraft {
   preferences?: { values: PreferencesValues; answer: PreferencesAnswer };
   /** The services chosen to offer, in the engine's order. */
   shortlist?: string[];
+  /** Instead of a shortlist: the referral assessment service it is sent to, which offers the services after triage. */
+  triage?: { rasId: string; name: string };
   clinical?: { values: ClinicalValues; answer: ClinicalAnswer };
   /**
    * Services taken off the shortlist because a changed answer means they no longer fit, with why: shown on the

@@ -31,6 +31,7 @@ import {
 } from './refer-forms.ts';
 import { homePostcodeError, originPostcodeError } from './refer-checks.ts';
 import { optionView, patientName } from './referral-view.ts';
+import { assessmentServiceOffered, asksForTriage, SEND_FOR_TRIAGE } from './refer-triage.ts';
 
 const page = { access: ROLES('referrer', 'referral-centre'), page: true } as const;
 const CONFIRMATION = '/referrals/new/confirmation';
@@ -42,7 +43,7 @@ type Step = (typeof STEPS)[number];
 const ANSWERED: Record<Step, (d: ReferralDraft) => boolean> = {
   patient: (d) => d.patient !== undefined,
   preferences: (d) => d.preferences !== undefined,
-  shortlist: (d) => (d.shortlist?.length ?? 0) > 0,
+  shortlist: (d) => (d.shortlist?.length ?? 0) > 0 || d.triage !== undefined,
   clinical: (d) => d.clinical !== undefined,
 };
 const flow = journey('/referrals/new', '/referrals', STEPS, ANSWERED);
@@ -143,7 +144,8 @@ export function referPages(deps: Deps) {
       return sendPage(request, reply, 'new-shortlist.njk', { title: 'Services to offer the patient', back: backFrom('shortlist', draft), ...errorContext(found.errors), recommended: [], others: [] }, 422);
     }
     const answer = found.value;
-    const ticked = new Set(chosen ?? answer.options.slice(0, RECOMMENDED).map((o) => o.service.id));
+    const assessmentService = await assessmentServiceOffered(db, staffOf(request), draft);
+    const ticked = new Set(chosen ?? (draft.triage ? [] : answer.options.slice(0, RECOMMENDED).map((o) => o.service.id)));
     const items = answer.all.map((o) => ({ ...optionView(o), checked: ticked.has(o.service.id) }));
     return sendPage(request, reply, 'new-shortlist.njk', {
       title: 'Services to offer the patient',
@@ -157,6 +159,8 @@ export function referPages(deps: Deps) {
       removed: draft.removedServices ?? [],
       recommended: items.slice(0, Math.min(RECOMMENDED, answer.options.length)),
       others: items.slice(Math.min(RECOMMENDED, answer.options.length)),
+      assessmentService,
+      sendForTriage: SEND_FOR_TRIAGE,
     }, status);
   };
 
@@ -201,6 +205,7 @@ export function referPages(deps: Deps) {
         distance: DISTANCE_CHOICES.find((c) => c.value === prefs.distance)?.text,
       },
       services: (draft.shortlist ?? []).map((id) => byId.get(id)).filter((o) => o !== undefined).map(optionView),
+      triage: draft.triage ?? null,
       clinical: { priority: PRIORITY_CHOICES.find((c) => c.value === clinical.priority)?.text, clinicalSummary: clinical.clinicalSummary },
     }, status);
   };
@@ -235,6 +240,8 @@ export function referPages(deps: Deps) {
       const unknown = await homePostcodeError(deps.postcodes, form.answer.postcode);
       if (unknown) return patientPage(request, reply, draft, form.values, [unknown], 422);
       const next = await keepShortlist(draft, { ...draft, patient: { values: form.values, answer: form.answer } });
+      // Another specialty may have another referral assessment service, or none.
+      if (draft.patient?.answer.specialty !== form.answer.specialty) delete next.triage;
       await save(next);
       return seeOther(reply, flow.next(next));
     });
@@ -269,6 +276,14 @@ export function referPages(deps: Deps) {
     app.post('/referrals/new/shortlist', { config: page }, async (request, reply) => {
       const { draft, elsewhere, save } = await journeyAt(request, ['patient', 'preferences']);
       if (elsewhere) return seeOther(reply, elsewhere);
+      if (asksForTriage(request.body)) {
+        const ras = await assessmentServiceOffered(db, staffOf(request), draft);
+        if (!ras) return shortlistPage(request, reply, draft, null, [{ field: 'services', href: '#services', message: 'There is no referral assessment service for this specialty. Select the services to offer the patient' }], 422);
+        const { shortlist: _dropped, ...rest } = draft;
+        const next: ReferralDraft = { ...rest, triage: { rasId: ras.id, name: ras.name } };
+        await save(next);
+        return seeOther(reply, flow.next(next));
+      }
       const offered = (await optionsFor(draft)).all.map((o) => o.service.id);
       const widen = readWiden(request.body, draft);
       if (widen) {
@@ -286,7 +301,8 @@ export function referPages(deps: Deps) {
       if (!form.ok) return shortlistPage(request, reply, draft, form.values.services, form.errors, 400);
       // Kept in the engine's order; the referrer has now seen what was taken off.
       const chosen = new Set(form.answer.services);
-      const next: ReferralDraft = { ...draft, shortlist: offered.filter((id) => chosen.has(id)) };
+      const { triage: _instead, ...rest } = draft;
+      const next: ReferralDraft = { ...rest, shortlist: offered.filter((id) => chosen.has(id)) };
       delete next.removedServices;
       await save(next);
       return seeOther(reply, flow.next(next));
@@ -326,7 +342,8 @@ export function referPages(deps: Deps) {
         priority: draft.clinical!.answer.priority,
         clinicalSummary: draft.clinical!.answer.clinicalSummary,
         preferences: { sortBy: prefs.sortBy, maxDistanceKm: prefs.maxDistanceKm, originPostcode: prefs.originPostcode },
-        shortlist: draft.shortlist!,
+        shortlist: draft.triage ? null : draft.shortlist!,
+        triage: draft.triage ? { rasId: draft.triage.rasId } : null,
       }), placementFor(draft));
       if (!made.ok) return checkPage(request, reply, draft, made.errors, made.status === 400 ? 400 : 422);
       const sent: ReferralDraft = { ...draft, created: { ubrn: made.value.ubrn, accessCode: made.value.accessCode, createdAt: new Date().toISOString() } };
@@ -346,6 +363,7 @@ export function referPages(deps: Deps) {
         patientName: patientName(made.referral),
         optionsOffered: made.referral.optionsOffered,
         canBook: mayDo(made.referral.status, 'BOOK'),
+        triage: made.referral.triage,
       });
     });
     app.get('/referrals/new/letter', { config: page }, async (request, reply) => {

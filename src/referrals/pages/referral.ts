@@ -17,7 +17,7 @@ import type { ReferralPanel } from '../../web/panels.ts';
 import { bookAppointment } from '../booking.ts';
 import { getReferral } from '../queries.ts';
 import type { Referral } from '../schemas.ts';
-import { STATUS_FOR_STAFF } from '../wording.ts';
+import { STATUS_FOR_STAFF, TRIAGE_OUTCOME_FOR_STAFF } from '../wording.ts';
 import { pageBooking, readSlotChoice } from './booking-form.ts';
 import { readWorklistQuery, worklistView } from './worklist-view.ts';
 import { appointmentView, historyView, optionFor, optionView, patientName } from './referral-view.ts';
@@ -33,8 +33,9 @@ function referralContext(referral: Referral) {
     title: `Referral ${formatUbrn(referral.ubrn)}`,
     ubrn: referral.ubrn,
     status: STATUS_FOR_STAFF[referral.status],
-    // A rejected referral is re-referred first, so the patient chooses again from a new shortlist.
-    canBook: mayDo(referral.status, 'BOOK') && !mayDo(referral.status, 'RETURN_TO_REFERRER'),
+    // A rejected referral is re-referred first, so the patient chooses again from a new shortlist; one the referral
+    // assessment service returned has no services to book at.
+    canBook: mayDo(referral.status, 'BOOK') && !mayDo(referral.status, 'RETURN_TO_REFERRER') && referral.shortlist.length > 0,
     patientName: patientName(referral),
     specialty: referral.specialty.name,
     priority: referral.priority,
@@ -46,6 +47,7 @@ function referralContext(referral: Referral) {
     canReRefer: mayDo(referral.status, 'RETURN_TO_REFERRER'),
     canClose: mayDo(referral.status, 'CANCEL_REFERRAL'),
     history: historyView(referral),
+    triage: referral.triage ? { ...referral.triage, outcomeText: referral.triage.outcome ? TRIAGE_OUTCOME_FOR_STAFF[referral.triage.outcome] : null } : null,
   };
 }
 

@@ -3,9 +3,10 @@
 // pagination). Used by the referrer's and referral centre's /referrals and the provider's /provider/referrals/find.
 import type { Deps } from '../../deps.ts';
 import { isStateGroup, STATE_GROUP_NAMES, STATE_GROUPS, type StateGroup } from '../../domain/referral-status.ts';
+import { RETURNED_OUTCOMES } from '../../domain/triage.ts';
 import type { Principal } from '../../http/principal.ts';
-import { STATUS_FOR_STAFF } from '../wording.ts';
-import { countsByGroup, searchWorklist, statusesOf } from '../worklist.ts';
+import { STATUS_FOR_STAFF, TRIAGE_OUTCOME_FOR_STAFF } from '../wording.ts';
+import { countsByGroup, searchWorklist, statusesOf, type WorklistItem } from '../worklist.ts';
 
 /** Referrals a page, unless the address asks for another size (within limits). */
 export const PAGE_SIZE = 25;
@@ -47,6 +48,12 @@ export function worklistHref(path: string, query: WorklistQuery): string {
   return s ? `${path}?${s}` : path;
 }
 
+/** A rejected referral that the referral assessment service sent back (advice, a redirection) reads as that, not as a provider's rejection. */
+function statusText(i: WorklistItem): string {
+  const returned = i.status === 'REJECTED' && i.triageOutcome && RETURNED_OUTCOMES.includes(i.triageOutcome);
+  return returned ? TRIAGE_OUTCOME_FOR_STAFF[i.triageOutcome!] : STATUS_FOR_STAFF[i.status];
+}
+
 export type WorklistView = Awaited<ReturnType<typeof worklistView>>;
 
 /**
@@ -75,7 +82,7 @@ export async function worklistView(deps: Deps, principal: Principal, path: strin
       { name: 'all', words: 'All states', count: all, href: href({ state: 'all', page: 1 }), current: query.state === 'all' },
       ...STATE_GROUP_NAMES.map((g) => ({ name: g, words: STATE_GROUPS[g].words, count: counts[g], href: href({ state: g, page: 1 }), current: query.state === g })),
     ],
-    rows: found.items.map((i) => ({ ...i, statusText: STATUS_FOR_STAFF[i.status] })),
+    rows: found.items.map((i) => ({ ...i, statusText: statusText(i) })),
     total: found.total,
     first: found.total === 0 ? 0 : found.offset + 1,
     last: found.offset + found.items.length,

@@ -42,6 +42,7 @@ export interface OrganisationTable {
   open_date: string | null;
   close_date: string | null;
   active: Generated<boolean>;
+  phone: Generated<string | null>;
 }
 
 export interface SiteTable {
@@ -53,6 +54,7 @@ export interface SiteTable {
   postcode: string | null;
   latitude: number;
   longitude: number;
+  phone: Generated<string | null>;
 }
 
 export interface RttWaitTable {
@@ -181,6 +183,8 @@ export interface ReferralTable {
   consultant_led: Generated<boolean>;
   tertiary: Generated<boolean>;
   registered_gp_ods_code: Generated<string | null>;
+  /** CommunicationNeeds (src/domain/communication-needs.ts) as JSON; null when none were recorded. */
+  communication_needs: Generated<unknown>;
 }
 
 export interface MutualAidRequestTable {
@@ -326,7 +330,7 @@ export type MessageKind =
   | 'REFERRAL_LETTER' | 'BOOKING_CONFIRMATION' | 'APPOINTMENT_CANCELLED' | 'DEFERRED_TO_PROVIDER' | 'CONTACT_BY_REMINDER' | 'DEFERRAL_OVERDUE'
   | 'PIDMAS_INVITATION' | 'PIDMAS_OFFER' | 'PIDMAS_NO_MATCH' | 'PIDMAS_NOT_SUITABLE' | 'TRANSFERRED';
 export type MessageChannel = 'letter' | 'email' | 'sms';
-export type MessageAudience = 'patient' | 'provider';
+export type MessageAudience = 'patient' | 'provider' | 'carer';
 
 export interface OutboxTable {
   id: Generated<number>;

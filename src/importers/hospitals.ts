@@ -5,6 +5,7 @@ import { Columns, FieldError, atLine, forEachRecord } from './csv.ts';
 import { latitude, longitude, optional, required, text } from './fields.ts';
 import type { ImportContext, Importer } from './importer.ts';
 import { readableName } from './names.ts';
+import { recordPhones } from './phones.ts';
 import { countsFor, skip } from './report.ts';
 import { ORGANISATION_SPEC } from './ods.ts';
 import { BatchUpsert, type UpsertSpec } from './upsert.ts';
@@ -31,6 +32,7 @@ interface SiteRow {
   postcode: string | null;
   lat: number | null;
   long: number | null;
+  phone: string;
 }
 
 export const hospitalsImporter: Importer = {
@@ -40,6 +42,7 @@ export const hospitalsImporter: Importer = {
     const sites: SiteRow[] = [];
     let col: Record<string, number> | null = null;
     let addressCols: number[] = [];
+    let phoneCol: number | undefined;
     await forEachRecord(file!, ({ line, fields }) => {
       if (!col) {
         const c = new Columns(fields);
@@ -48,6 +51,7 @@ export const hospitalsImporter: Importer = {
           postcode: c.require('Postcode'), lat: c.require('Latitude'), long: c.require('Longitude'),
           parent: c.require('ParentODSCode'), parentName: c.require('ParentName'),
         };
+        phoneCol = c.find('Phone');
         addressCols = ['Address1', 'Address2', 'Address3', 'City', 'County'].map((n) => c.find(n)).filter((i) => i !== undefined);
         return;
       }
@@ -72,6 +76,7 @@ export const hospitalsImporter: Importer = {
           postcode: normalisePostcode(rawPostcode) ?? optional(fields, k.postcode!),
           lat: hasCoordinates ? latitude(latText) : null,
           long: hasCoordinates ? longitude(longText) : null,
+          phone: phoneCol === undefined ? '' : text(fields, phoneCol),
         };
       }));
     });
@@ -95,6 +100,8 @@ export const hospitalsImporter: Importer = {
       if (!added) skip(report, 'site code repeated (first kept)');
     }
     await upsert.flush();
+    const phones = await recordPhones(client, 'site', new Map(sites.map((s) => [s.code, s.phone] as const).reverse())); // the first row of a code wins, as above
+    if (phones > 0) report.notes.phonesRecorded = phones;
   },
 };
 

@@ -19,7 +19,7 @@ const pageAs = async (role: 'admin' | 'referrer' | null) => {
 
 test('the demo\'s message log page shows what was sent, without access codes or names', async () => {
   const referral = await j.newReferral({ email: 'bea.jones@example.com' });
-  await sendPendingMessages(j.database.db, new LocalLogSender(j.database.db));
+  await sendPendingMessages(j.database.db, new LocalLogSender(j.database.db, 'http://localhost:3000'));
   const res = await pageAs('admin');
   assert.equal(res.statusCode, 200, res.body);
   assert.match(res.body, /<h1>Messages sent<\/h1>/);

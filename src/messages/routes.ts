@@ -9,7 +9,7 @@ import { maskedMessageLog } from './message-log.ts';
 const MessageSchema = z.object({
   id: z.number().int(),
   kind: z.string(),
-  audience: z.enum(['patient', 'provider']),
+  audience: z.enum(['patient', 'provider', 'carer']).describe('carer: a copy for the carer the patient named'),
   channel: z.enum(['letter', 'email', 'sms']),
   recipient: z.string().describe('masked'),
   ubrn: z.string(),

@@ -5,8 +5,9 @@ import { REFERRAL_STATUSES } from '../domain/referral-status.ts';
 import { ShortlistAnswerSchema } from '../shortlist/schemas.ts';
 
 const calendarDate = z.string().refine(isCalendarDate, 'must be a date written YYYY-MM-DD');
-/** A UK mobile number as people write it: 07… or +44 7…, spaces allowed. */
-export const UK_MOBILE = /^(\+44\s?7|07)[\d\s]{9,11}$/;
+import { UK_MOBILE } from '../domain/communication-needs.ts';
+
+export { UK_MOBILE };
 const optional = <T extends z.ZodType>(schema: T) => schema.nullable().optional().transform((v) => v ?? null);
 
 export const CreateReferralBody = z.object({

@@ -10,6 +10,7 @@ import { generateAccessCode, generateUbrn } from '../domain/ubrn.ts';
 import { unprocessable } from '../http/problem.ts';
 import { resolveOrigin } from '../reference/resolve.ts';
 import { buildShortlist, optionsForChosenServices, RECOMMENDED_OPTIONS } from '../shortlist/service.ts';
+import { storedNeeds } from './communication-needs.ts';
 import { insertReferral } from './history.ts';
 import type { CreateReferral } from './schemas.ts';
 
@@ -92,6 +93,7 @@ export async function createReferral(deps: Deps, staff: StaffPrincipal, body: Cr
             rtt_clock_start: today,
             options_offered: options.length,
             fewer_options_reason: fewerReason,
+            communication_needs: storedNeeds(body.communicationNeeds),
           },
           staff,
           `Referral created with ${options.length} option${options.length === 1 ? '' : 's'} to choose from`,

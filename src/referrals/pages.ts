@@ -7,6 +7,7 @@ import type { ReferralPanel } from '../web/panels.ts';
 import { addViews } from '../web/render.ts';
 import { managePages } from './pages/manage.ts';
 import { manageSignInPages } from './pages/manage-sign-in.ts';
+import { needsPages } from './pages/needs.ts';
 import { nhsLoginPages } from './pages/nhs-login.ts';
 import { providerPages } from './pages/provider.ts';
 import { referPages } from './pages/refer.ts';
@@ -21,5 +22,6 @@ export function referralPages(deps: Deps, panels: { waiting: ReferralPanel; move
     await app.register(nhsLoginPages(deps.database, deps.config));
     await app.register(managePages(deps, panels));
     await app.register(providerPages(deps));
+    await app.register(needsPages(deps));
   };
 }

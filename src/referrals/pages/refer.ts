@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { ageOn, londonDate } from '../../domain/dates.ts';
+import { hasNeeds } from '../../domain/communication-needs.ts';
 import { mayDo } from '../../domain/referral-status.ts';
 import { ROLES, staffOf } from '../../http/access.ts';
 import { listSpecialties } from '../../reference/queries.ts';
@@ -13,6 +14,7 @@ import { draftPart } from '../../web/drafts.ts';
 import { attempt, errorContext, type FieldError, sentence } from '../../web/forms.ts';
 import { journey } from '../../web/journeys.ts';
 import { seeOther, sendPage } from '../../web/page.ts';
+import { describeNeeds } from '../communication-needs.ts';
 import { createReferral } from '../create.ts';
 import { sendLetter } from '../letter.ts';
 import { getReferral } from '../queries.ts';
@@ -159,6 +161,7 @@ export function referPages(deps: Deps) {
       },
       services: (draft.shortlist ?? []).map((id) => byId.get(id)).filter((o) => o !== undefined).map(optionView),
       clinical: { priority: PRIORITY_CHOICES.find((c) => c.value === clinical.priority)?.text, clinicalSummary: clinical.clinicalSummary },
+      needs: hasNeeds(draft.needs?.answer ?? null) ? sentence(describeNeeds(draft.needs!.answer)) : null,
     }, status);
   };
 
@@ -266,6 +269,7 @@ export function referPages(deps: Deps) {
         clinicalSummary: draft.clinical!.answer.clinicalSummary,
         preferences: { sortBy: prefs.sortBy, maxDistanceKm: prefs.maxDistanceKm, originPostcode: prefs.originPostcode },
         shortlist: draft.shortlist!,
+        communicationNeeds: draft.needs?.answer ?? null,
       }), { field: 'referral', href: '#patient-details' });
       if (!made.ok) {
         const { detail, errors: [first] = [] } = made.problem;

@@ -11,10 +11,12 @@ import { patientOf, ROLES } from '../../http/access.ts';
 import { weeksAhead } from '../../slots/instants.ts';
 import { byLondonDay } from '../../slots/london-time.ts';
 import { earliestFreeStarts, freeSlot, freeSlots } from '../../slots/free-slots.ts';
-import { attempt, errorContext, type FieldError, oneOfKeys, readForm, required, text } from '../../web/forms.ts';
+import { attempt, errorContext, type FieldError, oneOfKeys, readForm, required, sentence, text } from '../../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../../web/page.ts';
 import type { ReferralPanel } from '../../web/panels.ts';
 import { bookAppointment, cancelAppointment, deferToProvider } from '../booking.ts';
+import { whoToCall } from '../../messages/who-to-call.ts';
+import { describeNeeds } from '../communication-needs.ts';
 import { getReferral } from '../queries.ts';
 import type { Referral } from '../schemas.ts';
 import { STATUS_FOR_PATIENT } from '../wording.ts';
@@ -120,6 +122,8 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
         appointment: appointmentView(referral),
         deferral: referral.deferral ? { contactBy: referral.deferral.contactBy, service: deferredTo?.service.name ?? '', provider: deferredTo?.service.provider.name ?? '' } : null,
         canChoose: patientMayChoose(referral.status),
+        needs: referral.communicationNeeds ? sentence(describeNeeds(referral.communicationNeeds)) : null,
+        needsSaved: (request.query as { needs?: string }).needs === 'saved',
         options: referral.shortlist.map((o) => ({ ...optionView(o), earliestSlot: earliest.get(o.service.id) ?? null, reasons: o.reasons })),
       });
     });
@@ -225,6 +229,7 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
         service: option?.service.name ?? '',
         provider: option?.service.provider.name ?? '',
         ubrn: referral.ubrn,
+        contact: await whoToCall(db, referral.ubrn),
       });
     });
 

@@ -16,7 +16,7 @@ import { journey } from '../../web/journeys.ts';
 import { seeOther, sendPage } from '../../web/page.ts';
 import { describeNeeds } from '../communication-needs.ts';
 import { createReferral } from '../create.ts';
-import { sendLetter } from '../letter.ts';
+import { sendLetter, sendLetterPdf } from '../letter.ts';
 import { getReferral } from '../queries.ts';
 import {
   type ClinicalValues,
@@ -296,7 +296,12 @@ export function referPages(deps: Deps) {
     app.get('/referrals/new/letter', { config: page }, async (request, reply) => {
       const made = await madeReferral(request);
       if (!made) return seeOther(reply, '/referrals');
-      return sendLetter(request, reply, made.referral, made.created.accessCode, CONFIRMATION);
+      return sendLetter(deps, request, reply, made.referral, made.created.accessCode, { href: '/referrals/new/letter', pdfHref: '/referrals/new/letter.pdf', back: CONFIRMATION });
+    });
+    app.get('/referrals/new/letter.pdf', { config: page }, async (request, reply) => {
+      const made = await madeReferral(request);
+      if (!made) return seeOther(reply, '/referrals');
+      return sendLetterPdf(deps, request, reply, made.referral, made.created.accessCode);
     });
   };
 }

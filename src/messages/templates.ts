@@ -108,7 +108,7 @@ const STANDARD: Record<MessageKind, Template> = {
     body: [
       `Dear ${name(p)},`,
       'We have not found another provider who can see you sooner within the distance you said you would travel. You keep your place on your current waiting list, and we will keep looking while your request is open.',
-      `Your booking reference number (UBRN) is ${field(p, 'ubrn')}.`,
+      `Your booking reference number (UBRN) is ${field(p, 'ubrn')}. You can see your request at ${link(p)}.`,
     ].join('\n'),
   }),
   PIDMAS_NOT_SUITABLE: (p) => ({
@@ -116,7 +116,7 @@ const STANDARD: Record<MessageKind, Template> = {
     body: [
       `Dear ${name(p)},`,
       `Your clinical team has reviewed your request and it is not suitable for you to move: ${field(p, 'reason')}. You keep your place on your current waiting list.`,
-      `Your booking reference number (UBRN) is ${field(p, 'ubrn')}.`,
+      `Your booking reference number (UBRN) is ${field(p, 'ubrn')}. You can see your referral at ${link(p)}.`,
     ].join('\n'),
   }),
   TRANSFERRED: (p) => ({

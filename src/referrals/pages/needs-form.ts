@@ -54,7 +54,7 @@ export function needsValues(needs: CommunicationNeeds | null): NeedsValues {
   return {
     formats: FORMATS.filter((f) => n[f]),
     language: n.language ?? '',
-    carer: n.carer ? 'yes' : 'no',
+    carer: n.carer ? 'yes' : '',
     carerName: n.carer?.name ?? '',
     carerPhone: n.carer?.phone ?? '',
     carerEmail: n.carer?.email ?? '',

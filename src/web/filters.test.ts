@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatCode, formatDate, formatDateTime, formatDay, formatGbp, formatMiles, formatNhsNumber, formatPriority, formatTime, formatUbrn, formatWeeks, plural } from './filters.ts';
+import { formatCode, formatDate, formatDateTime, formatDateTimeWelsh, formatDateWelsh, formatDay, formatGbp, formatMiles, formatNhsNumber, formatPriority, formatTime, formatUbrn, formatWeeks, plural } from './filters.ts';
 
 test('dates and times read in British English, in UK time', () => {
   assert.equal(formatDate('2026-04-30'), '30 April 2026');
@@ -22,4 +22,11 @@ test('numbers and references', () => {
   assert.equal(formatNhsNumber('9990000018'), '999 000 0018');
   assert.equal(formatPriority('TWO_WEEK_WAIT'), 'Two week wait');
   assert.equal(formatCode('NO_MATCH'), 'No match');
+});
+
+test('dates and times in Welsh, for letters written in Welsh, in UK time', () => {
+  assert.equal(formatDateWelsh('2026-04-30'), '30 Ebrill 2026');
+  assert.equal(formatDateTimeWelsh('2026-12-01T09:30:00Z'), 'Dydd Mawrth 1 Rhagfyr 2026 am 9:30yb');
+  assert.equal(formatDateTimeWelsh('2026-07-01T11:05:00Z'), 'Dydd Mercher 1 Gorffennaf 2026 am 12:05yp');
+  assert.equal(formatDateTimeWelsh('2026-07-01T23:15:00Z'), 'Dydd Iau 2 Gorffennaf 2026 am 12:15yb');
 });

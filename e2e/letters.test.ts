@@ -210,6 +210,7 @@ describe('letters a patient can use (browser)', () => {
     assert.match(text, /Annwyl S\. H\.,/);
     assert.ok(text.includes(`ewch i ${publicUrl}/manage`), text);
     assert.match(text, /cod mynediad yw ••••-••••/);
+    assert.match(text, /In Welsh · Large print/);
     const copies = ours.and(admin.locator('[data-audience="carer"]'));
     assert.equal(await copies.count(), 2, 'by email and by text');
     assert.match(await copies.first().innerText(), /a copy for the patient's carer/);

@@ -164,7 +164,7 @@ export const versionOf = (p: Personalisation): LetterVersion => {
 };
 
 /** The lines after the message: help and whom to call, an interpreter. */
-function footerLines(p: Personalisation, footer: Footer): string[] {
+function footerLines(p: Personalisation, footer: Footer = VERSIONS[versionOf(p)].footer): string[] {
   const who = field(p, 'contact_name');
   const phone = field(p, 'contact_phone');
   const lines = [];
@@ -173,6 +173,9 @@ function footerLines(p: Personalisation, footer: Footer): string[] {
   if (field(p, 'interpreter')) lines.push(footer.interpreter(field(p, 'interpreter')));
   return lines;
 }
+
+/** What every message ends with, for a page that shows a letter in its own layout (the referral letter page). */
+export const helpLines = (p: Personalisation): string[] => footerLines(p);
 
 /**
  * The message as the recipient reads it, in the version the patient asked for (a kind not written in that

@@ -17,7 +17,7 @@ before(async () => {
 after(() => j.close());
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-type Logged = { ubrn: string; kind: string; audience: string; channel: string; text: string; subject: string | null };
+type Logged = { ubrn: string; kind: string; audience: string; channel: string; text: string; subject: string | null; format: { version: string; largePrint: boolean } };
 
 async function messagesOf(ubrn: string): Promise<Logged[]> {
   await sendPendingMessages(j.database.db, new LocalLogSender(j.database.db, PUBLIC_URL));
@@ -55,6 +55,7 @@ test('a Welsh speaker with a carer: the letters in Welsh with the address and th
     assert.match(m.text, /cod mynediad yw ••••-••••/);
   }
   assert.equal(letters[0]!.subject, 'Eich atgyfeiriad GIG: dewiswch ble i gael eich gweld');
+  assert.deepEqual(letters[0]!.format, { version: 'welsh', largePrint: true });
   for (const copy of letters.filter((m) => m.audience === 'carer')) assert.match(copy.text, /^Copi i Gareth Price yw hwn: gofynnodd /);
 
   // Deferred: now it is the provider who calls, so it is their number, and the date is in Welsh.

@@ -8,7 +8,10 @@ import { noteInHistory } from './history.ts';
 import { lockVisibleReferral } from './queries.ts';
 
 /** As the column keeps it: null when nothing was asked for, so that "none" reads the same everywhere. */
-export const storedNeeds = (needs: CommunicationNeeds | null): string | null => (needs && hasNeeds(needs) ? JSON.stringify(needs) : null);
+export function storedNeeds(needs: CommunicationNeeds | null): string | null {
+  const normal = needsFrom(needs);
+  return normal ? JSON.stringify(normal) : null;
+}
 
 /** The needs as a history entry says them: what was asked for, never the carer's details. */
 export function describeNeeds(needs: CommunicationNeeds | null): string {
@@ -26,11 +29,13 @@ export function describeNeeds(needs: CommunicationNeeds | null): string {
 export async function recordCommunicationNeeds(deps: Deps, principal: Principal, ubrn: string, needs: CommunicationNeeds): Promise<CommunicationNeeds | null> {
   return deps.database.db.transaction().execute(async (trx) => {
     await lockVisibleReferral(trx, principal, ubrn);
-    const before = await trx.selectFrom('referral').select('communication_needs').where('ubrn', '=', ubrn).executeTakeFirstOrThrow();
-    const value = storedNeeds(needs);
-    if (JSON.stringify(needsFrom(before.communication_needs)) === JSON.stringify(needsFrom(value && JSON.parse(value)))) return needsFrom(before.communication_needs);
-    await trx.updateTable('referral').set({ communication_needs: value, updated_at: new Date() }).where('ubrn', '=', ubrn).execute();
-    await noteInHistory(trx, ubrn, principal, `Communication needs recorded: ${describeNeeds(needs)}`);
-    return needsFrom(value && JSON.parse(value));
+    const row = await trx.selectFrom('referral').select('communication_needs').where('ubrn', '=', ubrn).executeTakeFirstOrThrow();
+    const [before, after] = [storedNeeds(needsFrom(row.communication_needs)), storedNeeds(needs)];
+    // The same needs again (a form saved twice) change nothing and add nothing to the history.
+    if (before !== after) {
+      await trx.updateTable('referral').set({ communication_needs: after, updated_at: new Date() }).where('ubrn', '=', ubrn).execute();
+      await noteInHistory(trx, ubrn, principal, `Communication needs recorded: ${describeNeeds(needs)}`);
+    }
+    return needsFrom(needs);
   });
 }

@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { type LetterVersion, letterVersion, interpreterLanguage, LETTER_VERSIONS } from '../domain/communication-needs.ts';
 import { type Block, largePrintPdf } from '../messages/large-print-pdf.ts';
-import { manageLink, render } from '../messages/templates.ts';
+import { helpLines, manageLink, type Personalisation, render } from '../messages/templates.ts';
 import { whoToCall } from '../messages/who-to-call.ts';
 import { formatKm, formatMiles, formatWeeks } from '../web/filters.ts';
 import { sendPage } from '../web/page.ts';
@@ -50,7 +50,7 @@ const VERSION_NAMES: Record<LetterVersion, { text: string; lang: string }> = {
 async function letterIn(deps: Deps, referral: Referral, accessCode: string, version: LetterVersion) {
   const contact = await whoToCall(deps.database.db, referral.ubrn);
   const needs = referral.communicationNeeds;
-  const { subject, body } = render('REFERRAL_LETTER', 'letter', {
+  const fields: Personalisation = {
     given_name: referral.patient.givenName,
     family_name: referral.patient.familyName,
     ubrn: referral.ubrn,
@@ -63,9 +63,19 @@ async function letterIn(deps: Deps, referral: Referral, accessCode: string, vers
     bsl: needs?.britishSignLanguage ? 'yes' : '',
     interpreter: interpreterLanguage(needs) ?? '',
     manage_link: manageLink(deps.config.publicUrl),
-  });
+  };
+  const { subject, body } = render('REFERRAL_LETTER', 'letter', fields);
   const words = SERVICES[version];
-  return { title: subject ?? '', paragraphs: body.split('\n'), lang: words.lang, servicesHeading: words.heading, services: referral.shortlist.map(words.item), contact, manageLink: manageLink(deps.config.publicUrl) };
+  return {
+    title: subject ?? '',
+    paragraphs: body.split('\n'),
+    /** whom to call and the support asked for, as the posted letter ends */
+    help: helpLines(fields),
+    lang: words.lang,
+    servicesHeading: words.heading,
+    services: referral.shortlist.map(words.item),
+    manageLink: fields.manage_link,
+  };
 }
 
 const versionAsked = (request: FastifyRequest, referral: Referral): LetterVersion => {

@@ -2,7 +2,7 @@
 // transaction (one call from src/referrals/). Each reads what it needs through the same transaction, so it sees
 // the change itself. Every one is written in the version the patient asked for (easy read, Welsh), says whom to
 // call, and goes to the carer they named too.
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB, MessageAudience, MessageChannel, MessageKind } from '../db/schema.ts';
 import { type CommunicationNeeds, interpreterLanguage, type LetterVersion, letterVersion, needsFrom, UK_MOBILE } from '../domain/communication-needs.ts';
 import { formatDateTimeWelsh, formatDateWelsh } from '../web/filters.ts';
@@ -27,8 +27,8 @@ const when = (version: LetterVersion) => ({
 });
 type When = ReturnType<typeof when>;
 
-async function patientOf(trx: Transaction<DB>, ubrn: string) {
-  return trx
+async function patientOf(db: Kysely<DB> | Transaction<DB>, ubrn: string) {
+  return db
     .selectFrom('referral as r')
     .innerJoin('specialty as sp', 'sp.code', 'r.specialty_code')
     .select(['r.patient_given_name', 'r.patient_family_name', 'r.patient_address_lines', 'r.patient_postcode', 'r.patient_email', 'r.patient_mobile', 'r.options_offered', 'r.communication_needs', 'sp.name as specialty'])
@@ -64,30 +64,38 @@ function carerDestinations(needs: CommunicationNeeds | null): { channel: Message
   ];
 }
 
-async function toPatient(trx: Transaction<DB>, ubrn: string, kind: MessageKind, fields: (p: Patient, when: When) => Personalisation, letterToo = false) {
-  const patient = await patientOf(trx, ubrn);
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** The fields every message to this patient has, in the version they asked for; `fields` adds the kind's own. */
+async function personalisationOf(db: Db, ubrn: string, fields: (p: Patient, when: When) => Personalisation, version?: LetterVersion) {
+  const patient = await patientOf(db, ubrn);
   const needs = needsFrom(patient.communication_needs);
-  const version = letterVersion(needs);
-  const contact = await whoToCall(trx, ubrn);
+  const written = version ?? letterVersion(needs);
+  const contact = await whoToCall(db, ubrn);
   const personalisation: Personalisation = {
     given_name: patient.patient_given_name,
     family_name: patient.patient_family_name,
     ubrn,
-    version,
+    version: written,
     contact_name: contact.name,
     contact_phone: contact.phone ?? '',
     large_print: needs?.largePrint ? 'yes' : '',
     bsl: needs?.britishSignLanguage ? 'yes' : '',
     interpreter: interpreterLanguage(needs) ?? '',
-    ...fields(patient, when(version)),
+    ...fields(patient, when(written)),
   };
+  return { patient, needs, personalisation };
+}
+
+async function toPatient(trx: Transaction<DB>, ubrn: string, kind: MessageKind, fields: (p: Patient, when: When) => Personalisation, letterToo = false) {
+  const { patient, needs, personalisation } = await personalisationOf(trx, ubrn, fields);
   const send = (audience: MessageAudience, to: { channel: MessageChannel; recipient: string }, p: Personalisation) => enqueueMessage(trx, { ubrn, kind, audience, ...to, personalisation: p });
   for (const to of destinations(patient, letterToo)) await send('patient', to, personalisation);
   for (const to of carerDestinations(needs)) await send('carer', to, { ...personalisation, carer_name: needs!.carer!.name });
 }
 
-async function appointmentOf(trx: Transaction<DB>, appointmentId: string) {
-  return trx
+async function appointmentOf(db: Kysely<DB> | Transaction<DB>, appointmentId: string) {
+  return db
     .selectFrom('appointment as a')
     .innerJoin('service as s', 's.id', 'a.service_id')
     .select(['a.starts_at', 's.name as service'])
@@ -100,9 +108,15 @@ export async function enqueueReferralLetter(trx: Transaction<DB>, ubrn: string, 
   await toPatient(trx, ubrn, 'REFERRAL_LETTER', (p) => ({ access_code: accessCode, specialty: p.specialty, options_offered: p.options_offered }), true);
 }
 
+const bookingFields = (a: Awaited<ReturnType<typeof appointmentOf>>) => (_: Patient, w: When) => ({ service: a.service, appointment: w.instant(a.starts_at) });
+
 export async function enqueueBookingConfirmation(trx: Transaction<DB>, ubrn: string, appointmentId: string): Promise<void> {
-  const a = await appointmentOf(trx, appointmentId);
-  await toPatient(trx, ubrn, 'BOOKING_CONFIRMATION', (_, w) => ({ service: a.service, appointment: w.instant(a.starts_at) }));
+  await toPatient(trx, ubrn, 'BOOKING_CONFIRMATION', bookingFields(await appointmentOf(trx, appointmentId)));
+}
+
+/** The booking confirmation's fields as the posted letter has them, in `version` or the patient's own: for a page to print it. */
+export async function bookingConfirmationFields(db: Kysely<DB>, ubrn: string, appointmentId: string, version?: LetterVersion): Promise<Personalisation> {
+  return (await personalisationOf(db, ubrn, bookingFields(await appointmentOf(db, appointmentId)), version)).personalisation;
 }
 
 export async function enqueueCancellation(trx: Transaction<DB>, ubrn: string, appointmentId: string): Promise<void> {

@@ -7,7 +7,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { type LetterVersion, letterVersion, interpreterLanguage, LETTER_VERSIONS } from '../domain/communication-needs.ts';
 import { type Block, largePrintPdf } from '../messages/large-print-pdf.ts';
-import { helpLines, manageLink, type Personalisation, render } from '../messages/templates.ts';
+import { bookingConfirmationFields } from '../messages/patient-messages.ts';
+import { helpLines, manageLink, type Personalisation, render, withServiceAddress } from '../messages/templates.ts';
 import { whoToCall } from '../messages/who-to-call.ts';
 import { formatKm, formatMiles, formatWeeks } from '../web/filters.ts';
 import { sendPage } from '../web/page.ts';
@@ -100,14 +101,24 @@ export async function sendLetter(deps: Deps, request: FastifyRequest, reply: Fas
   });
 }
 
-/** The letter in large print, as a PDF to print or send; inline, so the browser shows it. */
+/** A PDF, inline so that the browser shows it; never stored by a cache (it is the patient's). */
+const sendPdf = (reply: FastifyReply, pdf: Buffer, name: string) =>
+  reply.type('application/pdf').header('content-disposition', `inline; filename="${name}"`).header('cache-control', 'no-store').send(pdf);
+
+/** The letter in large print, as a PDF to print or send. */
 export async function sendLetterPdf(deps: Deps, request: FastifyRequest, reply: FastifyReply, referral: Referral, accessCode: string): Promise<FastifyReply> {
   const letter = await letterIn(deps, referral, accessCode, versionAsked(request, referral));
   const blocks: Block[] = [...letter.paragraphs, { heading: letter.servicesHeading }, { list: letter.services }];
-  const pdf = await largePrintPdf({ title: letter.title, lang: letter.lang, blocks });
-  return reply
-    .type('application/pdf')
-    .header('content-disposition', `inline; filename="nhs-referral-${referral.ubrn}-large-print.pdf"`)
-    .header('cache-control', 'no-store')
-    .send(pdf);
+  return sendPdf(reply, await largePrintPdf({ title: letter.title, lang: letter.lang, blocks }), `nhs-referral-${referral.ubrn}-large-print.pdf`);
 }
+
+/** The booking confirmation, as the posted letter words it, in large print: for the patient to print. */
+export async function sendConfirmationPdf(deps: Deps, request: FastifyRequest, reply: FastifyReply, referral: Referral & { appointment: { id: string } }): Promise<FastifyReply> {
+  const version = versionAsked(request, referral);
+  const fields = await bookingConfirmationFields(deps.database.db, referral.ubrn, referral.appointment.id, version);
+  const { subject, body } = render('BOOKING_CONFIRMATION', 'letter', withServiceAddress(fields, deps.config.publicUrl));
+  return sendPdf(reply, await largePrintPdf({ title: subject ?? '', lang: SERVICES[version].lang, blocks: body.split('\n') }), `nhs-appointment-${referral.ubrn}-large-print.pdf`);
+}
+
+/** Links to the booking confirmation in each version, as large print PDFs. */
+export const confirmationVersions = (href: string) => LETTER_VERSIONS.map((v) => ({ ...VERSION_NAMES[v], value: v, href: `${href}?version=${v}` }));

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { extractText, getDocumentProxy } from 'unpdf';
 import type { Database } from '../../db/database.ts';
 import { anonymousSession, patientSession } from '../../testing/page-session.ts';
 import { referThroughApi, startDemoApp } from '../../testing/test-app.ts';
@@ -49,4 +50,24 @@ test("the patient's needs form: an error links to its field and nothing typed is
   assert.equal(saved.statusCode, 303);
   const row = await database.db.selectFrom('referral').select('communication_needs').where('ubrn', '=', ubrn).executeTakeFirstOrThrow();
   assert.deepEqual(row.communication_needs, { largePrint: false, easyRead: true, britishSignLanguage: false, language: null, carer: { name: 'Gareth Price', phone: null, email: 'gareth@example.com' } });
+});
+
+test('booked: the confirmation prints in large print, in Welsh too, with the address and the number to call', async () => {
+  const { ubrn, accessCode } = await referThroughApi(app, { familyName: 'Booked' }, ['RR801-110']);
+  const slot = await database.db.selectFrom('slot').select('id').where('service_id', '=', 'RR801-110').where('starts_at', '>', new Date()).where('withdrawn_at', 'is', null).orderBy('starts_at').executeTakeFirstOrThrow();
+  const token = (await app.inject({ method: 'POST', url: '/api/v1/patient/token', payload: { ubrn, accessCode, dateOfBirth: '1970-01-31' } })).json().token;
+  const booked = await app.inject({ method: 'POST', url: `/api/v1/referrals/${ubrn}/appointment`, headers: { authorization: `Bearer ${token}`, 'idempotency-key': `letters-${ubrn}` }, payload: { slotId: slot.id } });
+  assert.equal(booked.statusCode, 201, booked.body);
+  const session = await patientSession(app, database, ubrn);
+  const page = await session.get('/manage/booked');
+  assert.match(page.body, /href="\/manage\/booked\/confirmation\.pdf\?version=welsh" lang="cy"/);
+  const pdf = await session.get('/manage/booked/confirmation.pdf?version=welsh');
+  assert.equal(pdf.statusCode, 200);
+  assert.equal(pdf.headers['content-type'], 'application/pdf');
+  const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf.rawPayload)), { mergePages: true });
+  const flat = text.replace(/\s+/g, ' ');
+  assert.match(flat, /Mae eich apwyntiad wedi'i drefnu yn Trauma & Orthopaedics – Leeds General Infirmary\./);
+  assert.match(flat, /Dyddiad ac amser: Dydd \S+ \d+ \S+ \d{4} am \d+:\d\d(yb|yp)\./);
+  assert.match(flat, /ffoniwch Hyde Park Surgery ar 0113 2001090/);
+  assert.ok(text.replace(/\s+/g, '').includes('http://localhost:3000/manage'), flat);
 });

@@ -17,6 +17,7 @@ import type { ReferralPanel } from '../../web/panels.ts';
 import { bookAppointment, cancelAppointment, deferToProvider } from '../booking.ts';
 import { whoToCall } from '../../messages/who-to-call.ts';
 import { describeNeeds } from '../communication-needs.ts';
+import { confirmationVersions } from '../letter.ts';
 import { getReferral } from '../queries.ts';
 import type { Referral } from '../schemas.ts';
 import { STATUS_FOR_PATIENT } from '../wording.ts';
@@ -204,7 +205,7 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
       const referral = await ownReferral(request);
       const appointment = appointmentView(referral);
       if (!appointment) return seeOther(reply, '/manage');
-      return sendPage(request, reply, 'manage-booked.njk', { title: 'Appointment booked', appointment, ubrn: referral.ubrn });
+      return sendPage(request, reply, 'manage-booked.njk', { title: 'Appointment booked', appointment, ubrn: referral.ubrn, confirmations: confirmationVersions('/manage/booked/confirmation.pdf') });
     });
 
     // No free appointment: ask the provider to contact the patient.

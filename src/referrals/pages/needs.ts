@@ -1,5 +1,6 @@
 // Communication needs, asked where each person is: the referrer, as an optional question of the new-referral
-// journey (reached from check your answers, kept in the same draft); the patient, in Manage Your Referral.
+// journey (reached from check your answers, kept in the same draft); the patient, in Manage Your Referral, who can
+// also print their booking confirmation in large print, in each version.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import type { Audience } from '../../domain/wording.ts';
@@ -8,6 +9,7 @@ import { draftPart } from '../../web/drafts.ts';
 import { attempt, errorContext, type FieldError } from '../../web/forms.ts';
 import { seeOther, sendPage } from '../../web/page.ts';
 import { recordCommunicationNeeds } from '../communication-needs.ts';
+import { sendConfirmationPdf } from '../letter.ts';
 import { getReferral } from '../queries.ts';
 import { needsChoices, needsValues, type NeedsValues, readNeeds } from './needs-form.ts';
 import type { ReferralDraft } from './refer-forms.ts';
@@ -67,6 +69,13 @@ export function needsPages(deps: Deps) {
       const saved = await attempt(() => recordCommunicationNeeds(deps, patient, patient.ubrn, read.answer), { field: 'formats', href: '#formats' });
       if (!saved.ok) return form(request, reply, 'patient', read.values, saved.errors, 409);
       return seeOther(reply, '/manage?needs=saved');
+    });
+
+    app.get('/manage/booked/confirmation.pdf', { config: patientPage }, async (request, reply) => {
+      const patient = patientOf(request);
+      const referral = await getReferral(deps, patient, patient.ubrn);
+      if (!referral.appointment) return seeOther(reply, '/manage');
+      return sendConfirmationPdf(deps, request, reply, { ...referral, appointment: referral.appointment });
     });
   };
 }

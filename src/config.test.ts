@@ -66,3 +66,10 @@ test('OpenID Connect: all four settings or none', () => {
     /OIDC_ALLOW_HTTP must not be true in production/,
   );
 });
+
+test('Notify templates may be set per version of a letter: easy read and Welsh', () => {
+  const templates = JSON.stringify({ 'REFERRAL_LETTER:letter': 'a', 'REFERRAL_LETTER:letter:welsh': 'b', 'BOOKING_CONFIRMATION:email:easy-read': 'c' });
+  const delivery = loadConfig({ NOTIFY_API_KEY: 'key', NOTIFY_TEMPLATE_IDS: templates }).messages.delivery;
+  assert.deepEqual(delivery.via === 'notify' && delivery.templates, JSON.parse(templates));
+  assert.throws(() => loadConfig({ NOTIFY_TEMPLATE_IDS: JSON.stringify({ 'REFERRAL_LETTER:letter:klingon': 'x' }) }), /NOTIFY_TEMPLATE_IDS/);
+});

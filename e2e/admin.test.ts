@@ -38,7 +38,7 @@ after(async () => {
 
 test('demo-admin signs in to the message log: letters are there, access codes and names are not', async () => {
   const database = running.database!;
-  await sendPendingMessages(database.db, new LocalLogSender(database.db));
+  await sendPendingMessages(database.db, new LocalLogSender(database.db, 'http://localhost:3000'));
   await page.goto(`${running.baseUrl}/admin/messages`);
   assert.equal(new URL(page.url()).pathname, '/sign-in');
   await page.fill('#username', 'demo-admin');

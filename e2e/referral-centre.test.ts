@@ -80,8 +80,8 @@ describe('referral centre journey (browser)', () => {
     consultant = await gpRefersForTriage('Consultant', 'first referral');
     advice = await gpRefersForTriage('Advice', 'second referral');
     await gp.goto(`${running.baseUrl}/referrals`);
-    assert.equal(await gp.locator(`#triage tr[data-ubrn="${consultant.ubrn}"]`).count(), 1);
-    assert.equal(await gp.locator(`#triage tr[data-ubrn="${advice.ubrn}"]`).count(), 1);
+    assert.equal(await gp.locator(`#worklist tr[data-ubrn="${consultant.ubrn}"][data-status="AWAITING_TRIAGE"]`).count(), 1);
+    assert.equal(await gp.locator(`#worklist tr[data-ubrn="${advice.ubrn}"][data-status="AWAITING_TRIAGE"]`).count(), 1);
     await assertAccessible(gp, 'GP worklist with referrals awaiting triage');
   });
 
@@ -174,9 +174,9 @@ describe('referral centre journey (browser)', () => {
     await assertAccessible(centre, 'centre home with a returned referral');
 
     await gp.goto(`${running.baseUrl}/referrals`);
-    assert.match(await gp.locator(`#returned tr[data-ubrn="${advice.ubrn}"]`).innerText(), /Returned with advice/);
+    assert.match(await gp.locator(`#worklist tr[data-ubrn="${advice.ubrn}"][data-status="REJECTED"]`).innerText(), /Returned with advice/);
     await assertAccessible(gp, 'GP worklist with the returned referral');
-    await submit(gp, `#returned tr[data-ubrn="${advice.ubrn}"] a`);
+    await submit(gp, `#worklist tr[data-ubrn="${advice.ubrn}"] a`);
     assert.match(await gp.locator('#triage-outcome').innerText(), /Returned with advice/);
     assert.match(await gp.locator('#triage-detail').innerText(), /Try 6 weeks of physiotherapy and weight loss first\.\s+Refer again if no better\./);
     await assertAccessible(gp, 'GP: the referral returned with advice');

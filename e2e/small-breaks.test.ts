@@ -82,7 +82,7 @@ describe('small breaks (browser)', () => {
     await provider.context().close();
 
     const database = running.database!;
-    await sendPendingMessages(database.db, new LocalLogSender(database.db));
+    await sendPendingMessages(database.db, new LocalLogSender(database.db, 'http://localhost:3000'));
     const admin = await signedIn('demo-admin');
     await admin.goto(`${running.baseUrl}/admin/messages`);
     const headings = await admin.locator('main .nhsuk-card__heading').allInnerTexts();

@@ -31,8 +31,17 @@ test('production refuses the embedded database and demo data', () => {
     /LOAD_DEMO_DATA/,
   );
   assert.throws(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y' }), /ACCESS_CODE_SECRET must be set/);
-  const ok = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', ACCESS_CODE_SECRET: 'x'.repeat(32) });
+  const ok = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', ACCESS_CODE_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://openchoice.example.nhs.uk' });
   assert.equal(ok.loadDemoData, false);
+});
+
+test('PUBLIC_URL, the address every letter and message gives patients, is required in production', () => {
+  const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', ACCESS_CODE_SECRET: 'x'.repeat(32) };
+  assert.throws(() => loadConfig(production), /PUBLIC_URL must be set to the address patients use/);
+  assert.throws(() => loadConfig({ ...production, PUBLIC_URL: 'openchoice.example.nhs.uk' }), /PUBLIC_URL: must be the address patients use/);
+  assert.equal(loadConfig({ ...production, PUBLIC_URL: 'https://openchoice.example.nhs.uk/' }).publicUrl, 'https://openchoice.example.nhs.uk');
+  // Outside production a laptop's address will do.
+  assert.equal(loadConfig({ PORT: '3100' }).publicUrl, 'http://localhost:3100');
 });
 
 test('OpenID Connect: all four settings or none', () => {
@@ -53,7 +62,7 @@ test('OpenID Connect: all four settings or none', () => {
     allowHttp: false,
   });
   assert.throws(
-    () => loadConfig({ ...full, OIDC_ALLOW_HTTP: 'true', NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', ACCESS_CODE_SECRET: 'x'.repeat(32) }),
+    () => loadConfig({ ...full, OIDC_ALLOW_HTTP: 'true', NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', ACCESS_CODE_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://openchoice.example' }),
     /OIDC_ALLOW_HTTP must not be true in production/,
   );
 });
@@ -67,4 +76,11 @@ test('TRUSTED_PROXIES: addresses and ranges, checked; unset trusts no proxy', ()
     return true;
   });
   assert.throws(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.1/8/8' }), /TRUSTED_PROXIES/);
+});
+
+test('Notify templates may be set per version of a letter: easy read and Welsh', () => {
+  const templates = JSON.stringify({ 'REFERRAL_LETTER:letter': 'a', 'REFERRAL_LETTER:letter:welsh': 'b', 'BOOKING_CONFIRMATION:email:easy-read': 'c' });
+  const delivery = loadConfig({ NOTIFY_API_KEY: 'key', NOTIFY_TEMPLATE_IDS: templates }).messages.delivery;
+  assert.deepEqual(delivery.via === 'notify' && delivery.templates, JSON.parse(templates));
+  assert.throws(() => loadConfig({ NOTIFY_TEMPLATE_IDS: JSON.stringify({ 'REFERRAL_LETTER:letter:klingon': 'x' }) }), /NOTIFY_TEMPLATE_IDS/);
 });

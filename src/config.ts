@@ -71,7 +71,7 @@ const envSchema = z.object({
     .string()
     .transform((text, ctx) => {
       try {
-        return z.record(z.string().regex(/^[A-Z_]+:(letter|email|sms)$/, "keys look like 'BOOKING_CONFIRMATION:email'"), z.string().min(1)).parse(JSON.parse(text));
+        return z.record(z.string().regex(/^[A-Z_]+:(letter|email|sms)(:(easy-read|welsh))?$/, "keys look like 'BOOKING_CONFIRMATION:email' or 'BOOKING_CONFIRMATION:letter:welsh'"), z.string().min(1)).parse(JSON.parse(text));
       } catch {
         ctx.addIssue({ code: 'custom', message: 'must be a JSON object of template ids by "KIND:channel"' });
         return z.NEVER;
@@ -211,16 +211,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       asiEscalationEmail: e.ASI_ESCALATION_EMAIL ?? DEVELOPMENT_ASI_EMAIL,
     },
   };
-  if (config.env === 'production') assertProductionReady(config);
+  if (config.env === 'production') assertProductionReady(config, e.PUBLIC_URL !== undefined);
   return config;
 }
 
-/** Production must run on a real PostgreSQL server and must not invent data. */
-function assertProductionReady(config: Config): void {
+/** Production must run on a real PostgreSQL server, must not invent data, and must know its own address. */
+function assertProductionReady(config: Config, publicUrlGiven: boolean): void {
   const problems: string[] = [];
   if (config.database.kind !== 'postgres') problems.push('DATABASE_URL must be set (the embedded database is for development only)');
   if (config.loadDemoData) problems.push('LOAD_DEMO_DATA must not be true in production');
   if (config.accessCodeSecret === DEVELOPMENT_ACCESS_CODE_SECRET) problems.push('ACCESS_CODE_SECRET must be set (32 characters or more, kept secret)');
+  // Every letter and message tells the patient where to go: a guessed localhost address would send them nowhere.
+  if (!publicUrlGiven) problems.push('PUBLIC_URL must be set to the address patients use, like https://openchoice.example.nhs.uk');
   // Without Notify, messages only reach the local log: allowed (server.ts warns), but a Notify set-up must be whole.
   if (config.messages.delivery.via === 'notify') {
     if (Object.keys(config.messages.delivery.templates).length === 0) problems.push('NOTIFY_TEMPLATE_IDS must be set when NOTIFY_API_KEY is');

@@ -47,6 +47,7 @@ test('production mode refuses to start while demo accounts exist', { timeout: 60
     NODE_ENV: 'production',
     DATABASE_URL: database.url,
     ACCESS_CODE_SECRET: 'a production secret of at least 32 characters',
+    PUBLIC_URL: 'https://openchoice.example.nhs.uk',
     PORT: '0',
     LOG_LEVEL: 'warn',
   };

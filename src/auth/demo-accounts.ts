@@ -6,10 +6,11 @@ import { hashPassword } from './passwords.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
 
-// Real organisations of the demo data set around Leeds, and one referral centre that only the demo has.
-const ORGANISATIONS: { odsCode: string; name: string; kind: OrganisationKind }[] = [
-  { odsCode: 'QWO', name: 'NHS West Yorkshire Integrated Care Board', kind: 'ICB' },
-  { odsCode: 'DEMO-RMC', name: 'Demo Referral Management Centre (demo data only)', kind: 'REFERRAL_CENTRE' },
+// Real organisations of the demo data set around Leeds, and one referral centre that only the demo has. Its phone
+// number is from Ofcom's range for drama (0113 496 0000 to 0999), which is never given to anyone.
+const ORGANISATIONS: { odsCode: string; name: string; kind: OrganisationKind; phone: string | null }[] = [
+  { odsCode: 'QWO', name: 'NHS West Yorkshire Integrated Care Board', kind: 'ICB', phone: null },
+  { odsCode: 'DEMO-RMC', name: 'Demo Referral Management Centre (demo data only)', kind: 'REFERRAL_CENTRE', phone: '0113 496 0000' },
 ];
 
 export const DEMO_ACCOUNTS: { username: string; role: StaffRole; organisation: string; displayName: string }[] = [
@@ -35,7 +36,7 @@ export async function ensureDemoAccounts(db: Kysely<DB>): Promise<string[]> {
     for (const o of ORGANISATIONS.filter((o) => !known.has(o.odsCode))) {
       await trx
         .insertInto('organisation')
-        .values({ ods_code: o.odsCode, name: o.name, kind: o.kind, region_code: null, icb_code: null, postcode: null, open_date: null, close_date: null })
+        .values({ ods_code: o.odsCode, name: o.name, kind: o.kind, region_code: null, icb_code: null, postcode: null, open_date: null, close_date: null, phone: o.phone })
         .onConflict((oc) => oc.column('ods_code').doNothing())
         .execute();
       known.add(o.odsCode);

@@ -45,6 +45,7 @@ export interface OrganisationTable {
   open_date: string | null;
   close_date: string | null;
   active: Generated<boolean>;
+  phone: Generated<string | null>;
 }
 
 export interface SiteTable {
@@ -57,6 +58,7 @@ export interface SiteTable {
   latitude: number;
   longitude: number;
   sub_type: ColumnType<string | null, string | null | undefined, string | null>;
+  phone: Generated<string | null>;
 }
 
 export interface RttWaitTable {
@@ -204,6 +206,8 @@ export interface ReferralTable {
   rejected_at: Generated<Date | null>;
   rejected_by: Generated<string | null>;
   rejected_service_id: Generated<string | null>;
+  /** CommunicationNeeds (src/domain/communication-needs.ts) as JSON; null when none were recorded. */
+  communication_needs: Generated<unknown>;
 }
 
 export interface MutualAidRequestTable {
@@ -362,7 +366,7 @@ export type MessageKind =
   | 'REFERRAL_LETTER' | 'BOOKING_CONFIRMATION' | 'APPOINTMENT_CANCELLED' | 'DEFERRED_TO_PROVIDER' | 'CONTACT_BY_REMINDER' | 'DEFERRAL_OVERDUE'
   | 'PIDMAS_INVITATION' | 'PIDMAS_OFFER' | 'PIDMAS_NO_MATCH' | 'PIDMAS_NOT_SUITABLE' | 'TRANSFERRED';
 export type MessageChannel = 'letter' | 'email' | 'sms';
-export type MessageAudience = 'patient' | 'provider';
+export type MessageAudience = 'patient' | 'provider' | 'carer';
 
 export interface OutboxTable {
   id: Generated<number>;

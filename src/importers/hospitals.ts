@@ -5,6 +5,7 @@ import { Columns, FieldError, atLine, forEachRecord } from './csv.ts';
 import { latitude, longitude, optional, required, text } from './fields.ts';
 import type { ImportContext, Importer } from './importer.ts';
 import { readableName } from './names.ts';
+import { recordPhones } from './phones.ts';
 import { countsFor, skip } from './report.ts';
 import { ORGANISATION_SPEC } from './ods.ts';
 import { BatchUpsert, type UpsertSpec } from './upsert.ts';
@@ -32,6 +33,7 @@ interface SiteRow {
   lat: number | null;
   long: number | null;
   subType: string | null;
+  phone: string;
 }
 
 export const hospitalsImporter: Importer = {
@@ -42,6 +44,7 @@ export const hospitalsImporter: Importer = {
     let col: Record<string, number> | null = null;
     let addressCols: number[] = [];
     let subTypeCol: number | undefined;
+    let phoneCol: number | undefined;
     await forEachRecord(file!, ({ line, fields }) => {
       if (!col) {
         const c = new Columns(fields);
@@ -51,6 +54,7 @@ export const hospitalsImporter: Importer = {
           parent: c.require('ParentODSCode'), parentName: c.require('ParentName'),
         };
         subTypeCol = c.find('SubType');
+        phoneCol = c.find('Phone');
         addressCols = ['Address1', 'Address2', 'Address3', 'City', 'County'].map((n) => c.find(n)).filter((i) => i !== undefined);
         return;
       }
@@ -77,6 +81,7 @@ export const hospitalsImporter: Importer = {
           long: hasCoordinates ? longitude(longText) : null,
           // The placement rule reads it ("Mental Health Hospital"); "UNKNOWN" says nothing.
           subType: subTypeCol === undefined || /^(unknown)?$/i.test(text(fields, subTypeCol)) ? null : text(fields, subTypeCol),
+          phone: phoneCol === undefined ? '' : text(fields, phoneCol),
         };
       }));
     });
@@ -100,6 +105,8 @@ export const hospitalsImporter: Importer = {
       if (!added) skip(report, 'site code repeated (first kept)');
     }
     await upsert.flush();
+    const phones = await recordPhones(client, 'site', new Map(sites.map((s) => [s.code, s.phone] as const).reverse())); // the first row of a code wins, as above
+    if (phones > 0) report.notes.phonesRecorded = phones;
   },
 };
 

@@ -129,6 +129,22 @@ describe('organisations and sites', () => {
   });
 });
 
+describe('phone numbers, for letters to say whom to call', () => {
+  test('trusts and practices take ODS\'s number, sites the NHS website\'s; a re-run changes nothing; none given stays none', async () => {
+    const phones = async (table: string, codes: string[]) =>
+      Object.fromEntries((await database.pool.query(`select ods_code, phone from ${table} where ods_code = any($1) order by 1`, [codes])).rows.map((r) => [r.ods_code, r.phone]));
+    await runImport(database, 'trusts', `${REFERENCE}etr.csv`);
+    assert.deepEqual(await phones('organisation', ['R0A', 'K0N6A']), { R0A: '0300 3309444', K0N6A: null });
+    const first = await runImport(database, 'gp-practices', await fixture('epraccur-phones.csv', await firstLines(`${REFERENCE}epraccur.csv`, 400)));
+    assert.deepEqual(await phones('organisation', ['A81001']), { A81001: '01642 672351' });
+    assert.equal(first.notes.phonesRecorded ?? 0, 0, 'the practices were loaded above with their numbers');
+    await runImport(database, 'hospitals', `${REFERENCE}hospitals_2020_utf8.csv`);
+    assert.deepEqual(await phones('site', ['NDA07']), { NDA07: '01932 414205' });
+    const again = await runImport(database, 'hospitals', `${REFERENCE}hospitals_2020_utf8.csv`);
+    assert.equal(again.notes.phonesRecorded, undefined);
+  });
+});
+
 describe('RTT', () => {
   test('aggregation matches the published per-provider × treatment function summary on every row', async () => {
     const report = await importTwice('rtt', `${REFERENCE}20260430-RTT-April-2026-full-extract.csv.zip`, 'rtt_wait');

@@ -3,12 +3,13 @@ import { atLine, forEachRecord } from './csv.ts';
 import { odsDate, optional, required, text } from './fields.ts';
 import type { ImportContext, Importer } from './importer.ts';
 import { readableName } from './names.ts';
+import { recordPhones } from './phones.ts';
 import { skip } from './report.ts';
 import { BatchUpsert, type UpsertSpec } from './upsert.ts';
 import { normalisePostcode } from '../domain/postcode.ts';
 
 // 0-based positions in the standard ODS layout.
-const CODE = 0, NAME = 1, REGION = 2, ICB = 3, POSTCODE = 9, OPENED = 10, CLOSED = 11, STATUS = 12, PRESCRIBING_SETTING = 25;
+const CODE = 0, NAME = 1, REGION = 2, ICB = 3, POSTCODE = 9, OPENED = 10, CLOSED = 11, STATUS = 12, PHONE = 17, PRESCRIBING_SETTING = 25;
 /** epraccur prescribing setting 4 = GP practice (others are out-of-hours, walk-in, prisons, …). */
 const GP_PRACTICE_SETTING = '4';
 
@@ -27,6 +28,7 @@ function odsImporter(kind: 'NHS_TRUST' | 'GP_PRACTICE'): Importer {
     needsFile: true,
     async load({ client, file, report }: ImportContext) {
       const upsert = new BatchUpsert(client, ORGANISATION_SPEC, report);
+      const phones = new Map<string, string>();
       await forEachRecord(file!, ({ line, fields }) => {
         report.rowsRead++;
         if (kind === 'GP_PRACTICE' && text(fields, PRESCRIBING_SETTING) !== GP_PRACTICE_SETTING) {
@@ -51,8 +53,11 @@ function odsImporter(kind: 'NHS_TRUST' | 'GP_PRACTICE'): Importer {
           ];
         });
         if (!upsert.add(row)) skip(report, 'ODS code repeated (first kept)');
+        else phones.set(String(row[0]), text(fields, PHONE));
       }, { delimiter: ',', afterChunk: () => upsert.flushFull() });
       await upsert.flush();
+      const changed = await recordPhones(client, 'organisation', phones);
+      if (changed > 0) report.notes.phonesRecorded = changed;
     },
   };
 }

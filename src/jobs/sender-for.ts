@@ -7,5 +7,5 @@ import type { MessageSender } from '../messages/sender.ts';
 /** GOV.UK Notify when configured, else the local message log. */
 export function senderFor(config: Config, database: Database): MessageSender {
   const delivery = config.messages.delivery;
-  return delivery.via === 'notify' ? new NotifySender(createNotifyClient(delivery.apiKey), delivery.templates) : new LocalLogSender(database.db);
+  return delivery.via === 'notify' ? new NotifySender(createNotifyClient(delivery.apiKey), delivery.templates, config.publicUrl) : new LocalLogSender(database.db, config.publicUrl);
 }

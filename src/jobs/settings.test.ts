@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadConfig } from '../config.ts';
 
-const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', ACCESS_CODE_SECRET: 'x'.repeat(32) };
+const PRODUCTION = { NODE_ENV: 'production', DATABASE_URL: 'postgres://x/y', ACCESS_CODE_SECRET: 'x'.repeat(32), PUBLIC_URL: 'https://openchoice.example.nhs.uk' };
 
 test('jobs run by default, except under test; messages go to the local log without Notify', () => {
   const dev = loadConfig({});

@@ -3,14 +3,14 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { maskNames, maskRecipient } from './mask.ts';
-import { maskAccessCodes } from './templates.ts';
+import { maskAccessCodes, type Personalisation, versionOf } from './templates.ts';
 
 export async function maskedMessageLog(db: Kysely<DB>, limit: number) {
   const rows = await db
     .selectFrom('message_log as m')
     .innerJoin('outbox as o', 'o.id', 'm.outbox_id')
     .leftJoin('referral as r', 'r.ubrn', 'm.ubrn')
-    .select(['m.id', 'm.kind', 'm.audience', 'm.channel', 'm.recipient', 'm.ubrn', 'o.created_at', 'o.sent_at', 'm.subject', 'm.body', 'r.patient_given_name', 'r.patient_family_name'])
+    .select(['m.id', 'm.kind', 'm.audience', 'm.channel', 'm.recipient', 'm.ubrn', 'o.created_at', 'o.sent_at', 'm.subject', 'm.body', 'o.personalisation', 'r.patient_given_name', 'r.patient_family_name'])
     .orderBy('m.id', 'desc')
     .limit(limit)
     .execute();
@@ -26,5 +26,7 @@ export async function maskedMessageLog(db: Kysely<DB>, limit: number) {
     subject: m.subject,
     // The log is written without access codes; masked again here so this list can never show one.
     text: maskNames(maskAccessCodes(m.body), [m.patient_given_name, m.patient_family_name]),
+    // The format the patient asked for, which the text alone does not show for large print.
+    format: { version: versionOf(m.personalisation as Personalisation), largePrint: (m.personalisation as Personalisation).large_print === 'yes' },
   }));
 }

@@ -3,6 +3,7 @@
 import { NotifyClient } from 'notifications-node-client';
 import type { MessageChannel, MessageKind } from '../db/schema.ts';
 import { type MessageSender, type OutgoingMessage, PermanentSendError } from './sender.ts';
+import { versionOf, withServiceAddress } from './templates.ts';
 
 type Sent = Promise<{ data: { id: string } }>;
 type Options = { personalisation?: Record<string, string | number>; reference?: string };
@@ -14,10 +15,10 @@ export interface NotifyClientLike {
   sendLetter(templateId: string, options: Options): Sent;
 }
 
-/** Template ids by 'KIND:channel', e.g. 'BOOKING_CONFIRMATION:email'. */
+/** Template ids by 'KIND:channel', e.g. 'BOOKING_CONFIRMATION:email', and by version: 'BOOKING_CONFIRMATION:email:welsh'. */
 export type NotifyTemplates = Readonly<Record<string, string>>;
 
-export const templateKey = (kind: MessageKind, channel: MessageChannel) => `${kind}:${channel}`;
+export const templateKey = (kind: MessageKind, channel: MessageChannel, version?: string) => `${kind}:${channel}${version ? `:${version}` : ''}`;
 
 // Without a limit a request that hangs would hold its outbox row past its claim; see send-pending.ts.
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -33,14 +34,27 @@ export class NotifySender implements MessageSender {
   readonly via = 'notify';
   readonly #client: NotifyClientLike;
   readonly #templates: NotifyTemplates;
+  readonly #publicUrl: string;
 
-  constructor(client: NotifyClientLike, templates: NotifyTemplates) {
+  /** `publicUrl`: the service's address (PUBLIC_URL), sent as the `manage_link` field. */
+  constructor(client: NotifyClientLike, templates: NotifyTemplates, publicUrl: string) {
     this.#client = client;
     this.#templates = templates;
+    this.#publicUrl = publicUrl;
+  }
+
+  /**
+   * The template for the version the patient asked for; the standard one when no such version is set up, since a
+   * letter in English is better than none (the easy read and Welsh words are in ./easy-read-templates.ts and
+   * ./welsh-templates.ts, for copying into Notify).
+   */
+  #templateFor(message: OutgoingMessage): string | undefined {
+    const version = versionOf(message.personalisation);
+    return (version === 'standard' ? undefined : this.#templates[templateKey(message.kind, message.channel, version)]) ?? this.#templates[templateKey(message.kind, message.channel)];
   }
 
   async send(message: OutgoingMessage): Promise<{ reference: string }> {
-    const templateId = this.#templates[templateKey(message.kind, message.channel)];
+    const templateId = this.#templateFor(message);
     if (!templateId) throw new PermanentSendError(`No Notify template for ${templateKey(message.kind, message.channel)} (set NOTIFY_TEMPLATE_IDS)`);
     // Our reference names the outbox row only: Notify shows it to its users, so nothing of the patient.
     const reference = `outbox-${message.id}`;
@@ -53,7 +67,7 @@ export class NotifySender implements MessageSender {
   }
 
   #dispatch(templateId: string, message: OutgoingMessage, reference: string): Sent {
-    const { personalisation } = message;
+    const personalisation = withServiceAddress(message.personalisation, this.#publicUrl);
     switch (message.channel) {
       case 'email':
         return this.#client.sendEmail(templateId, message.recipient, { personalisation, reference });

@@ -19,7 +19,7 @@ const pageAs = async (role: 'admin' | 'referrer' | null) => {
 
 test('the demo\'s message log page shows what was sent, without access codes or names', async () => {
   const referral = await j.newReferral({ email: 'bea.jones@example.com' });
-  await sendPendingMessages(j.database.db, new LocalLogSender(j.database.db));
+  await sendPendingMessages(j.database.db, new LocalLogSender(j.database.db, 'http://localhost:3000'));
   const res = await pageAs('admin');
   assert.equal(res.statusCode, 200, res.body);
   assert.match(res.body, /<h1>Messages sent<\/h1>/);
@@ -31,7 +31,7 @@ test('the demo\'s message log page shows what was sent, without access codes or 
 
 test('each kind of message is headed in words, never its code', async () => {
   await j.newReferral({ email: 'cy.kay@example.com', mobile: '07700900123' });
-  await sendPendingMessages(j.database.db, new LocalLogSender(j.database.db));
+  await sendPendingMessages(j.database.db, new LocalLogSender(j.database.db, 'http://localhost:3000'));
   // The log as a PIDMAS invitation and a move leave it, by email and by text.
   const newest = await j.database.db.selectFrom('message_log').select(['id', 'channel']).orderBy('id', 'desc').limit(3).execute();
   const sms = newest.find((m) => m.channel === 'sms');

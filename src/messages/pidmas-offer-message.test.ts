@@ -15,7 +15,7 @@ after(() => j.close());
 test('the offer of a place says from when in words, never as an ISO date', async () => {
   const { ubrn } = await j.newReferral({ email: 'bea@example.com' });
   await j.database.db.transaction().execute((trx) =>
-    enqueuePidmasOffer(trx, ubrn, { provider: 'Other NHS Trust', site: 'Other Hospital', distance: '12.5 miles', expectedFrom: '2026-12-04' }),
+    enqueuePidmasOffer(trx, ubrn, 'ABCD-EFGH-JKLM', { provider: 'Other NHS Trust', site: 'Other Hospital', distance: '12.5 miles', expectedFrom: '2026-12-04' }),
   );
   const offers = (await outboxOf(j.database, ubrn)).filter((r) => r.kind === 'PIDMAS_OFFER');
   assert.ok(offers.length > 0);

@@ -17,7 +17,7 @@ const list = (token: string, query = '') => j.app.inject({ method: 'GET', url: `
 test('administrators see the local message log, newest first, with access codes and recipients masked', async () => {
   const first = await j.newReferral();
   const second = await j.newReferral({ email: 'bea.jones@example.com', mobile: '07700 900123' });
-  await sendPendingMessages(j.database.db, new LocalLogSender(j.database.db));
+  await sendPendingMessages(j.database.db, new LocalLogSender(j.database.db, 'http://localhost:3000'));
 
   const res = await list(j.tokens.admin);
   assert.equal(res.statusCode, 200, res.body);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
+import { LETTER_VERSIONS } from '../domain/communication-needs.ts';
 import { ROLES } from '../http/access.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
@@ -9,7 +10,7 @@ import { maskedMessageLog } from './message-log.ts';
 const MessageSchema = z.object({
   id: z.number().int(),
   kind: z.string(),
-  audience: z.enum(['patient', 'provider']),
+  audience: z.enum(['patient', 'provider', 'carer']).describe('carer: a copy for the carer the patient named'),
   channel: z.enum(['letter', 'email', 'sms']),
   recipient: z.string().describe('masked'),
   ubrn: z.string(),
@@ -17,6 +18,7 @@ const MessageSchema = z.object({
   sentAt: z.string().nullable(),
   subject: z.string().nullable(),
   text: z.string().describe('as sent, with any access code replaced by ••••-••••'),
+  format: z.object({ version: z.enum(LETTER_VERSIONS), largePrint: z.boolean() }).describe("the version written for the patient's communication needs, and whether in large print"),
 });
 
 export function messageRoutes({ database }: { database: Database }) {

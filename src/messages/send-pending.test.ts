@@ -38,7 +38,7 @@ const due = () => j.database.db.updateTable('outbox').set({ next_attempt_at: sql
 describe('sending the outbox', () => {
   test('the local sender writes the message log without the access code, and the stored copy is redacted', async () => {
     const r = await j.newReferral({ email: 'bea@example.com' });
-    const report = await sendPendingMessages(j.database.db, new LocalLogSender(j.database.db));
+    const report = await sendPendingMessages(j.database.db, new LocalLogSender(j.database.db, 'http://localhost:3000'));
     assert.deepEqual(report, { sent: 2, retrying: 0, failed: 0 });
     const rows = await outboxOf(j.database, r.ubrn);
     for (const row of rows) {
@@ -53,7 +53,7 @@ describe('sending the outbox', () => {
     assert.ok(log.every((l) => !l.body.includes(r.accessCode) && l.body.includes(ACCESS_CODE_MASK)));
     assert.match(log[0]!.body, new RegExp(r.ubrn));
     // Sent once: nothing more to do.
-    assert.deepEqual(await sendPendingMessages(j.database.db, new LocalLogSender(j.database.db)), { sent: 0, retrying: 0, failed: 0 });
+    assert.deepEqual(await sendPendingMessages(j.database.db, new LocalLogSender(j.database.db, 'http://localhost:3000')), { sent: 0, retrying: 0, failed: 0 });
   });
 
   test('a failure is retried after a growing wait, then fails for good after the last attempt', async () => {

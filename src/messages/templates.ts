@@ -1,8 +1,15 @@
-// The words of each message. GOV.UK Notify holds its own copy of these templates (one per kind and channel, ids
-// in NOTIFY_TEMPLATE_IDS) and fills in the same personalisation fields; the local channel renders them here.
+// The words of each message. GOV.UK Notify holds its own copy of these templates (one per kind, channel and
+// version, ids in NOTIFY_TEMPLATE_IDS) and fills in the same personalisation fields; the local channel renders them
+// here. Each message to a patient (or their carer) ends the same way: where to manage the referral online and whom
+// to call. The easy read and Welsh versions are written, not translated at run time: ./easy-read-templates.ts and
+// ./welsh-templates.ts.
 import type { MessageKind } from '../db/schema.ts';
+import type { LetterVersion } from '../domain/communication-needs.ts';
+import { EASY_READ } from './easy-read-templates.ts';
+import { field, type Footer, link, name, type Personalisation, type Template } from './template-fields.ts';
+import { WELSH } from './welsh-templates.ts';
 
-export type Personalisation = Record<string, string | number>;
+export type { Personalisation } from './template-fields.ts';
 
 /** What an access code looks like once redacted, in stored copies and in anything shown to staff. */
 export const ACCESS_CODE_MASK = '••••-••••';
@@ -30,83 +37,97 @@ export interface Rendered {
   body: string;
 }
 
-const field = (p: Personalisation, name: string): string => String(p[name] ?? '');
+/** Where patients manage their referral: the service's public address (PUBLIC_URL) and the path. */
+export const manageLink = (publicUrl: string): string => `${publicUrl.replace(/\/$/, '')}/manage`;
 
-const TEMPLATES: Record<MessageKind, (p: Personalisation) => { subject: string; body: string }> = {
+/**
+ * The fields added as a message is sent rather than when it is queued: the service's address is a setting, and a
+ * message waiting in the outbox when it changes goes out with the address that works.
+ */
+export function withServiceAddress(p: Personalisation, publicUrl: string): Personalisation {
+  return { ...p, manage_link: manageLink(publicUrl) };
+}
+
+/** Messages to providers: they carry no patient details and no patient's footer. */
+const TO_PROVIDERS: ReadonlySet<MessageKind> = new Set(['CONTACT_BY_REMINDER', 'DEFERRAL_OVERDUE']);
+
+const STANDARD: Record<MessageKind, Template> = {
   REFERRAL_LETTER: (p) => ({
     subject: 'Your NHS referral: choose where to be seen',
     body: [
-      `Dear ${field(p, 'given_name')} ${field(p, 'family_name')},`,
+      `Dear ${name(p)},`,
       // A referral sent to a referral assessment service has no options until the centre offers them.
       Number(p.options_offered) > 0
         ? `You have been referred for ${field(p, 'specialty')}. You can choose from ${field(p, 'options_offered')} hospitals or clinics and book your appointment.`
         : `You have been referred for ${field(p, 'specialty')}. Your referral is being assessed first. If you need to see a consultant, you will be offered at least 5 hospitals or clinics to choose from, and can then book your appointment.`,
       `Your booking reference number (UBRN) is ${field(p, 'ubrn')} and your access code is ${field(p, 'access_code')}.`,
-      'Keep this letter safe: you need both, with your date of birth, to book.',
+      `To choose and book, go to ${link(p)} and enter both, with your date of birth. Keep this letter safe: you need them to change your appointment too.`,
     ].join('\n'),
   }),
   BOOKING_CONFIRMATION: (p) => ({
     subject: 'Your NHS appointment is booked',
     body: [
-      `Dear ${field(p, 'given_name')} ${field(p, 'family_name')},`,
+      `Dear ${name(p)},`,
       `Your appointment at ${field(p, 'service')} is on ${field(p, 'appointment')}.`,
-      `Your booking reference number (UBRN) is ${field(p, 'ubrn')}.`,
+      `Your booking reference number (UBRN) is ${field(p, 'ubrn')}. To change or cancel your appointment, go to ${link(p)}.`,
     ].join('\n'),
   }),
   APPOINTMENT_CANCELLED: (p) => ({
     subject: 'Your NHS appointment is cancelled',
     body: [
-      `Dear ${field(p, 'given_name')} ${field(p, 'family_name')},`,
+      `Dear ${name(p)},`,
       `Your appointment at ${field(p, 'service')} on ${field(p, 'appointment')} has been cancelled.`,
-      `You can book another with your booking reference number (UBRN) ${field(p, 'ubrn')}.`,
+      `You can book another at ${link(p)} with your booking reference number (UBRN) ${field(p, 'ubrn')}.`,
     ].join('\n'),
   }),
   DEFERRED_TO_PROVIDER: (p) => ({
     subject: 'Your NHS referral: the hospital will contact you',
     body: [
-      `Dear ${field(p, 'given_name')} ${field(p, 'family_name')},`,
+      `Dear ${name(p)},`,
       `There were no appointments free to book at ${field(p, 'service')}. They will contact you by ${field(p, 'contact_by')} to arrange one.`,
-      `Your booking reference number (UBRN) is ${field(p, 'ubrn')}.`,
+      `Your booking reference number (UBRN) is ${field(p, 'ubrn')}. You can see your referral at ${link(p)}.`,
     ].join('\n'),
   }),
   PIDMAS_INVITATION: (p) => ({
     subject: 'You can ask to be treated by another NHS provider',
     body: [
-      `Dear ${field(p, 'given_name')} ${field(p, 'family_name')},`,
+      `Dear ${name(p)},`,
       `You have waited a long time for ${field(p, 'specialty')} at ${field(p, 'provider')}. You can ask to move to another provider who may treat you sooner. You keep your place on the waiting list whatever happens.`,
-      `To ask, go to ${field(p, 'link')} and sign in with your booking reference number (UBRN) ${field(p, 'ubrn')}, your access code ${field(p, 'access_code')} and your date of birth.`,
+      `To ask, go to ${link(p)} and sign in with your booking reference number (UBRN) ${field(p, 'ubrn')}, your access code ${field(p, 'access_code')} and your date of birth.`,
     ].join('\n'),
   }),
+  // The patient may never have had an access code (a waiting list loaded from a provider's system gives none), so
+  // the offer brings a new one: without it the patient could not sign in to accept.
   PIDMAS_OFFER: (p) => ({
     subject: 'An NHS provider can see you sooner',
     body: [
-      `Dear ${field(p, 'given_name')} ${field(p, 'family_name')},`,
+      `Dear ${name(p)},`,
       `${field(p, 'provider')} can see you at ${field(p, 'site')}, ${field(p, 'distance')} from your home, expected from ${field(p, 'expected')}.`,
-      `Sign in with your booking reference number (UBRN) ${field(p, 'ubrn')} to accept or decline. If you decline you keep your place where you are.`,
+      `To accept or decline, go to ${link(p)} and sign in with your booking reference number (UBRN) ${field(p, 'ubrn')}, your access code ${field(p, 'access_code')} and your date of birth. This access code replaces any you had before. If you decline you keep your place where you are.`,
     ].join('\n'),
   }),
   PIDMAS_NO_MATCH: (p) => ({
     subject: 'Your request to move: no provider found yet',
     body: [
-      `Dear ${field(p, 'given_name')} ${field(p, 'family_name')},`,
+      `Dear ${name(p)},`,
       'We have not found another provider who can see you sooner within the distance you said you would travel. You keep your place on your current waiting list, and we will keep looking while your request is open.',
-      `Your booking reference number (UBRN) is ${field(p, 'ubrn')}.`,
+      `Your booking reference number (UBRN) is ${field(p, 'ubrn')}. You can see your request at ${link(p)}.`,
     ].join('\n'),
   }),
   PIDMAS_NOT_SUITABLE: (p) => ({
     subject: 'Your request to move provider',
     body: [
-      `Dear ${field(p, 'given_name')} ${field(p, 'family_name')},`,
+      `Dear ${name(p)},`,
       `Your clinical team has reviewed your request and it is not suitable for you to move: ${field(p, 'reason')}. You keep your place on your current waiting list.`,
-      `Your booking reference number (UBRN) is ${field(p, 'ubrn')}.`,
+      `Your booking reference number (UBRN) is ${field(p, 'ubrn')}. You can see your referral at ${link(p)}.`,
     ].join('\n'),
   }),
   TRANSFERRED: (p) => ({
     subject: 'Your NHS referral has moved',
     body: [
-      `Dear ${field(p, 'given_name')} ${field(p, 'family_name')},`,
+      `Dear ${name(p)},`,
       `Your referral for ${field(p, 'specialty')} has moved to ${field(p, 'service')}. The time you have already waited still counts.`,
-      `Your new booking reference number (UBRN) is ${field(p, 'ubrn')} and your access code is ${field(p, 'access_code')}. Keep this letter safe.`,
+      `Your new booking reference number (UBRN) is ${field(p, 'ubrn')} and your access code is ${field(p, 'access_code')}. Use them at ${link(p)} with your date of birth. Keep this letter safe.`,
     ].join('\n'),
   }),
   // To providers: the UBRN is enough to find the referral on the ASI worklist; no patient details.
@@ -126,8 +147,51 @@ const TEMPLATES: Record<MessageKind, (p: Personalisation) => { subject: string; 
   }),
 };
 
-/** The message as the recipient reads it; a text message has no subject. */
+const STANDARD_FOOTER: Footer = {
+  carerCopy: (carer, patient) => `This is a copy for ${carer}: ${patient} asked us to send you their NHS letters.`,
+  call: (who, phone) => `If you have a question, or cannot go online, call ${who} on ${phone}.`,
+  noPhone: (who) => `If you have a question, or cannot go online, contact ${who}. We do not have their phone number: you can find it at www.nhs.uk/service-search.`,
+  britishSignLanguage: 'You asked for a British Sign Language interpreter: the hospital will book one for your appointment. To phone through Relay UK, dial 18001 before the number.',
+  interpreter: (language) => `You asked for an interpreter for ${language}: the hospital will book one for your appointment, free of charge.`,
+};
+
+const VERSIONS: Record<LetterVersion, { templates: Partial<Record<MessageKind, Template>>; footer: Footer }> = {
+  standard: { templates: STANDARD, footer: STANDARD_FOOTER },
+  'easy-read': EASY_READ,
+  welsh: WELSH,
+};
+
+export const versionOf = (p: Personalisation): LetterVersion => {
+  const v = field(p, 'version');
+  return v === 'easy-read' || v === 'welsh' ? v : 'standard';
+};
+
+/** The lines after the message: help and whom to call, an interpreter. */
+function footerLines(p: Personalisation, footer: Footer = VERSIONS[versionOf(p)].footer): string[] {
+  const who = field(p, 'contact_name');
+  const phone = field(p, 'contact_phone');
+  const lines = [];
+  if (who) lines.push(phone ? footer.call(who, phone) : footer.noPhone(who));
+  if (field(p, 'bsl') === 'yes') lines.push(footer.britishSignLanguage);
+  if (field(p, 'interpreter')) lines.push(footer.interpreter(field(p, 'interpreter')));
+  return lines;
+}
+
+/** What every message ends with, for a page that shows a letter in its own layout (the referral letter page). */
+export const helpLines = (p: Personalisation): string[] => footerLines(p);
+
+/**
+ * The message as the recipient reads it, in the version the patient asked for (a kind not written in that
+ * version falls back to the standard words); a text message has no subject.
+ */
 export function render(kind: MessageKind, channel: 'letter' | 'email' | 'sms', personalisation: Personalisation): Rendered {
-  const { subject, body } = TEMPLATES[kind](personalisation);
-  return { subject: channel === 'sms' ? null : subject, body };
+  const version = VERSIONS[versionOf(personalisation)];
+  const written = version.templates[kind];
+  const { subject, body } = (written ?? STANDARD[kind])(personalisation);
+  if (TO_PROVIDERS.has(kind)) return { subject: channel === 'sms' ? null : subject, body };
+  // One language a message: a kind not written in the version keeps the standard footer too.
+  const footer = written ? version.footer : STANDARD_FOOTER;
+  const carer = field(personalisation, 'carer_name');
+  const lines = [...(carer ? [footer.carerCopy(carer, name(personalisation))] : []), body, ...footerLines(personalisation, footer)];
+  return { subject: channel === 'sms' ? null : subject, body: lines.join('\n') };
 }

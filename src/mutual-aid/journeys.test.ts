@@ -9,6 +9,7 @@ import { addDays } from '../domain/rtt-clock.ts';
 import { londonDate } from '../domain/dates.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
+import { type Personalisation, render, withServiceAddress } from '../messages/templates.ts';
 
 let app: FastifyInstance;
 let database: Database;
@@ -133,7 +134,9 @@ describe('PIDMAS and DMAS: from invitation to the move', () => {
     const signIn = await call('POST', '/api/v1/patient/token', null, { ubrn, accessCode: invited.json().accessCode, dateOfBirth: '1960-05-01' });
     assert.equal(signIn.statusCode, 200, 'the invitation\'s access code lets the patient in');
     const invitation = await database.db.selectFrom('outbox').select(['kind', 'personalisation']).where('ubrn', '=', ubrn).where('kind', '=', 'PIDMAS_INVITATION').executeTakeFirstOrThrow();
-    assert.match(String((invitation.personalisation as { link: string }).link), /\/manage$/);
+    // The service's address is added as it is sent (PUBLIC_URL), so a queued letter goes out with the address that works.
+    const letter = render('PIDMAS_INVITATION', 'letter', withServiceAddress(invitation.personalisation as Personalisation, 'https://openchoice.example.nhs.uk'));
+    assert.match(letter.body, /go to https:\/\/openchoice\.example\.nhs\.uk\/manage and sign in/);
 
     const noLanguage = await call('POST', '/api/v1/patient/pidmas', 'Bob', { travel: '100_MILES', supportNeeded: ['INTERPRETER'], contactPreference: 'LETTER' });
     assert.equal(noLanguage.statusCode, 422);

@@ -11,8 +11,10 @@ import { kmToMiles, round1 } from '../domain/distance.ts';
 import { type ProposedTransferStatus, PUT_TO_THE_PATIENT } from '../domain/transfer-status.ts';
 import { travelEstimate } from '../shortlist/service.ts';
 import { conflict, notFound, unprocessable } from '../http/problem.ts';
+import { hashAccessCode } from '../auth/access-codes.ts';
+import { generateAccessCode } from '../domain/ubrn.ts';
 import { enqueuePidmasOffer } from '../messages/patient-messages.ts';
-import { noteInHistory } from '../referrals/history.ts';
+import { noteInHistory, replaceAccessCode } from '../referrals/history.ts';
 import { transferPathway } from '../waiting/transfer.ts';
 
 export interface PatientOffer {
@@ -117,7 +119,7 @@ export const DECLINE_REASONS = {
 export type DeclineReason = keyof typeof DECLINE_REASONS;
 
 /** The receiving provider accepts (the patient is then offered the move) or declines (the patient returns to the pool). */
-export async function decideTransfer(deps: Pick<Deps, 'database'>, staff: StaffPrincipal, id: number, decision: 'ACCEPT' | 'DECLINE', reason: DeclineReason | null) {
+export async function decideTransfer(deps: Pick<Deps, 'database' | 'config'>, staff: StaffPrincipal, id: number, decision: 'ACCEPT' | 'DECLINE', reason: DeclineReason | null) {
   const { db } = deps.database;
   return db.transaction().execute(async (trx) => {
     const t = await trx
@@ -145,7 +147,10 @@ export async function decideTransfer(deps: Pick<Deps, 'database'>, staff: StaffP
       .select(['p.name as provider', 'si.name as site'])
       .where('s.id', '=', t.service_id)
       .executeTakeFirstOrThrow();
-    await enqueuePidmasOffer(trx, t.ubrn, { provider: where.provider, site: where.site, distance: `${round1(kmToMiles(t.distance_km))} miles`, expectedFrom: expectedFrom(t.starts_on) });
+    // The offer is the patient's way in to accept it: a patient on a loaded waiting list never had an access code.
+    const accessCode = generateAccessCode();
+    await replaceAccessCode(trx, t.ubrn, hashAccessCode(deps.config.accessCodeSecret, accessCode), staff, 'Offered a move to another provider (PIDMAS); a new access code was sent');
+    await enqueuePidmasOffer(trx, t.ubrn, accessCode, { provider: where.provider, site: where.site, distance: `${round1(kmToMiles(t.distance_km))} miles`, expectedFrom: expectedFrom(t.starts_on) });
     return { id, status: 'OFFERED' as const };
   });
 }

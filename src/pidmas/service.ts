@@ -192,7 +192,7 @@ export async function invitePatient(deps: Deps, staff: StaffPrincipal, ubrn: str
     else await trx.insertInto('pidmas_request').values({ ubrn, status: 'INVITED', invited_at: new Date(), invited_by_account_id: staff.accountId, opted_in_at: null, travel: null, interpreter_language: null, contact_preference: null, validated_at: null, validated_by_account_id: null, not_suitable_reason: null, outcome_note: null, updated_at: new Date() }).execute();
     // The invitation is the patient's way in, so it carries a new access code; the old one stops working.
     await replaceAccessCode(trx, ubrn, hashAccessCode(deps.config.accessCodeSecret, accessCode), staff, 'Invited to ask to move to another provider (PIDMAS); a new access code was sent');
-    await enqueuePidmasInvitation(trx, ubrn, accessCode, facts.provider!.name, `${deps.config.publicUrl}/manage`);
+    await enqueuePidmasInvitation(trx, ubrn, accessCode, facts.provider!.name);
   });
   return { ubrn, accessCode, status: 'INVITED' };
 }

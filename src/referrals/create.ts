@@ -12,6 +12,7 @@ import { normalisePostcode } from '../domain/postcode.ts';
 import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
 import { buildShortlist, optionsForChosenServices, RECOMMENDED_OPTIONS } from '../shortlist/service.ts';
 import { assessmentServiceToSendTo, sendForTriage, triageOf } from './assessment-services.ts';
+import { storedNeeds } from './communication-needs.ts';
 import { insertReferral } from './history.ts';
 import { insertOfferedOptions } from './offered-options.ts';
 import type { CreateReferral } from './schemas.ts';
@@ -119,6 +120,7 @@ export async function createReferral(deps: Deps, staff: StaffPrincipal, body: Cr
             rtt_clock_start: today,
             options_offered: options.length,
             fewer_options_reason: fewerReason,
+            communication_needs: storedNeeds(body.communicationNeeds),
           },
           staff,
           sendTo

@@ -9,6 +9,7 @@ import { managePages } from './pages/manage.ts';
 import { manageAppointmentPages } from './pages/manage-appointment.ts';
 import { manageSearchPages } from './pages/manage-search.ts';
 import { manageSignInPages } from './pages/manage-sign-in.ts';
+import { needsPages } from './pages/needs.ts';
 import { nhsLoginPages } from './pages/nhs-login.ts';
 import { providerPages } from './pages/provider.ts';
 import { providerAsiPages } from './pages/provider-asi.ts';
@@ -31,5 +32,6 @@ export function referralPages(deps: Deps, panels: { waiting: ReferralPanel; move
     await app.register(providerPages(deps));
     await app.register(providerAsiPages(deps));
     await app.register(providerWorklistPages(deps));
+    await app.register(needsPages(deps));
   };
 }

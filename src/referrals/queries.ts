@@ -5,6 +5,7 @@ import { accessCodeMatches } from '../auth/access-codes.ts';
 import { type Principal } from '../http/principal.ts';
 import type { DB } from '../db/schema.ts';
 import { servicesWithDetails, toServiceView } from '../directory/queries.ts';
+import { needsFrom } from '../domain/communication-needs.ts';
 import { CLOSED, type ReferralStatus } from '../domain/referral-status.ts';
 import { REJECTION_RULES } from '../domain/rejection.ts';
 import type { RttClock } from '../domain/rtt-clock.ts';
@@ -100,6 +101,7 @@ export async function getReferral(deps: Deps, principal: Principal, ubrn: string
     patientChose: r.patient_chose,
     shortlist: options.map((o) => ({ ...(o.offered as OfferedOption), service: services.get(o.service_id)! })),
     appointment: appointment ? toAppointmentView(appointment) : null,
+    communicationNeeds: needsFrom(r.communication_needs),
     deferral: r.status === 'DEFERRED_TO_PROVIDER' && r.deferred_service_id && r.contact_by ? { serviceId: r.deferred_service_id, contactBy: r.contact_by } : null,
     rejection: r.rejection_reason && r.rejected_at
       ? {

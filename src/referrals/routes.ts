@@ -14,7 +14,8 @@ import type { ZodApp } from '../http/zod.ts';
 import { asiRoutes } from './asi-routes.ts';
 import { bookAppointment, cancelAppointment, deferToProvider } from './booking.ts';
 import { REJECTION_REASONS, type RejectionReason, reviewReferral } from './review.ts';
-import { CreatedReferral, CreateReferralBody, ReferralSchema } from './schemas.ts';
+import { recordCommunicationNeeds } from './communication-needs.ts';
+import { CommunicationNeedsBody, CommunicationNeedsSchema, CreatedReferral, CreateReferralBody, ReferralSchema } from './schemas.ts';
 import { signInPatient } from './patient-sign-in.ts';
 import { createReferral } from './create.ts';
 import { deferralsForProvider } from './deferrals.ts';
@@ -133,6 +134,21 @@ export function referralRoutes(deps: Deps) {
         },
       },
       async (request) => getReferral(deps, request.principal!, request.params.ubrn),
+    );
+
+    api.put(
+      '/referrals/:ubrn/communication-needs',
+      {
+        config: { access: ROLES('patient', 'referrer', 'referral-centre', 'provider') },
+        schema: {
+          tags: ['referrals'],
+          summary: "Record the patient's communication needs (Accessible Information Standard); every later letter and message honours them",
+          params: Ubrn,
+          body: CommunicationNeedsBody,
+          response: { 200: z.object({ communicationNeeds: CommunicationNeedsSchema.nullable() }), 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
+        },
+      },
+      async (request) => ({ communicationNeeds: await recordCommunicationNeeds(deps, request.principal!, request.params.ubrn, request.body) }),
     );
 
     const AppointmentSchema = z.object({ id: z.string(), serviceId: z.string(), slotId: z.string(), start: z.string(), end: z.string() });

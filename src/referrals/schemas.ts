@@ -1,5 +1,6 @@
 // The referral's HTTP contract (shared/design/api.md, "Referrals") as zod schemas.
 import { z } from 'zod';
+import { UK_MOBILE } from '../domain/communication-needs.ts';
 import { isCalendarDate } from '../domain/dates.ts';
 import { REFERRAL_STATUSES } from '../domain/referral-status.ts';
 import { REJECTION_REASON_CODES } from '../domain/rejection.ts';
@@ -7,9 +8,46 @@ import { TRIAGE_OUTCOMES } from '../domain/triage.ts';
 import { ShortlistAnswerSchema } from '../shortlist/schemas.ts';
 
 const calendarDate = z.string().refine(isCalendarDate, 'must be a date written YYYY-MM-DD');
-/** A UK mobile number as people write it: 07… or +44 7…, spaces allowed. */
-export const UK_MOBILE = /^(\+44\s?7|07)[\d\s]{9,11}$/;
+export { UK_MOBILE };
 const optional = <T extends z.ZodType>(schema: T) => schema.nullable().optional().transform((v) => v ?? null);
+
+/** A UK phone number, landline or mobile: 0…, or +44 …, 10 or 11 digits, spaces allowed. */
+export const UK_PHONE = /^(\+44\s?\d|0\d)[\d\s]{8,12}$/;
+
+const CarerSchema = z
+  .object({
+    name: z.string().trim().min(1, 'is required').max(100),
+    phone: z.string().trim().regex(UK_PHONE, 'must be a UK phone number, like 0113 496 0000').nullable().optional().transform((v) => v ?? null),
+    email: z.email('must be an email address').max(254).nullable().optional().transform((v) => v ?? null),
+  })
+  .refine((c) => c.phone !== null || c.email !== null, { message: 'needs a phone number or an email address, to be contacted', path: ['phone'] })
+  .describe('someone to contact too: they get a copy of every message (by email, and by text to a mobile)');
+
+export const CommunicationNeedsBody = z
+  .object({
+    largePrint: z.boolean().default(false).describe('letters in large print (a PDF printed at 18 point)'),
+    easyRead: z.boolean().default(false).describe('letters and messages in easy read'),
+    language: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z]{2,3}$/, 'must be an ISO 639 language code, like "cy" for Welsh')
+      .nullable()
+      .optional()
+      .transform((v) => (v === 'en' || v === undefined ? null : v))
+      .describe('the language the patient reads and speaks, when not English: "cy" gets letters in Welsh, any other an interpreter'),
+    britishSignLanguage: z.boolean().default(false).describe('a British Sign Language interpreter at appointments'),
+    carer: CarerSchema.nullable().optional().transform((v) => v ?? null),
+  })
+  .describe('Accessible Information Standard: how the patient needs to be told things');
+
+export const CommunicationNeedsSchema = z.object({
+  largePrint: z.boolean(),
+  easyRead: z.boolean(),
+  language: z.string().nullable(),
+  britishSignLanguage: z.boolean(),
+  carer: z.object({ name: z.string(), phone: z.string().nullable(), email: z.string().nullable() }).nullable(),
+});
 
 export const CreateReferralBody = z.object({
   patient: z.object({
@@ -53,6 +91,7 @@ export const CreateReferralBody = z.object({
       .object({ rasId: z.string().trim().min(1, 'is required').max(100).describe('a referral assessment service of the practice\'s ICB that assesses the specialty (GET /api/v1/assessment-services)') })
       .describe('send the referral to a referral assessment service instead of offering a shortlist now: it is made AWAITING_TRIAGE, and the service offers the shortlist if the patient needs a consultant'),
   ),
+  communicationNeeds: CommunicationNeedsBody.nullable().optional().transform((v) => v ?? null),
 });
 export type CreateReferral = z.infer<typeof CreateReferralBody>;
 
@@ -121,6 +160,7 @@ export const ReferralSchema = z.object({
     .optional()
     .describe('the provider\'s rejection, while the referral stands rejected (or was closed after it); cleared when re-referred'),
   triage: ReferralTriageSchema.nullable().describe('when sent to a referral assessment service: its triage, and the outcome once triaged'),
+  communicationNeeds: CommunicationNeedsSchema.nullable().describe('null when none were recorded'),
   history: z.array(
     z.object({ at: z.string(), from: z.enum(REFERRAL_STATUSES).nullable(), to: z.enum(REFERRAL_STATUSES), by: z.string(), reason: z.string() }),
   ),

@@ -110,7 +110,7 @@ export function waitingPages(deps: Deps) {
     app.get<{ Params: { ubrn: string } }>('/referrals/:ubrn/faster/letter', { config: referrerPage }, async (request, reply) => {
       const found = await movedFrom(request);
       if (!found?.moved.accessCode) return seeOther(reply, `/referrals/${encodeURIComponent(request.params.ubrn)}`);
-      return sendLetter(request, reply, found.referral, found.moved.accessCode, `/referrals/${found.moved.previousUbrn}/faster/moved`);
+      return sendLetter(deps, request, reply, found.referral, found.moved.accessCode, { href: `/referrals/${found.moved.previousUbrn}/faster/letter`, pdfHref: null, back: `/referrals/${found.moved.previousUbrn}/faster/moved` });
     });
   };
 }

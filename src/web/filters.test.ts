@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatCode, formatContactMethod, formatContactOutcome, formatDate, formatDateTime, formatDay, formatGbp, formatMiles, formatNhsNumber, formatPriority, formatRelativeDay, formatTime, formatUbrn, formatWeeks, plural } from './filters.ts';
+import { formatCode, formatContactMethod, formatContactOutcome, formatDate, formatDateTime, formatDateTimeWelsh, formatDateWelsh, formatDay, formatGbp, formatMiles, formatNhsNumber, formatPriority, formatRelativeDay, formatTime, formatUbrn, formatWeeks, plural } from './filters.ts';
 
 test('dates and times read in British English, in UK time', () => {
   assert.equal(formatDate('2026-04-30'), '30 April 2026');
@@ -37,4 +37,11 @@ test('a contact attempt\'s method and outcome read as words; an unknown code as 
   assert.equal(formatContactOutcome('VOICEMAIL'), 'Left a voicemail');
   assert.equal(formatContactMethod('TEXT'), 'Text message');
   assert.equal(formatContactOutcome('SOMETHING_ELSE'), 'SOMETHING_ELSE');
+});
+
+test('dates and times in Welsh, for letters written in Welsh, in UK time', () => {
+  assert.equal(formatDateWelsh('2026-04-30'), '30 Ebrill 2026');
+  assert.equal(formatDateTimeWelsh('2026-12-01T09:30:00Z'), 'Dydd Mawrth 1 Rhagfyr 2026 am 9:30yb');
+  assert.equal(formatDateTimeWelsh('2026-07-01T11:05:00Z'), 'Dydd Mercher 1 Gorffennaf 2026 am 12:05yp');
+  assert.equal(formatDateTimeWelsh('2026-07-01T23:15:00Z'), 'Dydd Iau 2 Gorffennaf 2026 am 12:15yb');
 });

@@ -63,6 +63,28 @@ export function formatRelativeDay(instant: string | Date, now: Date = new Date()
   return day === yesterday.toISOString().slice(0, 10) ? 'yesterday' : formatDate(day);
 }
 
+// Welsh, for letters written in Welsh: 'Dydd Mawrth 1 Rhagfyr 2026 am 9:30yb' (yb, y bore; yp, y prynhawn).
+const WELSH_DAY = new Intl.DateTimeFormat('cy', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+const WELSH_DATE = new Intl.DateTimeFormat('cy', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const UK_CLOCK = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: '2-digit', hourCycle: 'h23', timeZone: 'Europe/London' });
+
+/** '2026-04-30' → '30 Ebrill 2026'. */
+export function formatDateWelsh(isoDate: string): string {
+  const d = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? isoDate : WELSH_DATE.format(d);
+}
+
+/** An instant as 'Dydd Mawrth 1 Rhagfyr 2026 am 9:30yb' (UK time). */
+export function formatDateTimeWelsh(instant: string | Date): string {
+  const d = instantOf(instant);
+  if (Number.isNaN(d.getTime())) return String(instant);
+  const day = partsOf(WELSH_DAY, d);
+  const clock = partsOf(UK_CLOCK, d);
+  const hour = Number(clock.hour);
+  const twelve = hour % 12 === 0 ? 12 : hour % 12;
+  return `${day.weekday} ${day.day} ${day.month} ${day.year} am ${twelve}:${clock.minute}${hour < 12 ? 'yb' : 'yp'}`;
+}
+
 /** 12.6 → '12.6 weeks', 1 → '1 week', 9 → '9 weeks'. */
 export function formatWeeks(weeks: number): string {
   const rounded = Math.round(weeks * 10) / 10;
@@ -128,6 +150,8 @@ export function registerFilters(environment: nunjucks.Environment): void {
     date: formatDate,
     datesIn: formatDatesIn,
     dateTime: formatDateTime,
+    dateCy: formatDateWelsh,
+    dateTimeCy: formatDateTimeWelsh,
     day: formatDay,
     time: formatTime,
     relativeDay: (instant: string | Date) => formatRelativeDay(instant),

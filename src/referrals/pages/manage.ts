@@ -11,13 +11,16 @@ import { patientOf, ROLES } from '../../http/access.ts';
 import { weeksAhead } from '../../slots/instants.ts';
 import { byLondonDay } from '../../slots/london-time.ts';
 import { earliestFreeStarts, freeSlot, freeSlots } from '../../slots/free-slots.ts';
-import { attempt, errorContext, type FieldError, oneOfKeys, readForm, required, text } from '../../web/forms.ts';
+import { attempt, errorContext, type FieldError, oneOfKeys, readForm, required, sentence, text } from '../../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../../web/page.ts';
 import type { ReferralPanel } from '../../web/panels.ts';
 import { transportSupportByProvider, travelHelpContext } from '../../shortlist/travel-help.ts';
 import { appointmentDetails } from '../appointment-details.ts';
 import { currentSearch, mayChangeSearch } from '../change-search.ts';
 import { bookAppointment, cancelAppointment, deferToProvider } from '../booking.ts';
+import { whoToCall } from '../../messages/who-to-call.ts';
+import { describeNeeds } from '../communication-needs.ts';
+import { confirmationVersions } from '../letter.ts';
 import { getReferral } from '../queries.ts';
 import type { Referral } from '../schemas.ts';
 import { STATUS_FOR_PATIENT } from '../wording.ts';
@@ -130,6 +133,8 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
         appointment: await appointmentDetails(deps, referral),
         deferral: referral.deferral ? { contactBy: referral.deferral.contactBy, service: deferredTo?.service.name ?? '', provider: deferredTo?.service.provider.name ?? '' } : null,
         canChoose,
+        needs: referral.communicationNeeds ? sentence(describeNeeds(referral.communicationNeeds)) : null,
+        needsSaved: (request.query as { needs?: string }).needs === 'saved',
         assessedBy: referral.status === 'AWAITING_TRIAGE' && referral.triage ? { name: referral.triage.assessmentService.name, dueOn: referral.triage.dueOn } : null,
         // Accepted with no appointment booked: the provider books it (a pathway from its waiting list, say).
         hospitalArranges: referral.status === 'ACCEPTED' && !referral.appointment,
@@ -222,7 +227,7 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
       const referral = await ownReferral(request);
       const appointment = await appointmentDetails(deps, referral);
       if (!appointment) return seeOther(reply, '/manage');
-      return sendPage(request, reply, 'manage-booked.njk', { title: 'Appointment booked', appointment, ubrn: referral.ubrn });
+      return sendPage(request, reply, 'manage-booked.njk', { title: 'Appointment booked', appointment, ubrn: referral.ubrn, confirmations: confirmationVersions('/manage/booked/confirmation.pdf') });
     });
 
     // No free appointment: ask the provider to contact the patient.
@@ -247,6 +252,7 @@ export function managePages(deps: Deps, panels: { waiting: ReferralPanel; move: 
         service: option?.service.name ?? '',
         provider: option?.service.provider.name ?? '',
         ubrn: referral.ubrn,
+        contact: await whoToCall(db, referral.ubrn),
       });
     });
 

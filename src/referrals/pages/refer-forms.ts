@@ -9,7 +9,9 @@ import type { NoLongerFits } from '../../shortlist/service.ts';
 import type { Priority } from '../../shortlist/types.ts';
 import { checkboxes, dateInput, type FormValues, oneOf, readForm, required, text } from '../../web/forms.ts';
 import { UK_MOBILE } from '../schemas.ts';
+import type { CommunicationNeeds } from '../../domain/communication-needs.ts';
 import { dateOfBirth } from './date-of-birth.ts';
+import type { NeedsValues } from './needs-form.ts';
 
 // ---------------------------------------------------------------- the patient, and what they are referred for
 
@@ -140,6 +142,8 @@ export interface ReferralDraft {
    * shortlist and check pages until the referrer next confirms the services (never dropped without a word).
    */
   removedServices?: RemovedService[];
+  /** The patient's communication needs: an optional question, asked from check your answers (./needs.ts). */
+  needs?: { values: NeedsValues; answer: CommunicationNeeds };
   /** Set once the referral is made: what the confirmation and the patient's letter show (the access code only here). */
   created?: { ubrn: string; accessCode: string; createdAt: string };
 }

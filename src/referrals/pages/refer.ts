@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../deps.ts';
 import { ageOn, londonDate } from '../../domain/dates.ts';
+import { hasNeeds } from '../../domain/communication-needs.ts';
 import { mayDo } from '../../domain/referral-status.ts';
 import { ROLES, staffOf } from '../../http/access.ts';
 import { listSpecialties } from '../../reference/queries.ts';
@@ -12,11 +13,12 @@ import { buildShortlist, chosenStillFit, optionsForChosenServices } from '../../
 import type { ShortlistRequest } from '../../shortlist/types.ts';
 import { outsideEnglandView, shortfallView } from '../../shortlist/widen.ts';
 import { draftPart } from '../../web/drafts.ts';
-import { attempt, type Body, checkboxes, errorContext, type FieldError, type ProblemPlacement, text } from '../../web/forms.ts';
+import { attempt, type Body, checkboxes, errorContext, type FieldError, type ProblemPlacement, sentence, text } from '../../web/forms.ts';
 import { journey } from '../../web/journeys.ts';
 import { seeOther, sendPage } from '../../web/page.ts';
+import { describeNeeds } from '../communication-needs.ts';
 import { createReferral } from '../create.ts';
-import { sendLetter } from '../letter.ts';
+import { sendLetter, sendLetterPdf } from '../letter.ts';
 import { getReferral } from '../queries.ts';
 import {
   type ClinicalValues,
@@ -207,6 +209,7 @@ export function referPages(deps: Deps) {
       services: (draft.shortlist ?? []).map((id) => byId.get(id)).filter((o) => o !== undefined).map(optionView),
       triage: draft.triage ?? null,
       clinical: { priority: PRIORITY_CHOICES.find((c) => c.value === clinical.priority)?.text, clinicalSummary: clinical.clinicalSummary },
+      needs: hasNeeds(draft.needs?.answer ?? null) ? sentence(describeNeeds(draft.needs!.answer)) : null,
     }, status);
   };
 
@@ -344,6 +347,7 @@ export function referPages(deps: Deps) {
         preferences: { sortBy: prefs.sortBy, maxDistanceKm: prefs.maxDistanceKm, originPostcode: prefs.originPostcode },
         shortlist: draft.triage ? null : draft.shortlist!,
         triage: draft.triage ? { rasId: draft.triage.rasId } : null,
+        communicationNeeds: draft.needs?.answer ?? null,
       }), placementFor(draft));
       if (!made.ok) return checkPage(request, reply, draft, made.errors, made.status === 400 ? 400 : 422);
       const sent: ReferralDraft = { ...draft, created: { ubrn: made.value.ubrn, accessCode: made.value.accessCode, createdAt: new Date().toISOString() } };
@@ -369,7 +373,12 @@ export function referPages(deps: Deps) {
     app.get('/referrals/new/letter', { config: page }, async (request, reply) => {
       const made = await madeReferral(request);
       if (!made) return seeOther(reply, '/referrals');
-      return sendLetter(request, reply, made.referral, made.created.accessCode, CONFIRMATION);
+      return sendLetter(deps, request, reply, made.referral, made.created.accessCode, { href: '/referrals/new/letter', pdfHref: '/referrals/new/letter.pdf', back: CONFIRMATION });
+    });
+    app.get('/referrals/new/letter.pdf', { config: page }, async (request, reply) => {
+      const made = await madeReferral(request);
+      if (!made) return seeOther(reply, '/referrals');
+      return sendLetterPdf(deps, request, reply, made.referral, made.created.accessCode);
     });
   };
 }

@@ -1,0 +1,27 @@
+// Who a patient calls about their referral, as every letter, message and patient page tells them: the provider
+// while the referral is deferred to it (it is the provider who must contact them and book), otherwise whoever
+// referred them (the GP practice or the referral centre). The number is the one ODS or the NHS website publishes:
+// the site's own, else the organisation's; none known is said plainly, never guessed.
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../db/schema.ts';
+
+export interface WhoToCall {
+  name: string;
+  phone: string | null;
+  /** Why this one: the provider holds a deferred referral; the referrer holds every other. */
+  role: 'provider' | 'referrer';
+}
+
+export async function whoToCall(db: Kysely<DB> | Transaction<DB>, ubrn: string): Promise<WhoToCall> {
+  const r = await db
+    .selectFrom('referral as r')
+    .innerJoin('organisation as ro', 'ro.ods_code', 'r.referring_organisation_ods_code')
+    .leftJoin('service as s', (j) => j.onRef('s.id', '=', 'r.deferred_service_id').on('r.status', '=', 'DEFERRED_TO_PROVIDER'))
+    .leftJoin('site as ss', 'ss.ods_code', 's.site_ods_code')
+    .leftJoin('organisation as po', 'po.ods_code', 's.provider_ods_code')
+    .select(['ro.name as referrer', 'ro.phone as referrer_phone', 'po.name as provider', 'po.phone as provider_phone', 'ss.phone as site_phone'])
+    .where('r.ubrn', '=', ubrn)
+    .executeTakeFirstOrThrow();
+  if (r.provider) return { name: r.provider, phone: r.site_phone ?? r.provider_phone, role: 'provider' };
+  return { name: r.referrer, phone: r.referrer_phone, role: 'referrer' };
+}

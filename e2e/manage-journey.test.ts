@@ -14,7 +14,7 @@ import { openDemoTestDatabase, testConfig } from '../src/testing/database.ts';
 import { icsValue, parseIcs } from '../src/testing/ics.ts';
 import { assertAccessible, cspRefusals, focusedId, launchBrowser, newPage, type RunningApp, startApp } from './browser.ts';
 
-const SHORTLIST = ['RR813-110', 'RR801-110', 'RR814-110'];
+const SHORTLIST = ['RR813-110', 'RR801-110', 'RAE01-110'];
 const ISO_DATE = /\b\d{4}-\d{2}-\d{2}\b/;
 
 describe('patient journey: getting there and changing one\'s mind (browser)', () => {

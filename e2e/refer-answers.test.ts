@@ -140,11 +140,11 @@ describe('the referral journey keeps and checks its answers (browser)', () => {
     await submit('#make-referral');
     await page.fill('#nhsNumber', '9990000018');
     await page.fill('#givenName', 'Ann');
-    await page.fill('#familyName', 'Penzance');
+    await page.fill('#familyName', 'Lancaster');
     await page.fill('#dob-day', '31');
     await page.fill('#dob-month', '1');
     await page.fill('#dob-year', '1970');
-    await page.fill('#postcode', 'TR18 4AA');
+    await page.fill('#postcode', 'LA1 1AA');
     await page.selectOption('#specialty', '110');
     await submit();
     await page.check('#sortBy');
@@ -153,7 +153,7 @@ describe('the referral journey keeps and checks its answers (browser)', () => {
     await submit();
     assert.equal(path(), '/referrals/new/shortlist');
     const warning = await page.locator('#shortfall').innerText();
-    assert.match(warning, /within 10 miles of TR18 4AA/);
+    assert.match(warning, /within 10 miles of LA1 1AA/);
     assert.doesNotMatch(warning, /\bkm\b/);
     await assertAccessible(page, 'shortlist with fewer than 5');
     const first = await page.locator('input[name="services"]:checked').first().getAttribute('value');
@@ -176,9 +176,9 @@ describe('the referral journey keeps and checks its answers (browser)', () => {
   });
 
   test('the compare page: miles, a link to widen the search, and a word for a postcode in Wales', async () => {
-    await page.goto(`${running.baseUrl}/?specialty=110&postcode=TR18+4AA&sortBy=WAIT&distance=10`);
+    await page.goto(`${running.baseUrl}/?specialty=110&postcode=LA1+1AA&sortBy=WAIT&distance=10`);
     const warning = await page.locator('#shortfall').innerText();
-    assert.match(warning, /within 10 miles of TR18 4AA/);
+    assert.match(warning, /within 10 miles of LA1 1AA/);
     assert.doesNotMatch(await page.locator('#results').innerText(), /\bkm\b/);
     await assertAccessible(page, 'compare with fewer than 5');
     await submit('#widen-25');

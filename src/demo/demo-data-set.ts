@@ -1,0 +1,33 @@
+// The demo data set, in the one order that `npm start` and the tests' demo template both load it: the directory,
+// then the accounts, the ICB's transport support and the referral centre's assessment services, then the waiting
+// lists, the referrals deferred for want of a slot, and last the slots (a patient defers only when none is free).
+// Each step adds only what is missing, so a later start tops up (the slots ahead) and changes nothing else.
+import type { Logger } from 'pino';
+import { DEMO_PASSWORD, ensureDemoAccounts } from '../auth/demo-accounts.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { londonDate } from '../domain/dates.ts';
+import { loadDemoDataIfEmpty } from '../importers/demo.ts';
+import { ensureDemoDeferrals } from '../referrals/demo-deferrals.ts';
+import { ensureDemoTransportSupport } from '../shortlist/travel-help.ts';
+import { ensureDemoSlots } from '../slots/demo-slots.ts';
+import { ensureDemoAssessmentServices } from '../triage/demo-assessment-services.ts';
+import { ensureDemoWaitingList } from '../waiting/demo-waiting-list.ts';
+
+/** Loads what is missing of the demo data set as of `now` (waits and slots count from that day). */
+export async function ensureDemoDataSet(config: Config, database: Database, now: Date = new Date(), log?: Logger): Promise<void> {
+  const report = await loadDemoDataIfEmpty(database, log);
+  if (report) log?.info(report, 'demo data set loaded');
+  const created = await ensureDemoAccounts(database.db);
+  if (created.length > 0) log?.info({ created }, `demo accounts created (password "${DEMO_PASSWORD}")`);
+  await ensureDemoTransportSupport(database.db);
+  const assessment = await ensureDemoAssessmentServices(database.db);
+  if (assessment.length > 0) log?.info({ created: assessment }, 'demo referral assessment services created');
+  const waiting = await ensureDemoWaitingList(database, londonDate(now));
+  if (waiting.imported > 0) log?.info(waiting, 'demo waiting lists and mutual-aid offers loaded');
+  const deferrals = await ensureDemoDeferrals(config, database);
+  if (deferrals.deferred > 0) log?.info(deferrals, 'demo referrals deferred to the provider (ASI worklist)');
+  const slotsStarted = performance.now();
+  const slots = await ensureDemoSlots(database.db, now);
+  if (slots.created > 0) log?.info({ ...slots, ms: Math.round(performance.now() - slotsStarted) }, 'demo slots published');
+}

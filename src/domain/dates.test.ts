@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { ageOn, isCalendarDate, londonDate } from './dates.ts';
+import { ageOn, formatDate, formatDateTime, isCalendarDate, londonDate } from './dates.ts';
 
 test('the day turns at midnight in London, in summer time too', () => {
   assert.equal(londonDate(new Date('2026-07-01T23:30:00Z')), '2026-07-02');
@@ -30,4 +30,12 @@ test('property: age grows by one on each birthday', () => {
       assert.equal(ageOn(dob, birthday), years);
     }),
   );
+});
+
+test('dates and instants as the history and the pages write them: British English, UK time', () => {
+  assert.equal(formatDateTime('2026-12-07T09:00:00.000Z'), 'Monday 7 December 2026 at 9:00am');
+  // Summer time: 13:30 UTC is half past two in London.
+  assert.equal(formatDateTime(new Date('2026-07-01T13:30:00Z')), 'Wednesday 1 July 2026 at 2:30pm');
+  assert.equal(formatDate('2026-12-12'), '12 December 2026');
+  assert.equal(formatDate('not a date'), 'not a date');
 });

@@ -68,7 +68,7 @@ describe('deferral reminders and escalations', () => {
       assert.equal(history.length, 1);
       assert.equal(history[0]!.actor_label, SYSTEM_ACTOR);
       assert.equal(history[0]!.to_status, 'DEFERRED_TO_PROVIDER');
-      assert.match(history[0]!.reason, /Escalated: .* by 2030-04-01 and is 1 day overdue/);
+      assert.match(history[0]!.reason, /Escalated: .* by 1 April 2030 and is 1 day overdue/);
 
       await run('2030-04-09'); // a week after the first escalation, still overdue
       sent = (await alerts(r.ubrn)).filter((m) => m.kind === 'DEFERRAL_OVERDUE');

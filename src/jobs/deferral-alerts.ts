@@ -4,6 +4,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { daysLeft } from '../domain/contact-by.ts';
+// The history says the date as the pages do; the provider's email keeps the message's own style, with the weekday.
+import { formatDate as writtenDate } from '../domain/dates.ts';
 import { enqueueMessage } from '../messages/enqueue.ts';
 import { formatDate } from '../messages/patient-messages.ts';
 import { noteInHistory } from '../referrals/history.ts';
@@ -86,6 +88,6 @@ async function alertFor(trx: Transaction<DB>, ubrn: string, options: AlertOption
     return 'reminded';
   }
   await enqueueMessage(trx, { ...to, kind: 'DEFERRAL_OVERDUE', personalisation: { ...fields, days_overdue: -left } });
-  await noteInHistory(trx, ubrn, { kind: 'system', label: SYSTEM_ACTOR }, `Escalated: the provider was to contact the patient by ${r.contact_by} and is ${-left} day${left === -1 ? '' : 's'} overdue`);
+  await noteInHistory(trx, ubrn, { kind: 'system', label: SYSTEM_ACTOR }, `Escalated: the provider was to contact the patient by ${writtenDate(r.contact_by)} and is ${-left} day${left === -1 ? '' : 's'} overdue`);
   return 'escalated';
 }

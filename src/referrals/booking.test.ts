@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { issuePatientToken, issueToken } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import { contactByDate } from '../domain/contact-by.ts';
-import { londonDate } from '../domain/dates.ts';
+import { formatDate, formatDateTime, londonDate } from '../domain/dates.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
 import { publishTestSlot } from '../testing/slots.ts';
@@ -69,7 +69,9 @@ describe('booking', () => {
     assert.equal(r.patientChose, true);
     assert.deepEqual(r.appointment, body.appointment);
     assert.equal(r.history.at(-1).by, 'the patient');
-    assert.match(r.history.at(-1).reason, /Appointment booked for/);
+    // As people read it, in UK time, not the instant the API carries.
+    assert.equal(r.history.at(-1).reason, `Appointment booked for ${formatDateTime(body.appointment.start)}`);
+    assert.match(r.history.at(-1).reason, /^Appointment booked for [A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ \d{4} at \d{1,2}:\d{2}(am|pm)$/);
   });
 
   test('the same Idempotency-Key gives the same answer and books once; another request under it is refused', async () => {
@@ -156,7 +158,8 @@ describe('deferral and review', () => {
     assert.deepEqual(res.json(), { status: 'DEFERRED_TO_PROVIDER', contactBy: contactByDate(londonDate(), 'URGENT') });
     const r = await view(ubrn);
     assert.deepEqual(r.deferral, { serviceId: 'S4-110', contactBy: res.json().contactBy });
-    assert.match(r.history.at(-1).reason, /must contact the patient by/);
+    assert.equal(r.history.at(-1).reason, `No free slot: deferred to the provider, who must contact the patient by ${formatDate(res.json().contactBy)}`);
+    assert.doesNotMatch(r.history.at(-1).reason, /\d{4}-\d{2}-\d{2}/);
   });
 
   test('deferral is refused while the service has free slots, and for a service not on the shortlist', async () => {

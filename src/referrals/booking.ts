@@ -5,7 +5,7 @@ import type { Transaction } from 'kysely';
 import { actorLabel, type Principal } from '../http/principal.ts';
 import type { DB } from '../db/schema.ts';
 import { CONTACT_WITHIN_DAYS, contactByDate } from '../domain/contact-by.ts';
-import { londonDate } from '../domain/dates.ts';
+import { formatDate, formatDateTime, londonDate } from '../domain/dates.ts';
 import { enqueueBookingConfirmation, enqueueCancellation, enqueueDeferralNotice } from '../messages/patient-messages.ts';
 import { mayDo, type ReferralStatus } from '../domain/referral-status.ts';
 import { type IdempotencyContext, type IdempotentAnswer, keepAnswer, storedAnswer } from '../http/idempotency.ts';
@@ -62,7 +62,6 @@ export async function bookAppointment(
         throw unprocessable('A provider books the patient into one of its own services.', [{ field: 'slotId', message: 'Choose a slot of one of your own services' }]);
       }
       if (new Date(slot.starts_at).getTime() <= Date.now()) throw conflict('That slot has already started.');
-      const when = new Date(slot.starts_at).toISOString();
       // Changing an appointment: the old one is cancelled in this same transaction, so if the new slot cannot be
       // booked everything rolls back and the patient keeps the appointment they had.
       const current = options.changing ? await liveAppointment(trx, ubrn) : undefined;
@@ -70,7 +69,7 @@ export async function bookAppointment(
         const cancelled = await cancelLive(trx, referral, current, principal, options.changing!.reason);
         referral.status = cancelled;
       }
-      const status = await changeStatus(trx, referral, 'BOOK', principal, `Appointment booked for ${when}`, {
+      const status = await changeStatus(trx, referral, 'BOOK', principal, `Appointment booked for ${formatDateTime(new Date(slot.starts_at))}`, {
         deferred_service_id: null,
         contact_by: null,
         ...(principal.kind === 'patient' ? { patient_chose: true } : {}),
@@ -152,7 +151,7 @@ export async function deferToProvider(deps: Deps, principal: Principal, ubrn: st
     const free = await countFreeSlots(trx, serviceId);
     if (free > 0) throw conflict(`That service has ${free} free slot${free === 1 ? '' : 's'}: book one instead of deferring.`);
     const contactBy = contactByDate(londonDate(), referral.priority, CONTACT_WITHIN_DAYS);
-    const status = await changeStatus(trx, referral, 'DEFER_TO_PROVIDER', principal, `No free slot: deferred to the provider, who must contact the patient by ${contactBy}`, {
+    const status = await changeStatus(trx, referral, 'DEFER_TO_PROVIDER', principal, `No free slot: deferred to the provider, who must contact the patient by ${formatDate(contactBy)}`, {
       deferred_service_id: serviceId,
       contact_by: contactBy,
       ...(principal.kind === 'patient' ? { patient_chose: true } : {}),

@@ -103,7 +103,7 @@ describe('re-referring', () => {
     const last = referral.history.at(-1);
     assert.equal(last.from, 'REJECTED');
     assert.equal(last.to, 'NOT_BOOKED');
-    assert.match(last.reason, /Re-referred with a new shortlist .*clock keeps running from 2026-09-01/);
+    assert.match(last.reason, /Re-referred with a new shortlist .*clock keeps running from 1 September 2026\./);
     assert.ok(referral.history.some((h: { reason: string }) => /Rejected: The service cannot meet/.test(h.reason)));
     assert.equal((await clockOf(ubrn)).rtt_clock_start, '2026-09-01');
 

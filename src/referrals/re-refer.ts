@@ -3,7 +3,7 @@
 // UBRN and access code, so the patient keeps their letter; the RTT clock keeps its start or starts again as the
 // rejection's reason decides (src/domain/rejection.ts).
 import type { Deps } from '../deps.ts';
-import { ageOn, londonDate } from '../domain/dates.ts';
+import { ageOn, formatDate, londonDate } from '../domain/dates.ts';
 import { mayDo } from '../domain/referral-status.ts';
 import { clockOnReReferral, type ClockRule, explainRejectionClock, REJECTION_RULES } from '../domain/rejection.ts';
 import type { Wording } from '../domain/wording.ts';
@@ -16,7 +16,7 @@ import { clockOfReferral, liveAppointment, lockVisibleReferral, visibleReferrals
 import { STATUS_FOR_STAFF } from './wording.ts';
 
 /** The history is written for staff, with dates as the data holds them (as every history entry is). */
-const HISTORY_WORDING: Wording = { audience: 'staff', date: (iso) => iso };
+const HISTORY_WORDING: Wording = { audience: 'staff', date: formatDate };
 
 /** Only the organisation that made the referral re-refers or closes it (visibleReferrals limits staff to theirs). */
 function referrerOf(principal: Principal): StaffPrincipal {

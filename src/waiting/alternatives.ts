@@ -4,7 +4,7 @@
 // preference, ranked and explained by the shortlist engine, and choosing one moves the pathway.
 import type { Deps } from '../deps.ts';
 import { type Principal } from '../http/principal.ts';
-import { ageOn, londonDate } from '../domain/dates.ts';
+import { ageOn, formatDate, londonDate } from '../domain/dates.ts';
 import { mayDo } from '../domain/referral-status.ts';
 import { addDays, daysBetween, explainEighteenWeeks, explainSooner } from '../domain/rtt-clock.ts';
 import { API_WORDING, type Wording } from '../domain/wording.ts';
@@ -103,7 +103,7 @@ export async function chooseAlternative(deps: Deps, principal: Principal, ubrn: 
         fromUbrn: ubrn,
         toServiceId: service.id,
         newStatus: 'NOT_BOOKED',
-        why: `The patient asked for a faster alternative (${eighteenWeeks.weeksWaited} weeks waited; the 18-week date is ${eighteenWeeks.breachDate}).`,
+        why: `The patient asked for a faster alternative (${eighteenWeeks.weeksWaited} weeks waited; the 18-week date is ${formatDate(eighteenWeeks.breachDate)}).`,
         offered,
         actor: principal,
       }),

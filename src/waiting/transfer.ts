@@ -7,6 +7,7 @@ import { hashAccessCode } from '../auth/access-codes.ts';
 import { type Actor, actorLabel } from '../http/principal.ts';
 import type { DB } from '../db/schema.ts';
 import { spokenCode } from '../domain/codes.ts';
+import { formatDate } from '../domain/dates.ts';
 import { mayDo, type ReferralStatus } from '../domain/referral-status.ts';
 import { generateAccessCode, generateUbrn } from '../domain/ubrn.ts';
 import { conflict } from '../http/problem.ts';
@@ -72,7 +73,7 @@ export async function transferPathway(trx: Transaction<DB>, secret: string, requ
       rtt_clock_start: old.rtt_clock_start, // the clock keeps its start: the wait so far still counts
     },
     request.actor,
-    `${request.why} Moved from referral ${old.ubrn}; the RTT clock keeps its start, ${old.rtt_clock_start}.`,
+    `${request.why} Moved from referral ${old.ubrn}; the RTT clock keeps its start, ${formatDate(old.rtt_clock_start)}.`,
   );
   await trx.insertInto('referral_option').values({ ubrn: newUbrn, rank: 1, service_id: service.id, offered: JSON.stringify(request.offered) }).execute();
   await changeStatus(trx, old, 'TRANSFER', request.actor, `${request.why} Moved to ${service.name} (referral ${newUbrn}).`, { deferred_service_id: null, contact_by: null });

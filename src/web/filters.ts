@@ -2,12 +2,11 @@
 // asks), as Nunjucks filters: a view writes `{{ referral.contactBy | date }}` and a handler passes the value as it is.
 import type nunjucks from 'nunjucks';
 import { type ContactMethod, type ContactOutcome, METHOD_WORDS, OUTCOMES } from '../domain/contact-attempts.ts';
+import { formatDate, formatDateTime } from '../domain/dates.ts';
 
-const LONG_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
-  weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true,
-  timeZone: 'Europe/London',
-});
+// The two the history's stored reasons are written with too (src/domain/dates.ts), so a page and a reason agree.
+export { formatDate, formatDateTime };
+
 const DAY = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
 const TIME = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', minute: '2-digit', hour12: true, timeZone: 'Europe/London' });
 const GBP = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
@@ -15,12 +14,6 @@ const GBP = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' 
 const instantOf = (at: Date | string): Date => (at instanceof Date ? at : new Date(at));
 const partsOf = (format: Intl.DateTimeFormat, d: Date) => Object.fromEntries(format.formatToParts(d).map((p) => [p.type, p.value]));
 
-/** '2026-04-30' (or an instant) → '30 April 2026'; anything unreadable is returned as it came. */
-export function formatDate(isoDate: string | Date): string {
-  const text = isoDate instanceof Date ? isoDate.toISOString() : isoDate;
-  const d = new Date(`${text.slice(0, 10)}T00:00:00Z`);
-  return Number.isNaN(d.getTime()) ? text : LONG_DATE.format(d);
-}
 
 /**
  * A sentence kept as the API words it (dates as 'YYYY-MM-DD', like an option's stored reasons) with each calendar
@@ -30,13 +23,6 @@ export function formatDatesIn(text: string): string {
   return String(text).replace(/\b(\d{4}-\d{2}-\d{2})(T[\d:.]+Z)?\b/g, (whole, date: string, time: string | undefined) => (time ? formatDateTime(whole) : formatDate(date)));
 }
 
-/** '2026-12-01T09:00:00Z' → 'Tuesday 1 December 2026 at 9:00am' (UK time). */
-export function formatDateTime(instant: string | Date): string {
-  const d = instantOf(instant);
-  if (Number.isNaN(d.getTime())) return String(instant);
-  const parts = partsOf(DATE_TIME, d);
-  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} at ${parts.hour}:${parts.minute}${(parts.dayPeriod ?? '').toLowerCase().replace(/\s/g, '')}`;
-}
 
 /** 'Tuesday 1 December 2026': the UK day of an instant. */
 export function formatDay(instant: string | Date): string {

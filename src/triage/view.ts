@@ -3,6 +3,7 @@
 import { kmToMiles } from '../domain/distance.ts';
 import { isTriageOverdue } from '../domain/triage.ts';
 import { daysLeft } from '../domain/contact-by.ts';
+import { staffNeedsRows } from '../referrals/communication-needs.ts';
 import { TRIAGE_OUTCOME_FOR_STAFF } from '../referrals/wording.ts';
 import { SORT_CHOICES } from '../shortlist/choices.ts';
 import type { ShortlistOption } from '../shortlist/types.ts';
@@ -32,6 +33,7 @@ export function caseView(c: TriageCase, today: string, defaultMaxDistanceKm: num
     ubrn: referral.ubrn,
     patientName: `${patient.givenName} ${patient.familyName}`,
     patient,
+    needs: staffNeedsRows(referral.communicationNeeds),
     specialty: referral.specialty.name,
     priority: referral.priority,
     clinicalSummary: referral.clinicalSummary,

@@ -16,6 +16,7 @@ import { attempt, errorContext, type FieldError, foundOrNull, type FormValues, o
 import { notFoundPage, seeOther, sendPage } from '../../web/page.ts';
 import { asiItem, type AsiItem, bookableServices } from '../asi-item.ts';
 import { bookAppointment } from '../booking.ts';
+import { staffNeedsRows } from '../communication-needs.ts';
 import { recordContactAttempt } from '../contact-attempts.ts';
 import { getReferral } from '../queries.ts';
 import type { Referral } from '../schemas.ts';
@@ -72,6 +73,7 @@ export function providerAsiPages(deps: Deps) {
       item,
       logged,
       patient: referral.patient,
+      needs: staffNeedsRows(referral.communicationNeeds),
       preferences: item.contactPreferences && {
         preferred: item.contactPreferences.preferred && PREFERENCE_WORDS[item.contactPreferences.preferred],
         support: item.contactPreferences.support,

@@ -12,6 +12,7 @@ import { servicesRunBy } from '../../slots/service.ts';
 import { formatUbrn } from '../../web/filters.ts';
 import { attempt, errorContext, type FieldError, type FormValues, foundOrNull, oneOfKeys, readForm, text } from '../../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../../web/page.ts';
+import { staffNeedsRows } from '../communication-needs.ts';
 import { deferralsForProvider } from '../deferrals.ts';
 import { getReferral } from '../queries.ts';
 import { REJECTION_REASONS, reviewReferral } from '../review.ts';
@@ -63,6 +64,7 @@ export function providerPages(deps: Deps) {
       statusText: STATUS_FOR_STAFF[referral.status],
       canReview: await mayReview(staffOf(request), referral),
       patientName: patientName(referral),
+      needs: staffNeedsRows(referral.communicationNeeds),
       service: optionFor(referral, referral.appointment?.serviceId ?? referral.deferral?.serviceId)?.service.name ?? '',
       history: historyView(referral),
       ...errorContext(errors),

@@ -15,6 +15,7 @@ import { attempt, errorContext, type FieldError, foundOrNull } from '../../web/f
 import { notFoundPage, seeOther, sendPage } from '../../web/page.ts';
 import type { ReferralPanel } from '../../web/panels.ts';
 import { bookAppointment } from '../booking.ts';
+import { staffNeedsRows } from '../communication-needs.ts';
 import { getReferral } from '../queries.ts';
 import type { Referral } from '../schemas.ts';
 import { STATUS_FOR_STAFF, TRIAGE_OUTCOME_FOR_STAFF } from '../wording.ts';
@@ -37,6 +38,7 @@ function referralContext(referral: Referral) {
     // assessment service returned has no services to book at.
     canBook: mayDo(referral.status, 'BOOK') && !mayDo(referral.status, 'RETURN_TO_REFERRER') && referral.shortlist.length > 0,
     patientName: patientName(referral),
+    needs: staffNeedsRows(referral.communicationNeeds),
     specialty: referral.specialty.name,
     priority: referral.priority,
     rttClockStart: referral.rttClockStart,

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { DEMO_PASSWORD } from '../auth/demo-accounts.ts';
 import type { Database } from '../db/database.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
+import { assertShowsEveryNeed, assertShowsNoNeeds, EVERY_NEED, recordNeeds } from '../testing/communication-needs.ts';
 import { anonymousSession, type PageSession, patientSession, staffSession } from '../testing/page-session.ts';
 import { startDemoApp } from '../testing/test-app.ts';
 
@@ -223,5 +224,19 @@ describe('the referral centre', () => {
     assert.equal((await other.post(`/referral-centre/referrals/${ubrn}/advice`, { advice: 'x' })).statusCode, 404);
     assert.equal((await (await staffSession(app, database, 'demo-referrer')).get(`/referral-centre/referrals/${ubrn}`)).statusCode, 403);
     assert.equal(await statusOf(ubrn), 'AWAITING_TRIAGE');
+  });
+});
+
+describe('the patient\'s communication needs', () => {
+  test('the case page says what the patient needs and how to reach their carer; nothing when none are recorded', async () => {
+    const ubrn = await gpSendsForTriage(await staffSession(app, database, 'demo-referrer'), 'Needs');
+    const centre = await staffSession(app, database, 'demo-referral-centre');
+    const before = await centre.get(`/referral-centre/referrals/${ubrn}`);
+    assert.equal(before.statusCode, 200);
+    assertShowsNoNeeds(before.body);
+    await recordNeeds(database, ubrn, EVERY_NEED);
+    const page = await centre.get(`/referral-centre/referrals/${ubrn}`);
+    assert.equal(page.statusCode, 200);
+    assertShowsEveryNeed(page.body);
   });
 });

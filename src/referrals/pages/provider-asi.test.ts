@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { DEMO_PASSWORD } from '../../auth/demo-accounts.ts';
 import type { Database } from '../../db/database.ts';
 import { openDemoTestDatabase } from '../../testing/database.ts';
+import { assertShowsEveryNeed, assertShowsNoNeeds, EVERY_NEED, recordNeeds } from '../../testing/communication-needs.ts';
 import { staffSession } from '../../testing/page-session.ts';
 import { startTestApp } from '../../testing/test-app.ts';
 
@@ -77,7 +78,9 @@ describe('the ASI item', () => {
     assert.match(res.body, /Referred: Not booked/);
     assert.match(res.body, /Not booked to Deferred to provider/);
     assert.match(res.body, /the patient/);
-    assert.match(res.body, /must contact the patient by/);
+    // The deferral's reason gives the contact-by date in words, as the row above it does.
+    assert.match(res.body, /must contact the patient by \d{1,2} [A-Z][a-z]+ \d{4}</);
+    assert.doesNotMatch(res.body, /must contact the patient by \d{4}-/);
     assert.doesNotMatch(res.body, /the patient's|You have/, 'staff words, about the patient');
   });
 
@@ -259,5 +262,18 @@ describe('booking the patient from the ASI item', () => {
     assert.equal(lost.statusCode, 409);
     assert.match(lost.body, /<a href="#slot-choice">\s*That slot has just been booked by someone else\. Choose another\s*<\/a>/);
     assert.equal((await provider.get(`/provider/asi/${ubrn}/book/check?slot=${slotId}`)).statusCode, 409, 'the check page says so too');
+  });
+});
+
+describe('the patient\'s communication needs', () => {
+  test('the ASI item says, with how to reach the patient, what they need and how to reach their carer; nothing when none are recorded', async () => {
+    const { ubrn } = await deferred('Needs');
+    const provider = await staff('demo-provider');
+    assertShowsNoNeeds((await provider.get(`/provider/asi/${ubrn}`)).body);
+    await recordNeeds(database, ubrn, EVERY_NEED);
+    const page = await provider.get(`/provider/asi/${ubrn}`);
+    assert.equal(page.statusCode, 200);
+    const contact = /<dl[^>]*id="contact-details"[^>]*>((?:(?!<\/dl>).)*)<\/dl>/s.exec(page.body)?.[1] ?? '';
+    assertShowsEveryNeed(contact);
   });
 });

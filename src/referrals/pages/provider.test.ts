@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/database.ts';
 import { referThroughApi, startDemoApp } from '../../testing/test-app.ts';
+import { assertShowsEveryNeed, assertShowsNoNeeds, EVERY_NEED, recordNeeds } from '../../testing/communication-needs.ts';
 import { csrfOf, staffSession } from '../../testing/page-session.ts';
 
 let app: FastifyInstance;
@@ -71,5 +72,17 @@ describe('provider pages', () => {
     assert.equal(rejected.headers.location, `/provider/referrals?rejected=${ubrn}`);
     const row = await database.db.selectFrom('referral').select('status').where('ubrn', '=', ubrn).executeTakeFirstOrThrow();
     assert.equal(row.status, 'REJECTED');
+  });
+});
+
+describe('the patient\'s communication needs', () => {
+  test('the provider\'s referral page says what the patient needs and how to reach their carer; nothing when none are recorded', async () => {
+    const { ubrn } = await referThroughApi(app, { familyName: 'Needs' }, ['RR813-110']);
+    const provider = await staff('demo-provider');
+    assertShowsNoNeeds((await provider.get(`/provider/referrals/${ubrn}`)).body);
+    await recordNeeds(database, ubrn, EVERY_NEED);
+    const page = await provider.get(`/provider/referrals/${ubrn}`);
+    assert.equal(page.statusCode, 200);
+    assertShowsEveryNeed(page.body);
   });
 });

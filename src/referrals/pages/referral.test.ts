@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../db/database.ts';
 import { referThroughApi, startDemoApp } from '../../testing/test-app.ts';
+import { assertShowsEveryNeed, assertShowsNoNeeds, EVERY_NEED, recordNeeds } from '../../testing/communication-needs.ts';
 import { anonymousSession, csrfOf, patientSession, staffSession } from '../../testing/page-session.ts';
 
 let app: FastifyInstance;
@@ -55,5 +56,17 @@ describe('page sessions', () => {
     assert.equal(booked.headers.location, `/referrals/${ubrn}/booked`);
     const row = await database.db.selectFrom('referral').select('status').where('ubrn', '=', ubrn).executeTakeFirstOrThrow();
     assert.equal(row.status, 'BOOKED');
+  });
+});
+
+describe('the patient\'s communication needs', () => {
+  test('the referral\'s page says what the patient needs and how to reach their carer; nothing when none are recorded', async () => {
+    const { ubrn } = await referThroughApi(app, { familyName: 'Needs' }, ['RR813-110']);
+    const b = await staffSession(app, database, 'demo-referrer');
+    assertShowsNoNeeds((await b.get(`/referrals/${ubrn}`)).body);
+    await recordNeeds(database, ubrn, EVERY_NEED);
+    const page = await b.get(`/referrals/${ubrn}`);
+    assert.equal(page.statusCode, 200);
+    assertShowsEveryNeed(page.body);
   });
 });

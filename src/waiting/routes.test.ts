@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { issueToken } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
-import { londonDate } from '../domain/dates.ts';
+import { formatDate, londonDate } from '../domain/dates.ts';
 import { addDays } from '../domain/rtt-clock.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
@@ -65,6 +65,11 @@ test('moving answers the new referral, and the option kept with it says why it w
   assert.deepEqual(Object.keys(moved.json()).sort(), ['accessCode', 'previousUbrn', 'rttClockStart', 'service', 'status', 'ubrn']);
   const option = await database.db.selectFrom('referral_option').select('offered').where('ubrn', '=', moved.json().ubrn).executeTakeFirstOrThrow();
   assert.match((option.offered as { reasons: string[] }).reasons.at(-1)!, /^Expected to see you by \d{4}-\d{2}-\d{2}, about [\d.]+ weeks sooner than where you wait now$/);
+  // The history, which people read, gives its dates in words (the 18-week date; the clock's start, 100 days ago).
+  const made = await database.db.selectFrom('referral_event').select('reason').where('ubrn', '=', moved.json().ubrn).executeTakeFirstOrThrow();
+  assert.match(made.reason!, /the 18-week date is \d{1,2} [A-Z][a-z]+ \d{4}\)/);
+  assert.ok(made.reason!.endsWith(`the RTT clock keeps its start, ${formatDate(addDays(today, -100))}.`), made.reason!);
+  assert.doesNotMatch(made.reason!, /\d{4}-\d{2}-\d{2}/);
 });
 
 test('the OpenAPI document describes every answer of the waiting-too-long and PIDMAS routes', async () => {

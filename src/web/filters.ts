@@ -14,7 +14,6 @@ const GBP = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' 
 const instantOf = (at: Date | string): Date => (at instanceof Date ? at : new Date(at));
 const partsOf = (format: Intl.DateTimeFormat, d: Date) => Object.fromEntries(format.formatToParts(d).map((p) => [p.type, p.value]));
 
-
 /**
  * A sentence kept as the API words it (dates as 'YYYY-MM-DD', like an option's stored reasons) with each calendar
  * date written as people read it: 'Expected to see you by 2026-12-04' → 'Expected to see you by 4 December 2026'.
@@ -22,7 +21,6 @@ const partsOf = (format: Intl.DateTimeFormat, d: Date) => Object.fromEntries(for
 export function formatDatesIn(text: string): string {
   return String(text).replace(/\b(\d{4}-\d{2}-\d{2})(T[\d:.]+Z)?\b/g, (whole, date: string, time: string | undefined) => (time ? formatDateTime(whole) : formatDate(date)));
 }
-
 
 /** 'Tuesday 1 December 2026': the UK day of an instant. */
 export function formatDay(instant: string | Date): string {

@@ -15,7 +15,7 @@ import { asiRoutes } from './asi-routes.ts';
 import { bookAppointment, cancelAppointment, deferToProvider } from './booking.ts';
 import { REJECTION_REASONS, type RejectionReason, reviewReferral } from './review.ts';
 import { recordCommunicationNeeds } from './communication-needs.ts';
-import { CommunicationNeedsBody, CommunicationNeedsSchema, CreatedReferral, CreateReferralBody, ReferralSchema } from './schemas.ts';
+import { CommunicationNeedsBody, CommunicationNeedsSchema, CreatedReferral, CreateReferralBody, ReferralSchema, ServiceIdList } from './schemas.ts';
 import { signInPatient } from './patient-sign-in.ts';
 import { createReferral } from './create.ts';
 import { deferralsForProvider } from './deferrals.ts';
@@ -237,11 +237,7 @@ export function referralRoutes(deps: Deps) {
           summary: 'Re-refer a rejected referral with a new shortlist (the referring organisation only): it is not booked again and the patient chooses again; the RTT clock keeps its start when the referral was wrongly directed, and starts again when it was returned as clinically inappropriate or a duplicate',
           params: Ubrn,
           body: z.object({
-            shortlist: z
-              .array(z.string().min(1).max(100))
-              .min(1, 'must list 1 to 20 services')
-              .max(20, 'must list 1 to 20 services')
-              .refine((ids) => new Set(ids).size === ids.length, 'lists a service twice')
+            shortlist: ServiceIdList
               .nullable()
               .optional()
               .transform((v) => v ?? null)

@@ -49,6 +49,13 @@ export const CommunicationNeedsSchema = z.object({
   carer: z.object({ name: z.string(), phone: z.string().nullable(), email: z.string().nullable() }).nullable(),
 });
 
+/** The services of a shortlist as the referrer or the referral centre chooses them: 1 to 20, none twice. */
+export const ServiceIdList = z
+  .array(z.string().min(1).max(100))
+  .min(1, 'must list 1 to 20 services')
+  .max(20, 'must list 1 to 20 services')
+  .refine((ids) => new Set(ids).size === ids.length, 'lists a service twice');
+
 export const CreateReferralBody = z.object({
   patient: z.object({
     nhsNumber: z
@@ -79,13 +86,7 @@ export const CreateReferralBody = z.object({
       originPostcode: optional(z.string().trim().min(1).max(16)),
     })
     .default({ sortBy: 'WAIT', originPostcode: null }),
-  shortlist: optional(
-    z
-      .array(z.string().min(1).max(100))
-      .min(1, 'must list 1 to 20 services')
-      .max(20, 'must list 1 to 20 services')
-      .refine((ids) => new Set(ids).size === ids.length, 'lists a service twice'),
-  ),
+  shortlist: optional(ServiceIdList),
   triage: optional(
     z
       .object({ rasId: z.string().trim().min(1, 'is required').max(100).describe('a referral assessment service of the practice\'s ICB that assesses the specialty (GET /api/v1/assessment-services)') })

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { REFERRAL_STATUSES } from '../domain/referral-status.ts';
 import { FEWER_PROVIDERS_REASONS, type FewerProvidersReason, TRIAGE_OUTCOMES } from '../domain/triage.ts';
 import { REJECTION_REASONS, type RejectionReason } from '../domain/rejection.ts';
+import { ServiceIdList } from '../referrals/schemas.ts';
 
 const optionalNote = z.string().trim().max(1000).nullable().optional().transform((v) => v || null);
 const keysOf = <K extends string>(o: Record<K, unknown>) => Object.keys(o) as [K, ...K[]];
@@ -10,11 +11,7 @@ const keysOf = <K extends string>(o: Record<K, unknown>) => Object.keys(o) as [K
 export const TriageDecisionBody = z.discriminatedUnion('outcome', [
   z.object({
     outcome: z.literal('NEEDS_CONSULTANT'),
-    services: z
-      .array(z.string().min(1).max(100))
-      .min(1, 'must list 1 to 20 services')
-      .max(20, 'must list 1 to 20 services')
-      .refine((ids) => new Set(ids).size === ids.length, 'lists a service twice')
+    services: ServiceIdList
       .nullable()
       .optional()
       .transform((v) => v ?? null)

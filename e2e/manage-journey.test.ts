@@ -8,9 +8,9 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../src/app.ts';
-import { DEMO_PASSWORD } from '../src/auth/demo-accounts.ts';
 import type { Database } from '../src/db/database.ts';
 import { openDemoTestDatabase, testConfig } from '../src/testing/database.ts';
+import { referThroughApi } from '../src/testing/test-app.ts';
 import { icsValue, parseIcs } from '../src/testing/ics.ts';
 import { assertAccessible, cspRefusals, focusedId, launchBrowser, newPage, type RunningApp, startApp } from './browser.ts';
 
@@ -30,18 +30,7 @@ describe('patient journey: getting there and changing one\'s mind (browser)', ()
     database = await openDemoTestDatabase('manage-journey');
     running = await startApp(async () => ({ app: await buildApp({ config: testConfig(), database, logger: false }) }));
     // The referral as the demo referrer makes it (as e2e/patient.test.ts does): the letter's UBRN and access code.
-    const staff = await running.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: 'demo-referrer', password: DEMO_PASSWORD } });
-    const created = await running.app.inject({
-      method: 'POST',
-      url: '/api/v1/referrals',
-      headers: { authorization: `Bearer ${staff.json().token}` },
-      payload: {
-        patient: { nhsNumber: '9990000018', givenName: 'Ann', familyName: 'Travels', dateOfBirth: '1970-01-31', postcode: 'LS1 4AP' },
-        specialty: '110', priority: 'ROUTINE', clinicalSummary: 'Right knee pain for 6 months.', shortlist: SHORTLIST,
-      },
-    });
-    assert.equal(created.statusCode, 201, created.body);
-    ({ ubrn, accessCode } = created.json());
+    ({ ubrn, accessCode } = await referThroughApi(running.app, { familyName: 'Travels' }, SHORTLIST));
     browser = await launchBrowser();
     page = await newPage(browser);
     cspErrors = cspRefusals(page);

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../src/app.ts';
-import { DEMO_PASSWORD } from '../src/auth/demo-accounts.ts';
 import type { Database } from '../src/db/database.ts';
 import { openDemoTestDatabase, testConfig } from '../src/testing/database.ts';
+import { referThroughApi } from '../src/testing/test-app.ts';
 import { assertAccessible, cspRefusals, launchBrowser, newPage, type RunningApp, startApp } from './browser.ts';
 
 const SHORTLIST = ['RR813-110', 'RR801-110', 'RAE01-110'];
@@ -24,18 +24,7 @@ describe('patient journey: manage your referral (browser)', () => {
   before(async () => {
     database = await openDemoTestDatabase();
     running = await startApp(async () => ({ app: await buildApp({ config: testConfig(), database, logger: false }) }));
-    const staff = await running.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: 'demo-referrer', password: DEMO_PASSWORD } });
-    const created = await running.app.inject({
-      method: 'POST',
-      url: '/api/v1/referrals',
-      headers: { authorization: `Bearer ${staff.json().token}` },
-      payload: {
-        patient: { nhsNumber: '9990000018', givenName: 'Ann', familyName: 'Smith', dateOfBirth: '1970-01-31', postcode: 'LS1 4AP' },
-        specialty: '110', priority: 'ROUTINE', clinicalSummary: 'Right knee pain for 6 months.', shortlist: SHORTLIST,
-      },
-    });
-    assert.equal(created.statusCode, 201, created.body);
-    ({ ubrn, accessCode } = created.json());
+    ({ ubrn, accessCode } = await referThroughApi(running.app, { familyName: 'Smith' }, SHORTLIST));
     browser = await launchBrowser();
     page = await newPage(browser);
     cspErrors = cspRefusals(page);

@@ -43,26 +43,23 @@ export const TriageResultSchema = z.object({
   fewerOptionsReason: z.string().nullable(),
 });
 
-export const TriageItemSchema = z.object({
+const TriageCaseSchema = z.object({
   ubrn: z.string(),
   priority: z.enum(['ROUTINE', 'URGENT', 'TWO_WEEK_WAIT']),
   specialty: z.string(),
   patientName: z.string(),
   assessmentService: z.object({ id: z.string(), name: z.string() }),
   referringOrganisation: z.object({ odsCode: z.string(), name: z.string() }),
+});
+
+export const TriageItemSchema = TriageCaseSchema.extend({
   sentOn: z.string(),
   dueOn: z.string(),
   daysLeft: z.number().int().describe('negative: overdue'),
   overdue: z.boolean(),
 });
 
-export const ReturnedItemSchema = z.object({
-  ubrn: z.string(),
-  priority: z.enum(['ROUTINE', 'URGENT', 'TWO_WEEK_WAIT']),
-  specialty: z.string(),
-  patientName: z.string(),
-  assessmentService: z.object({ id: z.string(), name: z.string() }),
-  referringOrganisation: z.object({ odsCode: z.string(), name: z.string() }),
+export const ReturnedItemSchema = TriageCaseSchema.extend({
   outcome: z.enum(TRIAGE_OUTCOMES),
   triagedAt: z.string(),
 });

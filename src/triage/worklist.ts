@@ -18,13 +18,31 @@ function ofCentre(db: Kysely<DB>, centre: StaffPrincipal) {
     .select(['r.ubrn', 'r.priority', 'sp.name as specialty', 'r.patient_given_name', 'r.patient_family_name', 'ras.id as ras_id', 'ras.name as ras_name', 'ro.ods_code as referrer_ods_code', 'ro.name as referrer_name']);
 }
 
-export interface TriageItem {
+/** What every row of the centre's worklists says of its referral. */
+export interface TriageCase {
   ubrn: string;
   priority: 'ROUTINE' | 'URGENT' | 'TWO_WEEK_WAIT';
   specialty: string;
   patientName: string;
   assessmentService: { id: string; name: string };
   referringOrganisation: { odsCode: string; name: string };
+}
+
+type CaseRow = {
+  ubrn: string; priority: TriageCase['priority']; specialty: string; patient_given_name: string; patient_family_name: string;
+  ras_id: string; ras_name: string; referrer_ods_code: string; referrer_name: string;
+};
+
+const caseOf = (r: CaseRow): TriageCase => ({
+  ubrn: r.ubrn,
+  priority: r.priority,
+  specialty: r.specialty,
+  patientName: `${r.patient_given_name} ${r.patient_family_name}`,
+  assessmentService: { id: r.ras_id, name: r.ras_name },
+  referringOrganisation: { odsCode: r.referrer_ods_code, name: r.referrer_name },
+});
+
+export interface TriageItem extends TriageCase {
   sentOn: string;
   dueOn: string;
   daysLeft: number;
@@ -43,12 +61,7 @@ export async function toTriage(db: Kysely<DB>, centre: StaffPrincipal, today: st
     .limit(filter.limit);
   if (filter.overdue !== undefined) q = q.where('t.due_on', filter.overdue ? '<' : '>=', today);
   return (await q.execute()).map((r) => ({
-    ubrn: r.ubrn,
-    priority: r.priority,
-    specialty: r.specialty,
-    patientName: `${r.patient_given_name} ${r.patient_family_name}`,
-    assessmentService: { id: r.ras_id, name: r.ras_name },
-    referringOrganisation: { odsCode: r.referrer_ods_code, name: r.referrer_name },
+    ...caseOf(r),
     sentOn: r.sent_on,
     dueOn: r.due_on,
     daysLeft: daysLeft(r.due_on, today),
@@ -56,13 +69,7 @@ export async function toTriage(db: Kysely<DB>, centre: StaffPrincipal, today: st
   }));
 }
 
-export interface ReturnedItem {
-  ubrn: string;
-  priority: 'ROUTINE' | 'URGENT' | 'TWO_WEEK_WAIT';
-  specialty: string;
-  patientName: string;
-  assessmentService: { id: string; name: string };
-  referringOrganisation: { odsCode: string; name: string };
+export interface ReturnedItem extends TriageCase {
   outcome: TriageOutcome;
   triagedAt: string;
 }
@@ -76,12 +83,7 @@ export async function returnedByCentre(db: Kysely<DB>, centre: StaffPrincipal, l
     .limit(limit)
     .execute();
   return rows.map((r) => ({
-    ubrn: r.ubrn,
-    priority: r.priority,
-    specialty: r.specialty,
-    patientName: `${r.patient_given_name} ${r.patient_family_name}`,
-    assessmentService: { id: r.ras_id, name: r.ras_name },
-    referringOrganisation: { odsCode: r.referrer_ods_code, name: r.referrer_name },
+    ...caseOf(r),
     outcome: r.outcome!,
     triagedAt: new Date(r.triaged_at!).toISOString(),
   }));

@@ -208,6 +208,42 @@ export interface ReferralTable {
   rejected_service_id: Generated<string | null>;
   /** CommunicationNeeds (src/domain/communication-needs.ts) as JSON; null when none were recorded. */
   communication_needs: Generated<unknown>;
+  fewer_options_code: Generated<FewerOptionsCode | null>;
+  received_via: Generated<'ELECTRONIC' | 'PAPER'>;
+  faster_alternative_offered_at: Generated<Date | null>;
+}
+
+/** Why fewer than 5 options were offered, as the choice measures count it (src/domain/choice-measures.ts words it). */
+export type FewerOptionsCode = 'FEWER_WITHIN_REACH' | 'PATIENT_ASKED' | 'CLINICALLY_SPECIALIST' | 'URGENT_CAPACITY' | 'REFERRER_CHOSE' | 'OTHER';
+
+/** One referral's choice facts, kept by triggers from the view choice_fact_source (migration 018). Never written by the service. */
+export interface ChoiceFactTable {
+  ubrn: string;
+  made_on: string;
+  source: 'REFERRAL' | 'WAITING_LIST' | 'TRANSFER';
+  icb_code: string | null;
+  practice_ods_code: string | null;
+  referral_centre_ods_code: string | null;
+  provider_ods_code: string | null;
+  service_id: string | null;
+  specialty_code: string;
+  priority: 'ROUTINE' | 'URGENT' | 'TWO_WEEK_WAIT';
+  status: ReferralStatus;
+  options_offered: number;
+  awaiting_options: boolean;
+  fewer_options_code: FewerOptionsCode | null;
+  patient_chose: boolean;
+  booked_by_patient: boolean;
+  appointment_slot_issue: boolean;
+  rejected: boolean;
+  electronic: boolean;
+  sent_for_triage: boolean;
+  faster_alternative_offered: boolean;
+  faster_alternative_taken: boolean;
+  pidmas_invited: boolean;
+  pidmas_opted_in: boolean;
+  pidmas_moved: boolean;
+  first_appointment_on: string | null;
 }
 
 export interface MutualAidRequestTable {
@@ -307,6 +343,7 @@ export interface AppointmentTable {
   ends_at: Timestamp;
   booked_at: Timestamp;
   booked_by: string;
+  booked_by_patient: Generated<boolean>;
   cancelled_at: Timestamp | null;
   cancelled_by: string | null;
   cancel_reason: string | null;
@@ -493,4 +530,5 @@ export interface DB {
   web_draft: WebDraftTable;
   referral_assessment_service: ReferralAssessmentServiceTable;
   referral_triage: ReferralTriageTable;
+  choice_fact: ChoiceFactTable;
 }

@@ -76,7 +76,7 @@ export async function bookAppointment(
       });
       const appointment = await trx
         .insertInto('appointment')
-        .values({ ubrn, slot_id: slot.id, service_id: slot.service_id, starts_at: slot.starts_at, ends_at: slot.ends_at, booked_by: actorLabel(principal) })
+        .values({ ubrn, slot_id: slot.id, service_id: slot.service_id, starts_at: slot.starts_at, ends_at: slot.ends_at, booked_by: actorLabel(principal), booked_by_patient: principal.kind === 'patient' })
         .returning(['id', 'service_id', 'slot_id', 'starts_at', 'ends_at'])
         .executeTakeFirstOrThrow();
       await enqueueBookingConfirmation(trx, ubrn, appointment.id);

@@ -40,7 +40,8 @@ async function optionsFor(deps: Deps, body: CreateReferral, origin: string, age:
   if (body.shortlist) {
     const chosen = await optionsForChosenServices(deps, { specialty: body.specialty, postcode: origin, field: 'shortlist' }, body.shortlist);
     const n = chosen.options.length;
-    return { ...chosen, fewerReason: n < RECOMMENDED_OPTIONS ? `The referrer chose ${n} option${n === 1 ? '' : 's'} with the patient.` : null };
+    const fewer = n < RECOMMENDED_OPTIONS;
+    return { ...chosen, fewerReason: fewer ? `The referrer chose ${n} option${n === 1 ? '' : 's'} with the patient.` : null, fewerCode: fewer ? ('REFERRER_CHOSE' as const) : null };
   }
   const answer = await buildShortlist(deps, {
     specialty: body.specialty,
@@ -58,7 +59,8 @@ async function optionsFor(deps: Deps, body: CreateReferral, origin: string, age:
       { field: 'preferences.maxDistanceKm', message: 'No listed service matches: widen the distance or choose services' },
     ]);
   }
-  return { specialty: answer.specialty, options: answer.options, fewerReason: answer.shortfall?.reason ?? null };
+  const fewer = answer.options.length < RECOMMENDED_OPTIONS;
+  return { specialty: answer.specialty, options: answer.options, fewerReason: answer.shortfall?.reason ?? null, fewerCode: fewer ? ('FEWER_WITHIN_REACH' as const) : null };
 }
 
 /**
@@ -74,7 +76,7 @@ async function planFor(deps: Deps, staff: StaffPrincipal, body: CreateReferral, 
   }
   const specialty = resolveSpecialty((await deps.directory.current()).specialties, body.specialty);
   const sendTo = await assessmentServiceToSendTo(deps.database.db, staff.organisation.odsCode, specialty.code, body.triage.rasId);
-  return { specialty, options: [], fewerReason: null, sendTo };
+  return { specialty, options: [], fewerReason: null, fewerCode: null, sendTo };
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -89,7 +91,7 @@ export async function createReferral(deps: Deps, staff: StaffPrincipal, body: Cr
   const origin = body.preferences.originPostcode
     ? (await resolveOrigin(deps.postcodes, body.preferences.originPostcode, 'preferences.originPostcode')).postcode
     : home.postcode;
-  const { specialty, options, fewerReason, sendTo } = await planFor(deps, staff, body, origin, ageOn(body.patient.dateOfBirth, today));
+  const { specialty, options, fewerReason, fewerCode, sendTo } = await planFor(deps, staff, body, origin, ageOn(body.patient.dateOfBirth, today));
   const status = sendTo ? ('AWAITING_TRIAGE' as const) : ('NOT_BOOKED' as const);
   const accessCode = generateAccessCode();
 
@@ -120,6 +122,7 @@ export async function createReferral(deps: Deps, staff: StaffPrincipal, body: Cr
             rtt_clock_start: today,
             options_offered: options.length,
             fewer_options_reason: fewerReason,
+            fewer_options_code: fewerCode,
             communication_needs: storedNeeds(body.communicationNeeds),
           },
           staff,

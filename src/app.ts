@@ -39,6 +39,7 @@ import { movePanel } from './pidmas/panel.ts';
 import { pidmasRoutes } from './pidmas/routes.ts';
 import { triagePages } from './triage/pages.ts';
 import { triageRoutes } from './triage/routes.ts';
+import { choiceRoutes } from './choice/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -98,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(mutualAidRoutes(deps), { prefix: '/api/v1' });
   await app.register(messageRoutes(deps), { prefix: '/api/v1' });
   await app.register(triageRoutes(deps), { prefix: '/api/v1' });
+  await app.register(choiceRoutes(deps), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   await app.register(async (pages) => {

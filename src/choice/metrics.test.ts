@@ -29,7 +29,7 @@ test('a referral made today moves the ICB\'s figures and its practice\'s by exac
 });
 
 test('published counts hide 1 to 9, never 0 or 10', () => {
-  const counts = { referrals: 12, withOptions: 12, offeredAtLeast5: 3, optionsOffered: 50, noOptions: 0, patientChoseProvider: 10, bookedByPatient: 0, appointmentSlotIssues: 1, rejected: 0, electronic: 12,
+  const counts = { referrals: 12, withOptions: 12, offeredAtLeast5: 3, optionsOffered: 50, noOptions: 0, patientChoseProvider: 10, booked: 10, bookedByPatient: 0, appointmentSlotIssues: 1, rejected: 0, electronic: 12,
     fasterAlternativeOffered: 0, fasterAlternativeTaken: 0, pidmasInvited: 0, pidmasOptedIn: 0, pidmasMoved: 0,
     fewerThan5: { FEWER_WITHIN_REACH: 9, PATIENT_ASKED: 0, CLINICALLY_SPECIALIST: 0, URGENT_CAPACITY: 0, REFERRER_CHOSE: 0, OTHER: 0, NOT_RECORDED: 0 } };
   const p = publishable(counts);

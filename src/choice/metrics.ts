@@ -39,6 +39,8 @@ export interface MetricsCounts {
   /** offered none at all (a triage that returned the referral, or no service) */
   noOptions: number;
   patientChoseProvider: number;
+  /** referrals with an appointment booked now (by anyone): the e-RS extract's bookings */
+  booked: number;
   bookedByPatient: number;
   appointmentSlotIssues: number;
   rejected: number;
@@ -65,6 +67,7 @@ const COUNT_COLUMNS = {
   optionsOffered: sql`coalesce(sum(options_offered) filter (where source = 'REFERRAL' and not awaiting_options), 0)`,
   noOptions: sql`count(*) filter (where source = 'REFERRAL' and not awaiting_options and options_offered = 0)`,
   patientChoseProvider: sql`count(*) filter (where source = 'REFERRAL' and patient_chose)`,
+  booked: sql`count(*) filter (where source = 'REFERRAL' and first_appointment_on is not null)`,
   bookedByPatient: sql`count(*) filter (where source = 'REFERRAL' and booked_by_patient)`,
   appointmentSlotIssues: sql`count(*) filter (where source = 'REFERRAL' and appointment_slot_issue)`,
   rejected: sql`count(*) filter (where source = 'REFERRAL' and rejected)`,
@@ -150,7 +153,7 @@ function countsOf(row: Record<string, unknown>): MetricsCounts {
   return {
     referrals: n('referrals'), withOptions: n('withOptions'), offeredAtLeast5: n('offeredAtLeast5'), optionsOffered: n('optionsOffered'),
     fewerThan5: Object.fromEntries([...FEWER_OPTIONS_CODES, 'NOT_RECORDED'].map((c) => [c, n(`fewer_${c}`)])) as MetricsCounts['fewerThan5'],
-    noOptions: n('noOptions'), patientChoseProvider: n('patientChoseProvider'), bookedByPatient: n('bookedByPatient'),
+    noOptions: n('noOptions'), patientChoseProvider: n('patientChoseProvider'), booked: n('booked'), bookedByPatient: n('bookedByPatient'),
     appointmentSlotIssues: n('appointmentSlotIssues'), rejected: n('rejected'), electronic: n('electronic'),
     fasterAlternativeOffered: n('fasterAlternativeOffered'), fasterAlternativeTaken: n('fasterAlternativeTaken'),
     pidmasInvited: n('pidmasInvited'), pidmasOptedIn: n('pidmasOptedIn'), pidmasMoved: n('pidmasMoved'),

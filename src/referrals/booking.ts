@@ -37,8 +37,9 @@ export async function bookAppointment(
   ubrn: string,
   slotId: string,
   idem: IdempotencyContext,
-  options: { changing?: { reason: string } } = {},
+  options: { changing?: { reason: string }; patientChose?: boolean } = {},
 ): Promise<IdempotentAnswer<Booked>> {
+  refuseProviderSayingPatientChose(principal, options.patientChose);
   try {
     return await deps.database.db.transaction().execute(async (trx) => {
       const referral = await lockVisibleReferral(trx, principal, ubrn);
@@ -72,7 +73,7 @@ export async function bookAppointment(
       const status = await changeStatus(trx, referral, 'BOOK', principal, `Appointment booked for ${formatDateTime(new Date(slot.starts_at))}`, {
         deferred_service_id: null,
         contact_by: null,
-        ...(principal.kind === 'patient' ? { patient_chose: true } : {}),
+        ...(principal.kind === 'patient' || options.patientChose ? { patient_chose: true } : {}),
       });
       const appointment = await trx
         .insertInto('appointment')
@@ -139,11 +140,22 @@ export async function assertProviderOf(trx: Transaction<DB>, odsCode: string, se
 }
 
 /**
+ * The referrer (or referral centre) booking or deferring with the patient records that the patient chose the service
+ * (a choice measure); a provider cannot say that the patient chose the provider itself.
+ */
+function refuseProviderSayingPatientChose(principal: Principal, patientChose: boolean | undefined) {
+  if (patientChose && principal.kind === 'staff' && principal.role === 'provider') {
+    throw unprocessable('A provider cannot record that the patient chose its service: the referrer records it with the patient.', [{ field: 'patientChose', message: 'must be left out by a provider' }]);
+  }
+}
+
+/**
  * With no free slot to book, the referral goes to the provider, who must contact the patient by a date set by
  * its priority. Offered only when the service really has no free slot, so deferral cannot become a way round
  * booking.
  */
-export async function deferToProvider(deps: Deps, principal: Principal, ubrn: string, serviceId: string) {
+export async function deferToProvider(deps: Deps, principal: Principal, ubrn: string, serviceId: string, options: { patientChose?: boolean } = {}) {
+  refuseProviderSayingPatientChose(principal, options.patientChose);
   return deps.database.db.transaction().execute(async (trx) => {
     const referral = await lockVisibleReferral(trx, principal, ubrn);
     const onShortlist = await trx.selectFrom('referral_option').select('rank').where('ubrn', '=', ubrn).where('service_id', '=', serviceId).executeTakeFirst();
@@ -154,7 +166,7 @@ export async function deferToProvider(deps: Deps, principal: Principal, ubrn: st
     const status = await changeStatus(trx, referral, 'DEFER_TO_PROVIDER', principal, `No free slot: deferred to the provider, who must contact the patient by ${formatDate(contactBy)}`, {
       deferred_service_id: serviceId,
       contact_by: contactBy,
-      ...(principal.kind === 'patient' ? { patient_chose: true } : {}),
+      ...(principal.kind === 'patient' || options.patientChose ? { patient_chose: true } : {}),
     });
     await enqueueDeferralNotice(trx, ubrn);
     return { status, contactBy };

@@ -98,6 +98,8 @@ export async function changeSearch(
         preferences: JSON.stringify({ ...prefs, sortBy: change.sortBy, originPostcode: home ? null : origin }),
         options_offered: n,
         fewer_options_reason: answer.shortfall?.reason ?? null,
+        // The engine's shortlist: fewer than 5 only when fewer are within reach.
+        fewer_options_code: n < RECOMMENDED_OPTIONS ? 'FEWER_WITHIN_REACH' : null,
         updated_at: new Date(),
       })
       .where('ubrn', '=', ubrn)

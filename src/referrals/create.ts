@@ -41,7 +41,8 @@ async function optionsFor(deps: Deps, body: CreateReferral, origin: string, age:
     const chosen = await optionsForChosenServices(deps, { specialty: body.specialty, postcode: origin, field: 'shortlist' }, body.shortlist);
     const n = chosen.options.length;
     const fewer = n < RECOMMENDED_OPTIONS;
-    return { ...chosen, fewerReason: fewer ? `The referrer chose ${n} option${n === 1 ? '' : 's'} with the patient.` : null, fewerCode: fewer ? ('REFERRER_CHOSE' as const) : null };
+    // The referrer may say why fewer (the patient asked, a specialist service …); without a reason it was their choice.
+    return { ...chosen, fewerReason: fewer ? `The referrer chose ${n} option${n === 1 ? '' : 's'} with the patient.` : null, fewerCode: fewer ? (body.fewerOptionsReason ?? 'REFERRER_CHOSE') : null };
   }
   const answer = await buildShortlist(deps, {
     specialty: body.specialty,
@@ -68,6 +69,11 @@ async function optionsFor(deps: Deps, body: CreateReferral, origin: string, age:
  * referral assessment service, whose triage offers them if the patient needs a consultant.
  */
 async function planFor(deps: Deps, staff: StaffPrincipal, body: CreateReferral, origin: string, age: number) {
+  if (body.fewerOptionsReason && !body.shortlist) {
+    throw unprocessable('A reason for fewer than 5 options is given only with a shortlist you chose with the patient.', [
+      { field: 'fewerOptionsReason', message: 'must be left out unless you give a shortlist of 1 to 4 services' },
+    ]);
+  }
   if (!body.triage) return { ...(await optionsFor(deps, body, origin, age)), sendTo: null };
   if (body.shortlist) {
     throw unprocessable('A referral sent to a referral assessment service has no shortlist yet: the service offers it after triage.', [
@@ -123,6 +129,7 @@ export async function createReferral(deps: Deps, staff: StaffPrincipal, body: Cr
             options_offered: options.length,
             fewer_options_reason: fewerReason,
             fewer_options_code: fewerCode,
+            received_via: body.receivedVia,
             communication_needs: storedNeeds(body.communicationNeeds),
           },
           staff,

@@ -99,6 +99,7 @@ export async function getReferral(deps: Deps, principal: Principal, ubrn: string
     optionsOffered: r.options_offered,
     fewerOptionsReason: r.fewer_options_reason,
     patientChose: r.patient_chose,
+    receivedVia: r.received_via,
     shortlist: options.map((o) => ({ ...(o.offered as OfferedOption), service: services.get(o.service_id)! })),
     appointment: appointment ? toAppointmentView(appointment) : null,
     communicationNeeds: needsFrom(r.communication_needs),

@@ -3,6 +3,7 @@
 // UBRN and access code, so the patient keeps their letter; the RTT clock keeps its start or starts again as the
 // rejection's reason decides (src/domain/rejection.ts).
 import type { Deps } from '../deps.ts';
+import type { FewerOptionsCode } from '../db/schema.ts';
 import { ageOn, formatDate, londonDate } from '../domain/dates.ts';
 import { mayDo } from '../domain/referral-status.ts';
 import { clockOnReReferral, type ClockRule, explainRejectionClock, REJECTION_RULES } from '../domain/rejection.ts';
@@ -100,13 +101,16 @@ export async function reRefer(
   const r = await rejectedReferral(deps, staff, ubrn);
   let options: ShortlistOption[];
   let fewerReason: string | null;
+  let fewerCode: FewerOptionsCode | null;
   if (shortlist) {
     options = (await optionsForChosenServices(deps, { specialty: r.specialty_code, postcode: r.origin, field: 'shortlist' }, shortlist)).options;
     fewerReason = options.length < RECOMMENDED_OPTIONS ? `The referrer chose ${options.length} option${options.length === 1 ? '' : 's'} with the patient.` : null;
+    fewerCode = options.length < RECOMMENDED_OPTIONS ? 'REFERRER_CHOSE' : null;
   } else {
     const { answer, preselected } = await optionsToReRefer(deps, staff, ubrn);
     options = answer.options.filter((o) => preselected.includes(o.service.id)).map((o, i) => ({ ...o, rank: i + 1 }));
     fewerReason = options.length < RECOMMENDED_OPTIONS ? (answer.shortfall?.reason ?? `Only ${options.length} other service${options.length === 1 ? '' : 's'} match.`) : null;
+    fewerCode = options.length < RECOMMENDED_OPTIONS ? 'FEWER_WITHIN_REACH' : null;
   }
   if (options.length === 0) {
     throw unprocessable('No other service matches the patient\'s preferences: choose services for the new shortlist.', [{ field: 'shortlist', message: 'List 1 to 20 services' }]);
@@ -129,6 +133,7 @@ export async function reRefer(
         ...(summary ? { clinical_summary: summary } : {}),
         options_offered: options.length,
         fewer_options_reason: fewerReason,
+        fewer_options_code: fewerCode,
         patient_chose: false,
         rejection_reason: null,
         rejection_note: null,

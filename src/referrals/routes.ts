@@ -162,7 +162,10 @@ export function referralRoutes(deps: Deps) {
           summary: 'Book a free slot of a shortlisted service (send an Idempotency-Key; the same key gives the same answer). A provider books only a referral deferred to one of its services, into one of its own services',
           params: Ubrn,
           headers: z.object({ 'idempotency-key': z.string().optional().describe('required: a new random value for each new booking') }),
-          body: z.object({ slotId: z.string().uuid('must be a slot id') }),
+          body: z.object({
+            slotId: z.string().uuid('must be a slot id'),
+            patientChose: z.boolean().optional().describe('staff booking with the patient: true records that the patient chose this service (a choice measure); a patient\'s own booking always does'),
+          }),
           response: {
             201: z.object({ status: z.enum(REFERRAL_STATUSES), appointment: AppointmentSchema }),
             400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema,
@@ -171,7 +174,7 @@ export function referralRoutes(deps: Deps) {
       },
       async (request, reply) => {
         const principal = request.principal!;
-        const answer = await bookAppointment(deps, principal, request.params.ubrn, request.body.slotId, idempotencyOf(request, principal));
+        const answer = await bookAppointment(deps, principal, request.params.ubrn, request.body.slotId, idempotencyOf(request, principal), { patientChose: request.body.patientChose === true });
         return reply.code(answer.status as 201).send(answer.body);
       },
     );
@@ -199,14 +202,17 @@ export function referralRoutes(deps: Deps) {
           tags: ['booking'],
           summary: 'No free slot: defer to the provider, who must contact the patient by a date set by priority',
           params: Ubrn,
-          body: z.object({ serviceId: z.string().min(1).max(100) }),
+          body: z.object({
+            serviceId: z.string().min(1).max(100),
+            patientChose: z.boolean().optional().describe('staff deferring with the patient: true records that the patient chose this service'),
+          }),
           response: {
             200: z.object({ status: z.enum(REFERRAL_STATUSES), contactBy: z.string() }),
             400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema,
           },
         },
       },
-      async (request) => deferToProvider(deps, request.principal!, request.params.ubrn, request.body.serviceId),
+      async (request) => deferToProvider(deps, request.principal!, request.params.ubrn, request.body.serviceId, { patientChose: request.body.patientChose === true }),
     );
 
     api.post(

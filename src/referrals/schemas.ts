@@ -5,6 +5,7 @@ import { isCalendarDate } from '../domain/dates.ts';
 import { REFERRAL_STATUSES } from '../domain/referral-status.ts';
 import { REJECTION_REASON_CODES } from '../domain/rejection.ts';
 import { TRIAGE_OUTCOMES } from '../domain/triage.ts';
+import type { FewerOptionsCode } from '../db/schema.ts';
 import { ShortlistAnswerSchema } from '../shortlist/schemas.ts';
 
 const calendarDate = z.string().refine(isCalendarDate, 'must be a date written YYYY-MM-DD');
@@ -56,6 +57,11 @@ export const ServiceIdList = z
   .max(20, 'must list 1 to 20 services')
   .refine((ids) => new Set(ids).size === ids.length, 'lists a service twice');
 
+/** How a referral reached OpenChoice: made in it, or recorded from paper by a referral centre. */
+export const RECEIVED_VIA = ['ELECTRONIC', 'PAPER'] as const;
+/** The coded reasons for offering fewer than 5 options (referral.fewer_options_code). */
+export const FEWER_OPTIONS_CODES = ['FEWER_WITHIN_REACH', 'PATIENT_ASKED', 'CLINICALLY_SPECIALIST', 'URGENT_CAPACITY', 'REFERRER_CHOSE', 'OTHER'] as const satisfies readonly FewerOptionsCode[];
+
 export const CreateReferralBody = z.object({
   patient: z.object({
     nhsNumber: z
@@ -93,6 +99,10 @@ export const CreateReferralBody = z.object({
       .describe('send the referral to a referral assessment service instead of offering a shortlist now: it is made AWAITING_TRIAGE, and the service offers the shortlist if the patient needs a consultant'),
   ),
   communicationNeeds: CommunicationNeedsBody.nullable().optional().transform((v) => v ?? null),
+  receivedVia: z.enum(RECEIVED_VIA, { error: 'must be ELECTRONIC or PAPER' }).optional().transform((v) => v ?? 'ELECTRONIC')
+    .describe('PAPER: the referral reached the referral centre on paper and is recorded here (the choice measures count it, MS7); default ELECTRONIC'),
+  fewerOptionsReason: z.enum(FEWER_OPTIONS_CODES, { error: `must be one of ${FEWER_OPTIONS_CODES.join(', ')}` }).nullable().optional().transform((v) => v ?? null)
+    .describe('with a shortlist of 1 to 4 services you chose with the patient: why fewer than 5 (PATIENT_ASKED, CLINICALLY_SPECIALIST …); default REFERRER_CHOSE'),
 });
 export type CreateReferral = z.infer<typeof CreateReferralBody>;
 
@@ -144,6 +154,7 @@ export const ReferralSchema = z.object({
   optionsOffered: z.number().int(),
   fewerOptionsReason: z.string().nullable(),
   patientChose: z.boolean(),
+  receivedVia: z.enum(RECEIVED_VIA).describe('PAPER: recorded from a paper referral'),
   shortlist: z.array(Option),
   appointment: z.object({ id: z.string(), serviceId: z.string(), slotId: z.string(), start: z.string(), end: z.string() }).nullable(),
   deferral: z.object({ serviceId: z.string(), contactBy: z.string() }).nullable().describe('while deferred to a provider'),

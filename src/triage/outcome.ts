@@ -5,7 +5,7 @@
 // its history, and records the outcome in its triage.
 import type { Transaction } from 'kysely';
 import type { Deps } from '../deps.ts';
-import type { DB } from '../db/schema.ts';
+import type { DB, FewerOptionsCode } from '../db/schema.ts';
 import { spokenCode } from '../domain/codes.ts';
 import { FEWER_PROVIDERS_REASONS, MINIMUM_PROVIDERS, offerAllowed } from '../domain/triage.ts';
 import { actorLabel, type StaffPrincipal } from '../http/principal.ts';
@@ -13,6 +13,7 @@ import { conflict, notFound, unprocessable } from '../http/problem.ts';
 import { changeStatus } from '../referrals/history.ts';
 import { lockVisibleReferral } from '../referrals/queries.ts';
 import { REJECTION_REASONS } from '../domain/rejection.ts';
+import { RECOMMENDED_OPTIONS } from '../shortlist/service.ts';
 import type { ShortlistOption } from '../shortlist/types.ts';
 import { triageCase } from './case.ts';
 import { chosenOptions, providersIn, rankedOffer } from './offer.ts';
@@ -41,7 +42,9 @@ async function offerFor(deps: Deps, staff: StaffPrincipal, ubrn: string, decisio
     );
   }
   const fewer = providers < MINIMUM_PROVIDERS ? decision.fewerProvidersReason : null;
-  return { options, providers, fewer };
+  // The measures' coded reason for fewer than 5 options: the centre's reason for fewer providers, else whose list it was.
+  const code: FewerOptionsCode | null = fewer ?? (options.length >= RECOMMENDED_OPTIONS ? null : decision.services ? 'REFERRER_CHOSE' : 'FEWER_WITHIN_REACH');
+  return { options, providers, fewer, code };
 }
 
 /** The referral's triage, locked, if the centre runs its assessment service; 404 otherwise; 409 once triaged. */
@@ -72,7 +75,7 @@ export async function recordTriage(deps: Deps, staff: StaffPrincipal, ubrn: stri
       const { note } = decision;
       const why = `Triaged by ${ras.name}: needs a consultant; ${offer.providers} provider${offer.providers === 1 ? '' : 's'} offered${fewerText ? ` (fewer than ${MINIMUM_PROVIDERS}: ${fewerText})` : ''}`;
       const status = await changeStatus(trx, referral, 'TRIAGE_TO_CONSULTANT', staff, withNote(why, note));
-      await replaceShortlist(trx, ubrn, offer.options, fewerText);
+      await replaceShortlist(trx, ubrn, offer.options, fewerText, offer.code);
       await trx.updateTable('referral_triage').set({ ...recorded, reason_code: offer.fewer, detail: note }).where('ubrn', '=', ubrn).execute();
       return { ubrn, status, outcome: decision.outcome, optionsOffered: offer.options.length, providersOffered: offer.providers, fewerOptionsReason: fewerText };
     }
@@ -88,13 +91,13 @@ export async function recordTriage(deps: Deps, staff: StaffPrincipal, ubrn: stri
 }
 
 /** The centre's offer becomes the referral's shortlist; the patient has not chosen yet. */
-async function replaceShortlist(trx: Transaction<DB>, ubrn: string, options: ShortlistOption[], fewerReason: string | null) {
+async function replaceShortlist(trx: Transaction<DB>, ubrn: string, options: ShortlistOption[], fewerReason: string | null, fewerCode: FewerOptionsCode | null) {
   await trx.deleteFrom('referral_option').where('ubrn', '=', ubrn).execute();
   await trx
     .insertInto('referral_option')
     .values(options.map(({ service, ...offered }) => ({ ubrn, rank: offered.rank, service_id: service.id, offered: JSON.stringify(offered) })))
     .execute();
-  await trx.updateTable('referral').set({ options_offered: options.length, fewer_options_reason: fewerReason, patient_chose: false }).where('ubrn', '=', ubrn).execute();
+  await trx.updateTable('referral').set({ options_offered: options.length, fewer_options_reason: fewerReason, fewer_options_code: fewerCode, patient_chose: false }).where('ubrn', '=', ubrn).execute();
 }
 
 function unreachable(x: string): never {

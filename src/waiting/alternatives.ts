@@ -33,7 +33,7 @@ export const withSoonerReason = <A extends Alternative>(a: A, wording: Wording):
 
 async function loadVisible(deps: Deps, principal: Principal, ubrn: string) {
   const r = await visibleReferrals(deps.database.db, principal)
-    .select([...PATHWAY_COLUMNS, 'r.specialty_code', 'r.patient_postcode', 'r.patient_date_of_birth', 'r.preferences', 'r.priority'])
+    .select([...PATHWAY_COLUMNS, 'r.specialty_code', 'r.patient_postcode', 'r.patient_date_of_birth', 'r.preferences', 'r.priority', 'r.faster_alternative_offered_at'])
     .where('r.ubrn', '=', ubrn)
     .executeTakeFirst();
   if (!r) throw notFound(`There is no referral ${ubrn} that you can see.`);
@@ -82,6 +82,10 @@ export async function findAlternatives(deps: Deps, principal: Principal, ubrn: s
       expectedBy,
       soonerByWeeks: weeksToCurrent === null ? null : Math.round((weeksToCurrent - daysBetween(today, expectedBy) / 7) * 10) / 10,
     }));
+  // The choice measures count the pathways offered a faster alternative: the first time one is shown, once per referral.
+  if (answer.alternatives.length > 0 && r.faster_alternative_offered_at === null) {
+    await deps.database.db.updateTable('referral').set({ faster_alternative_offered_at: new Date() }).where('ubrn', '=', ubrn).where('faster_alternative_offered_at', 'is', null).execute();
+  }
   return answer;
 }
 

@@ -210,6 +210,8 @@ export function referPages(deps: Deps) {
       triage: draft.triage ?? null,
       clinical: { priority: PRIORITY_CHOICES.find((c) => c.value === clinical.priority)?.text, clinicalSummary: clinical.clinicalSummary },
       needs: hasNeeds(draft.needs?.answer ?? null) ? sentence(describeNeeds(draft.needs!.answer)) : null,
+      // A referral centre also records referrals that reached it on paper (the choice measures count them, MS7).
+      askReceivedVia: staffOf(request).role === 'referral-centre',
     }, status);
   };
 
@@ -348,6 +350,8 @@ export function referPages(deps: Deps) {
         shortlist: draft.triage ? null : draft.shortlist!,
         triage: draft.triage ? { rasId: draft.triage.rasId } : null,
         communicationNeeds: draft.needs?.answer ?? null,
+        receivedVia: staffOf(request).role === 'referral-centre' && (request.body as Record<string, unknown> | undefined)?.receivedVia === 'PAPER' ? 'PAPER' : 'ELECTRONIC',
+        fewerOptionsReason: null,
       }), placementFor(draft));
       if (!made.ok) return checkPage(request, reply, draft, made.errors, made.status === 400 ? 400 : 422);
       const sent: ReferralDraft = { ...draft, created: { ubrn: made.value.ubrn, accessCode: made.value.accessCode, createdAt: new Date().toISOString() } };

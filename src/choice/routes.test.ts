@@ -153,6 +153,9 @@ describe('the figures move exactly with what is done through the API', () => {
     const wrong = await referral({ fewerOptionsReason: 'PATIENT_ASKED' });
     assert.equal(wrong.statusCode, 422, wrong.body);
     assert.equal(wrong.json().errors[0].field, 'fewerOptionsReason');
+    const five = await referral({ shortlist: a.json().shortlist.map((o: { service: { id: string } }) => o.service.id), fewerOptionsReason: 'PATIENT_ASKED' });
+    assert.equal(five.statusCode, 422, five.body);
+    assert.equal(five.json().errors[0].field, 'fewerOptionsReason');
     const unknown = await referral({ shortlist: [other], receivedVia: 'FAX' });
     assert.equal(unknown.statusCode, 400);
     assert.equal(unknown.json().errors[0].field, 'receivedVia');
@@ -276,6 +279,12 @@ describe('who may look', () => {
       assert.deepEqual(await metrics(groupBy, '&icb=QWO', 'demo-admin'), await metrics(groupBy), groupBy);
     }
     assert.deepEqual((await metrics('icb', '&icb=qwo')), await metrics('icb'), 'a commissioner may name their own ICB');
+    // Another ICB, for the admin: its own figures, a row of zeros where it has no referrals.
+    const other = await database.db.selectFrom('organisation').select('icb_code').where('kind', '=', 'GP_PRACTICE').where('icb_code', 'is not', null).where('icb_code', '<>', 'QWO').orderBy('icb_code').executeTakeFirstOrThrow();
+    const rows = await metrics('icb', `&icb=${other.icb_code}`, 'demo-admin');
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!.odsCode, other.icb_code);
+    assert.equal(typeof rows[0]!.referrals, 'number');
   });
 });
 

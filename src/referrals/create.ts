@@ -41,6 +41,9 @@ async function optionsFor(deps: Deps, body: CreateReferral, origin: string, age:
     const chosen = await optionsForChosenServices(deps, { specialty: body.specialty, postcode: origin, field: 'shortlist' }, body.shortlist);
     const n = chosen.options.length;
     const fewer = n < RECOMMENDED_OPTIONS;
+    if (body.fewerOptionsReason && !fewer) {
+      throw unprocessable(`The shortlist offers ${n} options: a reason for fewer than ${RECOMMENDED_OPTIONS} is not needed.`, [{ field: 'fewerOptionsReason', message: `must be left out when ${RECOMMENDED_OPTIONS} or more services are chosen` }]);
+    }
     // The referrer may say why fewer (the patient asked, a specialist service …); without a reason it was their choice.
     return { ...chosen, fewerReason: fewer ? `The referrer chose ${n} option${n === 1 ? '' : 's'} with the patient.` : null, fewerCode: fewer ? (body.fewerOptionsReason ?? 'REFERRER_CHOSE') : null };
   }

@@ -10,7 +10,8 @@
 // Idempotent: nothing is added once either trust has any pathway.
 import { hashPassword } from '../auth/passwords.ts';
 import type { Database } from '../db/database.ts';
-import type { MentalHealthServiceKind } from '../db/schema.ts';
+import type { Insertable } from 'kysely';
+import type { MentalHealthPathwayTable, MentalHealthServiceKind } from '../db/schema.ts';
 import { addDays } from '../domain/rtt-clock.ts';
 import { pathwayHash } from './pathway-import.ts';
 
@@ -48,7 +49,7 @@ export async function ensureDemoMentalHealthPathways(database: Database, today: 
   if (any) return { created: 0 };
   const practices = (await db.selectFrom('organisation').select('ods_code').where('kind', '=', 'GP_PRACTICE').where('icb_code', '=', 'QWO').where('active', '=', true).orderBy('ods_code').limit(200).execute()).map((p) => p.ods_code);
   const r = random(20160505);
-  const rows = [];
+  const rows: Insertable<MentalHealthPathwayTable>[] = [];
   // Referrals over the 14 months to today, so a year of first treatments and some still waiting.
   const perDay: Record<MentalHealthServiceKind, number> = { EIP: 0.9, TALKING_THERAPIES: 8 };
   const slowFrom = addDays(today, -180);

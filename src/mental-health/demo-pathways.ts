@@ -4,7 +4,8 @@
 // trusts file the demo loads.) What it shows:
 //   - EIP: about 65% start treatment within 2 weeks (the standard: more than 50%);
 //   - Talking Therapies: about 89% within 6 weeks and 98% within 18 weeks (standards 75% and 95%);
-//   - RXG's Talking Therapies fall below the 6-week standard (about 60%) for the 3 months ending 3 months ago;
+//   - RXG's Talking Therapies fall below the 6-week standard: patients referred 200 to 110 days ago start within
+//     6 weeks only 55% of the time, so first treatments from about 6 months to 3 months ago miss 75%;
 //   - about 7% of pathways end without treatment, and the latest referrals are still waiting.
 // Also a provider account for RGD (demo-mental-health), so the provider's page has a mental health trust to show.
 // Idempotent: nothing is added once either trust has any pathway.
@@ -35,7 +36,7 @@ function waitFor(kind: MentalHealthServiceKind, slow: boolean, r: () => number):
   const u = r();
   const between = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
   if (kind === 'EIP') return u < 0.65 ? between(0, 14) : between(15, 70);
-  const within6 = slow ? 0.6 : 0.89;
+  const within6 = slow ? 0.55 : 0.89;
   if (u < within6) return between(3, 42);
   return u < 0.98 ? between(43, 126) : between(127, 200);
 }
@@ -52,8 +53,8 @@ export async function ensureDemoMentalHealthPathways(database: Database, today: 
   const rows: Insertable<MentalHealthPathwayTable>[] = [];
   // Referrals over the 14 months to today, so a year of first treatments and some still waiting.
   const perDay: Record<MentalHealthServiceKind, number> = { EIP: 0.9, TALKING_THERAPIES: 8 };
-  const slowFrom = addDays(today, -180);
-  const slowTo = addDays(today, -90);
+  const slowFrom = addDays(today, -200);
+  const slowTo = addDays(today, -110);
   let n = 0;
   for (let day = -425; day <= 0; day++) {
     const referredOn = addDays(today, day);
@@ -63,12 +64,10 @@ export async function ensureDemoMentalHealthPathways(database: Database, today: 
       for (let i = 0; i < count; i++) {
         n++;
         const provider = r() < 0.55 ? 'RGD' : 'RXG';
-        const wait = waitFor(kind, false, r);
+        // RXG's Talking Therapies for a stretch: patients referred in those 3 months wait longer.
+        const slow = provider === 'RXG' && kind === 'TALKING_THERAPIES' && referredOn >= slowFrom && referredOn <= slowTo;
+        const wait = waitFor(kind, slow, r);
         let firstTreatmentOn: string | null = addDays(referredOn, wait);
-        // RXG's Talking Therapies for a stretch: first treatments in that window come late.
-        if (provider === 'RXG' && kind === 'TALKING_THERAPIES' && firstTreatmentOn >= slowFrom && firstTreatmentOn <= slowTo) {
-          firstTreatmentOn = addDays(referredOn, waitFor(kind, true, r));
-        }
         let endedOn: string | null = null;
         let endedReason: string | null = null;
         if (r() < 0.07) {

@@ -115,7 +115,7 @@ export interface ChartView {
 export function chartFor(kind: ServiceKind, slices: readonly SliceFigures[], interval: Interval, publication: boolean): ChartView {
   const width = 640;
   const height = 260;
-  const plot = { left: 48, right: width - 12, top: 16, bottom: height - 48 };
+  const plot = { left: 48, right: width - 32, top: 16, bottom: height - 48 };
   const x = (i: number) => (slices.length <= 1 ? (plot.left + plot.right) / 2 : plot.left + (i * (plot.right - plot.left)) / (slices.length - 1));
   const y = (percent: number) => plot.bottom - (percent / 100) * (plot.bottom - plot.top);
   const standards = STANDARDS.filter((s) => s.kind === kind);

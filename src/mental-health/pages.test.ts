@@ -147,9 +147,15 @@ test('the commissioner\'s page shows each standard\'s share, interval and verdic
 
 test('as published, small numbers are withheld', async () => {
   const s = await staffSession(t.app, t.database, 'demo-commissioner');
-  const res = await s.get(`/commissioner/mental-health?from=${addDays(today, -3)}&to=${addDays(today, -3)}&publication=1`);
+  const day = addDays(today, -3);
+  const res = await s.get(`/commissioner/mental-health?from=${day}&to=${day}&publication=1`);
   assert.equal(res.statusCode, 200);
-  assert.match(res.body, /Withheld/);
+  const eip = measure(await pathwaysFor(t.database.db, { icb: 'QWO' }, { from: day, to: day }), STANDARDS[0]!, { from: day, to: day });
+  assert.ok(eip.treatedWithin.denominator < 10, 'a day of EIP is a small number');
+  assert.match(summaryOf(res.body, 'eip_2_weeks'), /<strong class="standard-verdict">Withheld \(small numbers\)<\/strong>/);
+  assert.doesNotMatch(summaryOf(res.body, 'eip_2_weeks'), / of \d+ pathways/);
+  const ownStaff = await s.get(`/commissioner/mental-health?from=${day}&to=${day}`);
+  assert.doesNotMatch(ownStaff.body, /Withheld/, 'nothing is withheld from the ICB\'s own staff');
 });
 
 test('other roles are refused, another ICB is refused, an admin names the ICB, bad input is a 400 with the error summary', async () => {

@@ -112,6 +112,15 @@ test('a bad date, a duplicate id, an unknown practice and a broken quote are 422
   assert.equal(await stored(), before);
 });
 
+test('a return larger than the API\'s usual body limit loads whole', async () => {
+  const lines = Array.from({ length: 3000 }, (_, i) => `BIG-${i},TALKING_THERAPIES,${addDays(today, -100 - (i % 50))},${addDays(today, -60)},,QWO`);
+  const csv = ['pathway_id,service,referred_on,first_treatment_on,practice,icb', ...lines].join('\n');
+  assert.ok(csv.length > 100_000);
+  const res = await send(csv);
+  assert.equal(res.statusCode, 200, res.body.slice(0, 300));
+  assert.deepEqual(res.json(), { received: 3000, inserted: 3000, updated: 0, unchanged: 0 });
+});
+
 test('only a provider returns pathways', async () => {
   assert.equal((await send('pathway_id,service,referred_on\n', 'demo-commissioner')).statusCode, 403);
   assert.equal((await send('pathway_id,service,referred_on\n', 'demo-referrer')).statusCode, 403);

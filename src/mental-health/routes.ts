@@ -28,6 +28,9 @@ export function mentalHealthRoutes(deps: Deps) {
       '/mental-health/pathways',
       {
         config: { access: ROLES('provider') },
+        // A month of a large trust's Talking Therapies is tens of thousands of pathways (about 60 bytes each): more
+        // than the API's usual body limit, and never more than MAX_ROWS.
+        bodyLimit: 5_000_000,
         schema: {
           tags: ['mental health waiting standards'],
           summary: 'Return your mental health pathways (text/csv with a header: pathway_id, service EIP|TALKING_THERAPIES, referred_on, first_treatment_on, ended_on, ended_reason, practice, icb; or JSON { rows: [...] }); all or nothing, errors by line; idempotent by pathway_id',

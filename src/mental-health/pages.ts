@@ -70,7 +70,7 @@ export function mentalHealthPages(deps: Deps) {
     app.post(PROVIDER_HOME, { config: provider }, async (request, reply) => {
       const staff = staffOf(request);
       const today = londonDate();
-      const csv = text(64 * 1024)(request.body as Record<string, unknown>, 'csv');
+      const csv = text(64 * 1024)((request.body ?? {}) as Record<string, unknown>, 'csv');
       const fail = async (errors: FieldError[]) => {
         const query = readStandardsQuery({}, today);
         const report = query.ok ? await standardsReport(db, { provider: staff.organisation.odsCode }, query.period, query.interval) : null;

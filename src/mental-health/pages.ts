@@ -5,7 +5,7 @@ import { icbInScope, listIcbs } from '../choice/icb-scope.ts';
 import type { Deps } from '../deps.ts';
 import { londonDate } from '../domain/dates.ts';
 import { ROLES, staffOf } from '../http/access.ts';
-import { attempt, errorContext, type FieldError, text } from '../web/forms.ts';
+import { attempt, errorContext, type FieldError } from '../web/forms.ts';
 import { forbiddenPage, seeOther, sendPage } from '../web/page.ts';
 import { addViews } from '../web/render.ts';
 import { standardsReport } from './figures.ts';
@@ -70,7 +70,9 @@ export function mentalHealthPages(deps: Deps) {
     app.post(PROVIDER_HOME, { config: provider }, async (request, reply) => {
       const staff = staffOf(request);
       const today = londonDate();
-      const csv = text(64 * 1024)((request.body ?? {}) as Record<string, unknown>, 'csv');
+      // Read whole, never cut: a cut return would load part of a file (the form body is bounded by the platform).
+      const posted = ((request.body ?? {}) as Record<string, unknown>).csv;
+      const csv = typeof posted === 'string' ? posted.trim() : '';
       const fail = async (errors: FieldError[]) => {
         const query = readStandardsQuery({}, today);
         const report = query.ok ? await standardsReport(db, { provider: staff.organisation.odsCode }, query.period, query.interval) : null;

@@ -40,6 +40,8 @@ import { pidmasRoutes } from './pidmas/routes.ts';
 import { triagePages } from './triage/pages.ts';
 import { triageRoutes } from './triage/routes.ts';
 import { choiceRoutes } from './choice/routes.ts';
+import { mentalHealthPages } from './mental-health/pages.ts';
+import { mentalHealthRoutes } from './mental-health/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -100,6 +102,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(messageRoutes(deps), { prefix: '/api/v1' });
   await app.register(triageRoutes(deps), { prefix: '/api/v1' });
   await app.register(choiceRoutes(deps), { prefix: '/api/v1' });
+  await app.register(mentalHealthRoutes(deps), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   await app.register(async (pages) => {
@@ -115,6 +118,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(pidmasPages(deps));
     await pages.register(messagePages(deps));
     await pages.register(triagePages(deps));
+    await pages.register(mentalHealthPages(deps));
   });
 
   app.get(

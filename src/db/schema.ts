@@ -531,4 +531,25 @@ export interface DB {
   referral_assessment_service: ReferralAssessmentServiceTable;
   referral_triage: ReferralTriageTable;
   choice_fact: ChoiceFactTable;
+  mental_health_pathway: MentalHealthPathwayTable;
+}
+
+export type MentalHealthServiceKind = 'EIP' | 'TALKING_THERAPIES';
+
+/** A mental health pathway as its provider returned it, for the waiting standards (migration 023). No patient identifiers. */
+export interface MentalHealthPathwayTable {
+  id: Generated<number>;
+  service_kind: MentalHealthServiceKind;
+  provider_ods_code: string;
+  local_id_hash: string;
+  icb_code: string;
+  practice_ods_code: string | null;
+  referred_on: string;
+  first_treatment_on: string | null;
+  ended_on: string | null;
+  ended_reason: string | null;
+  source: 'PROVIDER_RETURN' | 'IMPORT';
+  created_by_account_id: number | null;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
 }

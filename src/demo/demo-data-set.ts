@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { londonDate } from '../domain/dates.ts';
 import { loadDemoDataIfEmpty } from '../importers/demo.ts';
+import { ensureDemoMentalHealthPathways } from '../mental-health/demo-pathways.ts';
 import { ensureDemoDeferrals } from '../referrals/demo-deferrals.ts';
 import { ensureDemoTransportSupport } from '../shortlist/travel-help.ts';
 import { ensureDemoSlots } from '../slots/demo-slots.ts';
@@ -25,6 +26,7 @@ export async function ensureDemoDataSet(config: Config, database: Database, now:
   if (assessment.length > 0) log?.info({ created: assessment }, 'demo referral assessment services created');
   const waiting = await ensureDemoWaitingList(database, londonDate(now));
   if (waiting.imported > 0) log?.info(waiting, 'demo waiting lists and mutual-aid offers loaded');
+  await ensureDemoMentalHealthPathways(database, londonDate(now));
   const deferrals = await ensureDemoDeferrals(config, database);
   if (deferrals.deferred > 0) log?.info(deferrals, 'demo referrals deferred to the provider (ASI worklist)');
   const slotsStarted = performance.now();

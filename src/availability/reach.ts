@@ -57,13 +57,17 @@ export function reachOf(snapshot: DirectorySnapshot, specialtyCode: string, prac
   const limitsKm = RADII_MILES.map(milesToKm);
   return practices.map((practice) => {
     const origin = prepare(practice);
-    const ranges = snapshot.rangesNear(specialtyCode, boundingBox(practice, milesToKm(LARGEST)));
+    const box = boundingBox(practice, milesToKm(LARGEST));
+    const ranges = snapshot.rangesNear(specialtyCode, box);
     const providers = RADII_MILES.map(() => new Set<string>());
     const waits: number[][] = RADII_MILES.map(() => []);
     const services = RADII_MILES.map(() => 0);
     for (let r = 0; r < ranges.length; r += 2) {
       for (let i = ranges[r]!; i < ranges[r + 1]!; i++) {
-        const row = candidates[i]!.row;
+        const c = candidates[i]!;
+        // The box first: a comparison is cheaper than the haversine, and the grid's cells hold services beyond it.
+        if (c.latitude < box.minLat || c.latitude > box.maxLat || c.longitude < box.minLng || c.longitude > box.maxLng) continue;
+        const row = c.row;
         if (!counts(row.service_type)) continue;
         const km = kmBetween(origin, columns.lat[i]!, columns.lng[i]!, columns.cosLat[i]!);
         for (let k = 0; k < limitsKm.length; k++) {
@@ -87,8 +91,13 @@ export interface SpecialtySummary {
 
 /** For the whole ICB: per specialty and radius, how many practices have fewer than 5 providers within reach. */
 export function icbSummary(snapshot: DirectorySnapshot, practices: readonly PlacedPractice[]): SpecialtySummary[] {
+  return summaryOf(snapshot, new Map(specialtiesWithServices(snapshot).map((s) => [s.code, reachOf(snapshot, s.code, practices)])));
+}
+
+/** The summary from every specialty's reach, worked out already. */
+export function summaryOf(snapshot: DirectorySnapshot, bySpecialty: ReadonlyMap<string, readonly PracticeReach[]>): SpecialtySummary[] {
   return specialtiesWithServices(snapshot).map((specialty) => {
-    const reach = reachOf(snapshot, specialty.code, practices);
+    const reach = bySpecialty.get(specialty.code) ?? [];
     const fewerThanEnough = Object.fromEntries(
       RADII_MILES.map((miles) => [miles, reach.filter((r) => r.within[miles].providers < ENOUGH_PROVIDERS).length]),
     ) as Record<RadiusMiles, number>;

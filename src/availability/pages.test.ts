@@ -166,8 +166,9 @@ describe('the test shortlists page', () => {
     const asked = await s.post('/commissioner/availability/tests');
     assert.equal(asked.statusCode, 303);
     assert.equal(asked.headers.location, '/commissioner/availability/tests?queued=new');
-    const waiting = await s.get('/commissioner/availability/tests');
+    const waiting = await s.get(asked.headers.location as string);
     assert.match(waiting.body, /is waiting to start/);
+    assert.match(waiting.body, /id="queued-new"/);
     assert.doesNotMatch(waiting.body, /id="run-tests"/);
     const again = await s.post('/commissioner/availability/tests');
     assert.equal(again.headers.location, '/commissioner/availability/tests?queued=already');
@@ -191,8 +192,22 @@ describe('the test shortlists page', () => {
     assert.match(done.body, /id="run-tests"/);
     assert.equal(Number(/id="latest-run-count">(\d+)/.exec(done.body)![1]), summary.shortlists);
     assert.equal(Number(/id="latest-short">(\d+)/.exec(done.body)![1]), summary.short);
-    const shown = [...done.body.matchAll(/<tr class="nhsuk-table__row" data-practice="[A-Z0-9]+" data-specialty/g)].length;
-    assert.equal(shown, Math.min(summary.short, 2000));
     assert.match(done.body, /data-state="finished"/);
+    // By specialty: the counts add up to the run's, and each specialty's drill-down lists its practices.
+    const bySpecialty = [...done.body.matchAll(/<tr class="nhsuk-table__row" data-specialty="(\d+)">[\s\S]*?data-count="short">(\d+)<[\s\S]*?data-count="options">(\d+)<[\s\S]*?data-count="providers">(\d+)</g)]
+      .map((m) => ({ code: m[1]!, short: Number(m[2]), options: Number(m[3]), providers: Number(m[4]) }));
+    assert.ok(bySpecialty.length > 0);
+    assert.equal(bySpecialty.reduce((n, b) => n + b.short, 0), summary.short);
+    for (const b of bySpecialty) assert.equal(b.options + b.providers, b.short);
+    const [most] = bySpecialty;
+    const drill = await s.get(`/commissioner/availability/tests?specialty=${most!.code}`);
+    assert.equal(drill.statusCode, 200);
+    const rows = [...drill.body.matchAll(new RegExp(`<tr class="nhsuk-table__row" data-practice="[A-Z0-9]+" data-specialty="${most!.code}">`, 'g'))].length;
+    assert.equal(rows, Math.min(most!.short, 1000));
+    const recorded = await database.db.selectFrom('test_shortlist_result').select((eb) => eb.fn.countAll<string>().as('n')).where('specialty_code', '=', most!.code).executeTakeFirstOrThrow();
+    assert.equal(Number(recorded.n), most!.short);
+    const bad = await s.get('/commissioner/availability/tests?specialty=nope');
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /nhsuk-error-summary/);
   });
 });

@@ -13,12 +13,14 @@ import { addViews } from '../web/render.ts';
 import { availabilityPage, ENOUGH_PROVIDERS, RADII_MILES } from './availability.ts';
 import { readAvailabilityQuery } from './query.ts';
 import { specialtiesWithServices } from './reach.ts';
-import { queueRun, runsOf, shortResultsOf } from './test-runs.ts';
+import { queueRun, runsOf, shortfallBySpecialty, shortResultsOf } from './test-runs.ts';
 
 const page = { access: ROLES('commissioner', 'admin'), page: true } as const;
 export const AVAILABILITY = '/commissioner/availability';
 export const TESTS = '/commissioner/availability/tests';
 const HOME = '/commissioner';
+/** The short shortlists of one specialty shown at most (an ICB has some 300 practices). */
+const RESULTS_SHOWN = 1000;
 
 type Scope = { icb: Icb } | { choose: true } | { problem: Problem };
 
@@ -98,17 +100,25 @@ export function availabilityPages(deps: Deps) {
       const runs = await runsOf(db, scope.icb.odsCode);
       const open = runs.find((r) => r.state === 'queued' || r.state === 'running') ?? null;
       const latest = runs.find((r) => r.state === 'finished') ?? null;
-      const results = latest ? await shortResultsOf(db, latest.id) : [];
+      const specialties = (await deps.directory.current()).specialties;
+      const wanted = firstString(q.specialty);
+      const specialty = wanted ? (specialties.get(wanted) ?? null) : null;
+      const errors: FieldError[] = wanted && !specialty ? [{ field: 'specialty', href: '#by-specialty', message: 'Choose a specialty from the table' }] : [];
+      const bySpecialty = latest ? await shortfallBySpecialty(db, latest.id) : [];
+      const results = latest && specialty ? await shortResultsOf(db, latest.id, { specialty: specialty.code, limit: RESULTS_SHOWN }) : [];
       return sendPage(request, reply, 'availability-tests.njk', {
         title,
         ...(await frame(request, scope.icb)),
-        ...errorContext([]),
+        ...errorContext(errors),
+        bySpecialty,
+        specialty,
         runs,
         open,
         latest,
         results,
         queued: firstString(q.queued),
-      });
+        resultsShown: RESULTS_SHOWN,
+      }, errors.length ? 400 : 200);
     });
 
     app.post(TESTS, { config: page }, async (request, reply) => {

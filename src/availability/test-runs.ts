@@ -220,18 +220,47 @@ export interface ShortResultView {
   reason: string | null;
 }
 
-/** A run's short results, by practice name then specialty name. */
-export async function shortResultsOf(db: Kysely<DB>, runId: number, limit = 2000): Promise<ShortResultView[]> {
+export interface SpecialtyShortfall {
+  specialty: { code: string; name: string };
+  /** Practices whose shortlist fell short; of them, with fewer than 5 options, and with 5 options from fewer than 5 providers. */
+  short: number;
+  fewerOptions: number;
+  fewerProviders: number;
+}
+
+/** A run's short results counted by specialty, most short first. */
+export async function shortfallBySpecialty(db: Kysely<DB>, runId: number): Promise<SpecialtyShortfall[]> {
   const rows = await db
+    .selectFrom('test_shortlist_result as t')
+    .leftJoin('specialty as s', 's.code', 't.specialty_code')
+    .select((eb) => [
+      't.specialty_code',
+      's.name',
+      eb.fn.countAll<string>().as('short'),
+      eb.fn.count<string>('t.options_offered').filterWhere('t.options_offered', '<', RECOMMENDED_OPTIONS).as('fewer_options'),
+    ])
+    .where('t.run_id', '=', runId)
+    .groupBy(['t.specialty_code', 's.name'])
+    .execute();
+  return rows
+    .map((r) => {
+      const short = Number(r.short);
+      const fewerOptions = Number(r.fewer_options);
+      return { specialty: { code: r.specialty_code, name: r.name ?? r.specialty_code }, short, fewerOptions, fewerProviders: short - fewerOptions };
+    })
+    .sort((a, b) => b.short - a.short || a.specialty.name.localeCompare(b.specialty.name));
+}
+
+/** A run's short results (of one specialty, if named), by practice name then specialty name; at most `limit`. */
+export async function shortResultsOf(db: Kysely<DB>, runId: number, options: { specialty?: string; limit?: number } = {}): Promise<ShortResultView[]> {
+  let query = db
     .selectFrom('test_shortlist_result as t')
     .leftJoin('organisation as o', 'o.ods_code', 't.practice_ods_code')
     .leftJoin('specialty as s', 's.code', 't.specialty_code')
     .select(['t.practice_ods_code', 'o.name as practice_name', 't.specialty_code', 's.name as specialty_name', 't.options_offered', 't.providers_offered', 't.eligible_count', 't.shortfall_reason'])
-    .where('t.run_id', '=', runId)
-    .orderBy('o.name')
-    .orderBy('s.name')
-    .limit(limit)
-    .execute();
+    .where('t.run_id', '=', runId);
+  if (options.specialty) query = query.where('t.specialty_code', '=', options.specialty);
+  const rows = await query.orderBy('o.name').orderBy('s.name').limit(options.limit ?? 500).execute();
   return rows.map((r) => ({
     practice: { odsCode: r.practice_ods_code, name: r.practice_name ?? r.practice_ods_code },
     specialty: { code: r.specialty_code, name: r.specialty_name ?? r.specialty_code },

@@ -3,7 +3,9 @@
 // totals; queueing is one open run per ICB; the monthly tick queues every ICB with practices once.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createDeps, type Deps } from '../deps.ts';
+import { startJobs } from '../jobs/worker.ts';
 import { buildShortlist } from '../shortlist/service.ts';
 import { openDemoTestDatabase, type TestDatabase, testConfig } from '../testing/database.ts';
 import { icbsWithPractices, practicesOf } from './practices.ts';
@@ -94,5 +96,26 @@ describe('test shortlist runs', () => {
     const [failed] = await runsOf(database.db, ICB);
     assert.equal(failed!.state, 'failed');
     assert.equal((await queueRun(database.db, ICB, 'REQUESTED', null)).queued, true);
+  });
+
+  test('the background worker does a queued run (here one queued before it started)', async () => {
+    await database.db.deleteFrom('test_shortlist_run').execute();
+    const { run } = await queueRun(database.db, ICB, 'REQUESTED', null);
+    const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+    const jobs = await startJobs({ config: testConfig(), database, log: quiet as never });
+    try {
+      const until = Date.now() + 60_000;
+      for (;;) {
+        const [latest] = await runsOf(database.db, ICB);
+        if (latest!.id === run.id && latest!.state === 'finished') break;
+        assert.ok(latest!.state !== 'failed', latest!.error ?? 'failed');
+        if (Date.now() > until) assert.fail(`the run is still ${latest!.state}`);
+        await sleep(250);
+      }
+    } finally {
+      await jobs.stop();
+    }
+    const [done] = await runsOf(database.db, ICB);
+    assert.ok(done!.shortlistsRun > 0 && done!.shortCount > 0);
   });
 });

@@ -104,6 +104,8 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
   });
   await boss.schedule(TEST_SHORTLISTS_MONTHLY_QUEUE, '0 3 1 * *', {}, { tz: 'Europe/London' });
   await boss.schedule(TEST_SHORTLISTS_QUEUE, '* * * * *', {}, { tz: 'Europe/London' });
+  // Runs queued while no instance was running start now, not at the next minute.
+  if (await boss.send(TEST_SHORTLISTS_QUEUE, {})) boss.notifyWorker(testsWorker);
   // Queued jobs wake this instance's worker at once rather than at its next poll.
   if (await boss.send(DEFERRAL_QUEUE, {})) boss.notifyWorker(deferralWorker);
 

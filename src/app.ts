@@ -42,6 +42,7 @@ import { triageRoutes } from './triage/routes.ts';
 import { choiceRoutes } from './choice/routes.ts';
 import { mentalHealthPages } from './mental-health/pages.ts';
 import { mentalHealthRoutes } from './mental-health/routes.ts';
+import { availabilityPages } from './availability/pages.ts';
 
 export interface AppOptions {
   config: Config;
@@ -119,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(messagePages(deps));
     await pages.register(triagePages(deps));
     await pages.register(mentalHealthPages(deps));
+    await pages.register(availabilityPages(deps));
   });
 
   app.get(

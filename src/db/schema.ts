@@ -495,12 +495,41 @@ export interface IcbTransportSupportTable {
   updated_at: Timestamp;
 }
 
+/** A run of the monthly test shortlists of one ICB (migration 021). */
+export interface TestShortlistRunTable {
+  id: Generated<number>;
+  icb_code: string;
+  trigger: 'SCHEDULED' | 'REQUESTED';
+  requested_by: string | null;
+  requested_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  practices: Generated<number>;
+  specialties: Generated<number>;
+  shortlists_run: Generated<number>;
+  short_count: Generated<number>;
+  error: string | null;
+}
+
+/** A test shortlist that fell short: fewer than 5 options or providers (migration 021). */
+export interface TestShortlistResultTable {
+  run_id: number;
+  practice_ods_code: string;
+  specialty_code: string;
+  options_offered: number;
+  providers_offered: number;
+  eligible_count: number;
+  shortfall_reason: string | null;
+}
+
 export interface DB {
   icb_transport_support: IcbTransportSupportTable;
   mutual_aid_request: MutualAidRequestTable;
   mutual_aid_offer: MutualAidOfferTable;
   pidmas_request: PidmasRequestTable;
   match_run: MatchRunTable;
+  test_shortlist_run: TestShortlistRunTable;
+  test_shortlist_result: TestShortlistResultTable;
   proposed_transfer: ProposedTransferTable;
   outbox: OutboxTable;
   message_log: MessageLogTable;

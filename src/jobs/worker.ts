@@ -20,10 +20,15 @@ import { purgeExpired } from './purge.ts';
 import { senderFor } from './sender-for.ts';
 import { createDirectoryCache } from '../directory/snapshot.ts';
 import { runMatching } from '../mutual-aid/match-run.ts';
+import { queueMonthlyRuns, runQueued } from '../availability/test-runs.ts';
+import { createDeps } from '../deps.ts';
 
 export const OUTBOX_QUEUE = 'outbox-send';
 export const DEFERRAL_QUEUE = 'deferral-alerts';
 export const MATCHING_QUEUE = 'mutual-aid-matching';
+/** The test shortlists (src/availability/test-runs.ts): the monthly queueing of every ICB, and the doing of queued runs. */
+export const TEST_SHORTLISTS_MONTHLY_QUEUE = 'test-shortlists-monthly';
+export const TEST_SHORTLISTS_QUEUE = 'test-shortlists';
 const DAILY_AT = '0 7 * * *';
 const BATCH = 20;
 
@@ -83,6 +88,24 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
   const every = config.pidmas.matchingIntervalMinutes;
   await boss.schedule(MATCHING_QUEUE, every >= 60 ? `0 */${Math.max(1, Math.floor(every / 60))} * * *` : `*/${every} * * * *`, {}, { tz: 'Europe/London' });
   if (await boss.send(MATCHING_QUEUE, {})) boss.notifyWorker(matchingWorker);
+
+  // The test shortlists: on the 1st of each month at 03:00 London a run is queued for every ICB with practices; every
+  // minute queued runs (those a commissioner asked for on /commissioner/availability/tests too) are done.
+  const testDeps = createDeps(config, database, (err, what) => log.error({ err: describe(err) }, what));
+  await boss.createQueue(TEST_SHORTLISTS_MONTHLY_QUEUE, { name: TEST_SHORTLISTS_MONTHLY_QUEUE, policy: 'stately', retryLimit: 2, retryDelay: 300, expireInSeconds: 600 });
+  await boss.createQueue(TEST_SHORTLISTS_QUEUE, { name: TEST_SHORTLISTS_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 6 * 3600 });
+  const testsWorker = await boss.work(TEST_SHORTLISTS_QUEUE, { pollingIntervalSeconds: 30 }, async () => {
+    const summary = await runQueued(testDeps);
+    if (summary.runs > 0) log.info(summary, 'test shortlists run');
+  });
+  await boss.work(TEST_SHORTLISTS_MONTHLY_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
+    log.info({ queued: await queueMonthlyRuns(database.db) }, 'monthly test shortlists queued');
+    if (await boss.send(TEST_SHORTLISTS_QUEUE, {})) boss.notifyWorker(testsWorker);
+  });
+  await boss.schedule(TEST_SHORTLISTS_MONTHLY_QUEUE, '0 3 1 * *', {}, { tz: 'Europe/London' });
+  await boss.schedule(TEST_SHORTLISTS_QUEUE, '* * * * *', {}, { tz: 'Europe/London' });
+  // Runs queued while no instance was running start now, not at the next minute.
+  if (await boss.send(TEST_SHORTLISTS_QUEUE, {})) boss.notifyWorker(testsWorker);
   // Queued jobs wake this instance's worker at once rather than at its next poll.
   if (await boss.send(DEFERRAL_QUEUE, {})) boss.notifyWorker(deferralWorker);
 
@@ -101,6 +124,8 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
       clearInterval(timer);
       // Lets a running job finish (sending a batch is short) before the database is closed.
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      testDeps.directory.close();
+      testDeps.postcodes.close();
     },
   };
 }

@@ -8,22 +8,20 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { londonDate } from '../domain/dates.ts';
-import { addDays, FLAG_KINDS, FLAG_WORDS, type ListingFlagKind } from '../domain/listing-upkeep.ts';
+import { addDays, FLAG_KINDS, FLAG_WORDS, type FlagEvidence, type ListingFlagKind } from '../domain/listing-upkeep.ts';
 import type { StaffPrincipal } from '../http/principal.ts';
 import { badRequest } from '../http/problem.ts';
 
 export const OFFERED_WITHIN_DAYS = 365;
 
-export interface OpenFlag {
-  flag: ListingFlagKind;
+export type OpenFlag = FlagEvidence & {
   tag: string;
   sentence: string;
   since: Date;
   lastSeen: Date;
   /** whole days from the first day flagged (London) to today */
   days: number;
-  evidence: Record<string, unknown>;
-}
+};
 
 export interface FlaggedListing {
   id: string;
@@ -94,9 +92,8 @@ function grouped(rows: Row[], now: Date): FlaggedProvider[] {
     const since = new Date(r.first_flagged_at);
     const lastSeen = new Date(r.last_seen_at);
     l.flags.push({
-      flag: r.flag, ...FLAG_WORDS[r.flag], since, lastSeen,
+      ...({ flag: r.flag, evidence: r.evidence ?? {} } as FlagEvidence), ...FLAG_WORDS[r.flag], since, lastSeen,
       days: Math.max(0, Math.round((Date.parse(londonDate(now)) - Date.parse(londonDate(since))) / DAY_MS)),
-      evidence: (r.evidence ?? {}) as Record<string, unknown>,
     });
   }
   return [...providers.values()];

@@ -4,8 +4,8 @@
 //                    (src/mutual-aid/match-run.ts; idempotent, inputs and results kept in match_run);
 //   deferral-alerts  on start and daily at 07:00 London time: contact-by reminders and escalations, then the
 //                    purge of ended sessions and sign-in records (src/jobs/purge.ts).
-//   listing-upkeep  on start and daily at 06:00 London time: flags listings that need attention and clears those put
-//                    right (src/listing-upkeep/evaluate.ts; idempotent, batched).
+//   listing-upkeep   on start and daily at 06:00 London time: flags the listings that need attention and clears
+//                    those put right (src/listing-upkeep/evaluate.ts; idempotent, in short batched transactions).
 // Both queues are 'stately' (at most one job waiting and one running), so however many instances run, the ticks
 // of each collapse into one job and one instance does the work. The work is idempotent in any case: the outbox
 // is claimed with skip locked, and alerts are recorded per referral per day.

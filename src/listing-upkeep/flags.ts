@@ -17,8 +17,9 @@ export const OFFERED_WITHIN_DAYS = 365;
 export type OpenFlag = FlagEvidence & {
   tag: string;
   sentence: string;
-  since: Date;
-  lastSeen: Date;
+  /** ISO 8601 instants */
+  since: string;
+  lastSeen: string;
   /** whole days from the first day flagged (London) to today */
   days: number;
 };
@@ -92,7 +93,7 @@ function grouped(rows: Row[], now: Date): FlaggedProvider[] {
     const since = new Date(r.first_flagged_at);
     const lastSeen = new Date(r.last_seen_at);
     l.flags.push({
-      ...({ flag: r.flag, evidence: r.evidence ?? {} } as FlagEvidence), ...FLAG_WORDS[r.flag], since, lastSeen,
+      ...({ flag: r.flag, evidence: r.evidence ?? {} } as FlagEvidence), ...FLAG_WORDS[r.flag], since: since.toISOString(), lastSeen: lastSeen.toISOString(),
       days: Math.max(0, Math.round((Date.parse(londonDate(now)) - Date.parse(londonDate(since))) / DAY_MS)),
     });
   }

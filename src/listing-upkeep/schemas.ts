@@ -5,7 +5,7 @@ import { FLAG_KINDS } from '../domain/listing-upkeep.ts';
 
 const Day = z.string().describe('YYYY-MM-DD');
 const Instant = z.string().describe('an ISO 8601 instant');
-const when = { since: z.date().describe('when the flag was first raised'), lastSeen: z.date().describe('the last daily check that found it'), days: z.number().int().describe('days flagged, to today') };
+const when = { since: Instant.describe('when the flag was first raised'), lastSeen: Instant.describe('the last daily check that found it'), days: z.number().int().describe('days flagged, to today') };
 
 export const OpenFlagSchema = z.discriminatedUnion('flag', [
   z.object({

@@ -112,7 +112,9 @@ export async function icbFlags(db: Kysely<DB>, icb: string, filter: FlagFilter, 
   let q = openFlagsQuery(db).where((eb) =>
     eb.or([
       eb('o.icb_code', '=', icb),
-      eb('f.service_id', 'in', eb.selectFrom('referral_option as ro').innerJoin('choice_fact as cf', 'cf.ubrn', 'ro.ubrn').select('ro.service_id').where('cf.icb_code', '=', icb).where('cf.made_on', '>=', from)),
+      // Per flagged listing (there are few), its shortlists by referral_option's service index, not the ICB's year of referrals.
+      eb.exists(eb.selectFrom('referral_option as ro').innerJoin('choice_fact as cf', 'cf.ubrn', 'ro.ubrn').select(eb.lit(1).as('one'))
+        .whereRef('ro.service_id', '=', 'f.service_id').where('cf.icb_code', '=', icb).where('cf.made_on', '>=', from)),
     ]));
   if (filter.flag) q = q.where('f.flag', '=', filter.flag);
   if (filter.provider) q = q.where('s.provider_ods_code', '=', filter.provider);

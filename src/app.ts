@@ -43,6 +43,9 @@ import { choiceRoutes } from './choice/routes.ts';
 import { mentalHealthPages } from './mental-health/pages.ts';
 import { mentalHealthRoutes } from './mental-health/routes.ts';
 import { availabilityPages } from './availability/pages.ts';
+import { listingAttention } from './listing-upkeep/panel.ts';
+import { listingUpkeepPages } from './listing-upkeep/pages.ts';
+import { listingUpkeepRoutes } from './listing-upkeep/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -104,13 +107,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(triageRoutes(deps), { prefix: '/api/v1' });
   await app.register(choiceRoutes(deps), { prefix: '/api/v1' });
   await app.register(mentalHealthRoutes(deps), { prefix: '/api/v1' });
+  await app.register(listingUpkeepRoutes(deps), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   await app.register(async (pages) => {
     await registerPagePlatform(pages, config);
     await pages.register(shortlistPages(deps));
     await pages.register(authPages(deps));
-    await pages.register(directoryPages(deps));
+    // The provider's listings show listing upkeep's flags, which that feature renders.
+    await pages.register(directoryPages(deps, { attention: listingAttention(deps) }));
     await pages.register(slotPages(deps, { cancelAppointment: cancelAsProvider }));
     // The referral's pages show the waiting time and the way to ask to move, which those features render.
     await pages.register(referralPages(deps, { waiting: waitingPanel(deps), move: movePanel(deps) }));
@@ -121,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(triagePages(deps));
     await pages.register(mentalHealthPages(deps));
     await pages.register(availabilityPages(deps));
+    await pages.register(listingUpkeepPages(deps));
   });
 
   app.get(

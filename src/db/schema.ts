@@ -1,6 +1,7 @@
 // Kysely table types; they mirror src/db/migrations/*.sql.
 import type { ColumnType, Generated } from 'kysely';
 import type { ContactMethod, ContactOutcome } from '../domain/contact-attempts.ts';
+import type { ListingFlagKind } from '../domain/listing-upkeep.ts';
 import type { PidmasStatus } from '../domain/pidmas-status.ts';
 import type { ReferralStatus } from '../domain/referral-status.ts';
 import type { RejectionReason } from '../domain/rejection.ts';
@@ -244,6 +245,17 @@ export interface ChoiceFactTable {
   pidmas_opted_in: boolean;
   pidmas_moved: boolean;
   first_appointment_on: string | null;
+}
+
+/** A listing that needs attention, opened and cleared by the daily listing-upkeep job (migration 022). */
+export interface ListingFlagTable {
+  id: Generated<number>;
+  service_id: string;
+  flag: ListingFlagKind;
+  first_flagged_at: Timestamp;
+  last_seen_at: Timestamp;
+  cleared_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  evidence: ColumnType<unknown, string, string>;
 }
 
 export interface MutualAidRequestTable {
@@ -560,6 +572,7 @@ export interface DB {
   referral_assessment_service: ReferralAssessmentServiceTable;
   referral_triage: ReferralTriageTable;
   choice_fact: ChoiceFactTable;
+  listing_flag: ListingFlagTable;
   mental_health_pathway: MentalHealthPathwayTable;
 }
 

@@ -9,6 +9,7 @@ import type { Database } from '../db/database.ts';
 import { londonDate } from '../domain/dates.ts';
 import { loadDemoDataIfEmpty } from '../importers/demo.ts';
 import { ensureDemoMentalHealthPathways } from '../mental-health/demo-pathways.ts';
+import { ensureDemoListingUpkeep } from '../listing-upkeep/demo-upkeep.ts';
 import { ensureDemoDeferrals } from '../referrals/demo-deferrals.ts';
 import { ensureDemoTransportSupport } from '../shortlist/travel-help.ts';
 import { ensureDemoSlots } from '../slots/demo-slots.ts';
@@ -32,4 +33,7 @@ export async function ensureDemoDataSet(config: Config, database: Database, now:
   const slotsStarted = performance.now();
   const slots = await ensureDemoSlots(database.db, now);
   if (slots.created > 0) log?.info({ ...slots, ms: Math.round(performance.now() - slotsStarted) }, 'demo slots published');
+  // After the slots: which listings need attention depends on them.
+  const upkeep = await ensureDemoListingUpkeep(database.db, now);
+  if (upkeep) log?.info(upkeep, 'demo listings needing attention flagged');
 }

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { ROLES, staffOf } from '../http/access.ts';
+import type { StaffPrincipal } from '../http/principal.ts';
 import { attempt, errorContext, type FieldError, foundOrNull } from '../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../web/page.ts';
 import { addViews } from '../web/render.ts';
@@ -27,7 +28,15 @@ const LISTING_PROBLEMS = {
   fields: { maxAge: { field: 'maxAge' }, 'indicativeWait.asOf': { field: 'waitAsOf', href: '#waitAsOf-day' } },
 };
 
-export function directoryPages(deps: { database: Database; directory: DirectoryCache }) {
+/**
+ * Another feature's word on the provider's listings (listing upkeep's flags): a notice for the top of the page and
+ * a fragment per listing id, both HTML; buildApp hands it in, so this page knows nothing of the feature behind it.
+ */
+export type ListingsAttention = (staff: StaffPrincipal, listings: number) => Promise<{ notice: string | null; byListing: Record<string, string> }>;
+const NO_ATTENTION: ListingsAttention = async () => ({ notice: null, byListing: {} });
+
+export function directoryPages(deps: { database: Database; directory: DirectoryCache }, panels: { attention?: ListingsAttention } = {}) {
+  const attention = panels.attention ?? NO_ATTENTION;
   const { db } = deps.database;
   const href = (l: { id: string }) => `/provider/services/${encodeURIComponent(l.id)}`;
   const own = (request: FastifyRequest, id: string) => foundOrNull(() => listingOf(db, staffOf(request), id));
@@ -66,8 +75,12 @@ export function directoryPages(deps: { database: Database; directory: DirectoryC
   return async function (app: FastifyInstance) {
     addViews(new URL('./views', import.meta.url));
 
-    app.get('/provider/services', { config: page }, async (request, reply) =>
-      sendPage(request, reply, 'provider-listings.njk', { title: 'Your services in the directory', back: '/provider', listings: await listingsOf(db, staffOf(request)) }));
+    app.get('/provider/services', { config: page }, async (request, reply) => {
+      const listings = await listingsOf(db, staffOf(request));
+      return sendPage(request, reply, 'provider-listings.njk', {
+        title: 'Your services in the directory', back: '/provider', listings, attention: await attention(staffOf(request), listings.length),
+      });
+    });
 
     app.get('/provider/services/new', { config: page }, async (request, reply) => newPage(request, reply, { specialtyCode: '', siteOdsCode: '' }, []));
 

@@ -4,6 +4,8 @@
 //                    (src/mutual-aid/match-run.ts; idempotent, inputs and results kept in match_run);
 //   deferral-alerts  on start and daily at 07:00 London time: contact-by reminders and escalations, then the
 //                    purge of ended sessions and sign-in records (src/jobs/purge.ts).
+//   listing-upkeep   on start and daily at 06:00 London time: flags the listings that need attention and clears
+//                    those put right (src/listing-upkeep/evaluate.ts; idempotent, in short batched transactions).
 // Both queues are 'stately' (at most one job waiting and one running), so however many instances run, the ticks
 // of each collapse into one job and one instance does the work. The work is idempotent in any case: the outbox
 // is claimed with skip locked, and alerts are recorded per referral per day.
@@ -22,6 +24,7 @@ import { createDirectoryCache } from '../directory/snapshot.ts';
 import { runMatching } from '../mutual-aid/match-run.ts';
 import { queueMonthlyRuns, runQueued } from '../availability/test-runs.ts';
 import { createDeps } from '../deps.ts';
+import { evaluateListings } from '../listing-upkeep/evaluate.ts';
 
 export const OUTBOX_QUEUE = 'outbox-send';
 export const DEFERRAL_QUEUE = 'deferral-alerts';
@@ -29,6 +32,7 @@ export const MATCHING_QUEUE = 'mutual-aid-matching';
 /** The test shortlists (src/availability/test-runs.ts): the monthly queueing of every ICB, and the doing of queued runs. */
 export const TEST_SHORTLISTS_MONTHLY_QUEUE = 'test-shortlists-monthly';
 export const TEST_SHORTLISTS_QUEUE = 'test-shortlists';
+export const LISTING_UPKEEP_QUEUE = 'listing-upkeep';
 const DAILY_AT = '0 7 * * *';
 const BATCH = 20;
 
@@ -106,6 +110,12 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
   await boss.schedule(TEST_SHORTLISTS_QUEUE, '* * * * *', {}, { tz: 'Europe/London' });
   // Runs queued while no instance was running start now, not at the next minute.
   if (await boss.send(TEST_SHORTLISTS_QUEUE, {})) boss.notifyWorker(testsWorker);
+  await boss.createQueue(LISTING_UPKEEP_QUEUE, { name: LISTING_UPKEEP_QUEUE, policy: 'stately', retryLimit: 2, retryDelay: 300, expireInSeconds: 1800 });
+  const upkeepWorker = await boss.work(LISTING_UPKEEP_QUEUE, { pollingIntervalSeconds: 60 }, async () => {
+    log.info(await evaluateListings(database.db), 'listings needing attention flagged and cleared');
+  });
+  await boss.schedule(LISTING_UPKEEP_QUEUE, '0 6 * * *', {}, { tz: 'Europe/London' });
+  if (await boss.send(LISTING_UPKEEP_QUEUE, {})) boss.notifyWorker(upkeepWorker);
   // Queued jobs wake this instance's worker at once rather than at its next poll.
   if (await boss.send(DEFERRAL_QUEUE, {})) boss.notifyWorker(deferralWorker);
 

@@ -6,8 +6,8 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
-import { loggableError } from '../http/problem.ts';
-import { forbiddenPage, sendPage, serverErrorPage } from './page.ts';
+import { loggableError, Problem } from '../http/problem.ts';
+import { forbiddenPage, notFoundPage, sendPage, serverErrorPage } from './page.ts';
 import { NHSUK_DIST, OWN_ASSETS_DIR } from './render.ts';
 
 // Only these files of nhsuk-frontend's package are served; the rest (Sass, sources, fixtures) are not.
@@ -38,6 +38,12 @@ export async function registerPagePlatform(app: FastifyInstance, config: Config)
 
   // Pages answer errors with a page, not problem+json. This handler covers the routes registered in this context.
   app.setErrorHandler((error, request, reply) => {
+    // A service's named problem that the page did not turn into an error summary: its status and words, as a page.
+    if (error instanceof Problem && error.status < 500) {
+      if (error.status === 404) return notFoundPage(request, reply);
+      if (error.status === 403) return forbiddenPage(request, reply, error.detail);
+      return sendPage(request, reply, 'forbidden.njk', { title: 'Sorry, there is a problem', message: error.detail }, error.status);
+    }
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status === 403) {
       // A form without a valid CSRF token (or one from another site): refused, with a way back.

@@ -43,7 +43,7 @@ test('one pattern shows what moved and its weeks; a finding is recorded, shown a
   const refused = await s.post(`/commissioner/patterns/${h.key}`, { status: 'EXPLAINED', note: '   ' });
   assert.equal(refused.statusCode, 400);
   assert.match(refused.body, /There is a problem/);
-  assert.match(refused.body, /href="#note">Enter what the ICB found/);
+  assert.match(refused.body, /href="#note">\s*Enter what the ICB found/);
   const noStatus = await s.post(`/commissioner/patterns/${h.key}`, { status: 'CLOSED', note: 'x' });
   assert.equal(noStatus.statusCode, 400);
   assert.match(noStatus.body, /Select where the ICB stands/);
@@ -79,7 +79,7 @@ test('other roles are refused; another ICB\'s pattern is not found; bad input is
   assert.equal((await c.get('/commissioner/patterns/not-a-key')).statusCode, 404);
   const bad = await c.get('/commissioner/patterns?from=2026-02-30');
   assert.equal(bad.statusCode, 400);
-  assert.match(bad.body, /href="#from">The start of the period must be a real date/);
+  assert.match(bad.body, /href="#from">\s*The start of the period must be a real date/);
   assert.equal((await c.get('/commissioner/patterns?from=2026-06-01&to=2026-01-01')).statusCode, 400);
   assert.equal((await c.get('/commissioner/patterns?from=2020-01-01&to=2026-01-01')).statusCode, 400);
   const admin = await staffSession(t.app, t.database, 'demo-admin');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { benjaminiHochberg, bernoulliCusum, binomialCdf, binomialPmf, binomialTwoSided, funnelLimit, funnelLimits, howUnusual, type WeekCount } from './pattern-tests.ts';
+import { benjaminiHochberg, bernoulliCusum, changePoint, binomialCdf, binomialPmf, binomialTwoSided, funnelLimit, funnelLimits, howUnusual, type WeekCount } from './pattern-tests.ts';
 
 const close = (actual: number, expected: number, tolerance: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} is not within ${tolerance} of ${expected}`);
@@ -98,6 +98,8 @@ test('funnel limits are ordered, hold θ between them and narrow as n grows', ()
       const l = funnelLimits(n, theta);
       assert.ok(l.lower998 <= l.lower95 && l.lower95 <= theta + 1e-12 && theta <= l.upper95 + 1e-12 && l.upper95 <= l.upper998);
       assert.ok(l.lower998 >= 0 && l.upper998 <= 1);
+      // Exact limits are not strictly monotone at the smallest n (one referral: 0 or 100%); from 10 on they are.
+      if (n < 10) return;
       const wider = funnelLimits(n * 4, theta);
       assert.ok(wider.upper998 - wider.lower998 <= l.upper998 - l.lower998 + 1e-9, 'four times the referrals: a narrower funnel');
     }),
@@ -158,4 +160,48 @@ test('plain words follow the q-value and say how rare the share is', () => {
   assert.match(howUnusual(1e-9, 1e-7), /^Very strong evidence.*less than 1 in a million/);
   assert.match(howUnusual(0.0004, 0.004), /^Strong evidence.*about 1 in 2,500/);
   assert.match(howUnusual(0.002, 0.04), /^Some evidence/);
+});
+
+test('the change point finds when a share moved, and says "throughout" when it did not', () => {
+  const counts: [number, number][] = [];
+  for (let i = 0; i < 20; i++) counts.push([1, i === 2 || i === 9 ? 1 : 0]);
+  for (let i = 0; i < 10; i++) counts.push([1, i === 4 ? 0 : 1]);
+  const weeks = weeksOf(counts);
+  const c = changePoint(weeks, 'up');
+  assert.equal(c.changed, true);
+  assert.equal(c.since, weeks[20]!.week, 'the week the practice moved, not the chance referral of week 3');
+  // By hand: before 2 of 20, after 9 of 10, all 11 of 30.
+  const ll = (k: number, n: number) => k * Math.log(k / n) + (n - k) * Math.log(1 - k / n);
+  close(c.gain, ll(2, 20) + ll(9, 10) - ll(11, 30), 1e-9, 'the gain');
+  // Against a rarer reference (2%), the CUSUM's run starts at the chance referral of week 3 and never drops back
+  // to 0: why "since" is the change point.
+  assert.equal(bernoulliCusum(weeks, 0.02, 2).since, weeks[2]!.week);
+  assert.equal(changePoint(weeks, 'down').changed, false, 'the share rose: no change downwards');
+  const steady = weeksOf(Array.from({ length: 40 }, (_, i) => [5, i % 2 === 0 ? 4 : 3] as [number, number]));
+  assert.deepEqual(changePoint(steady, 'up').changed, false);
+  assert.equal(changePoint(steady, 'up').since, steady[0]!.week);
+  assert.equal(changePoint(weeksOf([[0, 0], [0, 0]]), 'up').since, null);
+});
+
+test('change point properties: the gain is never negative, the week is one of the weeks, the direction holds', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 8 }), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: 1, maxLength: 60 }),
+      fc.constantFrom('up' as const, 'down' as const),
+      (raw, direction) => {
+        const weeks = weeksOf(raw.map(([n, f]) => [n, Math.min(n, Math.floor(f * (n + 1)))]));
+        const c = changePoint(weeks, direction);
+        assert.ok(c.gain >= 0);
+        if (weeks.every((w) => w.n === 0)) return assert.equal(c.since, null);
+        assert.ok(weeks.some((w) => w.week === c.since && w.n > 0));
+        if (c.changed) {
+          const i = weeks.findIndex((w) => w.week === c.since);
+          const sum = (ws: WeekCount[]) => ws.reduce((a, w) => [a[0]! + w.k, a[1]! + w.n], [0, 0]);
+          const [bk, bn] = sum(weeks.slice(0, i));
+          const [ak, an] = sum(weeks.slice(i));
+          assert.equal(ak! / an! > bk! / bn!, direction === 'up');
+        }
+      },
+    ),
+  );
 });

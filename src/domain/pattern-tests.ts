@@ -24,6 +24,14 @@
 //    signals when S reaches h = 5 (the weeks since the last reset are e^5 ≈ 148 times likelier under the shift than
 //    not). The shift started in the week after the last week S was 0 before it first signalled; when it never
 //    signals, the start of the run that reached the highest S is reported, marked as not signalled.
+// 5. Since when, sharpened: the CUSUM's start is the start of its excursion, which with a few referrals a week can
+//    begin at a chance referral months before the shift (a failure costs little under p1 = odds ratio 2). So the
+//    week reported as "since" is the maximum-likelihood single change point (Hinkley 1970): over every split of the
+//    weeks into before and after (each side with at least one referral), the split maximising
+//    ℓ(before) + ℓ(after) − ℓ(all), ℓ being the binomial log-likelihood at that segment's own share. It is used when
+//    that gain is at least CHANGE_THRESHOLD = 7 (a change e^7 ≈ 1,100 times likelier than none) and the share after
+//    is on the side the pattern lies (higher for "more", lower for "fewer"); otherwise the pattern is taken to hold
+//    throughout, since the first week with a referral.
 
 /** The false-discovery rate the detector controls by default. */
 export const DEFAULT_Q = 0.05;
@@ -206,6 +214,50 @@ export function bernoulliCusum(weeks: readonly WeekCount[], p0: number, oddsRati
     peak,
     direction: oddsRatio > 1 ? 'up' : 'down',
   };
+}
+
+// ---------------------------------------------------------------- since when: the change point
+
+export const CHANGE_THRESHOLD = 7;
+
+const segmentLogLikelihood = (k: number, n: number) => (n === 0 || k === 0 || k === n ? 0 : k * Math.log(k / n) + (n - k) * Math.log(1 - k / n));
+
+export interface ChangePoint {
+  /** the first week after the change, or the first week with a referral when there is no clear change */
+  since: string | null;
+  /** whether a change within the period was clear (gain >= CHANGE_THRESHOLD, in the pattern's direction) */
+  changed: boolean;
+  /** the log-likelihood gain of the best split over none */
+  gain: number;
+}
+
+/** The maximum-likelihood single change point of the weekly counts (rule 5 at the top). */
+export function changePoint(weeks: readonly WeekCount[], direction: 'up' | 'down', threshold = CHANGE_THRESHOLD): ChangePoint {
+  let totalN = 0;
+  let totalK = 0;
+  for (const w of weeks) {
+    totalN += w.n;
+    totalK += w.k;
+  }
+  const first = weeks.find((w) => w.n > 0)?.week ?? null;
+  if (totalN === 0) return { since: null, changed: false, gain: 0 };
+  const whole = segmentLogLikelihood(totalK, totalN);
+  let beforeN = 0;
+  let beforeK = 0;
+  let best = { gain: 0, index: -1 };
+  for (let i = 1; i < weeks.length; i++) {
+    beforeN += weeks[i - 1]!.n;
+    beforeK += weeks[i - 1]!.k;
+    const afterN = totalN - beforeN;
+    if (beforeN === 0 || afterN === 0 || weeks[i]!.n === 0) continue;
+    const afterK = totalK - beforeK;
+    const up = afterK / afterN > beforeK / beforeN;
+    if (up !== (direction === 'up')) continue;
+    const gain = segmentLogLikelihood(beforeK, beforeN) + segmentLogLikelihood(afterK, afterN) - whole;
+    if (gain > best.gain + 1e-12) best = { gain, index: i };
+  }
+  const changed = best.index >= 0 && best.gain >= threshold;
+  return { since: changed ? weeks[best.index]!.week : first, changed, gain: best.gain };
 }
 
 // ---------------------------------------------------------------- plain words

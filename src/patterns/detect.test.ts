@@ -58,7 +58,8 @@ test('the detector finds a planted pattern, says what moved and since when, at t
   assert.ok(found.q < 1e-6, `q ${found.q}`);
   assert.ok(found.restShare.value! < 0.15, `the rest of the ICB sends ${found.restShare.value} there`);
   assert.equal(found.signalled, true);
-  // The shift started on 1 June 2026 (a Monday): the CUSUM's start week is within two weeks of it.
+  // The shift started on 1 June 2026 (a Monday): the change point is within two weeks of it.
+  assert.equal(found.changed, true);
   const offset = (Date.parse(found.since!) - Date.parse('2026-06-01')) / (7 * 86_400_000);
   assert.ok(Math.abs(offset) <= 2, `since ${found.since}`);
   assert.equal(found.weeks.length, 52);
@@ -114,6 +115,7 @@ test('the rules of selection: too few referrals are not tested, facts outside th
   assert.equal(nt4.restShare.denominator, 79);
   assert.equal(nt4.reference, 0.5 / 80);
   assert.equal(nt4.since, '2026-01-05');
+  assert.equal(nt4.changed, false, 'one week of referrals: no change within the period');
   const summary = summarise(facts, FROM, TO);
   const funnel = funnelOf(summary, '110', 'NT4', d)!;
   assert.equal(funnel.centre, 30 / 139);

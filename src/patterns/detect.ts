@@ -16,14 +16,15 @@
 // - All cells of one run (every specialty, every practice, every provider) share one Benjamini–Hochberg correction;
 //   a cell is flagged when its q-value is at most `q` (0.05 by default). Filters on a page choose what is shown,
 //   not what is corrected for.
-// - For a flagged cell, "since when" is the Bernoulli CUSUM of the practice's weekly counts (weeks from Monday,
-//   the first week holding `from`, to the week holding `to`) against p0, with odds ratio 2 when the practice's
-//   share is above p0 and 1/2 when below.
+// - For a flagged cell, over the practice's weekly counts (weeks from Monday, the first week holding `from`, to the
+//   week holding `to`): the Bernoulli CUSUM against p0, with odds ratio 2 when the practice's share is above p0 and
+//   1/2 when below, says whether and when the change became clear; "since when" is the maximum-likelihood change
+//   point of the same weeks (src/domain/pattern-tests.ts, rules 4 and 5).
 // - A funnel plot of one specialty × provider places every practice with at least one referral in the specialty:
 //   x = its referrals in the specialty, y = its share to the provider; the centre line is the ICB's share (every
 //   practice's, the plotted one included, K / N) and the limits are the exact binomial 95% and 99.8% limits about it.
 import { type Share, share } from '../domain/statistics.ts';
-import { benjaminiHochberg, bernoulliCusum, binomialTwoSided, CUSUM_ODDS_RATIO, DEFAULT_Q, funnelLimits, type FunnelLimits, type WeekCount } from '../domain/pattern-tests.ts';
+import { benjaminiHochberg, bernoulliCusum, changePoint, binomialTwoSided, CUSUM_ODDS_RATIO, DEFAULT_Q, funnelLimits, type FunnelLimits, type WeekCount } from '../domain/pattern-tests.ts';
 
 export const MIN_PRACTICE_REFERRALS = 20;
 export const MIN_REST_REFERRALS = 50;
@@ -78,8 +79,10 @@ export interface WeekPoint {
 }
 
 export interface Pattern extends CellResult {
-  /** the week the shift started (the CUSUM's), YYYY-MM-DD (a Monday) */
+  /** the week the shift started (the change point's), YYYY-MM-DD (a Monday); the first week when it held throughout */
   since: string | null;
+  /** whether the share changed within the period (else it held throughout) */
+  changed: boolean;
   /** whether the CUSUM crossed its threshold, and when */
   signalled: boolean;
   signalledWeek: string | null;
@@ -232,9 +235,11 @@ export function withHistory(summary: Summary, cell: CellResult): Pattern {
   });
   const ratio = cell.direction === 'more' ? CUSUM_ODDS_RATIO : 1 / CUSUM_ODDS_RATIO;
   const cusum = bernoulliCusum(weekly, cell.reference, ratio);
+  const change = changePoint(weekly, cell.direction === 'more' ? 'up' : 'down');
   return {
     ...cell,
-    since: cusum.since,
+    since: change.since,
+    changed: change.changed,
     signalled: cusum.signalled,
     signalledWeek: cusum.signalledWeek,
     weeks: weekly.map((w, i) => {

@@ -20,7 +20,7 @@ test('the commissioner sees the planted pattern flagged, with shares, p and q, s
   assert.ok(row, 'the planted pattern is in the flagged table');
   assert.match(row, /Hyde Park Surgery/i);
   assert.match(row, /q &lt; 0\.0001|q 0\.0/);
-  assert.match(row, /week of/);
+  assert.match(row, /week of/, 'the move started within the period');
   assert.match(row, /<td class="nhsuk-table__cell">New<\/td>/);
   assert.match(res.body, /<svg[^>]*role="img"[^>]*aria-labelledby="funnel-title funnel-desc"/);
   assert.match(res.body, /<title id="funnel-title">Funnel plot/);
@@ -39,7 +39,7 @@ test('one pattern shows what moved and its weeks; a finding is recorded, shown a
   assert.equal(page.statusCode, 200, page.body.slice(0, 300));
   assert.match(page.body, /id="what-moved">Hyde Park Surgery sent \d+% of its trauma (&amp; |and )?orthopaedics referrals/i);
   assert.match(page.body, /<table class="nhsuk-table" id="weeks">/);
-  assert.match(page.body, /<strong>\(start\)<\/strong>/);
+  assert.match(page.body, /<strong>\(change starts\)<\/strong>/);
   const refused = await s.post(`/commissioner/patterns/${h.key}`, { status: 'EXPLAINED', note: '   ' });
   assert.equal(refused.statusCode, 400);
   assert.match(refused.body, /There is a problem/);

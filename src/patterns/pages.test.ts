@@ -62,6 +62,9 @@ test('one pattern shows what moved and its weeks; a finding is recorded, shown a
   assert.equal(finding.icb_code, 'QWO');
   assert.equal(finding.status, 'REVIEWING');
   assert.equal(new Date(`${finding.first_flagged_week}T00:00:00Z`).getUTCDay(), 1, 'a Monday');
+  // The practice moved 120 days ago: the week recorded as the start is within three weeks of it.
+  const weeksOff = Math.abs(Date.parse(`${finding.first_flagged_week}T00:00:00Z`) - (Date.now() - 120 * 86_400_000)) / (7 * 86_400_000);
+  assert.ok(weeksOff <= 3, `first flagged the week of ${finding.first_flagged_week}`);
   await assert.rejects(t.database.db.updateTable('pattern_finding_note').set({ note: 'rewritten' }).execute(), /append-only/);
   const list = await s.get('/commissioner/patterns');
   assert.match(new RegExp(`data-key="${h.key}">([\\s\\S]*?)</tr>`).exec(list.body)![1]!, /Being reviewed/);

@@ -40,6 +40,7 @@ import { pidmasRoutes } from './pidmas/routes.ts';
 import { triagePages } from './triage/pages.ts';
 import { triageRoutes } from './triage/routes.ts';
 import { patternPages } from './patterns/pages.ts';
+import { patternRoutes } from './patterns/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -99,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(mutualAidRoutes(deps), { prefix: '/api/v1' });
   await app.register(messageRoutes(deps), { prefix: '/api/v1' });
   await app.register(triageRoutes(deps), { prefix: '/api/v1' });
+  await app.register(patternRoutes(deps), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   await app.register(async (pages) => {

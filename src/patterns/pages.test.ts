@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { DEMO_PASSWORD } from '../auth/demo-accounts.ts';
 import { staffSession } from '../testing/page-session.ts';
 import { startDemoApp, type TestApp } from '../testing/test-app.ts';
 import { plantPatternHistory, type PlantedHistory } from './test-history.ts';
@@ -94,4 +95,28 @@ test('other roles are refused; another ICB\'s pattern is not found; bad input is
   assert.match(chosen.body, new RegExp(`href="/commissioner/patterns/${h.key}\\?icb=QWO&amp;from=`));
   assert.equal((await admin.get(`/commissioner/patterns/${h.key}?icb=QWO`)).statusCode, 200);
   assert.equal((await admin.get('/commissioner/patterns?icb=ZZZ99')).statusCode, 404);
+});
+
+test('GET /api/v1/choice-patterns answers the flagged patterns to commissioners and admins, and a clear 4xx otherwise', async () => {
+  const token = async (username: string) => (await t.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username, password: DEMO_PASSWORD } })).json().token as string;
+  const get = async (url: string, user?: string) => t.app.inject({ method: 'GET', url, headers: user ? { authorization: `Bearer ${await token(user)}` } : {} });
+  const res = await get('/api/v1/choice-patterns', 'demo-commissioner');
+  assert.equal(res.statusCode, 200, res.body);
+  const body = res.json();
+  assert.equal(body.icb.odsCode, 'QWO');
+  const p = body.patterns.find((x: { key: string }) => x.key === h.key);
+  assert.ok(p, 'the planted pattern');
+  assert.equal(p.direction, 'more');
+  assert.equal(p.practice.code, 'B86025');
+  assert.ok(p.q <= 0.05 && p.practiceShare.value > p.restShare.value);
+  assert.equal(p.changed, true);
+  assert.ok(!/patient|nhsNumber|Pattern/.test(JSON.stringify(Object.keys(p))), 'no patient data');
+  assert.equal((await get('/api/v1/choice-patterns', 'demo-referrer')).statusCode, 403);
+  assert.equal((await get('/api/v1/choice-patterns')).statusCode, 401);
+  assert.equal((await get('/api/v1/choice-patterns', 'demo-admin')).statusCode, 400, 'an admin names the ICB');
+  assert.equal((await get('/api/v1/choice-patterns?icb=QWO', 'demo-admin')).statusCode, 200);
+  const bad = await get('/api/v1/choice-patterns?from=2026-13-01', 'demo-commissioner');
+  assert.equal(bad.statusCode, 400);
+  assert.equal(bad.json().errors[0].field, 'from');
+  assert.equal((await get('/api/v1/choice-patterns?icb=QOP', 'demo-commissioner')).statusCode, 403);
 });

@@ -81,6 +81,9 @@ test('other roles are refused; another ICB\'s pattern is not found; bad input is
   assert.equal((await c.get('/commissioner/patterns?icb=QOP')).statusCode, 403, 'a commissioner names another ICB');
   assert.equal((await c.get('/commissioner/patterns/A81001-110-RR8')).statusCode, 404, 'a practice of another ICB');
   assert.equal((await c.get('/commissioner/patterns/not-a-key')).statusCode, 404);
+  const ordinary = await c.get(`/commissioner/patterns/${h.other}-110-${h.usual}`);
+  assert.equal(ordinary.statusCode, 200, 'a practice × provider that is not flagged can still be opened');
+  assert.match(ordinary.body, /id="how-unusual">Not flagged in this period/);
   const bad = await c.get('/commissioner/patterns?from=2026-02-30');
   assert.equal(bad.statusCode, 400);
   assert.match(bad.body, /href="#from">\s*The start of the period must be a real date/);

@@ -198,6 +198,8 @@ export interface PatternView {
   icb: Icb;
   period: Period;
   pattern: NamedPattern;
+  /** whether the detector tested this cell in the period (false: too few referrals, or the provider unused) */
+  tested: boolean;
   notes: NoteView[];
 }
 
@@ -214,6 +216,7 @@ export async function patternFor(db: Kysely<DB>, staff: StaffPrincipal, rawKey: 
   const finding = await db.selectFrom('pattern_finding').select('id').where('icb_code', '=', icb.odsCode).where('practice_ods_code', '=', key.practice)
     .where('specialty_code', '=', key.specialty).where('provider_ods_code', '=', key.provider).executeTakeFirst();
   let cell: CellResult | undefined = detection.flagged.find((f) => f.key === keyText) ?? detection.cells.find((c) => c.key === keyText);
+  const tested = cell !== undefined;
   if (!cell) {
     // Not tested (too few referrals) or the provider unused in the period: the figures without a test.
     const own = summary.practices.get(key.specialty)?.get(key.practice);
@@ -235,6 +238,7 @@ export async function patternFor(db: Kysely<DB>, staff: StaffPrincipal, rawKey: 
     icb,
     period,
     pattern: named(pattern, names, findings),
+    tested,
     notes: notes.map((n) => ({ status: n.status, statusText: FINDING_STATUSES[n.status], note: n.note, recordedBy: n.recorded_by, recordedAt: n.recorded_at })),
   };
 }

@@ -14,6 +14,8 @@ export interface PlantedHistory {
   usual: string;
   key: string;
   practices: number;
+  /** another practice of the history, which refers as the ICB does */
+  other: string;
 }
 
 export async function plantPatternHistory(db: Kysely<DB>, options: { practices?: number; perPractice?: number; seed?: number } = {}): Promise<PlantedHistory> {
@@ -55,5 +57,5 @@ export async function plantPatternHistory(db: Kysely<DB>, options: { practices?:
     }
     await sql`select refresh_choice_facts()`.execute(trx);
   });
-  return { practice: 'B86025', specialty: '110', planted, usual, key: `B86025-110-${planted}`, practices: practices.length };
+  return { practice: 'B86025', specialty: '110', planted, usual, key: `B86025-110-${planted}`, practices: practices.length, other: practices[1]! };
 }

@@ -46,6 +46,8 @@ import { availabilityPages } from './availability/pages.ts';
 import { listingAttention } from './listing-upkeep/panel.ts';
 import { listingUpkeepPages } from './listing-upkeep/pages.ts';
 import { listingUpkeepRoutes } from './listing-upkeep/routes.ts';
+import { patternPages } from './patterns/pages.ts';
+import { patternRoutes } from './patterns/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -108,6 +110,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(choiceRoutes(deps), { prefix: '/api/v1' });
   await app.register(mentalHealthRoutes(deps), { prefix: '/api/v1' });
   await app.register(listingUpkeepRoutes(deps), { prefix: '/api/v1' });
+  await app.register(patternRoutes(deps), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   await app.register(async (pages) => {
@@ -127,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(mentalHealthPages(deps));
     await pages.register(availabilityPages(deps));
     await pages.register(listingUpkeepPages(deps));
+    await pages.register(patternPages(deps));
   });
 
   app.get(

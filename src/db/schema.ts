@@ -258,6 +258,35 @@ export interface ListingFlagTable {
   evidence: ColumnType<unknown, string, string>;
 }
 
+/** Where an ICB stands on a flagged referral pattern (migration 020). */
+export type PatternFindingStatus = 'NEW' | 'REVIEWING' | 'EXPLAINED' | 'ACTION_TAKEN' | 'NOT_A_CONCERN';
+
+/** What an ICB found about a referral pattern, one row per (icb, practice, specialty, provider) (migration 020). */
+export interface PatternFindingTable {
+  id: Generated<number>;
+  icb_code: string;
+  practice_ods_code: string;
+  specialty_code: string;
+  provider_ods_code: string;
+  first_flagged_week: string;
+  status: Generated<PatternFindingStatus>;
+  note: string | null;
+  updated_by_account_id: number;
+  updated_by: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** Every note recorded against a pattern finding, append-only (migration 020). */
+export interface PatternFindingNoteTable {
+  id: Generated<number>;
+  finding_id: number;
+  status: PatternFindingStatus;
+  note: string | null;
+  recorded_by_account_id: number;
+  recorded_by: string;
+  recorded_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface MutualAidRequestTable {
   id: Generated<number>;
   provider_ods_code: string;
@@ -572,6 +601,8 @@ export interface DB {
   referral_assessment_service: ReferralAssessmentServiceTable;
   referral_triage: ReferralTriageTable;
   choice_fact: ChoiceFactTable;
+  pattern_finding: PatternFindingTable;
+  pattern_finding_note: PatternFindingNoteTable;
   listing_flag: ListingFlagTable;
   mental_health_pathway: MentalHealthPathwayTable;
 }

@@ -3,6 +3,7 @@
 import type nunjucks from 'nunjucks';
 import { type ContactMethod, type ContactOutcome, METHOD_WORDS, OUTCOMES } from '../domain/contact-attempts.ts';
 import { formatDate, formatDateTime } from '../domain/dates.ts';
+import { formatPercent, formatPValue } from './figure-filters.ts';
 
 // The two the history's stored reasons are written with too (src/domain/dates.ts), so a page and a reason agree.
 export { formatDate, formatDateTime };
@@ -150,6 +151,8 @@ export function registerFilters(environment: nunjucks.Environment): void {
     contactOutcome: formatContactOutcome,
     contactMethod: formatContactMethod,
     code: formatCode,
+    percent: (share: number | null, digits?: number) => formatPercent(share, digits ?? 1),
+    pValue: formatPValue,
   };
   for (const [name, filter] of Object.entries(filters)) environment.addFilter(name, filter as (...args: unknown[]) => string);
 }

@@ -1,0 +1,274 @@
+// Referral patterns that moved, for an ICB and a period: the facts from choice_fact (referrals made, REFERRAL source,
+// with a practice and a provider known), the detector's findings (./detect.ts), the names people read, and what
+// the ICB recorded about each pattern (pattern_finding, migration 020).
+import { type Kysely, sql } from 'kysely';
+import { icbInScope, type Icb, listIcbs } from '../choice/icb-scope.ts';
+import type { DB, PatternFindingStatus } from '../db/schema.ts';
+import { isCalendarDate, londonDate } from '../domain/dates.ts';
+import { howUnusual } from '../domain/pattern-tests.ts';
+import { share } from '../domain/statistics.ts';
+import type { StaffPrincipal } from '../http/principal.ts';
+import { actorLabel } from '../http/principal.ts';
+import { badRequest, notFound, unprocessable } from '../http/problem.ts';
+import { type CellResult, type Detection, detectPatterns, type Funnel, funnelOf, parsePatternKey, type Pattern, type PatternKey, type Summary, summarise, weekOf, withHistory } from './detect.ts';
+
+export const FINDING_STATUSES: Record<PatternFindingStatus, string> = {
+  NEW: 'New',
+  REVIEWING: 'Being reviewed',
+  EXPLAINED: 'Explained',
+  ACTION_TAKEN: 'Action taken',
+  NOT_A_CONCERN: 'Not a concern',
+};
+/** The statuses that close a finding: each needs a note of what was found. */
+export const CLOSING: readonly PatternFindingStatus[] = ['EXPLAINED', 'ACTION_TAKEN', 'NOT_A_CONCERN'];
+export const NOTE_MAX = 2000;
+/** The longest period one run covers: two years of weeks. */
+const MAX_DAYS = 731;
+
+export interface PeriodQuery {
+  from?: string | undefined;
+  to?: string | undefined;
+  icb?: string | undefined;
+  specialty?: string | undefined;
+  provider?: string | undefined;
+}
+
+export interface Period {
+  from: string;
+  to: string;
+}
+
+const DAY_MS = 86_400_000;
+const days = (from: string, to: string) => (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS;
+const minusDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) - n * DAY_MS).toISOString().slice(0, 10);
+
+/** The period asked for: by default the year to today; dates YYYY-MM-DD, from on or before to, at most two years. */
+export function periodOf(query: PeriodQuery, today = londonDate()): Period {
+  const from = query.from?.trim() || '';
+  const to = query.to?.trim() || '';
+  const errors: { field: string; message: string }[] = [];
+  if (from && !isCalendarDate(from)) errors.push({ field: 'from', message: 'must be a real date, like 2026-01-31' });
+  if (to && !isCalendarDate(to)) errors.push({ field: 'to', message: 'must be a real date, like 2026-12-31' });
+  if (errors.length) throw badRequest('The period is not valid: dates are written YYYY-MM-DD.', errors);
+  const end = to || today;
+  const start = from || minusDays(end, 364);
+  if (start > end) throw badRequest('The period must start on or before the day it ends.', [{ field: 'from', message: 'must be on or before the end of the period' }]);
+  if (days(start, end) > MAX_DAYS) throw badRequest('The period can be at most two years long.', [{ field: 'from', message: 'must be at most two years before the end of the period' }]);
+  return { from: start, to: end };
+}
+
+/** The ICB's referral facts of the period, counted by practice, specialty, provider and week in the database. */
+export async function loadSummary(db: Kysely<DB>, icb: Icb, period: Period): Promise<Summary> {
+  const rows = await db
+    .selectFrom('choice_fact')
+    .select([
+      'practice_ods_code as practice',
+      'specialty_code as specialty',
+      'provider_ods_code as provider',
+      sql<string>`to_char(date_trunc('week', made_on), 'YYYY-MM-DD')`.as('week'),
+      sql<number>`count(*)::int`.as('count'),
+    ])
+    .where('icb_code', '=', icb.odsCode)
+    .where('made_on', '>=', period.from)
+    .where('made_on', '<=', period.to)
+    .where('source', '=', 'REFERRAL')
+    .where('practice_ods_code', 'is not', null)
+    .where('provider_ods_code', 'is not', null)
+    .groupBy(['practice_ods_code', 'specialty_code', 'provider_ods_code', sql`date_trunc('week', made_on)`])
+    .execute();
+  // A week's Monday may fall before `from`: the summary keeps facts within the period, so date them no earlier.
+  return summarise(
+    rows.map((r) => ({ practice: r.practice!, specialty: r.specialty, provider: r.provider!, madeOn: r.week < period.from ? period.from : r.week, count: r.count })),
+    period.from,
+    period.to,
+  );
+}
+
+type Names = Map<string, string>;
+async function namesOf(db: Kysely<DB>, ods: Iterable<string>, specialties: Iterable<string>): Promise<Names> {
+  const o = [...new Set(ods)];
+  const s = [...new Set(specialties)];
+  const [orgs, specs] = await Promise.all([
+    o.length ? db.selectFrom('organisation').select(['ods_code', 'name']).where('ods_code', 'in', o).execute() : [],
+    s.length ? db.selectFrom('specialty').select(['code', 'name']).where('code', 'in', s).execute() : [],
+  ]);
+  return new Map([...orgs.map((r) => [r.ods_code, r.name] as const), ...specs.map((r) => [`specialty:${r.code}`, r.name] as const)]);
+}
+
+export interface FindingView {
+  status: PatternFindingStatus;
+  statusText: string;
+  note: string | null;
+  firstFlaggedWeek: string;
+  updatedBy: string;
+  updatedAt: Date;
+}
+
+export interface NamedCell extends CellResult {
+  practiceName: string;
+  specialtyName: string;
+  providerName: string;
+  words: string;
+  finding: FindingView | null;
+}
+export interface NamedPattern extends Pattern, Omit<NamedCell, keyof CellResult> {}
+
+async function findingsOf(db: Kysely<DB>, icb: Icb, keys: PatternKey[]): Promise<Map<string, FindingView>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db.selectFrom('pattern_finding').selectAll().where('icb_code', '=', icb.odsCode).execute();
+  return new Map(rows.map((r) => [`${r.practice_ods_code}-${r.specialty_code}-${r.provider_ods_code}`, {
+    status: r.status, statusText: FINDING_STATUSES[r.status], note: r.note, firstFlaggedWeek: r.first_flagged_week, updatedBy: r.updated_by, updatedAt: r.updated_at,
+  }]));
+}
+
+const named = <C extends CellResult>(c: C, names: Names, findings: Map<string, FindingView>) => ({
+  ...c,
+  practiceName: names.get(c.practice) ?? c.practice,
+  specialtyName: names.get(`specialty:${c.specialty}`) ?? c.specialty,
+  providerName: names.get(c.provider) ?? c.provider,
+  words: howUnusual(c.p, c.q),
+  finding: findings.get(c.key) ?? null,
+});
+
+export interface PatternsView {
+  icb: Icb;
+  /** the ICBs an admin may choose from (empty for a commissioner) */
+  icbs: Icb[];
+  period: Period;
+  detection: Omit<Detection, 'cells' | 'flagged'>;
+  flagged: NamedPattern[];
+  specialty: string | null;
+  specialties: { code: string; name: string }[];
+  /** the funnel plot asked for (specialty and provider), or of the first flagged pattern shown */
+  funnel: (Funnel & { specialtyName: string; providerName: string; names: Record<string, string> }) | null;
+  /** the providers of the chosen specialty, for the funnel's picker */
+  providers: { code: string; name: string }[];
+}
+
+async function scope(db: Kysely<DB>, staff: StaffPrincipal, query: PeriodQuery) {
+  const icb = await icbInScope(db, staff, query.icb);
+  const period = periodOf(query);
+  const summary = await loadSummary(db, icb, period);
+  const detection = detectPatterns(summary, period);
+  return { icb, period, summary, detection };
+}
+
+/** The flagged patterns of the ICB and period, and a funnel plot. */
+export async function patternsFor(db: Kysely<DB>, staff: StaffPrincipal, query: PeriodQuery): Promise<PatternsView> {
+  const { icb, period, summary, detection } = await scope(db, staff, query);
+  const specialty = query.specialty?.trim() || null;
+  if (specialty !== null && !/^[A-Z0-9]{1,10}$/i.test(specialty)) throw badRequest(`"${specialty}" is not a specialty code.`, [{ field: 'specialty', message: 'must be a treatment function code, like 110' }]);
+  const shown = detection.flagged.filter((f) => specialty === null || f.specialty === specialty);
+  const funnelSpecialty = specialty ?? shown[0]?.specialty ?? null;
+  const requestedProvider = query.provider?.trim().toUpperCase() || null;
+  const funnelProvider = requestedProvider ?? shown.find((f) => f.specialty === funnelSpecialty && f.direction === 'more')?.provider ?? shown[0]?.provider ?? null;
+  const funnel = funnelSpecialty && funnelProvider ? funnelOf(summary, funnelSpecialty, funnelProvider, detection) : null;
+  const ods = [...shown.flatMap((f) => [f.practice, f.provider]), ...(funnel?.points.map((p) => p.practice) ?? []), ...(funnelSpecialty ? [...(summary.specialties.get(funnelSpecialty)?.byProvider.keys() ?? [])] : [])];
+  if (funnelProvider) ods.push(funnelProvider);
+  const names = await namesOf(db, ods, [...summary.specialties.keys()]);
+  const findings = await findingsOf(db, icb, shown);
+  const { cells: _cells, flagged: _flagged, ...counts } = detection;
+  return {
+    icb,
+    icbs: staff.role === 'admin' ? await listIcbs(db) : [],
+    period,
+    detection: counts,
+    flagged: shown.map((f) => named(f, names, findings)),
+    specialty,
+    specialties: [...summary.specialties.keys()].sort().map((code) => ({ code, name: names.get(`specialty:${code}`) ?? code })),
+    funnel: funnel && {
+      ...funnel,
+      specialtyName: names.get(`specialty:${funnel.specialty}`) ?? funnel.specialty,
+      providerName: names.get(funnel.provider) ?? funnel.provider,
+      names: Object.fromEntries(funnel.points.map((p) => [p.practice, names.get(p.practice) ?? p.practice])),
+    },
+    providers: funnelSpecialty ? [...(summary.specialties.get(funnelSpecialty)?.byProvider.keys() ?? [])].sort().map((code) => ({ code, name: names.get(code) ?? code })) : [],
+  };
+}
+
+export interface NoteView {
+  status: PatternFindingStatus;
+  statusText: string;
+  note: string | null;
+  recordedBy: string;
+  recordedAt: Date;
+}
+
+export interface PatternView {
+  icb: Icb;
+  period: Period;
+  pattern: NamedPattern;
+  /** whether the detector tested this cell in the period (false: too few referrals, or the provider unused) */
+  tested: boolean;
+  notes: NoteView[];
+}
+
+/**
+ * One pattern of the ICB: its figures over the period (flagged or not, so a recorded finding can be read again), its
+ * weekly series and the notes recorded. A key that names no practice × specialty × provider of this ICB with any
+ * referral in the period, and no finding, is not found (another ICB's pattern is not found either).
+ */
+export async function patternFor(db: Kysely<DB>, staff: StaffPrincipal, rawKey: string, query: PeriodQuery): Promise<PatternView> {
+  const key = parsePatternKey(rawKey);
+  if (!key) throw notFound('There is no such pattern.');
+  const { icb, period, summary, detection } = await scope(db, staff, query);
+  const keyText = `${key.practice}-${key.specialty}-${key.provider}`;
+  const finding = await db.selectFrom('pattern_finding').select('id').where('icb_code', '=', icb.odsCode).where('practice_ods_code', '=', key.practice)
+    .where('specialty_code', '=', key.specialty).where('provider_ods_code', '=', key.provider).executeTakeFirst();
+  let cell: CellResult | undefined = detection.flagged.find((f) => f.key === keyText) ?? detection.cells.find((c) => c.key === keyText);
+  const tested = cell !== undefined;
+  if (!cell) {
+    // Not tested (too few referrals) or the provider unused in the period: the figures without a test.
+    const own = summary.practices.get(key.specialty)?.get(key.practice);
+    if (!own && !finding) throw notFound('There is no such pattern for this ICB in this period.');
+    const icbCounts = summary.specialties.get(key.specialty);
+    const n = own?.n ?? 0;
+    const k = own?.byProvider.get(key.provider) ?? 0;
+    const restN = (icbCounts?.n ?? 0) - n;
+    const restK = (icbCounts?.byProvider.get(key.provider) ?? 0) - k;
+    cell = { ...key, key: keyText, practiceShare: share(k, n), restShare: share(restK, restN), reference: (restK + 0.5) / (restN + 1), p: 1, q: 1, flagged: false, direction: n > 0 && k / n > (restK + 0.5) / (restN + 1) ? 'more' : 'fewer' };
+  }
+  const pattern = withHistory(summary, cell);
+  const names = await namesOf(db, [key.practice, key.provider], [key.specialty]);
+  const findings = await findingsOf(db, icb, [key]);
+  const notes = finding
+    ? await db.selectFrom('pattern_finding_note').selectAll().where('finding_id', '=', finding.id).orderBy('recorded_at', 'desc').orderBy('id', 'desc').execute()
+    : [];
+  return {
+    icb,
+    period,
+    pattern: named(pattern, names, findings),
+    tested,
+    notes: notes.map((n) => ({ status: n.status, statusText: FINDING_STATUSES[n.status], note: n.note, recordedBy: n.recorded_by, recordedAt: n.recorded_at })),
+  };
+}
+
+export interface FindingInput {
+  status: PatternFindingStatus;
+  note: string;
+}
+
+/** Records what the ICB found about a pattern: the finding's status now, and a note appended to its history. */
+export async function recordFinding(db: Kysely<DB>, staff: StaffPrincipal, rawKey: string, query: PeriodQuery, input: FindingInput): Promise<void> {
+  const view = await patternFor(db, staff, rawKey, query);
+  const note = input.note.trim();
+  if (!Object.hasOwn(FINDING_STATUSES, input.status) || input.status === 'NEW') throw unprocessable('Choose where the ICB stands on this pattern.', [{ field: 'status', message: 'must be one of REVIEWING, EXPLAINED, ACTION_TAKEN, NOT_A_CONCERN' }]);
+  if (CLOSING.includes(input.status) && note.length === 0) throw unprocessable('Say what the ICB found before closing the pattern.', [{ field: 'note', message: 'is required when the pattern is explained, acted on or not a concern' }]);
+  if (note.length > NOTE_MAX) throw unprocessable(`A note can be at most ${NOTE_MAX} characters.`, [{ field: 'note', message: `must be ${NOTE_MAX} characters or fewer` }]);
+  const p = view.pattern;
+  const who = actorLabel(staff);
+  await db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('pattern_finding')
+      .values({
+        icb_code: view.icb.odsCode, practice_ods_code: p.practice, specialty_code: p.specialty, provider_ods_code: p.provider,
+        first_flagged_week: p.since ?? weekOf(view.period.from), status: input.status, note: note || null, updated_by_account_id: staff.accountId, updated_by: who,
+      })
+      .onConflict((oc) => oc.columns(['icb_code', 'practice_ods_code', 'specialty_code', 'provider_ods_code']).doUpdateSet({
+        status: input.status, note: note || null, updated_by_account_id: staff.accountId, updated_by: who, updated_at: sql`now()`,
+      }))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx.insertInto('pattern_finding_note').values({ finding_id: row.id, status: input.status, note: note || null, recorded_by_account_id: staff.accountId, recorded_by: who }).execute();
+  });
+}

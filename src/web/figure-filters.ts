@@ -1,0 +1,16 @@
+// Figures for people: a share as a percentage, and a p- or q-value as a statistician would write it.
+
+/** 0.7812 → "78.1%"; null (no denominator) → "–". */
+export function formatPercent(share: number | null | undefined, digits = 1): string {
+  if (share === null || share === undefined || !Number.isFinite(share)) return '–';
+  const f = 10 ** digits;
+  return `${(Math.round(share * 100 * f) / f).toFixed(digits)}%`;
+}
+
+/** A p- or q-value: "< 0.0001" below that, 4 significant decimals above 0.001, else 2 significant figures. */
+export function formatPValue(p: number): string {
+  if (!Number.isFinite(p)) return '–';
+  if (p < 0.0001) return '< 0.0001';
+  if (p < 0.001) return p.toPrecision(2);
+  return (Math.round(p * 1000) / 1000).toFixed(3);
+}

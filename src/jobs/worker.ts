@@ -4,6 +4,8 @@
 //                    (src/mutual-aid/match-run.ts; idempotent, inputs and results kept in match_run);
 //   deferral-alerts  on start and daily at 07:00 London time: contact-by reminders and escalations, then the
 //                    purge of ended sessions and sign-in records (src/jobs/purge.ts).
+//   survey-invitations  on start and daily at 09:00 London time: invites a sample of patients whose first
+//                    appointment was 1 to 28 days ago to the survey of meaningful choice (src/survey/invitations.ts).
 // Both queues are 'stately' (at most one job waiting and one running), so however many instances run, the ticks
 // of each collapse into one job and one instance does the work. The work is idempotent in any case: the outbox
 // is claimed with skip locked, and alerts are recorded per referral per day.
@@ -20,10 +22,12 @@ import { purgeExpired } from './purge.ts';
 import { senderFor } from './sender-for.ts';
 import { createDirectoryCache } from '../directory/snapshot.ts';
 import { runMatching } from '../mutual-aid/match-run.ts';
+import { runSurvey } from '../survey/invitations.ts';
 
 export const OUTBOX_QUEUE = 'outbox-send';
 export const DEFERRAL_QUEUE = 'deferral-alerts';
 export const MATCHING_QUEUE = 'mutual-aid-matching';
+export const SURVEY_QUEUE = 'survey-invitations';
 const DAILY_AT = '0 7 * * *';
 const BATCH = 20;
 
@@ -83,6 +87,13 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
   const every = config.pidmas.matchingIntervalMinutes;
   await boss.schedule(MATCHING_QUEUE, every >= 60 ? `0 */${Math.max(1, Math.floor(every / 60))} * * *` : `*/${every} * * * *`, {}, { tz: 'Europe/London' });
   if (await boss.send(MATCHING_QUEUE, {})) boss.notifyWorker(matchingWorker);
+  await boss.createQueue(SURVEY_QUEUE, { name: SURVEY_QUEUE, policy: 'stately', retryLimit: 3, retryDelay: 300, expireInSeconds: 3600 });
+  const surveyWorker = await boss.work(SURVEY_QUEUE, { pollingIntervalSeconds: 30 }, async () => {
+    const today = londonDate();
+    log.info({ ...(await runSurvey(database.db, { secret: config.accessCodeSecret, today })), today }, 'survey invitations sent');
+  });
+  await boss.schedule(SURVEY_QUEUE, '0 9 * * *', {}, { tz: 'Europe/London' });
+  if (await boss.send(SURVEY_QUEUE, {})) boss.notifyWorker(surveyWorker);
   // Queued jobs wake this instance's worker at once rather than at its next poll.
   if (await boss.send(DEFERRAL_QUEUE, {})) boss.notifyWorker(deferralWorker);
 

@@ -544,9 +544,10 @@ export interface SurveyInvitationTable {
   icb_code: string;
   practice_ods_code: string | null;
   half_year: string;
-  invited_at: Generated<Timestamp>;
+  /** defaults to now() */
+  invited_at: Timestamp;
   expires_at: Timestamp;
-  answered_at: Timestamp | null;
+  answered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export type SurveyAgreement = 'STRONGLY_AGREE' | 'AGREE' | 'NEITHER' | 'DISAGREE' | 'STRONGLY_DISAGREE' | 'NOT_APPLICABLE';

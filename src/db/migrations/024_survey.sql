@@ -24,7 +24,9 @@
 
 create table survey_invitation (
   id bigint generated always as identity primary key,
-  ubrn text not null unique references referral (ubrn),
+  -- Not a foreign key: the demo's year of invitations (src/survey/demo-survey.ts) is history whose referrals the
+  -- demo does not hold, under UBRNs no referral can have ("DEMO-…"). The run invites only referrals that exist.
+  ubrn text not null unique,
   token_hash text not null unique check (token_hash ~ '^[0-9a-f]{64}$'),
   -- A snapshot at invitation, so response rates do not move when a practice changes ICB.
   icb_code text not null,

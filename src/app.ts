@@ -48,6 +48,7 @@ import { listingUpkeepPages } from './listing-upkeep/pages.ts';
 import { listingUpkeepRoutes } from './listing-upkeep/routes.ts';
 import { patternPages } from './patterns/pages.ts';
 import { patternRoutes } from './patterns/routes.ts';
+import { surveyPages } from './survey/pages.ts';
 
 export interface AppOptions {
   config: Config;
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(availabilityPages(deps));
     await pages.register(listingUpkeepPages(deps));
     await pages.register(patternPages(deps));
+    await pages.register(surveyPages(deps));
   });
 
   app.get(

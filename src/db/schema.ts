@@ -442,7 +442,8 @@ export interface OidcPendingTable {
 
 export type MessageKind =
   | 'REFERRAL_LETTER' | 'BOOKING_CONFIRMATION' | 'APPOINTMENT_CANCELLED' | 'DEFERRED_TO_PROVIDER' | 'CONTACT_BY_REMINDER' | 'DEFERRAL_OVERDUE'
-  | 'PIDMAS_INVITATION' | 'PIDMAS_OFFER' | 'PIDMAS_NO_MATCH' | 'PIDMAS_NOT_SUITABLE' | 'TRANSFERRED';
+  | 'PIDMAS_INVITATION' | 'PIDMAS_OFFER' | 'PIDMAS_NO_MATCH' | 'PIDMAS_NOT_SUITABLE' | 'TRANSFERRED'
+  | 'SURVEY_INVITATION';
 export type MessageChannel = 'letter' | 'email' | 'sms';
 export type MessageAudience = 'patient' | 'provider' | 'carer';
 
@@ -601,6 +602,8 @@ export interface DB {
   referral_assessment_service: ReferralAssessmentServiceTable;
   referral_triage: ReferralTriageTable;
   choice_fact: ChoiceFactTable;
+  survey_invitation: SurveyInvitationTable;
+  survey_response: SurveyResponseTable;
   pattern_finding: PatternFindingTable;
   pattern_finding_note: PatternFindingNoteTable;
   listing_flag: ListingFlagTable;
@@ -625,4 +628,38 @@ export interface MentalHealthPathwayTable {
   created_by_account_id: number | null;
   created_at: Generated<Timestamp>;
   updated_at: Generated<Timestamp>;
+}
+
+/** A patient's invitation to the survey of meaningful choice (migration 024): knows the referral, keeps only the token's SHA-256. */
+export interface SurveyInvitationTable {
+  id: Generated<number>;
+  ubrn: string;
+  token_hash: string;
+  icb_code: string;
+  practice_ods_code: string | null;
+  half_year: string;
+  /** defaults to now() */
+  invited_at: Timestamp;
+  expires_at: Timestamp;
+  answered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export type SurveyAgreement = 'STRONGLY_AGREE' | 'AGREE' | 'NEITHER' | 'DISAGREE' | 'STRONGLY_DISAGREE' | 'NOT_APPLICABLE';
+export type SurveyYesNo = 'YES' | 'NO' | 'NOT_SURE';
+
+/** One answered survey (migration 024): no UBRN, no invitation id, no exact time, a random id. */
+export interface SurveyResponseTable {
+  id: Generated<string>;
+  icb_code: string;
+  half_year: string;
+  practice_ods_code: string | null;
+  answered_on: string;
+  discussed_options: SurveyAgreement;
+  offered_choice_of_where: SurveyAgreement;
+  offered_alternative: SurveyAgreement;
+  information_accessible: SurveyAgreement;
+  time_to_consider: SurveyAgreement;
+  aware_of_right: SurveyYesNo;
+  recalls_offer: SurveyYesNo;
+  comment: string | null;
 }

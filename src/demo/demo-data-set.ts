@@ -13,6 +13,7 @@ import { ensureDemoListingUpkeep } from '../listing-upkeep/demo-upkeep.ts';
 import { ensureDemoDeferrals } from '../referrals/demo-deferrals.ts';
 import { ensureDemoTransportSupport } from '../shortlist/travel-help.ts';
 import { ensureDemoSlots } from '../slots/demo-slots.ts';
+import { ensureDemoSurvey } from '../survey/demo-survey.ts';
 import { ensureDemoAssessmentServices } from '../triage/demo-assessment-services.ts';
 import { ensureDemoWaitingList } from '../waiting/demo-waiting-list.ts';
 
@@ -30,6 +31,8 @@ export async function ensureDemoDataSet(config: Config, database: Database, now:
   await ensureDemoMentalHealthPathways(database, londonDate(now));
   const deferrals = await ensureDemoDeferrals(config, database);
   if (deferrals.deferred > 0) log?.info(deferrals, 'demo referrals deferred to the provider (ASI worklist)');
+  const survey = await ensureDemoSurvey(database.db, now);
+  if (survey.invitations > 0) log?.info(survey, 'demo survey of meaningful choice loaded (NHS West Yorkshire ICB)');
   const slotsStarted = performance.now();
   const slots = await ensureDemoSlots(database.db, now);
   if (slots.created > 0) log?.info({ ...slots, ms: Math.round(performance.now() - slotsStarted) }, 'demo slots published');

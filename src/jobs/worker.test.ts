@@ -57,6 +57,7 @@ test('the pg-boss worker sends a new message within seconds and escalates an ove
     return rows.length === 1 ? rows : undefined;
   });
   assert.ok(logged.includes('background jobs started'));
+  await eventually('the survey run on start', async () => (logged.includes('survey invitations sent') ? true : undefined));
   assert.ok(!logged.some((l) => l.startsWith('error')), logged.join('; '));
 
   await jobs.stop();

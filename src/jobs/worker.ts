@@ -6,6 +6,8 @@
 //                    purge of ended sessions and sign-in records (src/jobs/purge.ts).
 //   listing-upkeep   on start and daily at 06:00 London time: flags the listings that need attention and clears
 //                    those put right (src/listing-upkeep/evaluate.ts; idempotent, in short batched transactions).
+//   survey-invitations  on start and daily at 09:00 London time: invites a sample of patients whose first
+//                    appointment was 1 to 28 days ago to the survey of meaningful choice (src/survey/invitations.ts).
 // Both queues are 'stately' (at most one job waiting and one running), so however many instances run, the ticks
 // of each collapse into one job and one instance does the work. The work is idempotent in any case: the outbox
 // is claimed with skip locked, and alerts are recorded per referral per day.
@@ -25,6 +27,7 @@ import { runMatching } from '../mutual-aid/match-run.ts';
 import { queueMonthlyRuns, runQueued } from '../availability/test-runs.ts';
 import { createDeps } from '../deps.ts';
 import { evaluateListings } from '../listing-upkeep/evaluate.ts';
+import { runSurvey } from '../survey/invitations.ts';
 
 export const OUTBOX_QUEUE = 'outbox-send';
 export const DEFERRAL_QUEUE = 'deferral-alerts';
@@ -33,6 +36,7 @@ export const MATCHING_QUEUE = 'mutual-aid-matching';
 export const TEST_SHORTLISTS_MONTHLY_QUEUE = 'test-shortlists-monthly';
 export const TEST_SHORTLISTS_QUEUE = 'test-shortlists';
 export const LISTING_UPKEEP_QUEUE = 'listing-upkeep';
+export const SURVEY_QUEUE = 'survey-invitations';
 const DAILY_AT = '0 7 * * *';
 const BATCH = 20;
 
@@ -116,6 +120,13 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
   });
   await boss.schedule(LISTING_UPKEEP_QUEUE, '0 6 * * *', {}, { tz: 'Europe/London' });
   if (await boss.send(LISTING_UPKEEP_QUEUE, {})) boss.notifyWorker(upkeepWorker);
+  await boss.createQueue(SURVEY_QUEUE, { name: SURVEY_QUEUE, policy: 'stately', retryLimit: 3, retryDelay: 300, expireInSeconds: 3600 });
+  const surveyWorker = await boss.work(SURVEY_QUEUE, { pollingIntervalSeconds: 30 }, async () => {
+    const today = londonDate();
+    log.info({ ...(await runSurvey(database.db, { secret: config.accessCodeSecret, today })), today }, 'survey invitations sent');
+  });
+  await boss.schedule(SURVEY_QUEUE, '0 9 * * *', {}, { tz: 'Europe/London' });
+  if (await boss.send(SURVEY_QUEUE, {})) boss.notifyWorker(surveyWorker);
   // Queued jobs wake this instance's worker at once rather than at its next poll.
   if (await boss.send(DEFERRAL_QUEUE, {})) boss.notifyWorker(deferralWorker);
 

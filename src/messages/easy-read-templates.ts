@@ -52,6 +52,20 @@ const templates: Partial<Record<MessageKind, Template>> = {
       `You can see your referral at ${link(p)}.`,
     ].join('\n'),
   }),
+  SURVEY_INVITATION: (p) => ({
+    subject: 'Did you choose where you were seen?',
+    body: [
+      `Dear ${name(p)},`,
+      `You saw a specialist about ${field(p, 'specialty')}.`,
+      'We want to know if you could choose where to go.',
+      'Please answer some questions.',
+      'It takes about 3 minutes.',
+      `Go to ${field(p, 'survey_link')} on a computer or phone.`,
+      `Please answer by ${field(p, 'expires')}.`,
+      'Your name is not kept with your answers.',
+      'You do not have to answer. It does not change your care.',
+    ].join('\n'),
+  }),
 };
 
 const footer: Footer = {

@@ -21,6 +21,7 @@ export const KIND_TEXT: Readonly<Record<MessageKind, string>> = {
   PIDMAS_NO_MATCH: 'No provider found to move to yet',
   PIDMAS_NOT_SUITABLE: 'Request to move provider not suitable',
   TRANSFERRED: 'Referral moved to another provider',
+  SURVEY_INVITATION: 'Invitation to the survey of meaningful choice',
 };
 
 const CHANNEL_TEXT: Readonly<Record<MessageChannel, string>> = { letter: 'letter', email: 'email', sms: 'text message' };

@@ -158,3 +158,11 @@ export async function enqueuePidmasNotSuitable(trx: Transaction<DB>, ubrn: strin
 export async function enqueueTransferLetter(trx: Transaction<DB>, newUbrn: string, accessCode: string, service: string): Promise<void> {
   await toPatient(trx, newUbrn, 'TRANSFERRED', (p) => ({ access_code: accessCode, specialty: p.specialty, service }), true);
 }
+
+/**
+ * The invitation to the survey of meaningful choice, with its one-time link (the token in clear until sent, then
+ * redacted), by email and text when given, by post otherwise. `expiresOn` is a calendar date.
+ */
+export async function enqueueSurveyInvitation(trx: Transaction<DB>, ubrn: string, token: string, expiresOn: string): Promise<void> {
+  await toPatient(trx, ubrn, 'SURVEY_INVITATION', (p, w) => ({ specialty: p.specialty, survey_token: token, expires: w.date(expiresOn) }));
+}

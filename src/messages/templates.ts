@@ -15,7 +15,8 @@ export type { Personalisation } from './template-fields.ts';
 export const ACCESS_CODE_MASK = '••••-••••';
 
 // Fields that must not outlive the sending: the access code lets anyone with the UBRN and date of birth in.
-const SECRET_FIELDS = ['access_code'] as const;
+// The survey link's token is a way in too (once, for the survey), and goes the same way.
+const SECRET_FIELDS = ['access_code', 'survey_token'] as const;
 
 /** The personalisation with every secret field replaced by the mask: what is kept after a message is sent. */
 export function redact(personalisation: Personalisation): Personalisation {
@@ -45,7 +46,8 @@ export const manageLink = (publicUrl: string): string => `${publicUrl.replace(/\
  * message waiting in the outbox when it changes goes out with the address that works.
  */
 export function withServiceAddress(p: Personalisation, publicUrl: string): Personalisation {
-  return { ...p, manage_link: manageLink(publicUrl) };
+  const survey: Personalisation = p.survey_token ? { survey_link: `${publicUrl.replace(/\/$/, '')}/survey/${p.survey_token}` } : {};
+  return { ...p, manage_link: manageLink(publicUrl), ...survey };
 }
 
 /** Messages to providers: they carry no patient details and no patient's footer. */
@@ -128,6 +130,16 @@ const STANDARD: Record<MessageKind, Template> = {
       `Dear ${name(p)},`,
       `Your referral for ${field(p, 'specialty')} has moved to ${field(p, 'service')}. The time you have already waited still counts.`,
       `Your new booking reference number (UBRN) is ${field(p, 'ubrn')} and your access code is ${field(p, 'access_code')}. Use them at ${link(p)} with your date of birth. Keep this letter safe.`,
+    ].join('\n'),
+  }),
+  // The survey of meaningful choice: its link is the way in (no sign-in), so no UBRN is needed to answer.
+  SURVEY_INVITATION: (p) => ({
+    subject: 'Were you given a choice of where to be seen?',
+    body: [
+      `Dear ${name(p)},`,
+      `You recently had your first appointment for ${field(p, 'specialty')}. Please tell us whether you were given a real choice of where to go. It takes about 3 minutes.`,
+      `Go to ${field(p, 'survey_link')} by ${field(p, 'expires')}. The link works once. Your answers are kept apart from your name and your referral, and the NHS publishes only totals.`,
+      'You do not have to answer. Answering or not does not change your care.',
     ].join('\n'),
   }),
   // To providers: the UBRN is enough to find the referral on the ASI worklist; no patient details.

@@ -43,6 +43,15 @@ const templates: Partial<Record<MessageKind, Template>> = {
       `Eich cyfeirnod archebu (UBRN) yw ${field(p, 'ubrn')}. Gallwch weld eich atgyfeiriad yn ${link(p)}.`,
     ].join('\n'),
   }),
+  SURVEY_INVITATION: (p) => ({
+    subject: 'A gawsoch chi ddewis ble i gael eich gweld?',
+    body: [
+      `Annwyl ${name(p)},`,
+      `Cawsoch eich apwyntiad cyntaf yn ddiweddar ar gyfer ${field(p, 'specialty')}. Dywedwch wrthym a gawsoch chi ddewis go iawn o ble i fynd. Mae'n cymryd tua 3 munud.`,
+      `Ewch i ${field(p, 'survey_link')} erbyn ${field(p, 'expires')}. Mae'r ddolen yn gweithio unwaith. Cedwir eich atebion ar wahân i'ch enw a'ch atgyfeiriad, a dim ond cyfansymiau y mae'r GIG yn eu cyhoeddi.`,
+      "Nid oes rhaid i chi ateb. Nid yw ateb neu beidio yn newid eich gofal.",
+    ].join('\n'),
+  }),
 };
 
 const footer: Footer = {

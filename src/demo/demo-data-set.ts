@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { londonDate } from '../domain/dates.ts';
 import { loadDemoDataIfEmpty } from '../importers/demo.ts';
+import { ensureDemoReferralHistory } from './load-referral-history.ts';
 import { ensureDemoDeferrals } from '../referrals/demo-deferrals.ts';
 import { ensureDemoTransportSupport } from '../shortlist/travel-help.ts';
 import { ensureDemoSlots } from '../slots/demo-slots.ts';
@@ -27,6 +28,8 @@ export async function ensureDemoDataSet(config: Config, database: Database, now:
   if (waiting.imported > 0) log?.info(waiting, 'demo waiting lists and mutual-aid offers loaded');
   const deferrals = await ensureDemoDeferrals(config, database);
   if (deferrals.deferred > 0) log?.info(deferrals, 'demo referrals deferred to the provider (ASI worklist)');
+  const history = await ensureDemoReferralHistory(database, now);
+  if (history.referrals > 0) log?.info(history, 'demo referral history loaded (a year of the ICB\'s referrals)');
   const slotsStarted = performance.now();
   const slots = await ensureDemoSlots(database.db, now);
   if (slots.created > 0) log?.info({ ...slots, ms: Math.round(performance.now() - slotsStarted) }, 'demo slots published');

@@ -58,7 +58,7 @@ const TABLES = {
     'consultant_led', 'tertiary', 'rejection_reason', 'rejection_note', 'rejected_at', 'rejected_by', 'rejected_service_id'],
   referral_option: ['ubrn', 'rank', 'service_id', 'offered'],
   referral_event: ['ubrn', 'at', 'actor_kind', 'actor_label', 'from_status', 'to_status', 'reason'],
-  slot: ['id', 'service_id', 'starts_at', 'ends_at', 'created_at'],
+  slot: ['id', 'service_id', 'starts_at', 'ends_at', 'created_at', 'withdrawn_at'],
   appointment: ['id', 'ubrn', 'slot_id', 'service_id', 'starts_at', 'ends_at', 'booked_at', 'booked_by', 'booked_by_patient', 'cancelled_at', 'cancelled_by', 'cancel_reason'],
   referral_triage: ['ubrn', 'assessment_service_id', 'sent_on', 'due_on', 'outcome', 'reason_code', 'detail', 'triaged_at', 'triaged_by'],
 } as const;

@@ -136,7 +136,7 @@ export interface ReferralRow {
 }
 export interface OptionRow { ubrn: string; rank: number; service_id: string; offered: Record<string, unknown> }
 export interface EventRow { ubrn: string; at: string; actor_kind: 'staff' | 'patient' | 'system'; actor_label: string; from_status: string | null; to_status: string; reason: string }
-export interface SlotRow { id: string; service_id: string; starts_at: string; ends_at: string; created_at: string }
+export interface SlotRow { id: string; service_id: string; starts_at: string; ends_at: string; created_at: string; withdrawn_at: string | null }
 export interface AppointmentRow {
   id: string; ubrn: string; slot_id: string; service_id: string; starts_at: string; ends_at: string; booked_at: string; booked_by: string;
   booked_by_patient: boolean; cancelled_at: string | null; cancelled_by: string | null; cancel_reason: string | null;
@@ -420,8 +420,9 @@ export function* generateReferralHistory(inputs: HistoryInputs, options: History
         const c = slotsTaken.get(slotKey) ?? 0;
         slotsTaken.set(slotKey, c + 1);
         const startMs = londonMinute(apptOn, 8 * 60 + 15 * (c % 40) + Math.floor(c / 40) % 15) + Math.floor(c / 600) * 1000;
-        const slot: SlotRow = { id: uuid(r), service_id: chosen.service.id, starts_at: iso(startMs), ends_at: iso(startMs + 30 * 60_000), created_at: iso(Math.min(bookedMs, startMs) - 86_400_000 * 7) };
         const reviewedMs = at(day(bookedOn, int(r, 1, 5)), 9 * 60, bookedMs);
+        // A rejected referral's appointment is cancelled; its slot is withdrawn with it, so no past slot is ever free.
+        const slot: SlotRow = { id: uuid(r), service_id: chosen.service.id, starts_at: iso(startMs), ends_at: iso(startMs + 30 * 60_000), created_at: iso(Math.min(bookedMs, startMs) - 86_400_000 * 7), withdrawn_at: rejected ? iso(reviewedMs) : null };
         const appointment: AppointmentRow = {
           id: uuid(r), ubrn, slot_id: slot.id, service_id: chosen.service.id, starts_at: slot.starts_at, ends_at: slot.ends_at, booked_at: iso(bookedMs),
           booked_by: events[events.length - 1]!.actor_label, booked_by_patient: byPatient,

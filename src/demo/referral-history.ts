@@ -33,6 +33,9 @@
 //   with probability REJECTED_SHARE rejected it (REJECTED, the appointment cancelled, a reason from REJECTION_MIX).
 // - Patients: invented. NHS numbers in the 999 test range (999 + a serial from 700000, the check digit valid),
 //   names from short lists, born 1940 to 2005, living at their practice's postcode.
+// - Randomness: each practice-week's count and each referral draw from streams of their own (sfc32 seeded from a
+//   hash of the seed and the practice, week and referral), so `planted: false` changes only what the patterns touch.
+//   Slot and appointment ids are UUIDs made from the referral's serial.
 // - UBRNs begin with 0: src/domain/ubrn.ts never draws a leading zero, so no real referral can take one.
 //   '0' + the referral's serial in 11 digits. The access code hash is 64 random hex digits: a hash of nothing, so
 //   nobody can sign in as these patients. Made by the demo referrer's account (nothing reads created_by).
@@ -173,6 +176,29 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/**
+ * sfc32 (Chris Doty-Humphrey's Small Fast Counting generator): 128 bits of state, so a million streams seeded from
+ * different keys do not fall onto the same sequence, as 32-bit-state streams would by the birthday bound.
+ */
+export function sfc32(a: number, b: number, c: number, d: number): () => number {
+  return () => {
+    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    const t = (((a + b) >>> 0) + d) >>> 0;
+    d = (d + 1) >>> 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) >>> 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) >>> 0;
+    return t / 4294967296;
+  };
+}
+/** A stream of its own for a key of integers: sfc32 seeded from four hashes of it, warmed up. */
+export function streamFor(...key: number[]): () => number {
+  const random = sfc32(mix(...key, 1), mix(...key, 2), mix(...key, 3), mix(...key, 4));
+  for (let i = 0; i < 12; i++) random();
+  return random;
+}
+
 /** A seed for a stream of its own from several integers (so one decision's draws never shift another's). */
 function mix(...parts: number[]): number {
   let h = 0x811c9dc5;
@@ -212,7 +238,8 @@ function pick<T extends string>(mixture: readonly (readonly [T, number])[], u: n
 }
 const int = (random: () => number, lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 const hex = (random: () => number, n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
-const uuid = (random: () => number) => { const h = hex(random, 32); return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20)}`; };
+/** A UUID that no other row of the history has: the referral's serial in its last 12 hex digits, the kind of row before. */
+const uuidOf = (kind: 'slot' | 'appointment', serial: number) => `0e157041-0000-4000-${kind === 'slot' ? '8001' : '8002'}-${serial.toString(16).padStart(12, '0')}`;
 
 // ---- dates ------------------------------------------------------------------------------------------------------
 
@@ -328,9 +355,9 @@ export function* generateReferralHistory(inputs: HistoryInputs, options: History
     const weekly = rate * (practice.odsCode === a.practice ? LARGE_PRACTICE_FACTOR : 1);
     for (let week = 0; week < HISTORY_WEEKS; week++) {
       const monday = addDays(cal.from, 7 * week);
-      const count = poisson(weekly, mulberry32(mix(seed, pi, week, 0xc0)));
+      const count = poisson(weekly, streamFor(seed, pi, week, 0xc0));
       for (let k = 0; k < count; k++) {
-        const r = mulberry32(mix(seed, pi, week, k, 0xbeef));
+        const r = streamFor(seed, pi, week, k, 0xbeef);
         const n = serial++;
         const ubrn = historyUbrn(n);
         const madeOn = addDays(monday, int(r, 0, 4));
@@ -422,9 +449,9 @@ export function* generateReferralHistory(inputs: HistoryInputs, options: History
         const startMs = londonMinute(apptOn, 8 * 60 + 15 * (c % 40) + Math.floor(c / 40) % 15) + Math.floor(c / 600) * 1000;
         const reviewedMs = at(day(bookedOn, int(r, 1, 5)), 9 * 60, bookedMs);
         // A rejected referral's appointment is cancelled; its slot is withdrawn with it, so no past slot is ever free.
-        const slot: SlotRow = { id: uuid(r), service_id: chosen.service.id, starts_at: iso(startMs), ends_at: iso(startMs + 30 * 60_000), created_at: iso(Math.min(bookedMs, startMs) - 86_400_000 * 7), withdrawn_at: rejected ? iso(reviewedMs) : null };
+        const slot: SlotRow = { id: uuidOf('slot', n), service_id: chosen.service.id, starts_at: iso(startMs), ends_at: iso(startMs + 30 * 60_000), created_at: iso(Math.min(bookedMs, startMs) - 86_400_000 * 7), withdrawn_at: rejected ? iso(reviewedMs) : null };
         const appointment: AppointmentRow = {
-          id: uuid(r), ubrn, slot_id: slot.id, service_id: chosen.service.id, starts_at: slot.starts_at, ends_at: slot.ends_at, booked_at: iso(bookedMs),
+          id: uuidOf('appointment', n), ubrn, slot_id: slot.id, service_id: chosen.service.id, starts_at: slot.starts_at, ends_at: slot.ends_at, booked_at: iso(bookedMs),
           booked_by: events[events.length - 1]!.actor_label, booked_by_patient: byPatient,
           cancelled_at: rejected ? iso(reviewedMs) : null, cancelled_by: rejected ? providerLabel : null, cancel_reason: rejected ? 'The provider rejected the referral' : null,
         };

@@ -30,11 +30,13 @@
 //   SLOT_ISSUE_SHARE no slot was free: the patient deferred to the provider (DEFERRED_TO_PROVIDER), who booked them
 //   2 to 10 days later. The appointment is 1 to 28 days after booking, never later than yesterday, in a slot made
 //   for it (so no past slot is ever free). Then the provider accepted it (ACCEPTED) 1 to 5 days after booking, or
-//   with probability REJECTED_SHARE rejected it (REJECTED, the appointment cancelled, a reason from REJECTION_MIX).
+//   with probability REJECTED_SHARE rejected it (REJECTED, the appointment cancelled and its slot withdrawn, a
+//   reason from REJECTION_MIX). Nothing is left on a worklist: no AWAITING_TRIAGE, BOOKED or DEFERRED_TO_PROVIDER.
 // - Patients: invented. NHS numbers in the 999 test range (999 + a serial from 700000, the check digit valid),
 //   names from short lists, born 1940 to 2005, living at their practice's postcode.
 // - Randomness: each practice-week's count and each referral draw from streams of their own (sfc32 seeded from a
-//   hash of the seed and the practice, week and referral), so `planted: false` changes only what the patterns touch.
+//   hash of the seed and the practice, week and referral), so `planted: false` changes only what the patterns touch
+//   (and, through them, the minute of some slots).
 //   Slot and appointment ids are UUIDs made from the referral's serial.
 // - UBRNs begin with 0: src/domain/ubrn.ts never draws a leading zero, so no real referral can take one.
 //   '0' + the referral's serial in 11 digits. The access code hash is 64 random hex digits: a hash of nothing, so
@@ -45,8 +47,8 @@
 //     its trauma and orthopaedics (110) referrals to Spire Elland Hospital (NT348, service NT348-110, independent
 //     sector, 20 km away; put on the shortlist in place of the fifth option when the ranking left it off), against
 //     its natural share before (about none: nearer services with shorter waits win).
-// (b) For 6 weeks, 20 to 15 weeks before the week of `now`, every ICB shortlist is cut to 1 to 4 options with
-//     probability 45% (half FEWER_WITHIN_REACH, half REFERRER_CHOSE), against SHORT_SHARE otherwise.
+// (b) For 6 weeks, from the Monday 20 weeks before the week of `now`, every ICB shortlist of 5 is cut to 1 to 4
+//     options with probability 45% (half FEWER_WITHIN_REACH, half REFERRER_CHOSE), against SHORT_SHARE otherwise.
 import { haversineKm, kmToMiles } from '../domain/distance.ts';
 import { nhsNumberCheckDigit } from '../domain/nhs-number.ts';
 import { addDays, daysBetween } from '../domain/rtt-clock.ts';

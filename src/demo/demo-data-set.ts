@@ -10,6 +10,7 @@ import { londonDate } from '../domain/dates.ts';
 import { loadDemoDataIfEmpty } from '../importers/demo.ts';
 import { ensureDemoMentalHealthPathways } from '../mental-health/demo-pathways.ts';
 import { ensureDemoListingUpkeep } from '../listing-upkeep/demo-upkeep.ts';
+import { ensureDemoReferralHistory } from './load-referral-history.ts';
 import { ensureDemoDeferrals } from '../referrals/demo-deferrals.ts';
 import { ensureDemoTransportSupport } from '../shortlist/travel-help.ts';
 import { ensureDemoSlots } from '../slots/demo-slots.ts';
@@ -33,6 +34,8 @@ export async function ensureDemoDataSet(config: Config, database: Database, now:
   if (deferrals.deferred > 0) log?.info(deferrals, 'demo referrals deferred to the provider (ASI worklist)');
   const survey = await ensureDemoSurvey(database.db, now);
   if (survey.invitations > 0) log?.info(survey, 'demo survey of meaningful choice loaded (NHS West Yorkshire ICB)');
+  const history = await ensureDemoReferralHistory(database, now);
+  if (history.referrals > 0) log?.info(history, 'demo referral history loaded (a year of the ICB\'s referrals)');
   const slotsStarted = performance.now();
   const slots = await ensureDemoSlots(database.db, now);
   if (slots.created > 0) log?.info({ ...slots, ms: Math.round(performance.now() - slotsStarted) }, 'demo slots published');

@@ -39,6 +39,7 @@ import { movePanel } from './pidmas/panel.ts';
 import { pidmasRoutes } from './pidmas/routes.ts';
 import { triagePages } from './triage/pages.ts';
 import { triageRoutes } from './triage/routes.ts';
+import { choicePages } from './choice/pages.ts';
 
 export interface AppOptions {
   config: Config;
@@ -113,6 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(pidmasPages(deps));
     await pages.register(messagePages(deps));
     await pages.register(triagePages(deps));
+    await pages.register(choicePages(deps));
   });
 
   app.get(

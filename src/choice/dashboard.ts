@@ -179,6 +179,7 @@ export function sortRows(rows: readonly GroupRow[], column: SortColumn, order: '
     const x = sortValue(a, column);
     const y = sortValue(b, column);
     if (x === null || y === null) return x === null && y === null ? a.name.localeCompare(b.name) : x === null ? 1 : -1;
+    if (typeof x === 'string' && typeof y === 'string') return sign * x.localeCompare(y) || a.name.localeCompare(b.name);
     if (x < y) return -sign;
     if (x > y) return sign;
     return a.name.localeCompare(b.name);

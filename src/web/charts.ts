@@ -97,13 +97,15 @@ export function labelIndexes(n: number, most: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < n; i += every) out.push(i);
   if (out.at(-1) !== n - 1) {
-    if (n - 1 - out.at(-1)! < every / 2) out.pop();
+    if (n - 1 - out.at(-1)! < every * 0.75) out.pop();
     out.push(n - 1);
   }
   return out;
 }
 
 const num = (v: number) => Number(v.toFixed(2)).toString();
+/** The charts' type size in viewBox units: 14 of 400, about 10 px on a 320 px phone. */
+const FONT = 14;
 
 /** A marker of a shape, centred on (x, y). */
 export function marker(shape: MarkerShape, x: number, y: number, colour: string, size = 4): string {
@@ -158,7 +160,9 @@ export interface LineChartInput {
   categoryHeading: string;
 }
 
-export const LINE = { width: 480, height: 300, left: 52, right: 14, top: 14, bottom: 96 } as const;
+/** The line chart's frame: a narrow viewBox with large type, so that at 320 px its words are still readable. */
+export const LINE = { width: 400, plotHeight: 190, left: 50, right: 14, top: 14, axis: 44, legendRow: 20, fontSize: 14 } as const;
+const lineHeight = (series: number) => LINE.top + LINE.plotHeight + LINE.axis + series * LINE.legendRow + 6;
 
 export interface LineLayout {
   plot: { left: number; right: number; top: number; bottom: number };
@@ -171,7 +175,7 @@ export interface LineLayout {
 
 /** Where everything of a line chart goes (pure: the tests check it, the renderer draws it). */
 export function lineLayout(input: LineChartInput): LineLayout {
-  const plot = { left: LINE.left, right: LINE.width - LINE.right, top: LINE.top, bottom: LINE.height - LINE.bottom };
+  const plot = { left: LINE.left, right: LINE.width - LINE.right, top: LINE.top, bottom: LINE.top + LINE.plotHeight };
   const all = input.series.flatMap((s) => [...s.values, ...(s.high ?? [])]).filter((v): v is number => v !== null && Number.isFinite(v));
   const dataMax = all.length ? Math.max(...all) : 0;
   const dataMin = Math.min(0, ...all);
@@ -189,9 +193,9 @@ export function lineLayout(input: LineChartInput): LineLayout {
 export function lineChart(input: LineChartInput): string {
   const L = lineLayout(input);
   const { plot } = L;
-  const parts: string[] = [svgOpen(input.id, LINE.width, LINE.height, input.title, input.description)];
+  const parts: string[] = [svgOpen(input.id, LINE.width, lineHeight(input.series.length), input.title, input.description)];
   // Grid and y axis.
-  parts.push(`<g class="oc-chart__y-axis" font-size="12" fill="${NHS_COLOURS.text}">`);
+  parts.push(`<g class="oc-chart__y-axis" font-size="${FONT}" fill="${NHS_COLOURS.text}">`);
   for (const t of L.ticks) {
     const ty = num(L.y(t));
     parts.push(`<line x1="${plot.left}" x2="${plot.right}" y1="${ty}" y2="${ty}" stroke="${NHS_COLOURS.paleGrey}" stroke-width="1"/>`);
@@ -199,12 +203,15 @@ export function lineChart(input: LineChartInput): string {
   }
   parts.push('</g>');
   // X axis with a readable number of labels.
-  parts.push(`<g class="oc-chart__x-axis" font-size="12" fill="${NHS_COLOURS.text}">`);
+  parts.push(`<g class="oc-chart__x-axis" font-size="${FONT}" fill="${NHS_COLOURS.text}">`);
   parts.push(`<line x1="${plot.left}" x2="${plot.right}" y1="${plot.bottom}" y2="${plot.bottom}" stroke="${NHS_COLOURS.text}" stroke-width="1"/>`);
-  for (const i of labelIndexes(input.categories.length, 6)) {
+  const shown = labelIndexes(input.categories.length, 4);
+  for (const i of shown) {
     const tx = num(L.x(i));
+    // The first and last labels align to their tick's outer side, so neither is cut off at the edge.
+    const anchor = shown.length > 1 && i === shown[0] ? 'start' : shown.length > 1 && i === shown.at(-1) ? 'end' : 'middle';
     parts.push(`<line x1="${tx}" x2="${tx}" y1="${plot.bottom}" y2="${plot.bottom + 5}" stroke="${NHS_COLOURS.text}"/>`);
-    parts.push(`<text x="${tx}" y="${plot.bottom + 18}" text-anchor="middle">${escapeXml(input.categories[i])}</text>`);
+    parts.push(`<text x="${tx}" y="${plot.bottom + 20}" text-anchor="${anchor}">${escapeXml(input.categories[i])}</text>`);
   }
   parts.push('</g>');
   // Each series: its band, its line (broken where a value is missing) and its markers.
@@ -229,10 +236,10 @@ export function lineChart(input: LineChartInput): string {
     parts.push('</g>');
   });
   // The legend, below the plot: a sample of each series' line and marker, and its name.
-  parts.push(`<g class="oc-chart__legend" font-size="12" fill="${NHS_COLOURS.text}">`);
+  parts.push(`<g class="oc-chart__legend" font-size="${FONT}" fill="${NHS_COLOURS.text}">`);
   input.series.forEach((s, si) => {
     const style = SERIES_STYLES[si % SERIES_STYLES.length]!;
-    const ly = plot.bottom + 40 + si * 16;
+    const ly = plot.bottom + LINE.axis + si * LINE.legendRow;
     parts.push(`<line x1="${plot.left}" x2="${plot.left + 28}" y1="${ly}" y2="${ly}" stroke="${style.colour}" stroke-width="2.5"${style.dash ? ` stroke-dasharray="${style.dash}"` : ''}/>`);
     parts.push(marker(style.marker, plot.left + 14, ly, style.colour));
     parts.push(`<text x="${plot.left + 36}" y="${ly}" dominant-baseline="middle">${escapeXml(s.name)}</text>`);
@@ -276,7 +283,7 @@ export interface BarChartInput {
   valueHeading: string;
 }
 
-export const BAR = { width: 480, left: 10, right: 70, top: 10, row: 40, barHeight: 16, axis: 28 } as const;
+export const BAR = { width: 400, left: 10, right: 60, top: 10, row: 44, barHeight: 18, axis: 30 } as const;
 
 export interface BarLayout {
   height: number;
@@ -297,7 +304,7 @@ export function barLayout(input: BarChartInput): BarLayout {
   const x = linearScale(domain, [plot.left, plot.right]);
   const bars = input.bars.map((b, i) => ({
     index: i,
-    y: plot.top + i * BAR.row + 18,
+    y: plot.top + i * BAR.row + 22,
     x0: x(0),
     x1: x(Math.max(0, b.value)),
     low: b.low === null || b.low === undefined ? null : x(b.low),
@@ -312,7 +319,7 @@ export function barChart(input: BarChartInput): string {
   const { plot } = L;
   const parts: string[] = [svgOpen(input.id, BAR.width, L.height, input.title, input.description)];
   parts.push(`<defs><pattern id="${escapeXml(input.id)}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="${NHS_COLOURS.blue}"/><line x1="0" y1="0" x2="0" y2="6" stroke="#ffffff" stroke-width="1.5"/></pattern></defs>`);
-  parts.push(`<g class="oc-chart__x-axis" font-size="12" fill="${NHS_COLOURS.text}">`);
+  parts.push(`<g class="oc-chart__x-axis" font-size="${FONT}" fill="${NHS_COLOURS.text}">`);
   for (const t of L.ticks) {
     const tx = num(L.x(t));
     parts.push(`<line x1="${tx}" x2="${tx}" y1="${plot.top}" y2="${plot.bottom}" stroke="${NHS_COLOURS.paleGrey}"/>`);
@@ -322,14 +329,14 @@ export function barChart(input: BarChartInput): string {
   input.bars.forEach((b, i) => {
     const at = L.bars[i]!;
     parts.push(`<g class="oc-chart__bar" data-index="${i}" data-value="${b.value}" data-x1="${num(at.x1)}">`);
-    parts.push(`<text x="${plot.left}" y="${num(at.y - 5)}" font-size="12" fill="${NHS_COLOURS.text}">${escapeXml(b.label)}</text>`);
+    parts.push(`<text x="${plot.left}" y="${num(at.y - 6)}" font-size="${FONT}" fill="${NHS_COLOURS.text}">${escapeXml(b.label)}</text>`);
     parts.push(`<rect x="${num(at.x0)}" y="${num(at.y)}" width="${num(Math.max(0, at.x1 - at.x0))}" height="${BAR.barHeight}" fill="url(#${escapeXml(input.id)}-hatch)" stroke="${NHS_COLOURS.blue}"/>`);
     if (at.low !== null && at.high !== null) {
       const my = num(at.y + BAR.barHeight / 2);
       parts.push(`<path class="oc-chart__whisker" d="M${num(at.low)} ${my}H${num(at.high)}M${num(at.low)} ${num(at.y + 2)}V${num(at.y + BAR.barHeight - 2)}M${num(at.high)} ${num(at.y + 2)}V${num(at.y + BAR.barHeight - 2)}" stroke="${NHS_COLOURS.text}" stroke-width="1.5" fill="none"/>`);
     }
     const labelX = Math.max(at.x1, at.high ?? at.x1) + 6;
-    parts.push(`<text x="${num(labelX)}" y="${num(at.y + BAR.barHeight / 2)}" dominant-baseline="middle" font-size="12" font-weight="bold" fill="${NHS_COLOURS.text}">${escapeXml(formatValue(b.value, input.format))}</text>`);
+    parts.push(`<text x="${num(labelX)}" y="${num(at.y + BAR.barHeight / 2)}" dominant-baseline="middle" font-size="${FONT}" font-weight="bold" fill="${NHS_COLOURS.text}">${escapeXml(formatValue(b.value, input.format))}</text>`);
     parts.push('</g>');
   });
   parts.push('</svg>');

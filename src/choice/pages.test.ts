@@ -43,6 +43,9 @@ before(async () => {
     });
   }
   await copyReferrals(t.database, made.ubrn, copies);
+  // One referral from each of 30 more practices: more than the 25 the practices' table shows before "show all".
+  const more = await db.selectFrom('organisation').select('ods_code').where('kind', '=', 'GP_PRACTICE').where('icb_code', '=', 'QWO').where('ods_code', 'not in', PRACTICES).orderBy('ods_code').limit(30).execute();
+  await copyReferrals(t.database, made.ubrn, more.map((p) => ({ madeOn: daysAgo(40), practice: p.ods_code, optionsOffered: 5, serviceId: byProvider[0]! })), 1000);
 });
 after(() => t.close());
 
@@ -95,7 +98,7 @@ describe('the commissioner\'s home', () => {
 
 describe('the choice figures', () => {
   test('by default the 12 months ending today; every figure and table row is aggregate()\'s', async () => {
-    const res = await (await as('demo-commissioner')).get('/commissioner/choice');
+    const res = await (await as('demo-commissioner')).get('/commissioner/choice?practices=all');
     assert.equal(res.statusCode, 200, res.body.slice(0, 400));
     const { from, to } = defaultPeriod(today);
     assert.match(res.body, /name="from"[^>]*value="/);
@@ -128,6 +131,21 @@ describe('the choice figures', () => {
     assert.match(res.body, /<svg[^>]*role="img"[^>]*aria-labelledby="shares-over-time-title shares-over-time-desc"/);
     const weeks = [...(/id="shares-over-time-table">([\s\S]*?)<\/table>/.exec(res.body)![1]!.matchAll(/<tr class="nhsuk-table__row">/g))].length;
     assert.ok(weeks >= 52 && weeks <= 54, `${weeks} weeks`);
+  });
+
+  test('the first 25 practices by the sorted column, and all of them when asked', async () => {
+    const s = await as('demo-commissioner');
+    const { from, to } = defaultPeriod(today);
+    const all = (await groups(from, to, ['practice'])).get('practice')!.length;
+    assert.ok(all > 25);
+    const first = await s.get('/commissioner/choice');
+    assert.equal(tableRows(first.body, 'by-practice').length, 25);
+    assert.match(first.body, new RegExp(`the first 25 of ${all} by the sorted column`));
+    const link = /<a href="([^"]+)" id="show-all-practices">/.exec(first.body);
+    assert.ok(link, 'a link to show all');
+    const every = await s.get(decode(link[1]!).replace(/#.*/, ''));
+    assert.equal(tableRows(every.body, 'by-practice').length, all);
+    assert.doesNotMatch(every.body, /id="show-all-practices"/);
   });
 
   test('a specialty and a period narrow every figure', async () => {
@@ -231,13 +249,13 @@ describe('the referrals behind a figure', () => {
     const s = await as('demo-commissioner');
     const { from, to } = defaultPeriod(today);
     const seen: string[] = [];
-    for (let page = 1; page <= 3; page++) {
+    const n = (await groups(from, to, ['icb'])).get('icb')![0]!.counts.referrals;
+    assert.ok(n > 150 && n <= 200);
+    for (let page = 1; page <= 4; page++) {
       const res = await s.get(`/commissioner/choice/referrals?from=${from}&to=${to}&measure=referrals&page=${page}`);
       seen.push(...[...res.body.matchAll(/data-ubrn="(\d{12})"/g)].map((m) => m[1]!));
-      if (page < 3) assert.match(res.body, /id="pagination"/);
+      if (page < 4) assert.match(res.body, /id="pagination"/);
     }
-    const n = (await groups(from, to, ['icb'])).get('icb')![0]!.counts.referrals;
-    assert.ok(n > 100 && n <= 150);
     assert.equal(seen.length, n);
     assert.equal(new Set(seen).size, n);
   });

@@ -110,7 +110,8 @@ export function readDashboardQuery(
     from: first(q.from), to: first(q.to), interval: first(q.interval), specialty: first(q.specialty), sort: first(q.sort), order: first(q.order), practices: first(q.practices),
   };
   const errors: FieldError[] = [];
-  const fail = (field: string, message: string) => void errors.push({ field, href: `#${field}`, message });
+  // Sort, order and 'show all' come from links, not fields: their errors point at the one message the form shows for them.
+  const fail = (field: string, message: string) => void errors.push({ field, href: ['order', 'practices'].includes(field) ? '#sort' : `#${field}`, message });
   const period = defaultPeriod(today);
   const from = values.from || period.from;
   const to = values.to || period.to;

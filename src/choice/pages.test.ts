@@ -203,8 +203,12 @@ describe('the choice figures', () => {
       assert.doesNotMatch(res.body, /id="by-practice-table"/, `${query}: no figures`);
     }
     // Every link in the error summary goes to a field on the page.
-    const res = await s.get('/commissioner/choice?from=2026-02-30&interval=day');
-    for (const [, target] of res.body.matchAll(/<a href="#([\w-]+)"/g)) assert.match(res.body, new RegExp(`id="${target}"`), target);
+    for (const query of ['from=2026-02-30&interval=day&specialty=999', 'sort=x', 'order=x', 'practices=x']) {
+      const res = await s.get(`/commissioner/choice?${query}`);
+      const targets = [...res.body.matchAll(/<a href="#([\w-]+)"/g)].map((m) => m[1]!).filter((id) => id !== 'maincontent');
+      assert.ok(targets.length > 0, query);
+      for (const target of targets) assert.match(res.body, new RegExp(`id="${target}"`), `${query}: #${target}`);
+    }
   });
 });
 

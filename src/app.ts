@@ -49,6 +49,7 @@ import { listingUpkeepRoutes } from './listing-upkeep/routes.ts';
 import { patternPages } from './patterns/pages.ts';
 import { patternRoutes } from './patterns/routes.ts';
 import { surveyPages } from './survey/pages.ts';
+import { choicePages } from './choice/pages.ts';
 
 export interface AppOptions {
   config: Config;
@@ -133,6 +134,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(listingUpkeepPages(deps));
     await pages.register(patternPages(deps));
     await pages.register(surveyPages(deps));
+    await pages.register(choicePages(deps));
   });
 
   app.get(

@@ -1,11 +1,4 @@
-// Figures for people: a share as a percentage, and a p- or q-value as a statistician would write it.
-
-/** 0.7812 → "78.1%"; null (no denominator) → "–". */
-export function formatPercent(share: number | null | undefined, digits = 1): string {
-  if (share === null || share === undefined || !Number.isFinite(share)) return '–';
-  const f = 10 ** digits;
-  return `${(Math.round(share * 100 * f) / f).toFixed(digits)}%`;
-}
+// A p- or q-value as a statistician would write it (shares as percentages: formatValue in charts.ts).
 
 /** A p- or q-value: "< 0.0001" below that, 4 significant decimals above 0.001, else 2 significant figures. */
 export function formatPValue(p: number): string {

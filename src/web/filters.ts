@@ -3,7 +3,8 @@
 import type nunjucks from 'nunjucks';
 import { type ContactMethod, type ContactOutcome, METHOD_WORDS, OUTCOMES } from '../domain/contact-attempts.ts';
 import { formatDate, formatDateTime } from '../domain/dates.ts';
-import { formatPercent, formatPValue } from './figure-filters.ts';
+import { formatValue } from './charts.ts';
+import { formatPValue } from './figure-filters.ts';
 
 // The two the history's stored reasons are written with too (src/domain/dates.ts), so a page and a reason agree.
 export { formatDate, formatDateTime };
@@ -151,7 +152,10 @@ export function registerFilters(environment: nunjucks.Environment): void {
     contactOutcome: formatContactOutcome,
     contactMethod: formatContactMethod,
     code: formatCode,
-    percent: (share: number | null, digits?: number) => formatPercent(share, digits ?? 1),
+    // Figures, as the charts write them (src/web/charts.ts): 0.623 → '62.3%', 1234 → '1,234', 12.34 → '12.3'.
+    percent: (share: number | null, digits?: number) => formatValue(share, 'percent', digits ?? 1),
+    number: (n: number | null) => formatValue(n, 'number'),
+    rate: (n: number | null) => formatValue(n, 'rate'),
     pValue: formatPValue,
   };
   for (const [name, filter] of Object.entries(filters)) environment.addFilter(name, filter as (...args: unknown[]) => string);

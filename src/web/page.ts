@@ -24,7 +24,7 @@ export function homeFor(role: Principal['role']): string {
     case 'admin':
       return '/admin/messages';
     case 'commissioner':
-      return '/mutual-aid/board';
+      return '/commissioner';
     case 'patient':
       return '/manage';
     default:

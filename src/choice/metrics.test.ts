@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import fc from 'fast-check';
+import { sql } from 'kysely';
 import { londonDate } from '../domain/dates.ts';
 import { referThroughApi, startDemoApp, type TestApp } from '../testing/test-app.ts';
-import { aggregate, type MetricsFilter, publishable, sharesOf } from './metrics.ts';
+import { aggregate, type MetricsFilter, publishable, sharesOf, wholeMonths } from './metrics.ts';
 
 let t: TestApp;
 before(async () => { t = await startDemoApp('choice-metrics'); });
@@ -41,4 +43,54 @@ test('published counts hide 1 to 9, never 0 or 10', () => {
   const small = publishable({ ...counts, referrals: 9 });
   assert.equal(small.counts.referrals, null);
   assert.equal(small.counts.patientChoseProvider, null);
+});
+
+test('the monthly rollup kept by the triggers equals the facts summed afresh, after referrals are made and acted on', async () => {
+  const db = t.database.db;
+  const afresh = sql<{ diff: number }>`
+    with fresh as (
+      select icb_code, month, practice_ods_code, referral_centre_ods_code, provider_ods_code, specialty_code,
+        sum(facts) facts, sum(referrals) referrals, sum(offered_at_least_5) o5, sum(patient_chose) chose, sum(booked_by_patient) bbp,
+        sum(appointment_slot_issues) asi, sum(rejected) rej, sum(fewer_referrer_chose) frc
+      from choice_fact_counts group by 1, 2, 3, 4, 5, 6),
+    kept as (
+      select icb_code, month, practice_ods_code, referral_centre_ods_code, provider_ods_code, specialty_code,
+        facts, referrals, offered_at_least_5 o5, patient_chose chose, booked_by_patient bbp, appointment_slot_issues asi, rejected rej, fewer_referrer_chose frc
+      from choice_rollup where facts <> 0)
+    select count(*)::int as diff from ((select * from fresh except all select * from kept) union all (select * from kept except all select * from fresh)) d`;
+  assert.equal((await afresh.execute(db)).rows[0]!.diff, 0, 'before');
+  const services = (await db.selectFrom('service').select('id').where('specialty_code', '=', '110').where('active', '=', true).where('accreditation_status', '=', 'ACCREDITED').limit(3).execute()).map((s) => s.id);
+  const { ubrn } = await referThroughApi(t.app, { familyName: 'Rolled' }, services);
+  // Acted on: the referral is rejected and its facts change in place; the rollup moves its count with it.
+  await db.updateTable('referral').set({ rejected_at: new Date(), rejection_reason: 'DUPLICATE_REFERRAL' }).where('ubrn', '=', ubrn).execute();
+  await db.updateTable('referral').set({ patient_chose: true }).where('ubrn', '=', ubrn).execute();
+  assert.equal((await afresh.execute(db)).rows[0]!.diff, 0, 'after');
+});
+
+test('any period reads the same from the rollup and partial months as straight from the facts', async () => {
+  const db = t.database.db;
+  const direct = async (from: string, to: string) => (await sql<{ n: number; o5: number; chose: number; asi: number }>`
+    select count(*) filter (where source = 'REFERRAL')::int n, count(*) filter (where source = 'REFERRAL' and not awaiting_options and options_offered >= 5)::int o5,
+      count(*) filter (where source = 'REFERRAL' and patient_chose)::int chose, count(*) filter (where source = 'REFERRAL' and appointment_slot_issue)::int asi
+    from choice_fact where icb_code = 'QWO' and made_on between ${from}::date and ${to}::date`.execute(db)).rows[0]!;
+  const days = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+  const yearAgo = days(today, -400);
+  await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 400 }), async (a, b) => {
+    const from = days(yearAgo, Math.min(a, b));
+    const to = days(yearAgo, Math.max(a, b));
+    const m = await aggregate(db, { ...filter(), from, to }, ['icb', 'month', 'practice']);
+    const icb = m.get('icb')![0]!.counts;
+    const d = await direct(from, to);
+    assert.deepEqual([icb.referrals, icb.offeredAtLeast5, icb.patientChoseProvider, icb.appointmentSlotIssues], [d.n, d.o5, d.chose, d.asi], `${from}..${to}`);
+    assert.equal(m.get('month')!.reduce((n, g) => n + g.counts.referrals, 0), d.n);
+    assert.equal(m.get('practice')!.reduce((n, g) => n + g.counts.referrals, 0), d.n);
+  }), { numRuns: 25 });
+});
+
+test('whole months within a period', () => {
+  assert.deepEqual(wholeMonths('2026-01-01', '2026-03-31'), { first: '2026-01-01', last: '2026-03-01', lastDay: '2026-03-31' });
+  assert.deepEqual(wholeMonths('2026-01-02', '2026-03-30'), { first: '2026-02-01', last: '2026-02-01', lastDay: '2026-02-28' });
+  assert.equal(wholeMonths('2026-01-02', '2026-02-27'), null);
+  assert.deepEqual(wholeMonths('2024-02-01', '2024-02-29'), { first: '2024-02-01', last: '2024-02-01', lastDay: '2024-02-29' });
+  assert.deepEqual(wholeMonths('2025-12-15', '2026-01-31'), { first: '2026-01-01', last: '2026-01-01', lastDay: '2026-01-31' });
 });

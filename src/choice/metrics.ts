@@ -1,7 +1,8 @@
 // The choice measures: for an ICB and a period (calendar dates, inclusive, on the day a referral was made), how many
 // referrals were offered at least 5 options, where the patient chose, booked themselves, met a slot issue or a
 // rejection, came on paper, were offered and took a faster alternative, and the PIDMAS requests, by practice, referral
-// centre, provider, specialty or over time. All read from choice_fact (migration 018) in one scan with grouping sets.
+// centre, provider, specialty or over time. Read from the monthly rollup (migration 019) and, for a period's partial
+// months and for weeks, from the facts themselves (migration 018), with grouping sets: one scan for many groupings.
 import { type Kysely, sql, type RawBuilder } from 'kysely';
 import type { DB, FewerOptionsCode } from '../db/schema.ts';
 import { isSmallNumber, type Share, share } from '../domain/statistics.ts';
@@ -60,28 +61,29 @@ export interface MetricsGroup {
   counts: MetricsCounts;
 }
 
+// What each count sums: columns of the view choice_fact_counts (one referral's 0 or 1 towards each) and of the table
+// choice_rollup (the same summed by month), both defined once in migration 019.
 const COUNT_COLUMNS = {
-  referrals: sql`count(*) filter (where source = 'REFERRAL')`,
-  withOptions: sql`count(*) filter (where source = 'REFERRAL' and not awaiting_options)`,
-  offeredAtLeast5: sql`count(*) filter (where source = 'REFERRAL' and not awaiting_options and options_offered >= 5)`,
-  optionsOffered: sql`coalesce(sum(options_offered) filter (where source = 'REFERRAL' and not awaiting_options), 0)`,
-  noOptions: sql`count(*) filter (where source = 'REFERRAL' and not awaiting_options and options_offered = 0)`,
-  patientChoseProvider: sql`count(*) filter (where source = 'REFERRAL' and patient_chose)`,
-  booked: sql`count(*) filter (where source = 'REFERRAL' and first_appointment_on is not null)`,
-  bookedByPatient: sql`count(*) filter (where source = 'REFERRAL' and booked_by_patient)`,
-  appointmentSlotIssues: sql`count(*) filter (where source = 'REFERRAL' and appointment_slot_issue)`,
-  rejected: sql`count(*) filter (where source = 'REFERRAL' and rejected)`,
-  electronic: sql`count(*) filter (where source = 'REFERRAL' and electronic)`,
-  fasterAlternativeOffered: sql`count(*) filter (where faster_alternative_offered)`,
-  fasterAlternativeTaken: sql`count(*) filter (where faster_alternative_taken)`,
-  pidmasInvited: sql`count(*) filter (where pidmas_invited)`,
-  pidmasOptedIn: sql`count(*) filter (where pidmas_opted_in)`,
-  pidmasMoved: sql`count(*) filter (where pidmas_moved)`,
+  referrals: 'referrals',
+  withOptions: 'with_options',
+  offeredAtLeast5: 'offered_at_least_5',
+  optionsOffered: 'options_offered',
+  noOptions: 'no_options',
+  patientChoseProvider: 'patient_chose',
+  booked: 'booked',
+  bookedByPatient: 'booked_by_patient',
+  appointmentSlotIssues: 'appointment_slot_issues',
+  rejected: 'rejected',
+  electronic: 'electronic',
+  fasterAlternativeOffered: 'faster_offered',
+  fasterAlternativeTaken: 'faster_taken',
+  pidmasInvited: 'pidmas_invited',
+  pidmasOptedIn: 'pidmas_opted_in',
+  pidmasMoved: 'pidmas_moved',
 } as const;
-const fewerColumn = (code: FewerOptionsCode | 'NOT_RECORDED') =>
-  code === 'NOT_RECORDED'
-    ? sql`count(*) filter (where source = 'REFERRAL' and not awaiting_options and options_offered between 1 and 4 and fewer_options_code is null)`
-    : sql`count(*) filter (where source = 'REFERRAL' and not awaiting_options and options_offered between 1 and 4 and fewer_options_code = ${code})`;
+const FEWER_COLUMNS = Object.fromEntries([...FEWER_OPTIONS_CODES, 'NOT_RECORDED'].map((c) => [`fewer_${c}`, `fewer_${c.toLowerCase()}`]));
+const SUMMED: Record<string, string> = { ...COUNT_COLUMNS, ...FEWER_COLUMNS, facts: 'facts' };
+const SOURCE_COLUMNS = ['icb_code', 'month', 'practice_ods_code', 'referral_centre_ods_code', 'provider_ods_code', 'specialty_code'];
 
 const KEY_EXPRESSIONS: Record<Grouping, RawBuilder<unknown>> = {
   icb: sql`icb_code`,
@@ -90,15 +92,15 @@ const KEY_EXPRESSIONS: Record<Grouping, RawBuilder<unknown>> = {
   provider: sql`provider_ods_code`,
   specialty: sql`specialty_code`,
   week: sql`date_trunc('week', made_on)::date`,
-  month: sql`date_trunc('month', made_on)::date`,
+  month: sql`month`,
 };
 const NONE_NAMES: Record<Grouping, string> = {
   icb: 'No ICB', practice: 'Not from a GP practice', 'referral-centre': 'Not through a referral centre', provider: 'No provider yet',
   specialty: 'No specialty', week: '', month: '',
 };
 
-function whereFilter(f: MetricsFilter) {
-  const parts = [sql`icb_code = ${f.icb.odsCode}`, sql`made_on between ${f.from}::date and ${f.to}::date`];
+function groupFilter(f: MetricsFilter) {
+  const parts = [sql`icb_code = ${f.icb.odsCode}`];
   if (f.specialty) parts.push(sql`specialty_code = ${f.specialty}`);
   if (f.practice) parts.push(sql`practice_ods_code = ${f.practice}`);
   if (f.referralCentre) parts.push(sql`referral_centre_ods_code = ${f.referralCentre}`);
@@ -106,42 +108,68 @@ function whereFilter(f: MetricsFilter) {
   return sql.join(parts, sql` and `);
 }
 
-type Row = Record<string, unknown> & { g: number; k: string | null };
+/** The whole calendar months within from..to (inclusive dates), as the first day of the first and of the last; null if none. */
+export function wholeMonths(from: string, to: string): { first: string; last: string; lastDay: string } | null {
+  const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
+  const first = new Date(Date.UTC(fy, fm - 1 + (fd === 1 ? 0 : 1), 1));
+  const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
+  const endOfToMonth = new Date(Date.UTC(ty, tm, 0)).getUTCDate();
+  const lastMonth = new Date(Date.UTC(ty, tm - 1 - (td === endOfToMonth ? 0 : 1), 1));
+  if (first > lastMonth) return null;
+  const iso = (d: Date) => d.toISOString().slice(0, 10);
+  return { first: iso(first), last: iso(lastMonth), lastDay: iso(new Date(Date.UTC(lastMonth.getUTCFullYear(), lastMonth.getUTCMonth() + 1, 0))) };
+}
 
 /**
- * The counts for each grouping asked for, in one scan of the ICB's facts. Periods run over dates; a week starts on
- * Monday. Groups come in key order; names are the organisations' or specialties' names.
+ * The rows to sum for a period: whole months from the rollup, the partial months at either end from the facts
+ * themselves. The week grouping cannot come from monthly sums, so it reads the facts for the whole period.
  */
-export async function aggregate(db: Kysely<DB>, filter: MetricsFilter, groupings: readonly Grouping[]): Promise<Map<Grouping, MetricsGroup[]>> {
-  if (groupings.length === 0) return new Map();
-  const columns = sql.join(
-    [
-      ...Object.entries(COUNT_COLUMNS).map(([name, expr]) => sql`${expr} as ${sql.ref(name)}`),
-      ...[...FEWER_OPTIONS_CODES, 'NOT_RECORDED' as const].map((code) => sql`${fewerColumn(code)} as ${sql.ref(`fewer_${code}`)}`),
-    ],
-    sql`, `,
-  );
+function sourceRows(f: MetricsFilter, byWeek: boolean) {
+  const cols = sql.join([...SOURCE_COLUMNS, ...Object.values(SUMMED)].map((c) => sql.ref(c)), sql`, `);
+  if (byWeek) return sql`select ${cols}, made_on from choice_fact_counts where ${groupFilter(f)} and made_on between ${f.from}::date and ${f.to}::date`;
+  const whole = wholeMonths(f.from, f.to);
+  if (!whole) return sql`select ${cols} from choice_fact_counts where ${groupFilter(f)} and made_on between ${f.from}::date and ${f.to}::date`;
+  return sql`select ${cols} from choice_rollup where ${groupFilter(f)} and month between ${whole.first}::date and ${whole.last}::date
+    union all
+    select ${cols} from choice_fact_counts where ${groupFilter(f)} and made_on between ${f.from}::date and ${f.to}::date
+      and not (made_on between ${whole.first}::date and ${whole.lastDay}::date)`;
+}
+
+type Row = Record<string, unknown> & { g: number; k: string | null };
+
+async function grouped(db: Kysely<DB>, filter: MetricsFilter, groupings: readonly Grouping[], byWeek: boolean): Promise<Row[]> {
+  if (groupings.length === 0) return [];
+  const columns = sql.join(Object.entries(SUMMED).map(([name, column]) => sql`coalesce(sum(${sql.ref(column)}), 0) as ${sql.ref(name)}`), sql`, `);
   // Each grouping set is told apart by its index; its key comes out as text in one column.
   const setIndex = sql.join(groupings.map((g, i) => sql`when grouping(${KEY_EXPRESSIONS[g]}) = 0 then ${sql.lit(i)}`), sql` `);
   const sets = sql.join(groupings.map((g) => sql`(${KEY_EXPRESSIONS[g]})`), sql`, `);
-  const distinct = [...new Set(groupings.map((g) => KEY_EXPRESSIONS[g]))];
-  if (distinct.length !== groupings.length) throw new Error('aggregate: each grouping once');
   const result = await sql<Row>`
     with grouped as (
       select case ${setIndex} end as g, ${columns}, ${sql.join(groupings.map((g, i) => sql`${KEY_EXPRESSIONS[g]}::text as ${sql.ref(`k${i}`)}`), sql`, `)}
-      from choice_fact
-      where ${whereFilter(filter)}
+      from (${sourceRows(filter, byWeek)}) source
       group by grouping sets (${sets})
+      having sum(facts) > 0
     )
     select grouped.*, case g ${sql.join(groupings.map((_, i) => sql`when ${sql.lit(i)} then ${sql.ref(`k${i}`)}`), sql` `)} end as k
     from grouped`.execute(db);
+  return result.rows;
+}
 
-  const names = await namesFor(db, result.rows, groupings);
+/**
+ * The counts for each grouping asked for: one scan of the monthly rollup and the period's partial months (and, for
+ * weeks, one scan of the facts). Periods run over dates; a week starts on Monday. Groups come in key order; names are
+ * the organisations' or specialties' names.
+ */
+export async function aggregate(db: Kysely<DB>, filter: MetricsFilter, groupings: readonly Grouping[]): Promise<Map<Grouping, MetricsGroup[]>> {
+  if (new Set(groupings).size !== groupings.length) throw new Error('aggregate: each grouping once');
+  const monthly = groupings.filter((g) => g !== 'week');
+  const weekly = groupings.filter((g) => g === 'week');
+  const [monthlyRows, weeklyRows] = await Promise.all([grouped(db, filter, monthly, false), grouped(db, filter, weekly, true)]);
+  const rows = [...monthlyRows.map((r) => ({ ...r, grouping: monthly[r.g]! })), ...weeklyRows.map((r) => ({ ...r, grouping: weekly[r.g]! }))];
+
+  const names = await namesFor(db, rows);
   const out = new Map<Grouping, MetricsGroup[]>(groupings.map((g) => [g, []]));
-  for (const row of result.rows) {
-    const grouping = groupings[row.g]!;
-    out.get(grouping)!.push({ key: row.k, name: nameOf(grouping, row.k, names), counts: countsOf(row) });
-  }
+  for (const row of rows) out.get(row.grouping)!.push({ key: row.k, name: nameOf(row.grouping, row.k, names), counts: countsOf(row) });
   for (const groups of out.values()) groups.sort((a, b) => (a.key === null ? 1 : b.key === null ? -1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   // A grouping with no facts at all still answers its one total row for the ICB, so "no referrals" reads as 0.
   if (out.get('icb')?.length === 0) out.get('icb')!.push({ key: filter.icb.odsCode, name: filter.icb.name, counts: countsOf({}) });
@@ -160,12 +188,12 @@ function countsOf(row: Record<string, unknown>): MetricsCounts {
   };
 }
 
-async function namesFor(db: Kysely<DB>, rows: Row[], groupings: readonly Grouping[]) {
+async function namesFor(db: Kysely<DB>, rows: { k: string | null; grouping: Grouping }[]) {
   const ods = new Set<string>();
   const specialties = new Set<string>();
   for (const r of rows) {
     if (r.k === null) continue;
-    const g = groupings[r.g]!;
+    const g = r.grouping;
     if (g === 'specialty') specialties.add(r.k);
     else if (g !== 'week' && g !== 'month') ods.add(r.k);
   }

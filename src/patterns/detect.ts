@@ -102,6 +102,11 @@ export interface Detection {
   cells: CellResult[];
   /** the flagged cells with their weekly series, smallest q first */
   flagged: Pattern[];
+  /**
+   * Of those, the patterns that moved: their weekly shares changed within the period (`changed`). The others differ
+   * from the rest of the ICB throughout (often for where the practice is), which is worth seeing but did not move.
+   */
+  moved: Pattern[];
 }
 
 /** The key of a pattern in an address: PRACTICE-SPECIALTY-PROVIDER (ODS and specialty codes hold no '-'). */
@@ -218,7 +223,7 @@ export function detectPatterns(facts: Iterable<ReferralFact> | Summary, options:
   const qs = benjaminiHochberg(raw.map((c) => c.p));
   const cells: CellResult[] = raw.map((c, i) => ({ ...c, q: qs[i]!, flagged: qs[i]! <= level }));
   const flagged = cells.filter((c) => c.flagged).map((c) => withHistory(summary, c)).sort((a, b) => a.q - b.q || a.p - b.p || (a.key < b.key ? -1 : 1));
-  return { from: summary.from, to: summary.to, q: level, tested: cells.length, testedPairs, untestedPairs, cells, flagged };
+  return { from: summary.from, to: summary.to, q: level, tested: cells.length, testedPairs, untestedPairs, cells, flagged, moved: flagged.filter((f) => f.changed) };
 }
 
 function isSummary(x: Iterable<ReferralFact> | Summary): x is Summary {

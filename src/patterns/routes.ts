@@ -23,7 +23,7 @@ const PatternSchema = z.object({
   p: z.number().describe('exact two-sided binomial test against the rest of the ICB'),
   q: z.number().describe('Benjamini–Hochberg q-value over every cell tested in the run'),
   since: z.string().nullable().describe('the Monday of the week the change started (maximum-likelihood change point), or the first week when it held throughout'),
-  changed: z.boolean(),
+  changed: z.boolean().describe('true: the pattern moved (its weekly shares changed within the period); false: it differs from the rest of the ICB throughout'),
   signalledWeek: z.string().nullable().describe('the week the CUSUM (odds ratio 2, h = 5) crossed its threshold'),
   findingStatus: z.enum(STATUS),
 });

@@ -135,7 +135,7 @@ export interface PatternsView {
   /** the ICBs an admin may choose from (empty for a commissioner) */
   icbs: Icb[];
   period: Period;
-  detection: Omit<Detection, 'cells' | 'flagged'>;
+  detection: Omit<Detection, 'cells' | 'flagged' | 'moved'>;
   flagged: NamedPattern[];
   specialty: string | null;
   specialties: { code: string; name: string }[];
@@ -167,7 +167,7 @@ export async function patternsFor(db: Kysely<DB>, staff: StaffPrincipal, query: 
   if (funnelProvider) ods.push(funnelProvider);
   const names = await namesOf(db, ods, [...summary.specialties.keys()]);
   const findings = await findingsOf(db, icb, shown);
-  const { cells: _cells, flagged: _flagged, ...counts } = detection;
+  const { cells: _cells, flagged: _flagged, moved: _moved, ...counts } = detection;
   return {
     icb,
     icbs: staff.role === 'admin' ? await listIcbs(db) : [],

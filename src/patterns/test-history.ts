@@ -16,6 +16,8 @@ export interface PlantedHistory {
   practices: number;
   /** another practice of the history, which refers as the ICB does */
   other: string;
+  /** every practice of the history */
+  all: string[];
 }
 
 export async function plantPatternHistory(db: Kysely<DB>, options: { practices?: number; perPractice?: number; seed?: number } = {}): Promise<PlantedHistory> {
@@ -57,5 +59,5 @@ export async function plantPatternHistory(db: Kysely<DB>, options: { practices?:
     }
     await sql`select refresh_choice_facts()`.execute(trx);
   });
-  return { practice: 'B86025', specialty: '110', planted, usual, key: `B86025-110-${planted}`, practices: practices.length, other: practices[1]! };
+  return { practice: 'B86025', specialty: '110', planted, usual, key: `B86025-110-${planted}`, practices: practices.length, other: practices[1]!, all: practices };
 }

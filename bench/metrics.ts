@@ -102,8 +102,9 @@ const loaded = await reusable();
 if (loaded > 0) log(`  reusing the database: ${fmt(loaded)} facts for QWO`);
 else await phase('database recreated', () => recreateDatabase(settings.databaseUrl));
 const data = await openDatabase({ kind: 'postgres', url: settings.databaseUrl, poolSize: 4 });
+// A reused database gets the migrations added since it was built (the monthly rollup of 019 is filled as it runs).
+await phase('migrations applied', () => migrate(data.pool));
 if (loaded === 0) {
-  await migrate(data.pool);
   await phase('demo directory and postcodes loaded (as npm start does)', () => loadDemoDataIfEmpty(data));
   await ensureDemoAccounts(data.db);
   await ensureDemoAssessmentServices(data.db);

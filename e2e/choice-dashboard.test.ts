@@ -54,12 +54,12 @@ describe('the choice figures (browser)', () => {
     await page.fill('#password', DEMO_PASSWORD);
     await Promise.all([page.waitForNavigation(), page.click('#sign-in-button')]);
     assert.equal(pathOf(page), '/commissioner', 'a commissioner lands on their home');
-    assert.match(await page.locator('#headline-referrals').innerText(), /^\d+$/);
+    assert.match(await page.locator('#headline-referrals').innerText(), /^\d{1,3}(,\d{3})*$/);
     await assertAccessible(page, 'commissioner home');
 
     await Promise.all([page.waitForNavigation(), page.click('#link-choice')]);
     assert.equal(pathOf(page), '/commissioner/choice');
-    assert.match(await page.locator('#total-referrals').innerText(), /^\d+$/);
+    assert.match(await page.locator('#total-referrals').innerText(), /^\d{1,3}(,\d{3})*$/);
     assert.equal(await page.locator('svg#shares-over-time[role="img"]').count(), 1);
     assert.ok((await page.locator('#shares-over-time-table tbody tr').count()) >= 52);
     await assertAccessible(page, 'choice figures');
@@ -94,14 +94,14 @@ describe('the choice figures (browser)', () => {
     assert.equal(await page.locator('#by-practice-table th[aria-sort="descending"] a[data-sort="referrals"]').count(), 1);
     await Promise.all([page.waitForNavigation(), page.click('#by-practice-table th a[data-sort="referrals"]')]);
     assert.equal(await page.locator('#by-practice-table th[aria-sort="ascending"] a[data-sort="referrals"]').count(), 1);
-    const counts = (await page.locator('#by-practice-table tbody tr td:nth-of-type(1)').allInnerTexts()).map((s) => Number(s.trim()));
+    const counts = (await page.locator('#by-practice-table tbody tr td:nth-of-type(1)').allInnerTexts()).map((s) => Number(s.trim().replaceAll(',', '')));
     assert.deepEqual(counts, [...counts].sort((a, b) => a - b));
     assert.equal(new URL(page.url()).searchParams.get('from'), from, 'sorting keeps the period');
     await assertAccessible(page, 'choice figures sorted');
 
     // Drill down: the practice's referrals; as many rows as the figure said.
     const row = page.locator('#by-practice-table tbody tr').last();
-    const figure = Number((await row.locator('td').first().innerText()).trim());
+    const figure = Number((await row.locator('td').first().innerText()).trim().replaceAll(',', ''));
     await Promise.all([page.waitForNavigation(), row.locator('td').first().locator('a').click()]);
     assert.equal(pathOf(page), '/commissioner/choice/referrals');
     assert.equal(await page.locator('#drill-down tbody tr').count(), Math.min(50, figure));

@@ -21,6 +21,8 @@ export const DEMO_ACCOUNTS: { username: string; role: StaffRole; organisation: s
   { username: 'demo-admin', role: 'admin', organisation: 'QWO', displayName: 'Alex Demo (administrator)' },
   // Beyond the contract's five: a second trust, so that a mutual-aid transfer can be accepted by its receiver.
   { username: 'demo-provider-2', role: 'provider', organisation: 'RWY', displayName: 'Sam Demo (Huddersfield booking office)' },
+  // A mental health trust, which returns its pathways for the mental health waiting standards.
+  { username: 'demo-mental-health', role: 'provider', organisation: 'RGD', displayName: 'Morgan Demo (Leeds and York Partnership)' },
 ];
 
 /** Creates the demo accounts that are missing (and their organisations); changes nothing that exists. */

@@ -4,12 +4,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { londonDate } from '../domain/dates.ts';
-import { copyReferrals, type ReferralCopy } from '../testing/choice-referrals.ts';
+import { copyReferrals, type ReferralCopy, withoutDemoHistory } from '../testing/choice-referrals.ts';
 import { type PageSession, staffSession } from '../testing/page-session.ts';
 import { referThroughApi, startDemoApp, type TestApp } from '../testing/test-app.ts';
 import { formatValue } from '../web/charts.ts';
 import { defaultPeriod, lastThreeFullMonths } from './dashboard.ts';
 import { aggregate, asiPer10000, type Grouping, type MetricsCounts, sharesOf } from './metrics.ts';
+
+/** A count as the pages write it: 16537 → '16,537'. */
+const fmt = (v: number) => v.toLocaleString('en-GB');
 
 let t: TestApp;
 const QWO = { odsCode: 'QWO', name: 'NHS West Yorkshire Integrated Care Board' };
@@ -24,6 +27,8 @@ const PATIENT = { givenName: 'Zebedee', familyName: 'Dashboardson' };
 
 before(async () => {
   t = await startDemoApp('choice-pages');
+  // These tests count exactly the referrals they make: the demo's year of history is taken out of their copy.
+  await withoutDemoHistory(t.database);
   const db = t.database.db;
   const services = (await db.selectFrom('service').select(['id', 'provider_ods_code']).where('specialty_code', '=', '110').where('active', '=', true).where('accreditation_status', '=', 'ACCREDITED').orderBy('id').limit(40).execute());
   const byProvider = [...new Map(services.map((s) => [s.provider_ods_code, s.id])).values()].slice(0, 3);
@@ -82,7 +87,7 @@ describe('the commissioner\'s home', () => {
     assert.ok(c.referrals > 0, 'the fixture puts referrals in the last 3 full months');
     assert.equal(byId(res.body, 'headline-referrals'), c.referrals.toLocaleString('en-GB'));
     const s = sharesOf(c);
-    assert.match(byId(res.body, 'headline-offered'), new RegExp(`^${formatValue(s.offeredAtLeast5.value, 'percent')} 95% interval ${formatValue(s.offeredAtLeast5.low, 'percent')} to ${formatValue(s.offeredAtLeast5.high, 'percent')}; ${s.offeredAtLeast5.count} of ${s.offeredAtLeast5.denominator}`));
+    assert.match(byId(res.body, 'headline-offered'), new RegExp(`^${formatValue(s.offeredAtLeast5.value, 'percent')} 95% interval ${formatValue(s.offeredAtLeast5.low, 'percent')} to ${formatValue(s.offeredAtLeast5.high, 'percent')}; ${fmt(s.offeredAtLeast5.count)} of ${fmt(s.offeredAtLeast5.denominator)}`));
     assert.match(byId(res.body, 'headline-chose'), new RegExp(`^${formatValue(s.patientChoseProvider.value, 'percent')}`));
     assert.match(byId(res.body, 'headline-asi'), new RegExp(`^${formatValue(asiPer10000(c), 'rate').replace('.', '\\.')}`));
     for (const path of ['/commissioner/choice', '/commissioner/patterns', '/commissioner/availability', '/commissioner/listings', '/commissioner/mental-health', '/commissioner/survey', '/mutual-aid/board']) {
@@ -105,7 +110,7 @@ describe('the choice figures', () => {
     const g = await groups(from, to, ['icb', 'week', 'practice', 'referral-centre', 'provider']);
     const icb = g.get('icb')![0]!.counts;
     assert.ok(icb.referrals >= 132, 'the demo\'s, the two made through the API and the 130 copies');
-    assert.equal(byId(res.body, 'total-referrals'), String(icb.referrals));
+    assert.equal(byId(res.body, 'total-referrals'), fmt(icb.referrals));
     const s = sharesOf(icb);
     assert.match(byId(res.body, 'total-offered'), new RegExp(`^${formatValue(s.offeredAtLeast5.value, 'percent')} 95% interval`));
     const practices = tableRows(res.body, 'by-practice');
@@ -113,13 +118,13 @@ describe('the choice figures', () => {
     for (const row of practices) {
       const c = g.get('practice')!.find((x) => (x.key ?? '') === row.key)!.counts;
       const sh = sharesOf(c);
-      assert.equal(row.cells[1], String(c.referrals), `${row.key} referrals`);
-      assert.match(row.cells[2]!, new RegExp(`^${formatValue(sh.offeredAtLeast5.value, 'percent')} ${formatValue(sh.offeredAtLeast5.low, 'percent')} to ${formatValue(sh.offeredAtLeast5.high, 'percent')}; ${c.offeredAtLeast5} of ${c.withOptions}$`));
+      assert.equal(row.cells[1], fmt(c.referrals), `${row.key} referrals`);
+      assert.match(row.cells[2]!, new RegExp(`^${formatValue(sh.offeredAtLeast5.value, 'percent')} ${formatValue(sh.offeredAtLeast5.low, 'percent')} to ${formatValue(sh.offeredAtLeast5.high, 'percent')}; ${fmt(c.offeredAtLeast5)} of ${fmt(c.withOptions)}$`));
       assert.equal(row.cells[3], c.withOptions ? (c.optionsOffered / c.withOptions).toFixed(1) : 'no data');
       assert.match(row.cells[4]!, new RegExp(`^${formatValue(sh.patientChoseProvider.value, 'percent')} `));
-      assert.equal(row.cells[6], String(c.appointmentSlotIssues));
-      assert.equal(row.cells[7], String(c.rejected));
-      assert.equal(row.cells[8], String(c.referrals - c.electronic));
+      assert.equal(row.cells[6], fmt(c.appointmentSlotIssues));
+      assert.equal(row.cells[7], fmt(c.rejected));
+      assert.equal(row.cells[8], fmt(c.referrals - c.electronic));
     }
     const providers = tableRows(res.body, 'by-provider');
     assert.equal(providers.reduce((n, r) => n + Number(r.cells[1]), 0), icb.referrals, 'providers add up to the ICB');
@@ -140,7 +145,7 @@ describe('the choice figures', () => {
     assert.ok(all > 25);
     const first = await s.get('/commissioner/choice');
     assert.equal(tableRows(first.body, 'by-practice').length, 25);
-    assert.match(first.body, new RegExp(`the first 25 of ${all} by the sorted column`));
+    assert.match(first.body, new RegExp(`the first 25 of ${fmt(all)} by the sorted column`));
     const link = /<a href="([^"]+)" id="show-all-practices">/.exec(first.body);
     assert.ok(link, 'a link to show all');
     const every = await s.get(decode(link[1]!).replace(/#.*/, ''));
@@ -155,7 +160,7 @@ describe('the choice figures', () => {
     assert.equal(res.statusCode, 200);
     const c = (await groups(from, to, ['icb'], '130')).get('icb')![0]!.counts;
     assert.ok(c.referrals > 0 && c.referrals < 20);
-    assert.equal(byId(res.body, 'total-referrals'), String(c.referrals));
+    assert.equal(byId(res.body, 'total-referrals'), fmt(c.referrals));
     assert.match(res.body, /Month<\/th>/);
   });
 
@@ -232,16 +237,16 @@ describe('the referrals behind a figure', () => {
         const shown = [...res.body.matchAll(/<tr class="nhsuk-table__row" data-ubrn="(\d{12})">/g)].map((m) => m[1]);
         assert.equal(shown.length, Math.min(n, 50), `${measure}${whose}: rows on the first page`);
         assert.equal(new Set(shown).size, shown.length);
-        assert.match(byId(res.body, 'results-count'), n === 0 ? /^No referrals\.$/ : new RegExp(`of ${n} referrals?\\.$`), `${measure}${whose}`);
+        assert.match(byId(res.body, 'results-count'), n === 0 ? /^No referrals\.$/ : new RegExp(`of ${fmt(n)} referrals?\\.$`), `${measure}${whose}`);
       }
     }
     // A reason of fewer than 5: its own count.
     const reason = await s.get(`/commissioner/choice/referrals?from=${from}&to=${to}&measure=fewerThan5&reason=NOT_RECORDED&practice=B82007`);
-    assert.match(byId(reason.body, 'results-count'), new RegExp(`of ${practice.counts.fewerThan5.NOT_RECORDED} referral`));
+    assert.match(byId(reason.body, 'results-count'), new RegExp(`of ${fmt(practice.counts.fewerThan5.NOT_RECORDED)} referral`));
     // The provider's list.
     const provider = g.get('provider')!.find((x) => x.key !== null)!;
     const byProvider = await s.get(`/commissioner/choice/referrals?from=${from}&to=${to}&provider=${provider.key}`);
-    assert.match(byId(byProvider.body, 'results-count'), new RegExp(`of ${provider.counts.referrals} referral`));
+    assert.match(byId(byProvider.body, 'results-count'), new RegExp(`of ${fmt(provider.counts.referrals)} referral`));
     // Nothing of the patient: the API's patient and the demo deferrals' patients are named nowhere.
     const all = await s.get(`/commissioner/choice/referrals?from=${from}&to=${to}&measure=referrals&page=1`);
     for (const name of ['Zebedee', 'Dashboardson', 'Olivia', 'Bennett', 'Kwame', 'Asante', '9990000018', '999 000 0018', 'Knee', 'LS1 4AP', 'Park Square']) {
@@ -301,7 +306,7 @@ describe('who may see them', () => {
     const chosen = await admin.get('/commissioner/choice?icb=QWO');
     assert.equal(chosen.statusCode, 200);
     const { from, to } = defaultPeriod(today);
-    assert.equal(byId(chosen.body, 'total-referrals'), String((await groups(from, to, ['icb'])).get('icb')![0]!.counts.referrals));
+    assert.equal(byId(chosen.body, 'total-referrals'), fmt((await groups(from, to, ['icb'])).get('icb')![0]!.counts.referrals));
     assert.match(decode(chosen.body), /href="\/commissioner\/choice\/referrals\?[^"]*icb=QWO"/, 'the drill-downs keep the ICB');
     const unknown = await admin.get('/commissioner/choice?icb=ZZZ99');
     assert.equal(unknown.statusCode, 404);

@@ -54,7 +54,7 @@ export async function readHistoryInputs(db: Kysely<DB>, now: Date, icb = HISTORY
 const TABLES = {
   referral: ['ubrn', 'access_code_hash', 'status', 'priority', 'specialty_code', 'clinical_summary', 'patient_nhs_number', 'patient_given_name', 'patient_family_name',
     'patient_date_of_birth', 'patient_postcode', 'preferences', 'referring_organisation_ods_code', 'created_by_account_id', 'rtt_clock_start', 'options_offered',
-    'fewer_options_reason', 'fewer_options_code', 'patient_chose', 'created_at', 'updated_at', 'received_via', 'rtt_clock_state', 'rtt_paused_days', 'source',
+    'fewer_options_reason', 'fewer_options_code', 'patient_chose', 'created_at', 'updated_at', 'received_via', 'rtt_clock_state', 'rtt_clock_stopped_on', 'rtt_paused_days', 'source',
     'consultant_led', 'tertiary', 'rejection_reason', 'rejection_note', 'rejected_at', 'rejected_by', 'rejected_service_id'],
   referral_option: ['ubrn', 'rank', 'service_id', 'offered'],
   referral_event: ['ubrn', 'at', 'actor_kind', 'actor_label', 'from_status', 'to_status', 'reason'],

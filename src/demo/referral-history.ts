@@ -136,7 +136,7 @@ export interface ReferralRow {
   preferences: { sortBy: 'BALANCED'; maxDistanceKm: number; originPostcode: null };
   referring_organisation_ods_code: string; created_by_account_id: number; rtt_clock_start: string; options_offered: number;
   fewer_options_reason: string | null; fewer_options_code: FewerCode | null; patient_chose: boolean; created_at: string; updated_at: string;
-  received_via: 'ELECTRONIC' | 'PAPER'; rtt_clock_state: 'RUNNING'; rtt_paused_days: number; source: 'REFERRAL'; consultant_led: boolean; tertiary: boolean;
+  received_via: 'ELECTRONIC' | 'PAPER'; rtt_clock_state: 'RUNNING' | 'STOPPED'; rtt_clock_stopped_on: string | null; rtt_paused_days: number; source: 'REFERRAL'; consultant_led: boolean; tertiary: boolean;
   rejection_reason: string | null; rejection_note: string | null; rejected_at: string | null; rejected_by: string | null; rejected_service_id: string | null;
 }
 export interface OptionRow { ubrn: string; rank: number; service_id: string; offered: Record<string, unknown> }
@@ -473,7 +473,13 @@ export function* generateReferralHistory(inputs: HistoryInputs, options: History
           referring_organisation_ods_code: practice.odsCode, created_by_account_id: inputs.accountId, rtt_clock_start: madeOn,
           options_offered: shortlist.length, fewer_options_reason: code ? FEWER_WORDS[code] : null, fewer_options_code: code, patient_chose: patientChose,
           created_at: iso(createdMs), updated_at: events[events.length - 1]!.at, received_via: paper ? 'PAPER' : 'ELECTRONIC',
-          rtt_clock_state: 'RUNNING', rtt_paused_days: 0, source: 'REFERRAL', consultant_led: true, tertiary: false,
+          // The pathway ended at the first appointment (treated or discharged) or with the rejection, so the history's
+          // patients are nobody's long waiters: they never reach the PIDMAS, 18-week or waiting lists.
+          ...(() => {
+            const ended = rejected ? iso(reviewedMs).slice(0, 10) : apptOn;
+            return ended < cal.today ? { rtt_clock_state: 'STOPPED' as const, rtt_clock_stopped_on: ended } : { rtt_clock_state: 'RUNNING' as const, rtt_clock_stopped_on: null };
+          })(),
+          rtt_paused_days: 0, source: 'REFERRAL', consultant_led: true, tertiary: false,
           rejection_reason: rejected ? rejection : null, rejection_note: null, rejected_at: rejected ? iso(reviewedMs) : null,
           rejected_by: rejected ? providerLabel : null, rejected_service_id: rejected ? chosen.service.id : null,
         };

@@ -77,7 +77,7 @@ describe('the ICB\'s listings that need attention', () => {
     const url = `/commissioner/listings?icb=${other.odsCode}`;
     assert.ok(!flaggedIn((await s.get(url)).body).includes(`${DEMO_NO_SLOTS} NO_SLOTS`));
     // One of the demo's referrals, as if made by one of that ICB's practices, with the flagged service on its shortlist.
-    const fact = await t.database.db.selectFrom('choice_fact').select('ubrn').orderBy('ubrn').executeTakeFirstOrThrow();
+    const fact = await t.database.db.selectFrom('choice_fact').select('ubrn').orderBy('made_on', 'desc').orderBy('ubrn').executeTakeFirstOrThrow();
     await t.database.db.updateTable('choice_fact').set({ icb_code: other.odsCode }).where('ubrn', '=', fact.ubrn).execute();
     await t.database.db.insertInto('referral_option').values({ ubrn: fact.ubrn, rank: 20, service_id: DEMO_NO_SLOTS, offered: JSON.stringify({}) }).onConflict((oc) => oc.doNothing()).execute();
     assert.deepEqual(flaggedIn((await s.get(url)).body), [`${DEMO_NO_SLOTS} NO_SLOTS`]);

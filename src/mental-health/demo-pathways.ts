@@ -7,9 +7,8 @@
 //   - RXG's Talking Therapies fall below the 6-week standard: patients referred 200 to 110 days ago start within
 //     6 weeks only 55% of the time, so first treatments from about 6 months to 3 months ago miss 75%;
 //   - about 7% of pathways end without treatment, and the latest referrals are still waiting.
-// Also a provider account for RGD (demo-mental-health), so the provider's page has a mental health trust to show.
+// RGD's provider account (demo-mental-health) is one of the demo accounts (src/auth/demo-accounts.ts).
 // Idempotent: nothing is added once either trust has any pathway.
-import { hashPassword } from '../auth/passwords.ts';
 import type { Database } from '../db/database.ts';
 import type { Insertable } from 'kysely';
 import type { MentalHealthPathwayTable, MentalHealthServiceKind } from '../db/schema.ts';
@@ -17,7 +16,6 @@ import { addDays } from '../domain/rtt-clock.ts';
 import { pathwayHash } from './pathway-import.ts';
 
 export const DEMO_MENTAL_HEALTH_PROVIDERS = ['RGD', 'RXG'] as const;
-export const DEMO_MENTAL_HEALTH_ACCOUNT = { username: 'demo-mental-health', organisation: 'RGD', displayName: 'Morgan Demo (Leeds and York Partnership)' };
 
 /** A small seeded generator (mulberry32): the same pathways every load. */
 function random(seed: number): () => number {
@@ -45,7 +43,6 @@ export async function ensureDemoMentalHealthPathways(database: Database, today: 
   const db = database.db;
   const present = await db.selectFrom('organisation').select('ods_code').where('ods_code', 'in', [...DEMO_MENTAL_HEALTH_PROVIDERS]).execute();
   if (present.length < DEMO_MENTAL_HEALTH_PROVIDERS.length) return { created: 0 };
-  await ensureAccount(database);
   const any = await db.selectFrom('mental_health_pathway').select('id').where('provider_ods_code', 'in', [...DEMO_MENTAL_HEALTH_PROVIDERS]).limit(1).executeTakeFirst();
   if (any) return { created: 0 };
   const practices = (await db.selectFrom('organisation').select('ods_code').where('kind', '=', 'GP_PRACTICE').where('icb_code', '=', 'QWO').where('active', '=', true).orderBy('ods_code').limit(200).execute()).map((p) => p.ods_code);
@@ -99,15 +96,4 @@ export async function ensureDemoMentalHealthPathways(database: Database, today: 
     }
   });
   return { created: rows.length };
-}
-
-async function ensureAccount(database: Database): Promise<void> {
-  const a = DEMO_MENTAL_HEALTH_ACCOUNT;
-  const exists = await database.db.selectFrom('account').select('id').where('username', '=', a.username).executeTakeFirst();
-  if (exists) return;
-  await database.db
-    .insertInto('account')
-    .values({ username: a.username, password_hash: await hashPassword('demo-password'), role: 'provider', organisation_ods_code: a.organisation, display_name: a.displayName, demo: true })
-    .onConflict((oc) => oc.column('username').doNothing())
-    .execute();
 }

@@ -145,6 +145,8 @@ export async function invitationCandidates(deps: Deps, staff: StaffPrincipal): P
     .innerJoin('specialty as sp', 'sp.code', 'r.specialty_code')
     .select([...FACT_COLUMNS, 'r.patient_given_name', 'r.patient_family_name', 'sp.name as specialty'])
     .where('r.status', 'in', ON_A_WAITING_LIST)
+    // A stopped clock is a pathway that ended (treated or discharged): nobody waits on it.
+    .where('r.rtt_clock_state', '!=', 'STOPPED')
     .where('r.rtt_clock_start', '<', latestStart)
     .orderBy('r.rtt_clock_start')
     .limit(500)

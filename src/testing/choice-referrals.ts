@@ -1,6 +1,7 @@
 // Test support for the commissioner's choice pages: many referrals, of several practices, providers and dates, made
 // by copying one real referral (made through the API) row for row with a few columns changed, so every NOT NULL
 // column is as the service writes it and the triggers of migration 018 make their choice facts as for any referral.
+import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { FewerOptionsCode } from '../db/schema.ts';
 
@@ -59,4 +60,18 @@ export async function copyReferrals(database: Database, templateUbrn: string, co
     ubrns.push(ubrn);
   }
   return ubrns;
+}
+
+/**
+ * Takes the demo's year of referral history (UBRNs beginning 0, src/demo/referral-history.ts) out of a test's own
+ * copy of the demo database, for tests that count exactly the referrals they made. Referrals are never deleted by the
+ * service, so the choice facts' triggers do not follow a delete: the facts and their rollup are rebuilt after it.
+ */
+export async function withoutDemoHistory(database: Database): Promise<void> {
+  await database.db.transaction().execute(async (trx) => {
+    await sql`set local openchoice.defer_choice_facts = 'on'`.execute(trx);
+    await trx.deleteFrom('appointment').where('ubrn', 'like', '0%').execute();
+    await trx.deleteFrom('referral').where('ubrn', 'like', '0%').execute();
+    await sql`select refresh_choice_facts()`.execute(trx);
+  });
 }

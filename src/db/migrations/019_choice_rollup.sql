@@ -28,12 +28,12 @@ select ubrn, made_on, date_trunc('month', made_on)::date as month, icb_code, pra
   pidmas_invited::int as pidmas_invited,
   pidmas_opted_in::int as pidmas_opted_in,
   pidmas_moved::int as pidmas_moved,
-  (source = 'REFERRAL' and not awaiting_options and options_offered between 1 and 4 and fewer_options_code = 'FEWER_WITHIN_REACH')::int as fewer_fewer_within_reach,
-  (source = 'REFERRAL' and not awaiting_options and options_offered between 1 and 4 and fewer_options_code = 'PATIENT_ASKED')::int as fewer_patient_asked,
-  (source = 'REFERRAL' and not awaiting_options and options_offered between 1 and 4 and fewer_options_code = 'CLINICALLY_SPECIALIST')::int as fewer_clinically_specialist,
-  (source = 'REFERRAL' and not awaiting_options and options_offered between 1 and 4 and fewer_options_code = 'URGENT_CAPACITY')::int as fewer_urgent_capacity,
-  (source = 'REFERRAL' and not awaiting_options and options_offered between 1 and 4 and fewer_options_code = 'REFERRER_CHOSE')::int as fewer_referrer_chose,
-  (source = 'REFERRAL' and not awaiting_options and options_offered between 1 and 4 and fewer_options_code = 'OTHER')::int as fewer_other,
+  (source = 'REFERRAL' and not awaiting_options and options_offered between 1 and 4 and coalesce(fewer_options_code = 'FEWER_WITHIN_REACH', false))::int as fewer_fewer_within_reach,
+  (source = 'REFERRAL' and not awaiting_options and options_offered between 1 and 4 and coalesce(fewer_options_code = 'PATIENT_ASKED', false))::int as fewer_patient_asked,
+  (source = 'REFERRAL' and not awaiting_options and options_offered between 1 and 4 and coalesce(fewer_options_code = 'CLINICALLY_SPECIALIST', false))::int as fewer_clinically_specialist,
+  (source = 'REFERRAL' and not awaiting_options and options_offered between 1 and 4 and coalesce(fewer_options_code = 'URGENT_CAPACITY', false))::int as fewer_urgent_capacity,
+  (source = 'REFERRAL' and not awaiting_options and options_offered between 1 and 4 and coalesce(fewer_options_code = 'REFERRER_CHOSE', false))::int as fewer_referrer_chose,
+  (source = 'REFERRAL' and not awaiting_options and options_offered between 1 and 4 and coalesce(fewer_options_code = 'OTHER', false))::int as fewer_other,
   (source = 'REFERRAL' and not awaiting_options and options_offered between 1 and 4 and fewer_options_code is null)::int as fewer_not_recorded
 from choice_fact;
 

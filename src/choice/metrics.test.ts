@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { londonDate } from '../domain/dates.ts';
 import { referThroughApi, startDemoApp, type TestApp } from '../testing/test-app.ts';
-import { aggregate, type MetricsFilter, publishable, sharesOf, wholeMonths } from './metrics.ts';
+import { aggregate, type MetricsFilter, publishable, sharesOf, wholeMonths, wholeWeeks } from './metrics.ts';
 
 let t: TestApp;
 before(async () => { t = await startDemoApp('choice-metrics'); });
@@ -65,6 +65,12 @@ test('the monthly rollup kept by the triggers equals the facts summed afresh, af
   await db.updateTable('referral').set({ rejected_at: new Date(), rejection_reason: 'DUPLICATE_REFERRAL' }).where('ubrn', '=', ubrn).execute();
   await db.updateTable('referral').set({ patient_chose: true }).where('ubrn', '=', ubrn).execute();
   assert.equal((await afresh.execute(db)).rows[0]!.diff, 0, 'after');
+  const weekly = sql<{ diff: number }>`
+    with fresh as (select icb_code, date_trunc('week', made_on)::date week, specialty_code, sum(facts) facts, sum(referrals) referrals, sum(rejected) rej, sum(patient_chose) chose
+      from choice_fact_counts group by 1, 2, 3),
+    kept as (select icb_code, week, specialty_code, facts, referrals, rejected rej, patient_chose chose from choice_rollup_week where facts <> 0)
+    select count(*)::int as diff from ((select * from fresh except all select * from kept) union all (select * from kept except all select * from fresh)) d`;
+  assert.equal((await weekly.execute(db)).rows[0]!.diff, 0, 'the weekly rollup too');
 });
 
 test('any period reads the same from the rollup and partial months as straight from the facts', async () => {
@@ -78,13 +84,38 @@ test('any period reads the same from the rollup and partial months as straight f
   await fc.assert(fc.asyncProperty(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 400 }), async (a, b) => {
     const from = days(yearAgo, Math.min(a, b));
     const to = days(yearAgo, Math.max(a, b));
-    const m = await aggregate(db, { ...filter(), from, to }, ['icb', 'month', 'practice']);
+    const m = await aggregate(db, { ...filter(), from, to }, ['icb', 'month', 'practice', 'week']);
     const icb = m.get('icb')![0]!.counts;
     const d = await direct(from, to);
     assert.deepEqual([icb.referrals, icb.offeredAtLeast5, icb.patientChoseProvider, icb.appointmentSlotIssues], [d.n, d.o5, d.chose, d.asi], `${from}..${to}`);
     assert.equal(m.get('month')!.reduce((n, g) => n + g.counts.referrals, 0), d.n);
     assert.equal(m.get('practice')!.reduce((n, g) => n + g.counts.referrals, 0), d.n);
+    assert.deepEqual(
+      [m.get('week')!.reduce((n, g) => n + g.counts.referrals, 0), m.get('week')!.reduce((n, g) => n + g.counts.offeredAtLeast5, 0)], [d.n, d.o5], 'weeks add up');
+    const practice = m.get('practice')!.find((g) => g.key !== null);
+    if (practice) {
+      // A weekly series narrowed to one practice reads the facts: it adds up to that practice's figure.
+      const one = await aggregate(db, { ...filter(), from, to, practice: practice.key }, ['week']);
+      assert.equal(one.get('week')!.reduce((n, g) => n + g.counts.referrals, 0), practice.counts.referrals);
+    }
   }), { numRuns: 25 });
+});
+
+test('whole weeks within a period', () => {
+  // 2026-11-30 is a Monday, 2026-12-06 a Sunday.
+  assert.deepEqual(wholeWeeks('2026-11-30', '2026-12-06'), { first: '2026-11-30', last: '2026-11-30', lastDay: '2026-12-06' });
+  assert.deepEqual(wholeWeeks('2026-11-29', '2026-12-14'), { first: '2026-11-30', last: '2026-12-07', lastDay: '2026-12-13' });
+  assert.equal(wholeWeeks('2026-12-01', '2026-12-07'), null);
+  fc.assert(fc.property(fc.integer({ min: 0, max: 2000 }), fc.integer({ min: 0, max: 60 }), (a, len) => {
+    const from = new Date(Date.UTC(2024, 0, 1) + a * 86_400_000).toISOString().slice(0, 10);
+    const to = new Date(Date.UTC(2024, 0, 1) + (a + len) * 86_400_000).toISOString().slice(0, 10);
+    const w = wholeWeeks(from, to);
+    if (!w) return;
+    assert.equal(new Date(`${w.first}T00:00:00Z`).getUTCDay(), 1);
+    assert.equal(new Date(`${w.lastDay}T00:00:00Z`).getUTCDay(), 0);
+    assert.ok(w.first >= from && w.lastDay <= to && w.last <= w.lastDay);
+    assert.ok(Date.parse(w.first) - Date.parse(from) < 7 * 86_400_000 && Date.parse(to) - Date.parse(w.lastDay) < 7 * 86_400_000);
+  }));
 });
 
 test('whole months within a period', () => {

@@ -1,8 +1,9 @@
 // The choice measures: for an ICB and a period (calendar dates, inclusive, on the day a referral was made), how many
 // referrals were offered at least 5 options, where the patient chose, booked themselves, met a slot issue or a
 // rejection, came on paper, were offered and took a faster alternative, and the PIDMAS requests, by practice, referral
-// centre, provider, specialty or over time. Read from the monthly rollup (migration 019) and, for a period's partial
-// months and for weeks, from the facts themselves (migration 018), with grouping sets: one scan for many groupings.
+// centre, provider, specialty or over time. Whole months come from the monthly rollup (migration 019), whole weeks
+// from the weekly one (026), and the partial months or weeks at a period's ends from the facts themselves (018);
+// grouping sets make one scan serve many groupings.
 import { type Kysely, sql, type RawBuilder } from 'kysely';
 import type { DB, FewerOptionsCode } from '../db/schema.ts';
 import { isSmallNumber, type Share, share } from '../domain/statistics.ts';
@@ -91,7 +92,7 @@ const KEY_EXPRESSIONS: Record<Grouping, RawBuilder<unknown>> = {
   'referral-centre': sql`referral_centre_ods_code`,
   provider: sql`provider_ods_code`,
   specialty: sql`specialty_code`,
-  week: sql`date_trunc('week', made_on)::date`,
+  week: sql`week`,
   month: sql`month`,
 };
 const NONE_NAMES: Record<Grouping, string> = {
@@ -120,18 +121,39 @@ export function wholeMonths(from: string, to: string): { first: string; last: st
   return { first: iso(first), last: iso(lastMonth), lastDay: iso(new Date(Date.UTC(lastMonth.getUTCFullYear(), lastMonth.getUTCMonth() + 1, 0))) };
 }
 
+/** The whole weeks (Monday to Sunday) within from..to, as the first and last Monday and the last Sunday; null if none. */
+export function wholeWeeks(from: string, to: string): { first: string; last: string; lastDay: string } | null {
+  const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  const f = day(from);
+  const first = f + (((8 - new Date(f).getUTCDay()) % 7) * 86_400_000);
+  const t = day(to);
+  const lastDay = t - ((new Date(t).getUTCDay() % 7) * 86_400_000);
+  if (lastDay < first + 6 * 86_400_000) return null;
+  return { first: iso(first), last: iso(lastDay - 6 * 86_400_000), lastDay: iso(lastDay) };
+}
+
 /**
- * The rows to sum for a period: whole months from the rollup, the partial months at either end from the facts
- * themselves. The week grouping cannot come from monthly sums, so it reads the facts for the whole period.
+ * The rows to sum for a period: whole months (or, for weeks, whole weeks) from the rollups, the partial ones at
+ * either end from the facts themselves. A weekly series narrowed to one practice, centre or provider reads the facts.
  */
 function sourceRows(f: MetricsFilter, byWeek: boolean) {
+  const period = sql`made_on between ${f.from}::date and ${f.to}::date`;
+  if (byWeek) {
+    const cols = sql.join([...['icb_code', 'week', 'specialty_code'], ...Object.values(SUMMED)].map((c) => sql.ref(c)), sql`, `);
+    const facts = sql`select *, date_trunc('week', made_on)::date as week from choice_fact_counts`;
+    const whole = f.practice || f.referralCentre || f.provider ? null : wholeWeeks(f.from, f.to);
+    if (!whole) return sql`select ${cols} from (${facts}) f where ${groupFilter(f)} and ${period}`;
+    return sql`select ${cols} from choice_rollup_week where ${groupFilter(f)} and week between ${whole.first}::date and ${whole.last}::date
+      union all
+      select ${cols} from (${facts}) f where ${groupFilter(f)} and ${period} and not (made_on between ${whole.first}::date and ${whole.lastDay}::date)`;
+  }
   const cols = sql.join([...SOURCE_COLUMNS, ...Object.values(SUMMED)].map((c) => sql.ref(c)), sql`, `);
-  if (byWeek) return sql`select ${cols}, made_on from choice_fact_counts where ${groupFilter(f)} and made_on between ${f.from}::date and ${f.to}::date`;
   const whole = wholeMonths(f.from, f.to);
-  if (!whole) return sql`select ${cols} from choice_fact_counts where ${groupFilter(f)} and made_on between ${f.from}::date and ${f.to}::date`;
+  if (!whole) return sql`select ${cols} from choice_fact_counts where ${groupFilter(f)} and ${period}`;
   return sql`select ${cols} from choice_rollup where ${groupFilter(f)} and month between ${whole.first}::date and ${whole.last}::date
     union all
-    select ${cols} from choice_fact_counts where ${groupFilter(f)} and made_on between ${f.from}::date and ${f.to}::date
+    select ${cols} from choice_fact_counts where ${groupFilter(f)} and ${period}
       and not (made_on between ${whole.first}::date and ${whole.lastDay}::date)`;
 }
 

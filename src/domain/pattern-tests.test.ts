@@ -34,6 +34,26 @@ test('the binomial distribution sums to 1 and a p-value is a probability no smal
   );
 });
 
+test('the two-sided test walked out from the mode equals the plain sum over every outcome', () => {
+  const plain = (k: number, n: number, p: number) => {
+    const observed = binomialPmf(k, n, p) * (1 + 1e-7);
+    let sum = 0;
+    for (let i = 0; i <= n; i++) if (binomialPmf(i, n, p) <= observed) sum += binomialPmf(i, n, p);
+    return Math.min(1, sum);
+  };
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 3000 }), fc.double({ min: 1e-4, max: 1 - 1e-4, noNaN: true }), fc.nat(), (n, p, seed) => {
+      // k anywhere, but often near the mode and in the far tails, where the walk starts and where it stops
+      const spread = Math.ceil(6 * Math.sqrt(n * p * (1 - p))) + 1;
+      const k = [seed % (n + 1), Math.max(0, Math.min(n, Math.round(n * p) + (seed % (2 * spread)) - spread)), seed % 2 ? 0 : n][seed % 3]!;
+      const expected = plain(k, n, p);
+      const got = binomialTwoSided(k, n, p);
+      assert.ok(Math.abs(got - expected) <= 1e-12 + 1e-9 * expected, `${k} of ${n} against ${p}: ${got} where the plain sum is ${expected}`);
+    }),
+    { numRuns: 400 },
+  );
+});
+
 test('the test is valid: under the null hypothesis P(p <= alpha) <= alpha, exactly computed', () => {
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 120 }), fc.double({ min: 0.01, max: 0.99, noNaN: true }), fc.constantFrom(0.01, 0.05, 0.2), (n, p, alpha) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { detectPatterns, funnelOf, parsePatternKey, patternKey, type ReferralFact, summarise, weekOf, weeksBetween } from './detect.ts';
+import { detectPatterns, funnelOf, parsePatternKey, patternKey, type ReferralFact, summarise, weekOf, weeksBetween, withHistory } from './detect.ts';
 import { mulberry32, practiceCode, providerCode, specialtyCode, syntheticHistory } from './synthetic.ts';
 
 const FROM = '2025-12-01';
@@ -62,8 +62,9 @@ test('the detector finds a planted pattern, says what moved and since when, at t
   assert.equal(found.changed, true);
   const offset = (Date.parse(found.since!) - Date.parse('2026-06-01')) / (7 * 86_400_000);
   assert.ok(Math.abs(offset) <= 2, `since ${found.since}`);
-  assert.equal(found.weeks.length, 52);
-  assert.equal(found.weeks.reduce((s, w) => s + w.practice.denominator, 0), found.practiceShare.denominator, 'the weeks add up to the period');
+  const { weeks } = withHistory(summarise(facts, FROM, TO), found);
+  assert.equal(weeks.length, 52);
+  assert.equal(weeks.reduce((s, w) => s + w.practice.denominator, 0), found.practiceShare.denominator, 'the weeks add up to the period');
   // What else is flagged is the same move seen from the other side: the practice sending fewer to the others.
   const others = d.flagged.filter((f) => f.key !== found.key);
   assert.ok(others.every((f) => f.practice === plant.practice && f.specialty === plant.specialty && f.direction === 'fewer'), `unexpected flags: ${others.map((f) => f.key).join(', ')}`);

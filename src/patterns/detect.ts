@@ -86,6 +86,10 @@ export interface Pattern extends CellResult {
   /** whether the CUSUM crossed its threshold, and when */
   signalled: boolean;
   signalledWeek: string | null;
+}
+
+/** A pattern with its weekly series, for the page of one pattern. */
+export interface PatternWithWeeks extends Pattern {
   weeks: WeekPoint[];
 }
 
@@ -125,11 +129,18 @@ export function parsePatternKey(raw: string): PatternKey | null {
 const DAY_MS = 86_400_000;
 const toDay = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
 const fromDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
-/** The Monday of the week holding `date`. */
+const mondays = new Map<string, string>();
+/** The Monday of the week holding `date`. Remembered: a run asks it of the same few hundred dates again and again. */
 export function weekOf(date: string): string {
-  const day = toDay(date);
-  const weekday = (new Date(day * DAY_MS).getUTCDay() + 6) % 7;
-  return fromDay(day - weekday);
+  let monday = mondays.get(date);
+  if (monday === undefined) {
+    const day = toDay(date);
+    const weekday = (new Date(day * DAY_MS).getUTCDay() + 6) % 7;
+    monday = fromDay(day - weekday);
+    if (mondays.size > 100_000) mondays.clear();
+    mondays.set(date, monday);
+  }
+  return monday;
 }
 /** Every Monday from the week of `from` to the week of `to`. */
 export function weeksBetween(from: string, to: string): string[] {
@@ -157,29 +168,63 @@ export interface Summary {
   weeks: string[];
   /** specialty → the ICB's counts */
   specialties: Map<string, Counts>;
-  /** specialty → week → the ICB's counts */
-  specialtyWeeks: Map<string, Map<string, Counts>>;
   /** specialty → practice → counts */
   practices: Map<string, Map<string, Counts>>;
-  /** `${practice}|${specialty}` → week → counts */
-  practiceWeeks: Map<string, Map<string, Counts>>;
+  /**
+   * Weekly counts, one number per week of `weeks`: `p|${practice}|${specialty}` → the practice's referrals in the
+   * specialty; `p|${practice}|${specialty}|${provider}` → those to the provider; `i|${specialty}` and
+   * `i|${specialty}|${provider}` → the ICB's. Arrays, not maps of weeks: a year of an ICB is some 300,000 flows.
+   */
+  weekly: Map<string, Int32Array>;
 }
 
+/**
+ * The referrals of one practice × specialty × provider, week by week: `weeks` are indices into the period's weeks
+ * (0 is the week holding `from`), `counts` the referrals of each. The database hands over flows (src/patterns/service.ts).
+ */
+export interface Flow {
+  practice: string;
+  specialty: string;
+  provider: string;
+  weeks: readonly number[];
+  counts: readonly number[];
+}
+
+const getOr = <K, V>(m: Map<K, V>, k: K, make: () => V): V => {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = make()));
+  return v;
+};
+
+/** The facts of a period counted once, for the tests, the weekly series and the funnel plots. */
 export function summarise(facts: Iterable<ReferralFact>, from: string, to: string): Summary {
-  const s: Summary = { from, to, weeks: weeksBetween(from, to), specialties: new Map(), specialtyWeeks: new Map(), practices: new Map(), practiceWeeks: new Map() };
-  for (const f of facts) {
-    if (f.madeOn < from || f.madeOn > to) continue;
-    const count = f.count ?? 1;
-    const week = weekOf(f.madeOn);
-    const get = <K, V>(m: Map<K, V>, k: K, make: () => V): V => {
-      let v = m.get(k);
-      if (v === undefined) m.set(k, (v = make()));
-      return v;
-    };
-    add(get(s.specialties, f.specialty, counts), f.provider, count);
-    add(get(get(s.specialtyWeeks, f.specialty, () => new Map<string, Counts>()), week, counts), f.provider, count);
-    add(get(get(s.practices, f.specialty, () => new Map<string, Counts>()), f.practice, counts), f.provider, count);
-    add(get(get(s.practiceWeeks, `${f.practice}|${f.specialty}`, () => new Map<string, Counts>()), week, counts), f.provider, count);
+  const first = toDay(weekOf(from));
+  const flows = function* (): Generator<Flow> {
+    for (const f of facts) {
+      if (f.madeOn < from || f.madeOn > to) continue;
+      yield { practice: f.practice, specialty: f.specialty, provider: f.provider, weeks: [(toDay(weekOf(f.madeOn)) - first) / 7], counts: [f.count ?? 1] };
+    }
+  };
+  return summariseFlows(flows(), from, to);
+}
+
+/** The same from flows, each practice × specialty × provider added once however many weeks it holds. */
+export function summariseFlows(flows: Iterable<Flow>, from: string, to: string): Summary {
+  const weeks = weeksBetween(from, to);
+  const s: Summary = { from, to, weeks, specialties: new Map(), practices: new Map(), weekly: new Map() };
+  const series = (key: string) => getOr(s.weekly, key, () => new Int32Array(weeks.length));
+  for (const f of flows) {
+    let total = 0;
+    const series4 = [series(`p|${f.practice}|${f.specialty}`), series(`p|${f.practice}|${f.specialty}|${f.provider}`), series(`i|${f.specialty}`), series(`i|${f.specialty}|${f.provider}`)];
+    for (let i = 0; i < f.weeks.length; i++) {
+      const week = f.weeks[i]!;
+      if (!(week >= 0 && week < weeks.length)) throw new RangeError(`week ${week} is not within ${from} to ${to}`);
+      const count = f.counts[i]!;
+      total += count;
+      for (const w of series4) w[week]! += count;
+    }
+    add(getOr(s.specialties, f.specialty, counts), f.provider, total);
+    add(getOr(getOr(s.practices, f.specialty, () => new Map<string, Counts>()), f.practice, counts), f.provider, total);
   }
   return s;
 }
@@ -222,7 +267,7 @@ export function detectPatterns(facts: Iterable<ReferralFact> | Summary, options:
   }
   const qs = benjaminiHochberg(raw.map((c) => c.p));
   const cells: CellResult[] = raw.map((c, i) => ({ ...c, q: qs[i]!, flagged: qs[i]! <= level }));
-  const flagged = cells.filter((c) => c.flagged).map((c) => withHistory(summary, c)).sort((a, b) => a.q - b.q || a.p - b.p || (a.key < b.key ? -1 : 1));
+  const flagged = cells.filter((c) => c.flagged).map((c) => historyOf(summary, c)).sort((a, b) => a.q - b.q || a.p - b.p || (a.key < b.key ? -1 : 1));
   return { from: summary.from, to: summary.to, q: level, tested: cells.length, testedPairs, untestedPairs, cells, flagged, moved: flagged.filter((f) => f.changed) };
 }
 
@@ -230,27 +275,33 @@ function isSummary(x: Iterable<ReferralFact> | Summary): x is Summary {
   return (x as Summary).specialties instanceof Map;
 }
 
-/** A cell with its weekly series and the CUSUM's "since when". */
-export function withHistory(summary: Summary, cell: CellResult): Pattern {
-  const own = summary.practiceWeeks.get(`${cell.practice}|${cell.specialty}`) ?? new Map<string, Counts>();
-  const icb = summary.specialtyWeeks.get(cell.specialty) ?? new Map<string, Counts>();
-  const weekly: WeekCount[] = summary.weeks.map((week) => {
-    const c = own.get(week);
-    return { week, n: c?.n ?? 0, k: c?.byProvider.get(cell.provider) ?? 0 };
-  });
+const NONE = new Int32Array(0);
+function weeklyCounts(summary: Summary, cell: PatternKey): WeekCount[] {
+  const n = summary.weekly.get(`p|${cell.practice}|${cell.specialty}`) ?? NONE;
+  const k = summary.weekly.get(`p|${cell.practice}|${cell.specialty}|${cell.provider}`) ?? NONE;
+  return summary.weeks.map((week, i) => ({ week, n: n[i] ?? 0, k: k[i] ?? 0 }));
+}
+
+/** A cell with the CUSUM's and the change point's "since when". */
+export function historyOf(summary: Summary, cell: CellResult): Pattern {
+  const weekly = weeklyCounts(summary, cell);
   const ratio = cell.direction === 'more' ? CUSUM_ODDS_RATIO : 1 / CUSUM_ODDS_RATIO;
   const cusum = bernoulliCusum(weekly, cell.reference, ratio);
   const change = changePoint(weekly, cell.direction === 'more' ? 'up' : 'down');
+  return { ...cell, since: change.since, changed: change.changed, signalled: cusum.signalled, signalledWeek: cusum.signalledWeek };
+}
+
+/** A cell with its "since when" and its weekly series: the practice's share, the rest of the ICB's, and the CUSUM. */
+export function withHistory(summary: Summary, cell: CellResult): PatternWithWeeks {
+  const weekly = weeklyCounts(summary, cell);
+  const icbN = summary.weekly.get(`i|${cell.specialty}`) ?? NONE;
+  const icbK = summary.weekly.get(`i|${cell.specialty}|${cell.provider}`) ?? NONE;
+  const cusum = bernoulliCusum(weekly, cell.reference, cell.direction === 'more' ? CUSUM_ODDS_RATIO : 1 / CUSUM_ODDS_RATIO);
   return {
-    ...cell,
-    since: change.since,
-    changed: change.changed,
-    signalled: cusum.signalled,
-    signalledWeek: cusum.signalledWeek,
+    ...historyOf(summary, cell),
     weeks: weekly.map((w, i) => {
-      const all = icb.get(w.week);
-      const restN = (all?.n ?? 0) - w.n;
-      const restK = (all?.byProvider.get(cell.provider) ?? 0) - w.k;
+      const restN = (icbN[i] ?? 0) - w.n;
+      const restK = (icbK[i] ?? 0) - w.k;
       return { week: w.week, practice: share(w.k, w.n), rest: share(restK, restN), cusum: cusum.path[i]! };
     }),
   };

@@ -15,6 +15,8 @@ import { CLOSING, FINDING_STATUSES, NOTE_MAX, type PeriodQuery, patternFor, patt
 
 const commissioner = { access: ROLES('commissioner', 'admin'), page: true } as const;
 const PATTERNS = '/commissioner/patterns';
+/** The patterns that did not move shown on the list: the most unusual; a specialty narrows them. */
+const STEADY_SHOWN = 50;
 
 const FINDING_FIELDS = { status: text(20), note: text(NOTE_MAX + 1) };
 const RECORDABLE = ['REVIEWING', 'EXPLAINED', 'ACTION_TAKEN', 'NOT_A_CONCERN'] as const;
@@ -72,7 +74,7 @@ export function patternPages(deps: Deps) {
       const query = queryOf(request);
       let view;
       try {
-        view = await patternsFor(db, staffOf(request), query);
+        view = await patternsFor(db, staffOf(request), query, { steadyShown: STEADY_SHOWN });
       } catch (err) {
         return refused(request, reply, err, query);
       }

@@ -10,7 +10,8 @@ import { share } from '../domain/statistics.ts';
 import type { StaffPrincipal } from '../http/principal.ts';
 import { actorLabel } from '../http/principal.ts';
 import { badRequest, notFound, unprocessable } from '../http/problem.ts';
-import { type CellResult, type Detection, detectPatterns, type Funnel, funnelOf, parsePatternKey, type Pattern, type PatternKey, type Summary, summarise, weekOf, withHistory } from './detect.ts';
+import { wholeWeeks } from '../choice/metrics.ts';
+import { type CellResult, type Detection, detectPatterns, type Funnel, funnelOf, parsePatternKey, type Flow, type Pattern, type PatternKey, type PatternWithWeeks, type Summary, summariseFlows, weekOf, withHistory } from './detect.ts';
 
 export const FINDING_STATUSES: Record<PatternFindingStatus, string> = {
   NEW: 'New',
@@ -57,31 +58,48 @@ export function periodOf(query: PeriodQuery, today = londonDate()): Period {
   return { from: start, to: end };
 }
 
-/** The ICB's referral facts of the period, counted by practice, specialty, provider and week in the database. */
+/**
+ * The ICB's referrals of the period, counted by practice, specialty, provider and week: whole weeks from the weekly
+ * flows (choice_flow_week, migration 031), read in its key's order with one row per practice × specialty × provider
+ * holding its weeks and counts as arrays (a year of an ICB's flows is some 300,000 rows, a tenth of that as cells);
+ * the partial weeks at either end from the facts.
+ */
 export async function loadSummary(db: Kysely<DB>, icb: Icb, period: Period): Promise<Summary> {
-  const rows = await db
-    .selectFrom('choice_fact')
-    .select([
-      'practice_ods_code as practice',
-      'specialty_code as specialty',
-      'provider_ods_code as provider',
-      sql<string>`to_char(date_trunc('week', made_on), 'YYYY-MM-DD')`.as('week'),
-      sql<number>`count(*)::int`.as('count'),
-    ])
-    .where('icb_code', '=', icb.odsCode)
-    .where('made_on', '>=', period.from)
-    .where('made_on', '<=', period.to)
-    .where('source', '=', 'REFERRAL')
-    .where('practice_ods_code', 'is not', null)
-    .where('provider_ods_code', 'is not', null)
-    .groupBy(['practice_ods_code', 'specialty_code', 'provider_ods_code', sql`date_trunc('week', made_on)`])
-    .execute();
-  // A week's Monday may fall before `from`: the summary keeps facts within the period, so date them no earlier.
-  return summarise(
-    rows.map((r) => ({ practice: r.practice!, specialty: r.specialty, provider: r.provider!, madeOn: r.week < period.from ? period.from : r.week, count: r.count })),
-    period.from,
-    period.to,
-  );
+  const whole = wholeWeeks(period.from, period.to);
+  const firstMonday = weekOf(period.from);
+  const partial = (from: string, to: string) =>
+    db
+      .selectFrom('choice_fact')
+      .select([
+        'practice_ods_code as practice', 'specialty_code as specialty', 'provider_ods_code as provider',
+        sql<number>`(date_trunc('week', made_on)::date - ${firstMonday}::date) / 7`.as('week'), sql<number>`count(*)::int`.as('count'),
+      ])
+      .where('icb_code', '=', icb.odsCode)
+      .where('source', '=', 'REFERRAL')
+      .where('practice_ods_code', 'is not', null)
+      .where('provider_ods_code', 'is not', null)
+      .where('made_on', '>=', from)
+      .where('made_on', '<=', to)
+      .groupBy(['practice_ods_code', 'specialty_code', 'provider_ods_code', sql`date_trunc('week', made_on)`])
+      .execute();
+  const [cells, ...ends] = await Promise.all([
+    whole
+      ? sql<{ practice: string; specialty: string; provider: string; weeks: number[]; counts: number[] }>`
+          select practice_ods_code as practice, specialty_code as specialty, provider_ods_code as provider,
+            array_agg((week - ${firstMonday}::date) / 7 order by week) as weeks, array_agg(referrals order by week) as counts
+          from choice_flow_week
+          where icb_code = ${icb.odsCode} and week >= ${whole.first}::date and week <= ${whole.last}::date and referrals <> 0
+          group by practice_ods_code, specialty_code, provider_ods_code`.execute(db).then((r) => r.rows)
+      : [],
+    ...(whole
+      ? [...(period.from < whole.first ? [partial(period.from, minusDays(whole.first, 1))] : []), ...(whole.lastDay < period.to ? [partial(minusDays(whole.lastDay, -1), period.to)] : [])]
+      : [partial(period.from, period.to)]),
+  ]);
+  const flows = function* (): Generator<Flow> {
+    yield* cells;
+    for (const rows of ends) for (const r of rows) yield { practice: r.practice!, specialty: r.specialty, provider: r.provider!, weeks: [r.week], counts: [r.count] };
+  };
+  return summariseFlows(flows(), period.from, period.to);
 }
 
 type Names = Map<string, string>;
@@ -136,7 +154,12 @@ export interface PatternsView {
   icbs: Icb[];
   period: Period;
   detection: Omit<Detection, 'cells' | 'flagged' | 'moved'>;
+  /** the flagged patterns shown: every one that moved, and the steady ones as asked (all, or the most unusual) */
   flagged: NamedPattern[];
+  /** how many flagged patterns did not move (differ from the rest of the ICB throughout), shown or not */
+  steadyCount: number;
+  /** when the detection was worked out (it is reused for DETECTION_MAX_AGE_MS) */
+  workedOutAt: Date;
   specialty: string | null;
   specialties: { code: string; name: string }[];
   /** the funnel plot asked for (specialty and provider), or of the first flagged pattern shown */
@@ -145,20 +168,59 @@ export interface PatternsView {
   providers: { code: string; name: string }[];
 }
 
+/**
+ * How long a detection is reused. A year of an ICB's flows takes the best part of a second to read and test, and the
+ * list, its funnel picker and each pattern's page ask for the same ICB and period over and over; one referral more
+ * moves no pattern of a year. So each app instance keeps its last few detections for a minute, and the pages say
+ * when the figures were worked out.
+ */
+export const DETECTION_MAX_AGE_MS = 60_000;
+const DETECTIONS_KEPT = 4;
+interface Detected {
+  summary: Summary;
+  detection: Detection;
+  at: Date;
+}
+const detections = new WeakMap<Kysely<DB>, Map<string, { at: number; value: Promise<Detected> }>>();
+
+function detect(db: Kysely<DB>, icb: Icb, period: Period): Promise<Detected> {
+  let kept = detections.get(db);
+  if (!kept) detections.set(db, (kept = new Map()));
+  const key = `${icb.odsCode}|${period.from}|${period.to}`;
+  const now = Date.now();
+  const hit = kept.get(key);
+  if (hit && now - hit.at < DETECTION_MAX_AGE_MS) return hit.value;
+  const value = loadSummary(db, icb, period).then((summary) => ({ summary, detection: detectPatterns(summary, period), at: new Date() }));
+  kept.delete(key);
+  kept.set(key, { at: now, value });
+  value.catch(() => kept.get(key)?.value === value && kept.delete(key));
+  for (const old of kept.keys()) if (kept.size > DETECTIONS_KEPT) kept.delete(old);
+  return value;
+}
+
 async function scope(db: Kysely<DB>, staff: StaffPrincipal, query: PeriodQuery) {
   const icb = await icbInScope(db, staff, query.icb);
   const period = periodOf(query);
-  const summary = await loadSummary(db, icb, period);
-  const detection = detectPatterns(summary, period);
-  return { icb, period, summary, detection };
+  const { summary, detection, at } = await detect(db, icb, period);
+  return { icb, period, summary, detection, at };
 }
 
-/** The flagged patterns of the ICB and period, and a funnel plot. */
-export async function patternsFor(db: Kysely<DB>, staff: StaffPrincipal, query: PeriodQuery): Promise<PatternsView> {
-  const { icb, period, summary, detection } = await scope(db, staff, query);
+/**
+ * The flagged patterns of the ICB and period, and a funnel plot. `steadyShown` limits the patterns that did not move
+ * to the most unusual few (and any the ICB has recorded a finding about): at a million referrals a year most
+ * practices differ from the rest of the ICB for where they are, thousands of them, and a page of thousands of rows
+ * helps nobody. Every pattern that moved is always shown.
+ */
+export async function patternsFor(db: Kysely<DB>, staff: StaffPrincipal, query: PeriodQuery, options: { steadyShown?: number } = {}): Promise<PatternsView> {
+  const { icb, period, summary, detection, at } = await scope(db, staff, query);
   const specialty = query.specialty?.trim() || null;
   if (specialty !== null && !/^[A-Z0-9]{1,10}$/i.test(specialty)) throw badRequest(`"${specialty}" is not a specialty code.`, [{ field: 'specialty', message: 'must be a treatment function code, like 110' }]);
-  const shown = detection.flagged.filter((f) => specialty === null || f.specialty === specialty);
+  const inSpecialty = detection.flagged.filter((f) => specialty === null || f.specialty === specialty);
+  const steadyCount = inSpecialty.filter((f) => !f.changed).length;
+  const limit = options.steadyShown ?? Infinity;
+  const recorded = steadyCount > limit ? new Set((await findingsOf(db, icb, inSpecialty)).keys()) : new Set<string>();
+  let steadyTaken = 0;
+  const shown = inSpecialty.filter((f) => f.changed || steadyTaken++ < limit || recorded.has(f.key));
   const funnelSpecialty = specialty ?? shown[0]?.specialty ?? null;
   const requestedProvider = query.provider?.trim().toUpperCase() || null;
   const funnelProvider = requestedProvider ?? shown.find((f) => f.specialty === funnelSpecialty && f.direction === 'more')?.provider ?? shown[0]?.provider ?? null;
@@ -174,6 +236,8 @@ export async function patternsFor(db: Kysely<DB>, staff: StaffPrincipal, query: 
     period,
     detection: counts,
     flagged: shown.map((f) => named(f, names, findings)),
+    steadyCount,
+    workedOutAt: at,
     specialty,
     specialties: [...summary.specialties.keys()].sort().map((code) => ({ code, name: names.get(`specialty:${code}`) ?? code })),
     funnel: funnel && {
@@ -197,7 +261,7 @@ export interface NoteView {
 export interface PatternView {
   icb: Icb;
   period: Period;
-  pattern: NamedPattern;
+  pattern: NamedPattern & Pick<PatternWithWeeks, 'weeks'>;
   /** whether the detector tested this cell in the period (false: too few referrals, or the provider unused) */
   tested: boolean;
   notes: NoteView[];

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const log = createLogger(config.logLevel);
   const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.database.dataDir}`;
   log.info(`opening ${where}`);
-  const database = await openDatabase(config.database);
+  const database = await openDatabase(config.database, (err) => log.warn({ code: (err as { code?: string }).code }, `database connection lost: ${err.message}`));
   const applied = await migrate(database.pool);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
   if (config.loadDemoData) await ensureDemoDataSet(config, database, new Date(), log);

@@ -48,3 +48,20 @@ test('embedded PGlite: concurrent queries on several connections, transactions a
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('PostgreSQL: a checked-out connection terminated by the server (a restart, a failover) does not end the process', { timeout: 60_000 }, async (t) => {
+  const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const lost: Error[] = [];
+  const database = await openDatabase({ kind: 'postgres', url, poolSize: 3 }, (err) => lost.push(err));
+  t.after(() => database.close());
+  const client = await database.pool.connect();
+  const pid = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+  // Terminated while checked out and idle: pg emits 'error' on the client itself, which without a listener is an
+  // uncaught exception that ends this test process.
+  await database.pool.query('select pg_terminate_backend($1)', [pid]);
+  for (let i = 0; i < 50 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(lost.length >= 1, 'the lost connection is reported');
+  assert.match(lost[0]!.message, /terminat/i);
+  client.release(lost[0]);
+  assert.equal((await database.pool.query('select 1 as one')).rows[0].one, 1, 'the pool carries on with a new connection');
+});

@@ -29,9 +29,10 @@ export interface Database {
  * served on a loopback port by pglite-socket, so every query, migration and job runs the same code.
  * PGlite serialises transactions across connections: never wait on another connection inside one.
  */
-export async function openDatabase(config: Config['database']): Promise<Database> {
+/** `onConnectionError` hears of each connection lost (for one line in the log); the pool carries on without it. */
+export async function openDatabase(config: Config['database'], onConnectionError?: (err: Error) => void): Promise<Database> {
   if (config.kind === 'postgres') {
-    return wrap('postgres', new pg.Pool({ connectionString: config.url, max: config.poolSize }), async () => {});
+    return wrap('postgres', new pg.Pool({ connectionString: config.url, max: config.poolSize }), async () => {}, onConnectionError);
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
@@ -51,7 +52,7 @@ export async function openDatabase(config: Config['database']): Promise<Database
     await server.stop();
     await lite.close();
     await unlock();
-  });
+  }, onConnectionError);
 }
 
 function listeningPort(server: object): number {
@@ -62,9 +63,13 @@ function listeningPort(server: object): number {
   return address.port;
 }
 
-function wrap(kind: DatabaseKind, pool: pg.Pool, closeEngine: () => Promise<void>): Database {
-  // An idle client that loses its connection must not crash the process; the pool replaces it.
-  pool.on('error', () => {});
+function wrap(kind: DatabaseKind, pool: pg.Pool, closeEngine: () => Promise<void>, onConnectionError?: (err: Error) => void): Database {
+  // A client that loses its connection must not crash the process: an idle one is reported by the pool (which
+  // replaces it), a checked-out one by the client itself (57P01 on a restart or failover), where no listener means
+  // an uncaught 'error' event. The query it was running fails on its own and its caller answers for it.
+  const lost = (err: Error) => onConnectionError?.(err);
+  pool.on('error', lost);
+  pool.on('connect', (client) => client.on('error', lost));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind,

@@ -8,6 +8,7 @@ import { createDeps } from './deps.ts';
 import { enforceAccess, PUBLIC, requireAccessDeclarations } from './http/access.ts';
 import { createLogger } from './http/logging.ts';
 import { loggableError, notFound, registerProblemHandlers, sendProblem } from './http/problem.ts';
+import { refuseNulCharacters } from './http/text-guard.ts';
 import { forbiddenPage, notFoundPage } from './web/page.ts';
 import { registerPagePlatform } from './web/platform.ts';
 import { pageSessions, registerPageSecurity } from './web/session.ts';
@@ -78,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   requireAccessDeclarations(app);
+  refuseNulCharacters(app);
   // Cookies, security headers (CSP with a nonce per request) and CSRF protection, before access is enforced.
   await registerPageSecurity(app, config);
   enforceAccess(app, (token) => principalForToken(database.db, token), pageSessions((request, reply) => forbiddenPage(request, reply)));

@@ -28,8 +28,8 @@ export function windowOf(
   query: { from?: string | undefined; to?: string | undefined },
   options: { defaultFrom: Date; defaultWeeks: number; maxWeeks: number },
 ): { from: Date; to: Date } {
-  const from = query.from === undefined ? options.defaultFrom : startOf(query.from);
-  const to = query.to === undefined ? weeksAhead(options.defaultWeeks, from).to : endOf(query.to);
+  const from = query.from === undefined ? options.defaultFrom : startOf(usable(query.from, 'from'));
+  const to = query.to === undefined ? weeksAhead(options.defaultWeeks, from).to : endOf(usable(query.to, 'to'));
   if (to <= from) throw badRequest('"to" must be after "from".', [{ field: 'to', message: 'must be after from' }]);
   if (to.getTime() - from.getTime() > options.maxWeeks * WEEK_MS) {
     throw badRequest(`The window may be at most ${options.maxWeeks} weeks long.`, [{ field: 'to', message: `must be at most ${options.maxWeeks} weeks after from` }]);
@@ -38,5 +38,16 @@ export function windowOf(
 }
 
 const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
+/** The years a window may name: a real date such as 9999-12-31 has no next midnight to end at, in JavaScript's dates. */
+const FIRST_YEAR = 1900;
+const LAST_YEAR = 2999;
+function usable(s: string, field: 'from' | 'to'): string {
+  const time = Date.parse(isDate(s) ? `${s}T00:00:00Z` : s);
+  const year = new Date(time).getUTCFullYear();
+  if (Number.isNaN(time) || year < FIRST_YEAR || year > LAST_YEAR) {
+    throw badRequest(`"${field}" must be a date between ${FIRST_YEAR} and ${LAST_YEAR}.`, [{ field, message: `must be between ${FIRST_YEAR} and ${LAST_YEAR}` }]);
+  }
+  return s;
+}
 const startOf = (s: string) => (isDate(s) ? londonInstant(s, '00:00') : new Date(s));
 const endOf = (s: string) => (isDate(s) ? londonInstant(addDays(s, 1), '00:00') : new Date(s));

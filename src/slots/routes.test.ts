@@ -244,3 +244,16 @@ describe('earliestSlot on the shortlist', () => {
     assert.equal(s3.earliestSlot, at(1, '14:00'));
   });
 });
+
+test('a window at the ends of the calendar is a 400 naming the field, never a 500 (issue 12, defect 4)', async () => {
+  for (const [url, who, field] of [
+    ['/api/v1/services/S4-110/slots?to=9999-12-31', null, 'to'],
+    ['/api/v1/services/S4-110/slots?from=0001-01-01', null, 'from'],
+    ['/api/v1/services/S4-110/slots?from=9999-12-31T23:59:59Z', null, 'from'],
+    ['/api/v1/services/S4-110/slots/all?to=9999-12-31', 'rxx-provider', 'to'],
+  ] as const) {
+    const res = await get(url, who);
+    assert.equal(res.statusCode, 400, `${url}: ${res.body.slice(0, 200)}`);
+    assert.deepEqual(res.json().errors.map((e: { field: string }) => e.field), [field], url);
+  }
+});

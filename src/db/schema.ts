@@ -676,7 +676,7 @@ export interface IcbSroTable {
   contact: string;
   updated_by_account_id: number;
   updated_by: string;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 /** One ICB's self-assessment of one half-year (migration 027). */
@@ -684,7 +684,8 @@ export interface SelfAssessmentTable {
   icb_code: string;
   period: string;
   reflections: ColumnType<string[], string | undefined, string>;
-  last_changed_at: Generated<Timestamp>;
+  version: Generated<number>;
+  last_changed_at: Timestamp;
 }
 
 export interface SelfAssessmentItemTable {
@@ -700,7 +701,7 @@ export interface SelfAssessmentItemTable {
   overrule_reason: string | null;
   updated_by_account_id: number;
   updated_by: string;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 /** Every change to an item, append-only (migration 027). */
@@ -717,7 +718,7 @@ export interface SelfAssessmentItemChangeTable {
   what: string;
   changed_by_account_id: number;
   changed_by: string;
-  changed_at: Generated<Timestamp>;
+  changed_at: Timestamp;
 }
 
 export interface SelfAssessmentAttachmentTable {
@@ -732,7 +733,7 @@ export interface SelfAssessmentAttachmentTable {
   sha256: string;
   uploaded_by_account_id: number;
   uploaded_by: string;
-  uploaded_at: Generated<Timestamp>;
+  uploaded_at: Timestamp;
   removed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
@@ -742,9 +743,10 @@ export interface SelfAssessmentSignOffTable {
   period: string;
   sro_name: string;
   sro_role: string;
+  version: number;
   signed_off_by_account_id: number;
   signed_off_by: string;
-  signed_off_at: Generated<Timestamp>;
+  signed_off_at: Timestamp;
 }
 
 export interface DB {

@@ -16,14 +16,15 @@ create table icb_sro (
   updated_at timestamptz not null default now()
 );
 
--- One ICB's assessment of one half-year: the reflections and when anything in it last changed. It is signed off
--- when its latest sign-off is at or after last_changed_at: any change after a sign-off reopens it (the sign-off
--- stays in self_assessment_sign_off as history).
+-- One ICB's assessment of one half-year: the reflections, and a version counted up by every change to it (an item,
+-- an attachment, the reflections). It is signed off when its latest sign-off is of its current version: any change
+-- after a sign-off reopens it (the sign-off stays in self_assessment_sign_off as history).
 create table self_assessment (
   icb_code text not null,
   period text not null check (period ~ '^[0-9]{4}-H[12]$'),
   -- the five questions for reflection, answered in order ('' where not answered)
   reflections jsonb not null default '["", "", "", "", ""]' check (jsonb_typeof(reflections) = 'array' and jsonb_array_length(reflections) = 5),
+  version integer not null default 0 check (version >= 0),
   last_changed_at timestamptz not null default now(),
   primary key (icb_code, period)
 );
@@ -98,6 +99,8 @@ create table self_assessment_sign_off (
   period text not null,
   sro_name text not null,
   sro_role text not null,
+  -- the version of the assessment signed off
+  version integer not null,
   signed_off_by_account_id bigint not null references account (id),
   signed_off_by text not null,
   signed_off_at timestamptz not null default now(),

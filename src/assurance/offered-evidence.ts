@@ -200,7 +200,13 @@ export async function offeredEvidence(db: Kysely<DB>, icb: Icb, period: { period
   if (!p) return out;
   const ctx = evidenceContext(db, icb, p);
   const wanted = (itemIds ?? Object.keys(OFFERED_EVIDENCE)).filter((id) => OFFERED_EVIDENCE[id]);
-  const results = await Promise.all(wanted.map((id) => OFFERED_EVIDENCE[id]!(db, icb, p, ctx)));
+  // Items that share a source (MS9 and 5.4, 3.4 and MS2, 4.2 and MS3) gather it once.
+  const runs = new Map<EvidenceSource, Promise<OfferedEvidence | null>>();
+  const results = await Promise.all(wanted.map((id) => {
+    const source = OFFERED_EVIDENCE[id]!;
+    if (!runs.has(source)) runs.set(source, source(db, icb, p, ctx));
+    return runs.get(source)!;
+  }));
   wanted.forEach((id, i) => {
     if (results[i]) out.set(id, results[i]);
   });

@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { ASSESSMENT_ITEMS } from '../domain/self-assessment-items.ts';
+import { extractText, getDocumentProxy } from 'unpdf';
+import { londonDate } from '../domain/dates.ts';
+import { ASSESSMENT_ITEMS, halfYearHolding, previousHalfYear } from '../domain/self-assessment-items.ts';
 import type { StaffPrincipal } from '../http/principal.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { type PageSession, staffSession } from '../testing/page-session.ts';
@@ -13,7 +15,9 @@ import { startDemoApp, type TestApp } from '../testing/test-app.ts';
 import { saveItem } from './service.ts';
 
 let t: TestApp;
-const P = '2026-H2';
+// The current half-year: the demo holds the one before, signed off (src/assurance/demo-assessment.ts).
+const P = halfYearHolding(londonDate());
+const BEFORE = previousHalfYear(P)!;
 const BASE = `/commissioner/self-assessment/${P}`;
 before(async () => {
   t = await startDemoApp('assurance-pages');
@@ -136,6 +140,11 @@ test('the SRO is named, the sign-off waits for every item, and a change after it
   assert.equal(signed.statusCode, 303, signed.body.slice(0, 400));
   const page = await s.get(signed.headers.location as string);
   assert.match(page.body, /id="sign-off-status">Signed off for Dr Sam Patel \(Chief Medical Officer\)/);
+  // Against the demo's half-year before: 1.1 was Green (now Amber), 4.1 Red (now Amber), 2.1 Amber.
+  const row = (id: string) => new RegExp(`id="item-${id.replace('.', '\\.')}"[\\s\\S]*?</tr>`).exec(page.body)?.[0] ?? '';
+  assert.match(row('1.1'), new RegExp(`Down since ${BEFORE}`));
+  assert.match(row('4.1'), new RegExp(`Up since ${BEFORE}`));
+  assert.match(row('2.1'), new RegExp(`Same as ${BEFORE}`));
 
   await s.post(`${BASE}/items/6.1`, { rating: 'GREEN', evidence: 'Named governing body member.', overruleReason: '' });
   const reopened = await s.get(BASE);
@@ -147,8 +156,13 @@ test('the SRO is named, the sign-off waits for every item, and a change after it
   const pdf = await s.get(`${BASE}/pdf`);
   assert.equal(pdf.statusCode, 200);
   assert.equal(pdf.headers['content-type'], 'application/pdf');
-  assert.match(pdf.headers['content-disposition'] as string, /^attachment; filename="self-assessment-QWO-2026-H2\.pdf"/);
-  assert.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
+  assert.equal(pdf.headers['content-disposition'], `attachment; filename="self-assessment-QWO-${P}.pdf"; filename*=UTF-8''self-assessment-QWO-${P}.pdf`);
+  const { text: raw } = await extractText(await getDocumentProxy(new Uint8Array(pdf.rawPayload)), { mergePages: true });
+  const text = raw.replace(/\s+/g, ' ');
+  assert.match(text, new RegExp(`NHS West Yorkshire Integrated Care Board: choice self-assessment ${P}`));
+  assert.match(text, /Senior responsible owner: Dr Sam Patel, Chief Medical Officer/);
+  assert.match(text, /Not signed off: changed since the sign-off/);
+  assert.match(text, /6\.1 Green/);
   const history = await s.get(`${BASE}/history`);
   assert.match(history.body, /id="sign-offs"[\s\S]*Dr Sam Patel/);
 });

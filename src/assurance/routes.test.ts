@@ -8,14 +8,15 @@ import type { FastifyInstance } from 'fastify';
 import { DEMO_PASSWORD } from '../auth/demo-accounts.ts';
 import { issuePatientToken } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
-import { ASSESSMENT_ITEMS } from '../domain/self-assessment-items.ts';
+import { londonDate } from '../domain/dates.ts';
+import { ASSESSMENT_ITEMS, halfYearHolding, halfYearOf } from '../domain/self-assessment-items.ts';
 import { referThroughApi, startDemoApp } from '../testing/test-app.ts';
 
 let app: FastifyInstance;
 let database: Database;
 let close: () => Promise<void>;
 const tokens: Record<string, string> = {};
-const PERIOD = '2026-H2';
+const PERIOD = halfYearHolding(londonDate());
 
 before(async () => {
   ({ app, database, close } = await startDemoApp('assurance-routes'));
@@ -52,7 +53,8 @@ describe('the self-assessment API', () => {
     assert.equal(ms6.contraryToLegalRights, false);
     // The share of referrals offered at least 5 options, with its period and denominator.
     assert.ok(ms6.offeredEvidence, 'MS6 is offered evidence');
-    assert.equal(ms6.offeredEvidence.from, '2026-07-01');
+    assert.equal(ms6.offeredEvidence.from, halfYearOf(PERIOD)!.from);
+    assert.equal(ms6.offeredEvidence.to, londonDate());
     assert.ok(ms6.offeredEvidence.figures[0].share.denominator > 0, 'the demo has referrals in the half-year');
     assert.ok(['RED', 'AMBER', 'GREEN'].includes(ms6.offeredEvidence.suggestedRating));
   });
@@ -79,7 +81,7 @@ describe('the self-assessment API', () => {
     const item = a.items.find((i: { itemId: string }) => i.itemId === '1.2');
     assert.equal(item.effectiveRating, 'RED');
     assert.equal(item.contraryToLegalRights, true);
-    const history = await database.db.selectFrom('self_assessment_item_change').selectAll().where('item_id', '=', '1.2').execute();
+    const history = await database.db.selectFrom('self_assessment_item_change').selectAll().where('item_id', '=', '1.2').where('period', '=', PERIOD).execute();
     assert.equal(history.length, 1);
     assert.equal(history[0]!.old_effective, null);
     assert.equal(history[0]!.new_effective, 'RED');

@@ -61,6 +61,16 @@ test('an item is rated with the scoring key beside it; evidence of practice cont
   assert.match(item.body, /id="offered-summary">[^<]*made electronically/);
   assert.match(item.body, /id="suggested-rating"/);
 
+  // Against the held evidence's suggestion without a reason: refused, the reason asked for.
+  const suggested = /Suggests: (Red|Amber|Green)/.exec(item.body)?.[1]!.toUpperCase();
+  const against = suggested === 'GREEN' ? 'RED' : 'GREEN';
+  const unexplained = await s.post(`${BASE}/items/MS7`, { rating: against, evidence: 'Our own count differs.' });
+  assert.equal(unexplained.statusCode, 422, unexplained.body.slice(0, 300));
+  assert.match(unexplained.body, /class="nhsuk-error-summary"[\s\S]*href="#overruleReason"/);
+  const explained = await s.post(`${BASE}/items/MS7`, { rating: against, evidence: 'Our own count differs.', overruleReason: 'The extract misses the referral centre\'s e-RS referrals.' });
+  assert.equal(explained.statusCode, 303);
+  assert.match((await s.get(`${BASE}/items/MS7`)).body, /id="overruled">Suggestion \(\w+\) overruled: The extract misses/);
+
   const missing = await s.post(`${BASE}/items/2.2`, { evidence: 'Something' });
   assert.equal(missing.statusCode, 400);
   assert.match(missing.body, /class="nhsuk-error-summary"[\s\S]*href="#rating"/);
@@ -180,6 +190,20 @@ test('NHS England sees every ICB side by side; other ICBs\' Greens are offered a
   assert.match(best.body, /id="example-QWO-6\.1"[\s\S]*Named governing body member\./);
   const own = await s.get(`${BASE}/best-practice`);
   assert.doesNotMatch(own.body, /id="example-QWO-/, 'an ICB is not shown its own');
+});
+
+test('an admin chooses the ICB, then works on its assessment with icb= kept on every link and form', async () => {
+  const a = await staffSession(t.app, t.database, 'demo-admin');
+  const choose = await a.get(BASE);
+  assert.equal(choose.statusCode, 400);
+  assert.match(choose.body, /id="icb-picker"/);
+  const page = await a.get(`${BASE}?icb=QWO`);
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, new RegExp(`href="${BASE}/items/3\\.2\\?icb=QWO"`));
+  await a.get(`${BASE}/items/3.2?icb=QWO`);
+  const saved = await a.post(`${BASE}/items/3.2?icb=QWO`, { rating: 'AMBER', evidence: 'Easy read versions for two providers only.' });
+  assert.equal(saved.statusCode, 303);
+  assert.match(saved.headers.location as string, /\?saved=1&icb=QWO$/);
 });
 
 test('other roles are refused every page', async () => {

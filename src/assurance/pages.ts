@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { listIcbs } from '../choice/icb-scope.ts';
 import type { Deps } from '../deps.ts';
+import { londonDate } from '../domain/dates.ts';
 import { CONTRARY_RULE, RATINGS, SCORING_KEY } from '../domain/self-assessment-items.ts';
 import { ROLES, staffOf } from '../http/access.ts';
 import { badRequest, Problem } from '../http/problem.ts';
@@ -206,7 +207,7 @@ export function assurancePages(deps: Deps) {
             { divider: 'or' }, { value: 'NONE', text: 'Not rated yet', checked: vals.rating === 'NONE' },
           ],
           action: `${path}${carry(icbOf(request))}`, uploadAction: `${path}/attachments${carry(icbOf(request))}`, removeBase: `${BASE}/attachments`, carry: carry(icbOf(request)),
-          saved: q.saved === '1', attached: q.attached === '1', removed: q.removed === '1', maxLabel: ATTACHMENT_MAX_LABEL, allowedLabel: ALLOWED_LABEL, ...errorContext(errors),
+          saved: q.saved === '1', attached: q.attached === '1', removed: q.removed === '1', today: londonDate(), maxLabel: ATTACHMENT_MAX_LABEL, allowedLabel: ALLOWED_LABEL, ...errorContext(errors),
         }, status);
       });
     app.get<{ Params: { period: string; itemId: string } }>(`${BASE}/:period/items/:itemId`, { config: commissioner }, (request, reply) => itemPage(request, reply, null));

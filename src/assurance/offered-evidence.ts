@@ -8,42 +8,18 @@ import type { Icb } from '../choice/icb-scope.ts';
 import type { DB } from '../db/schema.ts';
 import { londonDate } from '../domain/dates.ts';
 import {
-  acceptedRating, alternativesRating, electronicRating, listingsRating, offeredAtLeast5Rating, patternsRating, RULES, surveyRating, testShortlistsRating,
+  acceptedRating, alternativesRating, electronicRating, type EvidencePeriod, listingsRating, type OfferedEvidence, offeredAtLeast5Rating, patternsRating, RULES, surveyRating,
+  testShortlistsRating,
 } from '../domain/evidence-ratings.ts';
-import type { Rating } from '../domain/self-assessment-items.ts';
 import { type Share, share } from '../domain/statistics.ts';
 import { icbFlags, OFFERED_WITHIN_DAYS } from '../listing-upkeep/flags.ts';
 import { detectPatterns } from '../patterns/detect.ts';
 import { CLOSING, loadSummary } from '../patterns/service.ts';
 
-/** One figure: a share (count of denominator, with its interval) or a plain count. */
-export interface OfferedFigure {
-  label: string;
-  share?: Share;
-  count?: number;
-}
-
-export interface OfferedEvidence {
-  /** the dates the figures cover (the half-year, up to today) */
-  from: string;
-  to: string;
-  /** one sentence saying what the figures show */
-  summary: string;
-  figures: OfferedFigure[];
-  /** the rating the rule suggests, or null when the figures cannot say */
-  suggestedRating: Rating | null;
-  /** the rule, in words */
-  rule: string;
-  /** where the figures can be seen in full */
-  source: { text: string; href: string };
-}
-
-/** The half-year asked for, cut to today; null when it has not started. */
-export interface EvidencePeriod {
-  period: string;
-  from: string;
-  to: string;
-}
+// The shapes are in src/domain/evidence-ratings.ts, so that a feature below this one (capacity notices, accreditation)
+// can write a source without importing this module: a function `(db, icb, period) => Promise<OfferedEvidence | null>`
+// fits EvidenceSource as it is.
+export type { EvidencePeriod, OfferedEvidence, OfferedFigure } from '../domain/evidence-ratings.ts';
 
 export type EvidenceSource = (db: Kysely<DB>, icb: Icb, period: EvidencePeriod, context: EvidenceContext) => Promise<OfferedEvidence | null>;
 

@@ -156,6 +156,14 @@ test('the SRO is named, the sign-off waits for every item, and a change after it
   assert.match(row('4.1'), new RegExp(`Up since ${BEFORE}`));
   assert.match(row('2.1'), new RegExp(`Same as ${BEFORE}`));
 
+  // Signing off again what is signed off records nothing more.
+  await s.post(`${BASE}/sign-off`);
+  const signOffs = () => t.database.db.selectFrom('self_assessment_sign_off').select('id').where('period', '=', P).execute();
+  assert.equal((await signOffs()).length, 1);
+  // The history and sign-offs are append-only.
+  await assert.rejects(t.database.db.updateTable('self_assessment_item_change').set({ what: 'rewritten' }).where('period', '=', P).execute(), /append-only/);
+  await assert.rejects(t.database.db.deleteFrom('self_assessment_sign_off').where('period', '=', P).execute(), /append-only/);
+
   await s.post(`${BASE}/items/6.1`, { rating: 'GREEN', evidence: 'Named governing body member.', overruleReason: '' });
   const reopened = await s.get(BASE);
   assert.match(reopened.body, /id="sign-off-status">Reopened/);

@@ -21,6 +21,36 @@
 //  6.4 survey: Green with 50 or more responses in the half-year, Amber with 1 to 49, Red with none.
 //  5.6 and MS5 have no rule yet (their evidence comes with capacity notices and accreditation).
 import type { Rating } from './self-assessment-items.ts';
+import type { Share } from './statistics.ts';
+
+/** One figure: a share (count of denominator, with its interval) or a plain count. */
+export interface OfferedFigure {
+  label: string;
+  share?: Share;
+  count?: number;
+}
+
+export interface OfferedEvidence {
+  /** the dates the figures cover (the half-year, up to today) */
+  from: string;
+  to: string;
+  /** one sentence saying what the figures show */
+  summary: string;
+  figures: OfferedFigure[];
+  /** the rating the rule suggests, or null when the figures cannot say */
+  suggestedRating: Rating | null;
+  /** the rule, in words */
+  rule: string;
+  /** where the figures can be seen in full */
+  source: { text: string; href: string };
+}
+
+/** The half-year asked for, cut to today. */
+export interface EvidencePeriod {
+  period: string;
+  from: string;
+  to: string;
+}
 
 /** A share as the rules read it: how many of how many. */
 export interface Fraction {

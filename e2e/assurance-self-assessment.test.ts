@@ -103,4 +103,29 @@ describe('the self-assessment (browser)', () => {
     await submit(page, '#link-print');
     await assertAccessible(page, 'the printable copy');
   });
+
+  test('the reflections, the history, best practice and NHS England\'s view', async () => {
+    await page.goto(`${running.baseUrl}/commissioner/self-assessment/${PERIOD}`);
+    await submit(page, '#answer-reflections');
+    await assertAccessible(page, 'the questions for reflection');
+    await page.fill('#answer1', 'Mostly: the choice figures show it by practice each month.');
+    await submit(page, '#save-reflections');
+    assert.match(await page.locator('#reflections + ol').innerText(), /the choice figures show it by practice/);
+    // Answering reopens the sign-off.
+    assert.match(await page.locator('#sign-off-status').innerText(), /Reopened/);
+    await submit(page, '#link-history');
+    assert.ok((await page.locator('#changes tbody tr').count()) >= 33);
+    await assertAccessible(page, 'the history');
+    await page.goto(`${running.baseUrl}/commissioner/self-assessment/${PERIOD}/best-practice`);
+    await assertAccessible(page, 'best practice');
+
+    const admin = await newPage(browser);
+    await admin.goto(`${running.baseUrl}/sign-in`);
+    await admin.fill('#username', 'demo-admin');
+    await admin.fill('#password', DEMO_PASSWORD);
+    await submit(admin, '#sign-in-button');
+    await admin.goto(`${running.baseUrl}/commissioner/self-assessment/${PERIOD}/national`);
+    assert.match(await admin.locator('#icb-QWO').innerText(), /Reopened|No/);
+    await assertAccessible(admin, 'NHS England\'s view');
+  });
 });

@@ -663,3 +663,97 @@ export interface SurveyResponseTable {
   recalls_offer: SurveyYesNo;
   comment: string | null;
 }
+
+// ---------------------------------------------------------------- Part A of issue 11: the self-assessment (migration 027)
+
+export type AssessmentRating = 'RED' | 'AMBER' | 'GREEN';
+
+/** The SRO named by an ICB (migration 027). */
+export interface IcbSroTable {
+  icb_code: string;
+  name: string;
+  role: string;
+  contact: string;
+  updated_by_account_id: number;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+/** One ICB's self-assessment of one half-year (migration 027). */
+export interface SelfAssessmentTable {
+  icb_code: string;
+  period: string;
+  reflections: ColumnType<string[], string | undefined, string>;
+  version: Generated<number>;
+  last_changed_at: Timestamp;
+}
+
+export interface SelfAssessmentItemTable {
+  icb_code: string;
+  period: string;
+  item_id: string;
+  rating: AssessmentRating | null;
+  contrary_to_legal_rights: boolean;
+  evidence_texts: ColumnType<string[], string, string>;
+  evidence_links: ColumnType<string[], string, string>;
+  owner: string | null;
+  suggested_rating: AssessmentRating | null;
+  overrule_reason: string | null;
+  updated_by_account_id: number;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+/** Every change to an item, append-only (migration 027). */
+export interface SelfAssessmentItemChangeTable {
+  id: Generated<number>;
+  icb_code: string;
+  period: string;
+  item_id: string;
+  old_rating: AssessmentRating | null;
+  new_rating: AssessmentRating | null;
+  old_effective: AssessmentRating | null;
+  new_effective: AssessmentRating | null;
+  contrary_to_legal_rights: boolean;
+  what: string;
+  changed_by_account_id: number;
+  changed_by: string;
+  changed_at: Timestamp;
+}
+
+export interface SelfAssessmentAttachmentTable {
+  id: Generated<string>;
+  icb_code: string;
+  period: string;
+  item_id: string;
+  file_name: string;
+  media_type: string;
+  size_bytes: number;
+  content: Buffer;
+  sha256: string;
+  uploaded_by_account_id: number;
+  uploaded_by: string;
+  uploaded_at: Timestamp;
+  removed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface SelfAssessmentSignOffTable {
+  id: Generated<number>;
+  icb_code: string;
+  period: string;
+  sro_name: string;
+  sro_role: string;
+  version: number;
+  signed_off_by_account_id: number;
+  signed_off_by: string;
+  signed_off_at: Timestamp;
+}
+
+export interface DB {
+  icb_sro: IcbSroTable;
+  self_assessment: SelfAssessmentTable;
+  self_assessment_item: SelfAssessmentItemTable;
+  self_assessment_item_change: SelfAssessmentItemChangeTable;
+  self_assessment_attachment: SelfAssessmentAttachmentTable;
+  self_assessment_sign_off: SelfAssessmentSignOffTable;
+}

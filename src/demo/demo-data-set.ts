@@ -3,6 +3,7 @@
 // lists, the referrals deferred for want of a slot, and last the slots (a patient defers only when none is free).
 // Each step adds only what is missing, so a later start tops up (the slots ahead) and changes nothing else.
 import type { Logger } from 'pino';
+import { ensureDemoSelfAssessment } from '../assurance/demo-assessment.ts';
 import { DEMO_PASSWORD, ensureDemoAccounts } from '../auth/demo-accounts.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -42,4 +43,6 @@ export async function ensureDemoDataSet(config: Config, database: Database, now:
   // After the slots: which listings need attention depends on them.
   const upkeep = await ensureDemoListingUpkeep(database.db, now);
   if (upkeep) log?.info(upkeep, 'demo listings needing attention flagged');
+  const selfAssessment = await ensureDemoSelfAssessment(database.db, now);
+  if (selfAssessment.items > 0) log?.info(selfAssessment, 'demo self-assessment of the half-year before loaded (NHS West Yorkshire ICB)');
 }

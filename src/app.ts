@@ -50,6 +50,8 @@ import { patternPages } from './patterns/pages.ts';
 import { patternRoutes } from './patterns/routes.ts';
 import { surveyPages } from './survey/pages.ts';
 import { choicePages } from './choice/pages.ts';
+import { choicePlanPages } from './choice-plan/pages.ts';
+import { choicePlanRoutes } from './choice-plan/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -113,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(mentalHealthRoutes(deps), { prefix: '/api/v1' });
   await app.register(listingUpkeepRoutes(deps), { prefix: '/api/v1' });
   await app.register(patternRoutes(deps), { prefix: '/api/v1' });
+  await app.register(choicePlanRoutes(deps), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   await app.register(async (pages) => {
@@ -135,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(patternPages(deps));
     await pages.register(surveyPages(deps));
     await pages.register(choicePages(deps));
+    await pages.register(choicePlanPages(deps));
   });
 
   app.get(

@@ -698,7 +698,7 @@ export interface ChoicePlanActionTable {
   due_on: string;
   status: Generated<ChoicePlanActionStatus>;
   created_by_account_id: number;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
   updated_by_account_id: number;
   updated_by: string;
   updated_at: Timestamp;
@@ -711,7 +711,7 @@ export interface ChoicePlanActionNoteTable {
   note: string;
   recorded_by_account_id: number;
   recorded_by: string;
-  recorded_at: Generated<Timestamp>;
+  recorded_at: Timestamp;
 }
 
 /** A published version of the plan: the snapshot the public page shows. */
@@ -722,7 +722,7 @@ export interface ChoicePlanPublicationTable {
   snapshot: ColumnType<unknown, string, string>;
   published_by_account_id: number;
   published_by: string;
-  published_at: Generated<Timestamp>;
+  published_at: Timestamp;
 }
 
 /** A public comment on a published plan: only what the person chose to give. */
@@ -740,13 +740,13 @@ export interface ChoicePlanCommentTable {
   answer: string | null;
   answered_by_account_id: number | null;
   answered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-  received_at: Generated<Timestamp>;
+  received_at: Timestamp;
 }
 
 /** One attempt to comment, by a keyed, daily-rotating hash of the address (flood control). */
 export interface ChoicePlanCommentAttemptTable {
   address_key: string;
-  attempted_at: Generated<Timestamp>;
+  attempted_at: Timestamp;
 }
 
 /** "You said, we did": what the ICB changed because of the comments. */
@@ -757,5 +757,5 @@ export interface ChoicePlanChangeTable {
   we_did: string;
   recorded_by_account_id: number;
   recorded_by: string;
-  recorded_at: Generated<Timestamp>;
+  recorded_at: Timestamp;
 }

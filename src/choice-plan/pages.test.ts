@@ -41,6 +41,7 @@ describe('the choice plan', () => {
     const empty = await s.get(PLAN);
     assert.equal(empty.statusCode, 200, empty.body.slice(0, 400));
     assert.match(empty.body, /id="no-actions"/);
+    assert.match(empty.body, /<a class="nhsuk-back-link"[^>]*href="\/commissioner"|href="\/commissioner"[^>]*id="back-link"/, 'a way back to the commissioner home');
 
     const early = await s.post(`${PLAN}/publish`);
     assert.equal(early.statusCode, 422, 'nothing to publish without the ambition and summary');

@@ -103,7 +103,7 @@ export function choicePlanPages(deps: Deps) {
     const plan = await planFor(db, scope.icb);
     const q = (request.query ?? {}) as Record<string, unknown>;
     return sendPage(request, reply, 'choice-plan.njk', {
-      title: 'Choice plan', back: withIcb('/commissioner', scope), scope, plan,
+      title: 'Choice plan', backHref: withIcb('/commissioner', scope), scope, plan,
       values: extra.values ?? { ambition: plan.ambition, summary: plan.summary, youSaid: '', weDid: '' },
       changes: await changesFor(db, scope.icb.odsCode),
       done: typeof q.done === 'string' ? q.done : null,
@@ -115,7 +115,7 @@ export function choicePlanPages(deps: Deps) {
 
   const actionFormPage = (request: FastifyRequest, reply: FastifyReply, scope: Scope, values: ActionValues, action: string, title: string, errors: readonly FieldError[] = [], status = 200, extra: object = {}) =>
     sendPage(request, reply, 'choice-plan-action.njk', {
-      title, back: withIcb(PLAN, scope), scope, values, formAction: action,
+      title, backHref: withIcb(PLAN, scope), scope, values, formAction: action,
       statusItems: Object.entries(ACTION_STATUSES).map(([value, t]) => ({ value, text: t, checked: value === values.status })),
       itemItems: ITEM_ROWS.map((i) => ({ value: i.id, text: `${i.id}: ${i.text}`, checked: values.itemIds.includes(i.id) })),
       ...errorContext(errors), ...extra,
@@ -146,7 +146,7 @@ export function choicePlanPages(deps: Deps) {
     const comments = await commentsFor(db, scope.icb);
     const q = (request.query ?? {}) as Record<string, unknown>;
     return sendPage(request, reply, 'choice-plan-comments.njk', {
-      title: 'Comments on the choice plan', back: withIcb(PLAN, scope), scope,
+      title: 'Comments on the choice plan', backHref: withIcb(PLAN, scope), scope,
       pending: comments.filter((c) => c.status === 'PENDING'), approved: comments.filter((c) => c.status === 'APPROVED'), rejected: comments.filter((c) => c.status === 'REJECTED'),
       forId, values, done: typeof q.done === 'string' ? q.done : null,
       moderateHref: Object.fromEntries(comments.map((c) => [c.id, withIcb(`${PLAN}/comments/${c.id}/moderate`, scope)])),

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../src/auth/demo-accounts.ts';
+import { removeDemoChoicePlan } from '../src/choice-plan/demo-plan.ts';
 import { assertAccessible, cspRefusals, launchBrowser, newPage, type RunningApp, startApp, tabTo } from './browser.ts';
 
 describe('the choice plan (browser)', () => {
@@ -18,6 +19,8 @@ describe('the choice plan (browser)', () => {
 
   before(async () => {
     running = await startApp();
+    // The demo's plan is there to be tried; this journey starts from none.
+    await removeDemoChoicePlan(running.database!.db);
     browser = await launchBrowser();
   });
   after(async () => {

@@ -9,10 +9,15 @@ import { DEMO_PASSWORD } from '../auth/demo-accounts.ts';
 import { anonymousSession, csrfOf, staffSession } from '../testing/page-session.ts';
 import { startDemoApp, type TestApp } from '../testing/test-app.ts';
 import { FLOOD_LIMIT } from './comments.ts';
+import { removeDemoChoicePlan } from './demo-plan.ts';
 
 let t: TestApp;
+let demoPage = '';
 before(async () => {
   t = await startDemoApp('choice-plan');
+  // The demo's plan is there to be tried; these tests start from none.
+  demoPage = (await t.app.inject({ method: 'GET', url: '/icbs/QWO/choice-plan' })).body;
+  await removeDemoChoicePlan(t.database.db);
 });
 after(() => t.close());
 
@@ -34,6 +39,14 @@ async function postComment(form: Record<string, string>, remoteAddress = `198.51
 const commentCount = async () => Number((await t.database.db.selectFrom('choice_plan_comment').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
 describe('the choice plan', () => {
+  test('the demo has a published plan for QWO with an answered comment and a "you said, we did"', () => {
+    assert.match(demoPage, /You have the right to choose where you go for your first hospital appointment/);
+    assert.match(demoPage, /Visit every practice offering fewer than 5 choices/);
+    assert.match(demoPage, /Our answer:<\/strong> Thank you\. We have added help with transport/);
+    assert.doesNotMatch(demoPage, /community services such as physiotherapy/, 'the pending comment is not shown');
+    assert.match(demoPage, /You said:<\/strong> Choosing a hospital further away/);
+  });
+
   test('a commissioner writes the ambition and an action linked to items, notes progress, and publishes; the draft does not leak', async () => {
     const s = await staffSession(t.app, t.database, 'demo-commissioner');
     const home = await s.get('/commissioner');

@@ -39,16 +39,20 @@ function keysFor(secret: string, address: string, now: Date): string[] {
  */
 export async function countAttempt(db: Db, secret: string, address: string, now = new Date()): Promise<void> {
   const keys = keysFor(secret, address, now);
-  const recent = await db.selectFrom('choice_plan_comment_attempt').select('attempted_at')
-    .where('address_key', 'in', keys)
-    .where(sql<boolean>`attempted_at > ${now}::timestamptz - make_interval(secs => ${FLOOD_WINDOW_SECONDS})`)
-    .orderBy('attempted_at', 'desc').execute();
-  if (recent.length >= FLOOD_LIMIT) {
-    const freesAt = new Date(recent[FLOOD_LIMIT - 1]!.attempted_at).getTime() + FLOOD_WINDOW_SECONDS * 1000;
-    const wait = Math.max(1, Math.ceil((freesAt - now.getTime()) / 1000));
-    throw tooManyRequests(`Too many comments have been sent from your connection in the last ${FLOOD_WINDOW_SECONDS / 60} minutes.`, wait);
-  }
-  await db.insertInto('choice_plan_comment_attempt').values({ address_key: keys[0]!, attempted_at: now }).execute();
+  await db.transaction().execute(async (trx) => {
+    // One count per address at a time, so six sent at once cannot all pass a limit of five.
+    await sql`select pg_advisory_xact_lock(hashtextextended(${keys[0]!}, 2016))`.execute(trx);
+    const recent = await trx.selectFrom('choice_plan_comment_attempt').select('attempted_at')
+      .where('address_key', 'in', keys)
+      .where(sql<boolean>`attempted_at > ${now}::timestamptz - make_interval(secs => ${FLOOD_WINDOW_SECONDS})`)
+      .orderBy('attempted_at', 'desc').execute();
+    if (recent.length >= FLOOD_LIMIT) {
+      const freesAt = new Date(recent[FLOOD_LIMIT - 1]!.attempted_at).getTime() + FLOOD_WINDOW_SECONDS * 1000;
+      const wait = Math.max(1, Math.ceil((freesAt - now.getTime()) / 1000));
+      throw tooManyRequests(`Too many comments have been sent from your connection in the last ${FLOOD_WINDOW_SECONDS / 60} minutes.`, wait);
+    }
+    await trx.insertInto('choice_plan_comment_attempt').values({ address_key: keys[0]!, attempted_at: now }).execute();
+  });
   await db.deleteFrom('choice_plan_comment_attempt').where(sql<boolean>`attempted_at < ${now}::timestamptz - interval '2 days'`).execute();
 }
 
@@ -114,14 +118,15 @@ async function commentOf(db: Db, icb: Icb, id: number) {
   return row;
 }
 
-/** Approves a pending comment (it is shown), or rejects it with a reason (it never is). */
+/** Approves a pending comment (it is shown), or rejects it with a reason (it never is, and its email address is dropped). */
 export async function moderateComment(db: Db, staff: StaffPrincipal, icb: Icb, id: number, decision: { approve: true } | { approve: false; reason: string }): Promise<void> {
   const row = await commentOf(db, icb, id);
   if (row.status !== 'PENDING') throw conflict('This comment has been moderated already.');
   if (!decision.approve) {
     const reason = decision.reason.trim();
     if (!reason || reason.length > REASON_MAX) throw unprocessable('A rejection needs its reason.', [{ field: 'reason', message: `must be 1 to ${REASON_MAX} characters` }]);
-    await db.updateTable('choice_plan_comment').set({ status: 'REJECTED', rejection_reason: reason, moderated_by_account_id: staff.accountId, moderated_at: sql`now()` }).where('id', '=', id).where('status', '=', 'PENDING').execute();
+    // A rejected comment is never answered: its email address, kept only for an answer, goes.
+    await db.updateTable('choice_plan_comment').set({ status: 'REJECTED', rejection_reason: reason, email: null, moderated_by_account_id: staff.accountId, moderated_at: sql`now()` }).where('id', '=', id).where('status', '=', 'PENDING').execute();
     return;
   }
   await db.updateTable('choice_plan_comment').set({ status: 'APPROVED', moderated_by_account_id: staff.accountId, moderated_at: sql`now()` }).where('id', '=', id).where('status', '=', 'PENDING').execute();

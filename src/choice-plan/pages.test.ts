@@ -10,6 +10,7 @@ import { anonymousSession, csrfOf, staffSession } from '../testing/page-session.
 import { startDemoApp, type TestApp } from '../testing/test-app.ts';
 import { FLOOD_LIMIT } from './comments.ts';
 import { removeDemoChoicePlan } from './demo-plan.ts';
+import { actionsByItem } from './service.ts';
 
 let t: TestApp;
 let demoPage = '';
@@ -154,7 +155,11 @@ describe('the choice plan', () => {
     assert.match(flooded.body, /id="flooded">Too many comments/);
     assert.match(flooded.body, /One more from the same place<\/textarea>/, 'what they typed is still there');
     assert.equal((await postComment({ comment: 'From somewhere else' })).statusCode, 303, 'another address is not held back');
-    assert.equal(await commentCount(), before + FLOOD_LIMIT + 1);
+    // Sent all at once from a fresh address, no more than the limit get through.
+    const burst = await Promise.all(Array.from({ length: FLOOD_LIMIT + 3 }, (_, i) => postComment({ comment: `Burst ${i}` }, '203.0.113.99')));
+    assert.equal(burst.filter((r) => r.statusCode === 303).length, FLOOD_LIMIT);
+    assert.equal(burst.filter((r) => r.statusCode === 429).length, 3);
+    assert.equal(await commentCount(), before + 2 * FLOOD_LIMIT + 1);
 
     const keys = await t.database.db.selectFrom('choice_plan_comment_attempt').select('address_key').execute();
     assert.ok(keys.every((k) => /^[0-9a-f]{64}$/.test(k.address_key) && !k.address_key.includes('203')), 'no address kept in clear');
@@ -168,7 +173,7 @@ describe('the choice plan', () => {
 
   test('a comment is hidden until approved; the answer and "you said, we did" are shown; a rejection keeps its reason', async () => {
     assert.equal((await postComment({ comment: 'Please say how people in the Dales get to Leeds.', name: 'Sam', wantsAnswerByEmail: 'yes', email: 'sam@example.org' })).statusCode, 303);
-    assert.equal((await postComment({ comment: 'Buy cheap watches here' })).statusCode, 303);
+    assert.equal((await postComment({ comment: 'Buy cheap watches here', wantsAnswerByEmail: 'yes', email: 'watches@example.org' })).statusCode, 303);
     const rows = await t.database.db.selectFrom('choice_plan_comment').selectAll().orderBy('id', 'desc').limit(2).execute();
     const [watches, dales] = rows as [typeof rows[0], typeof rows[0]];
     assert.equal(dales.email, 'sam@example.org');
@@ -196,6 +201,12 @@ describe('the choice plan', () => {
     assert.match(pub.body, /You said:<\/strong> Getting to hospital is hard[\s\S]*We did:<\/strong> We added transport help/);
     const rejected = await t.database.db.selectFrom('choice_plan_comment').select(['status', 'rejection_reason']).where('id', '=', watches.id).executeTakeFirstOrThrow();
     assert.deepEqual(rejected, { status: 'REJECTED', rejection_reason: 'Advertising' });
+    assert.equal((await t.database.db.selectFrom('choice_plan_comment').select('email').where('id', '=', watches.id).executeTakeFirstOrThrow()).email, null, 'a rejected comment keeps no email address');
+    assert.equal((await postComment({ comment: 'No answer wanted', email: 'typed@example.org' })).statusCode, 303);
+    const unticked = await t.database.db.selectFrom('choice_plan_comment').select(['email', 'name']).where('body', '=', 'No answer wanted').executeTakeFirstOrThrow();
+    assert.deepEqual(unticked, { email: null, name: null }, 'an address typed without asking for an answer is not kept');
+    const byItem = await actionsByItem(t.database.db, 'QWO');
+    assert.deepEqual(byItem.get('5.1')?.map((a) => a.title), ['Teach every practice about choice (draft)'], 'the self-assessment can show the actions of an item');
 
     const api = await t.app.inject({ method: 'GET', url: '/api/v1/choice-plans/QWO' });
     assert.equal(api.statusCode, 200, api.body);

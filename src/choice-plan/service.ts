@@ -206,6 +206,20 @@ export async function publishPlan(db: Db, staff: StaffPrincipal, icb: Icb): Prom
   });
 }
 
+/**
+ * The ICB's improvement actions by the self-assessment item they improve, for the self-assessment's pages (an item
+ * shows the actions that improve it). Overdue as of `today`.
+ */
+export async function actionsByItem(db: Db, icbCode: string, today = londonDate()): Promise<Map<string, ActionView[]>> {
+  const rows = await db.selectFrom('choice_plan_action').select(ACTION_COLUMNS).where('icb_code', '=', icbCode).orderBy('due_on').orderBy('id').execute();
+  const byItem = new Map<string, ActionView[]>();
+  for (const r of rows) {
+    const view = actionView(r, today);
+    for (const id of r.item_ids) byItem.set(id, [...(byItem.get(id) ?? []), view]);
+  }
+  return byItem;
+}
+
 // ---------------------------------------------------------------- "you said, we did"
 
 export interface ChangeView {

@@ -39,8 +39,12 @@ export interface PublicPlan {
 export async function publicPlan(db: Db, odsCode: string): Promise<PublicPlan | null> {
   const code = odsCode.trim().toUpperCase();
   if (!/^[A-Z0-9]{3,5}$/.test(code)) return null;
-  const icb = await db.selectFrom('organisation').select(['ods_code', 'name']).where('ods_code', '=', code).where('kind', '=', 'ICB').executeTakeFirst();
-  if (!icb) return null;
+  const row = await db.selectFrom('organisation').select(['ods_code', 'name']).where('ods_code', '=', code).where('kind', '=', 'ICB').executeTakeFirst();
+  // An ICB known only as its practices' ICB code is still an ICB (as src/choice/icb-scope.ts says).
+  const known = row ?? (await db.selectFrom('organisation').select('ods_code').where('kind', '=', 'GP_PRACTICE').where('icb_code', '=', code).limit(1).executeTakeFirst()
+    ? { ods_code: code, name: `ICB ${code}` } : undefined);
+  if (!known) return null;
+  const icb = known;
   const latest = await latestPublication(db, code);
   return {
     icb: { odsCode: icb.ods_code, name: icb.name },

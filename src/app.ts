@@ -53,6 +53,8 @@ import { surveyPages } from './survey/pages.ts';
 import { choicePages } from './choice/pages.ts';
 import { assurancePages } from './assurance/pages.ts';
 import { assuranceRoutes } from './assurance/routes.ts';
+import { choicePlanPages } from './choice-plan/pages.ts';
+import { choicePlanRoutes } from './choice-plan/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -118,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(listingUpkeepRoutes(deps), { prefix: '/api/v1' });
   await app.register(patternRoutes(deps), { prefix: '/api/v1' });
   await app.register(assuranceRoutes(deps), { prefix: '/api/v1' });
+  await app.register(choicePlanRoutes(deps), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   await app.register(async (pages) => {
@@ -141,6 +144,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(surveyPages(deps));
     await pages.register(choicePages(deps));
     await pages.register(assurancePages(deps));
+    await pages.register(choicePlanPages(deps));
   });
 
   app.get(

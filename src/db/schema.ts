@@ -608,6 +608,14 @@ export interface DB {
   pattern_finding_note: PatternFindingNoteTable;
   listing_flag: ListingFlagTable;
   mental_health_pathway: MentalHealthPathwayTable;
+  // ---- Part B: the choice plan (migration 028)
+  choice_plan: ChoicePlanTable;
+  choice_plan_action: ChoicePlanActionTable;
+  choice_plan_action_note: ChoicePlanActionNoteTable;
+  choice_plan_publication: ChoicePlanPublicationTable;
+  choice_plan_comment: ChoicePlanCommentTable;
+  choice_plan_comment_attempt: ChoicePlanCommentAttemptTable;
+  choice_plan_change: ChoicePlanChangeTable;
 }
 
 export type MentalHealthServiceKind = 'EIP' | 'TALKING_THERAPIES';
@@ -756,4 +764,93 @@ export interface DB {
   self_assessment_item_change: SelfAssessmentItemChangeTable;
   self_assessment_attachment: SelfAssessmentAttachmentTable;
   self_assessment_sign_off: SelfAssessmentSignOffTable;
+}
+
+
+// ---------------------------------------------------------------- Part B: the choice plan (migration 028)
+
+export type ChoicePlanActionStatus = 'NOT_STARTED' | 'IN_PROGRESS' | 'DONE' | 'DROPPED';
+export type ChoicePlanCommentStatus = 'PENDING' | 'APPROVED' | 'REJECTED';
+
+/** The ICB's draft choice plan: its three-year ambition (action 4.1) and plain-English summary. */
+export interface ChoicePlanTable {
+  icb_code: string;
+  ambition: string | null;
+  summary: string | null;
+  updated_by_account_id: number;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+/** One improvement action of the plan, linked to the self-assessment items it improves. */
+export interface ChoicePlanActionTable {
+  id: Generated<number>;
+  icb_code: string;
+  item_ids: string[];
+  title: string;
+  description: Generated<string>;
+  owner: string;
+  due_on: string;
+  status: Generated<ChoicePlanActionStatus>;
+  created_by_account_id: number;
+  created_at: Timestamp;
+  updated_by_account_id: number;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+/** A progress note on an action, append-only. */
+export interface ChoicePlanActionNoteTable {
+  id: Generated<number>;
+  action_id: number;
+  note: string;
+  recorded_by_account_id: number;
+  recorded_by: string;
+  recorded_at: Timestamp;
+}
+
+/** A published version of the plan: the snapshot the public page shows. */
+export interface ChoicePlanPublicationTable {
+  id: Generated<number>;
+  icb_code: string;
+  version: number;
+  snapshot: ColumnType<unknown, string, string>;
+  published_by_account_id: number;
+  published_by: string;
+  published_at: Timestamp;
+}
+
+/** A public comment on a published plan: only what the person chose to give. */
+export interface ChoicePlanCommentTable {
+  id: Generated<number>;
+  icb_code: string;
+  publication_id: number;
+  body: string;
+  name: string | null;
+  email: string | null;
+  status: Generated<ChoicePlanCommentStatus>;
+  rejection_reason: string | null;
+  moderated_by_account_id: number | null;
+  moderated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  answer: string | null;
+  answered_by_account_id: number | null;
+  answered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  received_at: Timestamp;
+}
+
+/** One attempt to comment, by a keyed, daily-rotating hash of the address (flood control). */
+export interface ChoicePlanCommentAttemptTable {
+  address_key: string;
+  attempted_at: Timestamp;
+}
+
+/** "You said, we did": what the ICB changed because of the comments. */
+export interface ChoicePlanChangeTable {
+  id: Generated<number>;
+  icb_code: string;
+  you_said: string;
+  we_did: string;
+  recorded_by_account_id: number;
+  recorded_by: string;
+  recorded_at: Timestamp;
 }

@@ -16,6 +16,7 @@ import { ensureDemoDeferrals } from '../referrals/demo-deferrals.ts';
 import { ensureDemoTransportSupport } from '../shortlist/travel-help.ts';
 import { ensureDemoSlots } from '../slots/demo-slots.ts';
 import { ensureDemoSurvey } from '../survey/demo-survey.ts';
+import { ensureDemoChoicePlan } from '../choice-plan/demo-plan.ts';
 import { ensureDemoAssessmentServices } from '../triage/demo-assessment-services.ts';
 import { ensureDemoWaitingList } from '../waiting/demo-waiting-list.ts';
 
@@ -35,6 +36,8 @@ export async function ensureDemoDataSet(config: Config, database: Database, now:
   if (deferrals.deferred > 0) log?.info(deferrals, 'demo referrals deferred to the provider (ASI worklist)');
   const survey = await ensureDemoSurvey(database.db, now);
   if (survey.invitations > 0) log?.info(survey, 'demo survey of meaningful choice loaded (NHS West Yorkshire ICB)');
+  const plan = await ensureDemoChoicePlan(database.db, now);
+  if (plan) log?.info(plan, 'demo choice plan published (NHS West Yorkshire ICB)');
   const history = await ensureDemoReferralHistory(database, now);
   if (history.referrals > 0) log?.info(history, 'demo referral history loaded (a year of the ICB\'s referrals)');
   const slotsStarted = performance.now();

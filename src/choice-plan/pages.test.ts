@@ -251,3 +251,17 @@ describe('the choice plan', () => {
     assert.equal((await t.app.inject({ method: 'GET', url: '/api/v1/choice-plans/QWO', headers: { authorization: `Bearer ${token}` } })).statusCode, 200, 'public: anyone may read it');
   });
 });
+
+test('the public page names the SRO once the self-assessment names one, published plan or not, and the public API gives the same', async () => {
+  const before = await anonymousSession(t.app).get('/icbs/QWO/choice-plan');
+  assert.equal(before.statusCode, 200);
+  assert.doesNotMatch(before.body, /id="sro"/, 'no SRO named yet');
+  const commissioner = await staffSession(t.app, t.database, 'demo-commissioner');
+  await commissioner.get('/commissioner/self-assessment/sro');
+  const named = await commissioner.post('/commissioner/self-assessment/sro', { name: 'Dr Ada Sample', role: 'Director of Strategy', contact: 'choice@example.nhs.uk' });
+  assert.ok([200, 303].includes(named.statusCode), named.body.slice(0, 300));
+  const after = await anonymousSession(t.app).get('/icbs/QWO/choice-plan');
+  assert.match(after.body, /<p id="sro">Dr Ada Sample, Director of Strategy/);
+  const api = await t.app.inject({ method: 'GET', url: '/api/v1/choice-plans/QWO' });
+  assert.deepEqual(api.json().sro, { name: 'Dr Ada Sample', role: 'Director of Strategy', contact: 'choice@example.nhs.uk' });
+});

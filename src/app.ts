@@ -10,6 +10,7 @@ import { createLogger } from './http/logging.ts';
 import { loggableError, notFound, registerProblemHandlers, sendProblem } from './http/problem.ts';
 import { refuseNulCharacters } from './http/text-guard.ts';
 import { forbiddenPage, notFoundPage } from './web/page.ts';
+import { frameworkErrorHandler } from './web/framework-errors.ts';
 import { registerPagePlatform } from './web/platform.ts';
 import { pageSessions, registerPageSecurity } from './web/session.ts';
 // The features, in the order they depend on each other (each imports only those above it).
@@ -74,6 +75,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(options.logger === false ? { logger: false } : { loggerInstance: (options.logger ?? createLogger(config.logLevel)) as FastifyBaseLogger }),
     bodyLimit: config.bodyLimitBytes,
+    // Requests refused before routing (a bad percent-encoding, an over-long parameter) answered as every other refusal.
+    frameworkErrors: frameworkErrorHandler(config.env === 'production'),
     // Behind a load balancer each instance is stateless; request ids make log lines joinable.
     requestIdHeader: 'x-request-id',
     // request.ip is the client's address only as a configured proxy reports it: from anyone else X-Forwarded-For

@@ -38,16 +38,22 @@ export function pageNonce(reply: FastifyReply): string {
 
 export function registerSecurityHeaders(app: FastifyInstance, config: Pick<Config, 'env'>): void {
   const production = config.env === 'production';
-  app.addHook('onSend', async (_request, reply) => {
-    const policy = reply.getHeader('content-security-policy');
-    if (policy === undefined) reply.header('content-security-policy', NOTHING);
-    else if (production) reply.header('content-security-policy', `${String(policy)}; upgrade-insecure-requests`);
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'same-origin');
-    reply.header('cross-origin-opener-policy', 'same-origin');
-    reply.header('cross-origin-resource-policy', 'same-origin');
-    // Only where the service is served over https.
-    if (production) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
-  });
+  app.addHook('onSend', async (_request, reply) => setSecurityHeaders(reply, production));
+}
+
+/**
+ * The headers every answer carries. Also called directly where no hook runs: the answers to requests the framework
+ * refuses before routing them (src/web/framework-errors.ts).
+ */
+export function setSecurityHeaders(reply: FastifyReply, production: boolean): void {
+  const policy = reply.getHeader('content-security-policy');
+  if (policy === undefined) reply.header('content-security-policy', NOTHING);
+  else if (production && !String(policy).includes('upgrade-insecure-requests')) reply.header('content-security-policy', `${String(policy)}; upgrade-insecure-requests`);
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('x-frame-options', 'DENY');
+  reply.header('referrer-policy', 'same-origin');
+  reply.header('cross-origin-opener-policy', 'same-origin');
+  reply.header('cross-origin-resource-policy', 'same-origin');
+  // Only where the service is served over https.
+  if (production) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
 }

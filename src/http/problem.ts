@@ -46,6 +46,23 @@ export const unprocessable = (detail: string, errors?: FieldProblem[], title = '
 export const tooManyRequests = (detail: string, retryAfterSeconds: number) =>
   new Problem(429, 'Too many attempts', detail, { headers: { 'retry-after': String(retryAfterSeconds) } });
 export const internalError = (detail: string) => new Problem(500, 'Internal server error', detail);
+/** The database cannot be reached just now (it is restarting, failing over, or full of connections). */
+export const serviceUnavailable = (detail: string, retryAfterSeconds = 5) =>
+  new Problem(503, 'Service unavailable', detail, { headers: { 'retry-after': String(retryAfterSeconds) } });
+
+// What pg and the network say when the database is down or going: connection refused or reset, the server shutting
+// down or starting (57P01–57P03), connection failures (class 08), too many connections (53300), the pool giving up.
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
+const UNREACHABLE_WORDS = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated due to connection timeout|the database system is (starting up|shutting down|in recovery mode)/i;
+
+/** Whether an error says the database could not be reached (not that a query was wrong). */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+  if (error instanceof AggregateError && error.errors.some(isDatabaseUnreachable)) return true;
+  return UNREACHABLE_WORDS.test(error.message) || (error.cause !== undefined && error.cause !== error && isDatabaseUnreachable(error.cause));
+}
 /** Any other 4xx (one Fastify raised with its own status). */
 export const clientError = (status: number, detail: string, extra: Extra = {}) => new Problem(status, 'Bad request', detail, extra);
 
@@ -114,6 +131,7 @@ export function toProblem(error: unknown): Problem {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return clientError(status, fe.message ?? 'The request could not be handled.');
   }
+  if (isDatabaseUnreachable(error)) return serviceUnavailable('The service cannot reach its database just now. Try again in a few seconds.');
   return internalError('Something went wrong on our side. It has been logged.');
 }
 
@@ -127,7 +145,9 @@ function fieldName(where: string, instancePath: string): string {
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error);
-    if (problem.status >= 500) request.log.error({ err: loggableError(error) }, 'request failed');
+    // The database down: one line, not a stack per request (the health check and the pool say the rest).
+    if (problem.status === 503) request.log.warn({ code: (error as { code?: string }).code, message: (error as Error).message }, 'database unreachable: answered 503');
+    else if (problem.status >= 500) request.log.error({ err: loggableError(error) }, 'request failed');
     // Not the detail: it can quote what was sent (a postcode, a UBRN), and nothing of a patient goes in a log.
     else request.log.info({ status: problem.status, title: problem.title, fields: problem.errors?.map((e) => e.field) }, 'request refused');
     return sendProblem(reply, problem, request);

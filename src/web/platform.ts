@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
-import { loggableError, Problem } from '../http/problem.ts';
+import { isDatabaseUnreachable, loggableError, Problem } from '../http/problem.ts';
 import { forbiddenPage, notFoundPage, sendPage, serverErrorPage } from './page.ts';
 import { NHSUK_DIST, OWN_ASSETS_DIR } from './render.ts';
 
@@ -51,6 +51,11 @@ export async function registerPagePlatform(app: FastifyInstance, config: Config)
     }
     if (status >= 400 && status < 500) {
       return sendPage(request, reply, 'forbidden.njk', { title: 'Sorry, there is a problem', message: 'The form could not be read. Go back and try again.' }, status);
+    }
+    if (isDatabaseUnreachable(error)) {
+      request.log.warn({ code: (error as { code?: string }).code, message: (error as Error).message }, 'database unreachable: answered 503');
+      reply.header('retry-after', '5');
+      return sendPage(request, reply, 'forbidden.njk', { title: 'Sorry, the service is unavailable', message: 'The service cannot reach its records just now. Try again in a few seconds.' }, 503);
     }
     request.log.error({ err: loggableError(error) }, 'page failed');
     return serverErrorPage(reply);

@@ -3,6 +3,7 @@
 // lists, the referrals deferred for want of a slot, and last the slots (a patient defers only when none is free).
 // Each step adds only what is missing, so a later start tops up (the slots ahead) and changes nothing else.
 import type { Logger } from 'pino';
+import { ensureDemoAccreditationCriteria } from '../accreditation/demo-criteria.ts';
 import { DEMO_PASSWORD, ensureDemoAccounts } from '../auth/demo-accounts.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -25,6 +26,8 @@ export async function ensureDemoDataSet(config: Config, database: Database, now:
   const created = await ensureDemoAccounts(database.db);
   if (created.length > 0) log?.info({ created }, `demo accounts created (password "${DEMO_PASSWORD}")`);
   await ensureDemoTransportSupport(database.db);
+  const criteria = await ensureDemoAccreditationCriteria(database.db);
+  if (criteria > 0) log?.info({ criteria }, 'demo accreditation criteria published (NHS West Yorkshire ICB)');
   const assessment = await ensureDemoAssessmentServices(database.db);
   if (assessment.length > 0) log?.info({ created: assessment }, 'demo referral assessment services created');
   const waiting = await ensureDemoWaitingList(database, londonDate(now));

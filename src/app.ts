@@ -50,6 +50,8 @@ import { patternPages } from './patterns/pages.ts';
 import { patternRoutes } from './patterns/routes.ts';
 import { surveyPages } from './survey/pages.ts';
 import { choicePages } from './choice/pages.ts';
+import { accreditationPages } from './accreditation/pages.ts';
+import { accreditationRoutes } from './accreditation/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -113,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(mentalHealthRoutes(deps), { prefix: '/api/v1' });
   await app.register(listingUpkeepRoutes(deps), { prefix: '/api/v1' });
   await app.register(patternRoutes(deps), { prefix: '/api/v1' });
+  await app.register(accreditationRoutes(deps), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   await app.register(async (pages) => {
@@ -135,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(patternPages(deps));
     await pages.register(surveyPages(deps));
     await pages.register(choicePages(deps));
+    await pages.register(accreditationPages(deps));
   });
 
   app.get(

@@ -82,6 +82,9 @@ describe('accreditation pages', () => {
     assert.equal(refuseAllMet.statusCode, 422);
     assert.match(refuseAllMet.body, /may not be refused/);
     await commissioner.post(`/commissioner/accreditation/applications/${id}/checklist/${cqc.id}`, { [`outcome-${cqc.id}`]: 'NOT_MET', [`note-${cqc.id}`]: 'Registration number not given' });
+    const withUnmet = await commissioner.get(`/commissioner/accreditation/applications/${id}`);
+    assert.equal(withUnmet.statusCode, 200);
+    assert.match(withUnmet.body, /Names the criteria not met: Registered with the Care Quality Commission/);
     const refused = await commissioner.post(`/commissioner/accreditation/applications/${id}/decision`, { decision: 'REFUSE', reason: '' });
     assert.equal(refused.statusCode, 303);
 

@@ -101,6 +101,7 @@ export function accreditationPages(deps: Deps) {
     sendPage(request, reply, 'accreditation-icb-application.njk', {
       ...common, title: `${app.specialty.name} at ${app.site.name}`, back: ICB_HOME, app, values,
       allChecked: app.items.every((i) => i.outcome !== null), unmet: app.items.filter((i) => i.outcome === 'NOT_MET'),
+      unmetTitles: app.items.filter((i) => i.outcome === 'NOT_MET').map((i) => i.title).join(', '),
       done: str(q(request).done), ...errorContext(errors),
     }, status);
 

@@ -102,7 +102,7 @@ function toSummary(r: SummaryRow, today: string): ApplicationSummary {
 }
 
 /** Whose applications a member of staff sees: a provider its own; a commissioner its ICB's; an admin any. */
-function scoped<Q extends { where: (...args: never[]) => unknown }>(query: ReturnType<typeof summaryQuery>, staff: StaffPrincipal) {
+function scoped(query: ReturnType<typeof summaryQuery>, staff: StaffPrincipal) {
   if (staff.role === 'provider') return query.where('a.provider_ods_code', '=', staff.organisation.odsCode);
   if (staff.role === 'commissioner') return query.where('a.icb_code', '=', staff.organisation.odsCode);
   if (staff.role === 'admin') return query;

@@ -174,6 +174,23 @@ describe('accreditation API', () => {
     assert.equal(dup.statusCode, 409);
   });
 
+  test('a listing made before accreditation (PENDING) is taken up by an application; an open one is overdue after 40 working days', async () => {
+    const listed = await call('demo-provider', 'POST', '/api/v1/services', { specialtyCode: '330', siteOdsCode: 'RR807' });
+    assert.equal(listed.statusCode, 201, listed.body);
+    const res = await call('demo-provider', 'POST', '/api/v1/accreditation/applications', { siteOdsCode: 'RR807', specialtyCode: '330', evidence: evidenceFor(() => 'Evidence') });
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.json().serviceId, 'RR807-330');
+    assert.equal(res.json().clock.overdue, false);
+    const today = new Date();
+    const later = new Date(today.getTime() + 70 * 86_400_000);
+    const now = await accreditationEvidence(t.database.db, 'QWO', '2020-01-01', '2099-12-31', today);
+    assert.deepEqual([now.open, now.openOverdue], [1, 0]);
+    const then = await accreditationEvidence(t.database.db, 'QWO', '2020-01-01', '2099-12-31', later);
+    assert.deepEqual([then.open, then.openOverdue], [1, 1], '70 days on, past 40 working days');
+    const other = await accreditationEvidence(t.database.db, 'QZZ', '2020-01-01', '2099-12-31');
+    assert.equal(other.applicationsDecided + other.open, 0, "another ICB's evidence is its own");
+  });
+
   test('the history is append-only', async () => {
     await assert.rejects(t.database.pool.query(`update accreditation_event set reason = 'changed'`), /append-only/);
     await assert.rejects(t.database.pool.query(`delete from accreditation_event`), /append-only/);

@@ -45,6 +45,7 @@ create table accreditation_application (
 );
 -- One open application per service, whatever runs at once.
 create unique index accreditation_application_open_idx on accreditation_application (service_id) where status in ('SUBMITTED', 'REFUSED');
+create index accreditation_application_service_idx on accreditation_application (service_id, id);
 create index accreditation_application_icb_idx on accreditation_application (icb_code, status, submitted_at);
 create index accreditation_application_provider_idx on accreditation_application (provider_ods_code, submitted_at desc);
 

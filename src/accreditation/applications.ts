@@ -163,6 +163,13 @@ function evidenceProblems(criteria: readonly { id: number; title: string }[], ev
   return problems;
 }
 
+/** The caller's open application (awaiting a decision, or refused and awaiting resubmission) for a service, if any. */
+export async function openApplicationFor(db: Kysely<DB>, staff: StaffPrincipal, serviceId: string): Promise<number | null> {
+  const row = await db.selectFrom('accreditation_application').select('id').where('service_id', '=', serviceId)
+    .where('provider_ods_code', '=', staff.organisation.odsCode).where('status', 'in', ['SUBMITTED', 'REFUSED']).executeTakeFirst();
+  return row ? Number(row.id) : null;
+}
+
 /** The ICB that accredits a provider's services: its own in the ODS data, or (only when it has none) one it names. */
 async function accreditingIcb(db: Db, staff: StaffPrincipal, named: string | null | undefined): Promise<string> {
   const org = await db.selectFrom('organisation').select('icb_code').where('ods_code', '=', staff.organisation.odsCode).executeTakeFirst();

@@ -62,6 +62,9 @@ describe('accreditation pages', () => {
     const sent = await provider.post(detailsUrl, { ...form, clinicType: 'Heart failure', minAge: '18' });
     assert.equal(sent.statusCode, 303, sent.body);
     const appUrl = (sent.headers.location as string).split('?')[0]!;
+    const again = await provider.get(detailsUrl);
+    assert.equal(again.statusCode, 303, 'applied already: to the open application');
+    assert.equal(again.headers.location, appUrl);
     const id = appUrl.split('/').pop()!;
     assert.match((await provider.get(sent.headers.location as string)).body, /Awaiting decision/);
 

@@ -13,7 +13,7 @@ import { attempt, errorContext, type FieldError, foundOrNull, readForm, required
 import { forbiddenPage, notFoundPage, seeOther, sendPage } from '../web/page.ts';
 import { addViews } from '../web/render.ts';
 import {
-  type Application, applicationOf, applicationsFor, applyToList, changeStanding, checkCriterion, criteriaToApplyFor, decide, EVIDENCE_MAX, MAX_AGE,
+  type Application, applicationOf, applicationsFor, applyToList, openApplicationFor, changeStanding, checkCriterion, criteriaToApplyFor, decide, EVIDENCE_MAX, MAX_AGE,
   NOTE_MAX, REASON_MAX, resubmit, serviceAccreditation, servicesOfIcb,
 } from './applications.ts';
 import { addCriterion, DESCRIPTION_MAX, icbsWithCriteria, publishedCriteria, retireCriterion, TITLE_MAX } from './criteria.ts';
@@ -79,6 +79,9 @@ export function accreditationPages(deps: Deps) {
     const site = sites.find((s) => s.ods_code === choice.site);
     const specialty = specialties.find((s) => s.code === choice.specialty);
     if (!site || !specialty) return seeOther(reply, `${PROVIDER_HOME}/new`);
+    // Applied already (from a listing's link, say): the open application is where to go.
+    const open = await openApplicationFor(db, staff, `${site.ods_code}-${specialty.code}`);
+    if (open !== null) return seeOther(reply, `${PROVIDER_HOME}/${open}`);
     const found = await attempt(() => criteriaToApplyFor(db, staff, specialty.code), { field: 'criteria' });
     return sendPage(request, reply, 'accreditation-apply-details.njk', {
       title: `${specialty.name} at ${site.name}`, back: `${PROVIDER_HOME}/new?site=${encodeURIComponent(site.ods_code)}&specialty=${encodeURIComponent(specialty.code)}`,

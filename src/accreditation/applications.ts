@@ -241,9 +241,9 @@ export async function applyToList(db: Kysely<DB>, staff: StaffPrincipal, input: 
 
 async function openForIcb(trx: Transaction<DB>, staff: StaffPrincipal, id: number) {
   if (staff.role !== 'commissioner' && staff.role !== 'admin') throw forbidden('Only the ICB works the checklist and decides.');
-  const app = await applicationOf(trx, staff, id);
+  // Locked before it is read, so two decisions at once are taken one after the other.
   await trx.selectFrom('accreditation_application').select('id').where('id', '=', id).forUpdate().execute();
-  return app;
+  return applicationOf(trx, staff, id);
 }
 
 /** One line of the checklist: met, or not met with a note saying what is missing (which the provider reads). */
@@ -295,8 +295,8 @@ export async function decide(db: Kysely<DB>, staff: StaffPrincipal, id: number, 
 export async function resubmit(db: Kysely<DB>, staff: StaffPrincipal, id: number, evidence: Record<string, string>): Promise<Application> {
   if (staff.role !== 'provider') throw forbidden('Only the provider resubmits its application.');
   await db.transaction().execute(async (trx) => {
-    const app = await applicationOf(trx, staff, id);
     await trx.selectFrom('accreditation_application').select('id').where('id', '=', id).forUpdate().execute();
+    const app = await applicationOf(trx, staff, id);
     if (app.status !== 'REFUSED') throw conflict(app.status === 'SUBMITTED' ? 'This application already awaits the ICB\'s decision.' : 'This application was accredited: nothing to resubmit.');
     const merged = Object.fromEntries(app.items.map((i) => [String(i.criterionId), evidence[String(i.criterionId)] ?? i.evidence]));
     const problems = evidenceProblems(app.items.map((i) => ({ id: i.criterionId, title: i.title })), merged);

@@ -191,6 +191,17 @@ describe('accreditation API', () => {
     assert.equal(other.applicationsDecided + other.open, 0, "another ICB's evidence is its own");
   });
 
+  test('two decisions at once: one is taken, the other is told it was already decided', async () => {
+    const made = await call('demo-provider', 'POST', '/api/v1/accreditation/applications', { siteOdsCode: 'RR819', specialtyCode: '101', evidence: evidenceFor(() => 'Evidence') });
+    assert.equal(made.statusCode, 201, made.body);
+    const id = made.json().id;
+    for (const c of criteria) await call('demo-commissioner', 'PUT', `/api/v1/accreditation/applications/${id}/checklist/${c.id}`, { outcome: 'MET' });
+    const both = await Promise.all([1, 2].map(() => call('demo-commissioner', 'POST', `/api/v1/accreditation/applications/${id}/decision`, { decision: 'ACCREDIT' })));
+    assert.deepEqual(both.map((r) => r.statusCode).sort(), [200, 409]);
+    const decided = (await call('demo-admin', 'GET', `/api/v1/accreditation/applications/${id}`)).json();
+    assert.equal(decided.history.filter((h: { action: string }) => h.action === 'ACCREDITED').length, 1);
+  });
+
   test('the history is append-only', async () => {
     await assert.rejects(t.database.pool.query(`update accreditation_event set reason = 'changed'`), /append-only/);
     await assert.rejects(t.database.pool.query(`delete from accreditation_event`), /append-only/);

@@ -35,6 +35,10 @@ describe('accreditation pages', () => {
       assert.equal((await commissioner.get(url)).statusCode, 403, url);
       assert.equal((await provider.get(url)).statusCode, 200, url);
     }
+    const admin = await staffSession(t.app, t.database, 'demo-admin');
+    assert.equal((await admin.get('/commissioner/accreditation')).statusCode, 200, 'every ICB');
+    assert.match((await admin.get('/commissioner/accreditation?icb=QWO')).body, /ICB QWO/);
+    assert.equal((await admin.get('/commissioner/accreditation?icb=ZZZ99')).statusCode, 404);
     const home = await commissioner.get('/commissioner');
     assert.match(home.body, /id="link-accreditation"/);
     assert.equal((await (await staffSession(t.app, t.database, 'demo-provider-2')).get('/provider/accreditation/services/RR801-110')).statusCode, 404, "another provider's service");

@@ -220,9 +220,13 @@ export function accreditationPages(deps: Deps) {
     // ---------------------------------------------------------------- ICB
     app.get(ICB_HOME, { config: icbStaff }, async (request, reply) => {
       const staff = staffOf(request);
-      const applications = await applicationsFor(db, staff);
+      // A commissioner sees its own ICB's; an admin every ICB's, or one ICB's with icb=.
+      const asked = staff.role === 'admin' ? str(q(request).icb, 10) : '';
+      const scoped = asked ? await attempt(() => icbInScope(db, staff, asked), { field: 'icb' }) : null;
+      if (scoped && !scoped.ok) return notFoundPage(request, reply);
+      const icbCode = staff.role === 'commissioner' ? staff.organisation.odsCode : scoped?.ok ? scoped.value.odsCode : null;
+      const applications = await applicationsFor(db, staff, { icb: icbCode });
       const open = applications.filter((a) => a.status === 'SUBMITTED');
-      const icbCode = staff.role === 'commissioner' ? staff.organisation.odsCode : null;
       return sendPage(request, reply, 'accreditation-icb-home.njk', {
         ...common, title: 'Provider accreditation', back: '/commissioner', admin: staff.role === 'admin',
         open, overdue: open.filter((a) => a.clock.overdue).length, refused: applications.filter((a) => a.status === 'REFUSED'), decided: applications.filter((a) => a.status === 'ACCREDITED').slice(0, 50),

@@ -56,6 +56,8 @@ import { assurancePages } from './assurance/pages.ts';
 import { assuranceRoutes } from './assurance/routes.ts';
 import { choicePlanPages } from './choice-plan/pages.ts';
 import { choicePlanRoutes } from './choice-plan/routes.ts';
+import { accreditationPages } from './accreditation/pages.ts';
+import { accreditationRoutes } from './accreditation/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -124,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(patternRoutes(deps), { prefix: '/api/v1' });
   await app.register(assuranceRoutes(deps), { prefix: '/api/v1' });
   await app.register(choicePlanRoutes(deps), { prefix: '/api/v1' });
+  await app.register(accreditationRoutes(deps), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   await app.register(async (pages) => {
@@ -148,6 +151,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(choicePages(deps));
     await pages.register(assurancePages(deps));
     await pages.register(choicePlanPages(deps));
+    await pages.register(accreditationPages(deps));
   });
 
   app.get(

@@ -76,7 +76,7 @@ export interface RttWaitTable {
 }
 
 export type ServiceType = 'FIRST_OUTPATIENT' | 'ASSESSMENT' | 'DIAGNOSTIC' | 'ADVICE_AND_GUIDANCE';
-export type AccreditationStatus = 'PENDING' | 'ACCREDITED' | 'REJECTED' | 'SUSPENDED';
+export type AccreditationStatus = 'PENDING' | 'ACCREDITED' | 'REJECTED' | 'SUSPENDED' | 'WITHDRAWN';
 export type ServiceSex = 'any' | 'female' | 'male';
 
 export interface ServiceTable {
@@ -616,6 +616,11 @@ export interface DB {
   choice_plan_comment: ChoicePlanCommentTable;
   choice_plan_comment_attempt: ChoicePlanCommentAttemptTable;
   choice_plan_change: ChoicePlanChangeTable;
+  // ---- Part C (issue 11): provider accreditation (migration 029)
+  accreditation_criterion: AccreditationCriterionTable;
+  accreditation_application: AccreditationApplicationTable;
+  accreditation_item: AccreditationItemTable;
+  accreditation_event: AccreditationEventTable;
 }
 
 export type MentalHealthServiceKind = 'EIP' | 'TALKING_THERAPIES';
@@ -853,4 +858,70 @@ export interface ChoicePlanChangeTable {
   recorded_by_account_id: number;
   recorded_by: string;
   recorded_at: Timestamp;
+}
+
+
+// ---- Part C (issue 11): provider accreditation (migration 029)
+
+/** One of an ICB's published qualifying criteria; no specialty: every first outpatient service. */
+export interface AccreditationCriterionTable {
+  id: Generated<number>;
+  icb_code: string;
+  specialty_code: string | null;
+  title: string;
+  description: string;
+  position: Generated<number>;
+  created_by_account_id: number | null;
+  created_at: Timestamp;
+  retired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export type AccreditationApplicationStatus = 'SUBMITTED' | 'REFUSED' | 'ACCREDITED';
+
+export interface AccreditationApplicationTable {
+  id: Generated<number>;
+  service_id: string;
+  provider_ods_code: string;
+  site_ods_code: string;
+  specialty_code: string;
+  icb_code: string;
+  clinic_type: string | null;
+  min_age: number | null;
+  max_age: number | null;
+  consultant_team: string | null;
+  status: AccreditationApplicationStatus;
+  submitted_at: Timestamp;
+  first_submitted_at: Timestamp;
+  decided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_by_account_id: number;
+}
+
+export type AccreditationOutcome = 'MET' | 'NOT_MET';
+
+/** A line of an application's due-diligence checklist: the criterion as it was worded, the evidence, the finding. */
+export interface AccreditationItemTable {
+  application_id: number;
+  criterion_id: number;
+  title: string;
+  description: string;
+  position: number;
+  evidence: string;
+  outcome: AccreditationOutcome | null;
+  note: string | null;
+  checked_by_account_id: number | null;
+  checked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export type AccreditationAction = 'SUBMITTED' | 'CHECKED' | 'RESUBMITTED' | 'ACCREDITED' | 'REFUSED' | 'SUSPENDED' | 'REINSTATED' | 'WITHDRAWN';
+
+/** Every step of a service's accreditation, append-only (a trigger refuses update and delete). */
+export interface AccreditationEventTable {
+  id: Generated<number>;
+  service_id: string;
+  application_id: number | null;
+  action: AccreditationAction;
+  reason: string | null;
+  detail: Generated<unknown>;
+  by_account_id: number;
+  at: Timestamp;
 }

@@ -4,6 +4,7 @@
 // Each step adds only what is missing, so a later start tops up (the slots ahead) and changes nothing else.
 import type { Logger } from 'pino';
 import { ensureDemoSelfAssessment } from '../assurance/demo-assessment.ts';
+import { ensureDemoAccreditationCriteria } from '../accreditation/demo-criteria.ts';
 import { DEMO_PASSWORD, ensureDemoAccounts } from '../auth/demo-accounts.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -27,6 +28,8 @@ export async function ensureDemoDataSet(config: Config, database: Database, now:
   const created = await ensureDemoAccounts(database.db);
   if (created.length > 0) log?.info({ created }, `demo accounts created (password "${DEMO_PASSWORD}")`);
   await ensureDemoTransportSupport(database.db);
+  const criteria = await ensureDemoAccreditationCriteria(database.db);
+  if (criteria > 0) log?.info({ criteria }, 'demo accreditation criteria published (NHS West Yorkshire ICB)');
   const assessment = await ensureDemoAssessmentServices(database.db);
   if (assessment.length > 0) log?.info({ created: assessment }, 'demo referral assessment services created');
   const waiting = await ensureDemoWaitingList(database, londonDate(now));

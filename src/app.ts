@@ -50,6 +50,8 @@ import { patternPages } from './patterns/pages.ts';
 import { patternRoutes } from './patterns/routes.ts';
 import { surveyPages } from './survey/pages.ts';
 import { choicePages } from './choice/pages.ts';
+import { referralNoticePages } from './referral-notices/pages.ts';
+import { referrerNotices } from './referral-notices/panel.ts';
 
 export interface AppOptions {
   config: Config;
@@ -122,8 +124,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // The provider's listings show listing upkeep's flags, which that feature renders.
     await pages.register(directoryPages(deps, { attention: listingAttention(deps) }));
     await pages.register(slotPages(deps, { cancelAppointment: cancelAsProvider }));
-    // The referral's pages show the waiting time and the way to ask to move, which those features render.
-    await pages.register(referralPages(deps, { waiting: waitingPanel(deps), move: movePanel(deps) }));
+    // The referral's pages show the waiting time and the way to ask to move, which those features render; the
+    // referrer's shortlist, check page and worklist show the ICB's prior-approval rules and capacity notices.
+    await pages.register(referralPages(deps, { waiting: waitingPanel(deps), move: movePanel(deps), notices: referrerNotices(deps) }));
     await pages.register(waitingPages(deps));
     await pages.register(mutualAidPages(deps));
     await pages.register(pidmasPages(deps));
@@ -135,6 +138,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(patternPages(deps));
     await pages.register(surveyPages(deps));
     await pages.register(choicePages(deps));
+    await pages.register(referralNoticePages(deps));
   });
 
   app.get(

@@ -52,6 +52,7 @@ import { surveyPages } from './survey/pages.ts';
 import { choicePages } from './choice/pages.ts';
 import { referralNoticePages } from './referral-notices/pages.ts';
 import { referrerNotices } from './referral-notices/panel.ts';
+import { referralNoticeRoutes } from './referral-notices/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -115,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(mentalHealthRoutes(deps), { prefix: '/api/v1' });
   await app.register(listingUpkeepRoutes(deps), { prefix: '/api/v1' });
   await app.register(patternRoutes(deps), { prefix: '/api/v1' });
+  await app.register(referralNoticeRoutes(deps), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   await app.register(async (pages) => {

@@ -253,3 +253,10 @@ test('the evidence for the self-assessment (action 5.6) counts the notices of th
   const none = await capacityNoticeEvidence(t.database.db, 'QWO', addDays(today, 400), addDays(today, 500));
   assert.equal(none.notices, 0);
 });
+
+test('dates are written in words with their month\'s capital, on the list and on a notice', async () => {
+  const list = await (await signedIn('demo-commissioner')).get('/commissioner/prior-approval');
+  assert.match(list.body, /From \d{1,2} [A-Z][a-z]+ \d{4}, until the ICB ends it/);
+  const worklist = await (await signedIn('demo-referrer')).get('/referrals');
+  assert.match(worklist.body, /\d{1,2} [A-Z][a-z]+ \d{4} to \d{1,2} [A-Z][a-z]+ \d{4}\. Posted by NHS West Yorkshire Integrated Care Board\./);
+});

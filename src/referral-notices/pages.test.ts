@@ -260,3 +260,21 @@ test('dates are written in words with their month\'s capital, on the list and on
   const worklist = await (await signedIn('demo-referrer')).get('/referrals');
   assert.match(worklist.body, /\d{1,2} [A-Z][a-z]+ \d{4} to \d{1,2} [A-Z][a-z]+ \d{4}\. Posted by NHS West Yorkshire Integrated Care Board\./);
 });
+
+test('the referral centre offering providers for a practice\'s referral sees the practice\'s ICB\'s rule and notices', async () => {
+  const token = (await t.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: 'demo-referrer', password: 'demo-password' } })).json().token;
+  const made = await t.app.inject({
+    method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${token}` },
+    payload: {
+      patient: { nhsNumber: '9990000018', givenName: 'Tia', familyName: 'Notices', dateOfBirth: '1970-01-31', postcode: 'LS1 4AP' },
+      specialty: '110', priority: 'ROUTINE', clinicalSummary: 'Knee pain.', shortlist: null, triage: { rasId: 'DEMO-RAS-MSK' },
+      preferences: { sortBy: 'DISTANCE', maxDistanceKm: 40, originPostcode: null },
+    },
+  });
+  assert.equal(made.statusCode, 201, made.body);
+  const centre = await signedIn('demo-referral-centre');
+  const page = await centre.get(`/referral-centre/referrals/${made.json().ubrn}/consultant`);
+  assert.equal(page.statusCode, 200, page.body.slice(0, 400));
+  assert.match(page.body, /id="prior-approval"[^]*Knee arthroscopy/, 'the practice\'s ICB (the centre itself has none)');
+  assert.match(page.body, /id="option-notices-RR801-110"[^]*?Knee clinic paused/);
+});

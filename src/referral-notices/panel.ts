@@ -12,9 +12,9 @@ export function referrerNotices(deps: Pick<Deps, 'database'>): ReferrerNotices {
   const db = deps.database.db;
   const icbName = async (code: string) => (await db.selectFrom('organisation').select('name').where('ods_code', '=', code).executeTakeFirst())?.name ?? `ICB ${code}`;
   return {
-    async shortlist(staff, specialty, options) {
+    async shortlist(staff, specialty, options, referringOrganisation) {
       const on = londonDate();
-      const icb = await referrerIcb(db, staff);
+      const icb = await referrerIcb(db, staff, referringOrganisation);
       const rules = icb ? await rulesInForce(db, icb, specialty.code, on) : [];
       const { general, byService } = await noticesForShortlist(db, icb, specialty.code, options.map((o) => ({ specialtyCode: specialty.code, ...o })), on);
       const above = rules.length > 0 || general.length > 0

@@ -41,9 +41,12 @@ export async function icbFor(db: Db, staff: StaffPrincipal, requested: string | 
   return icbInScope(db, staff, requested);
 }
 
-/** The ICB whose rules and notices a referrer sees: that of the practice (or centre) they refer from; null if none. */
-export async function referrerIcb(db: Db, staff: StaffPrincipal): Promise<string | null> {
-  const row = await db.selectFrom('organisation').select('icb_code').where('ods_code', '=', staff.organisation.odsCode).executeTakeFirst();
+/**
+ * The ICB whose rules and notices a referrer sees: that of the practice (or centre) they refer from, or of the
+ * referring organisation named (a referral centre triaging a practice's referral); null if none is known.
+ */
+export async function referrerIcb(db: Db, staff: StaffPrincipal, referringOrganisation?: string): Promise<string | null> {
+  const row = await db.selectFrom('organisation').select('icb_code').where('ods_code', '=', referringOrganisation ?? staff.organisation.odsCode).executeTakeFirst();
   return row?.icb_code ?? null;
 }
 

@@ -15,7 +15,13 @@ export const NO_PANEL: ReferralPanel = async () => null;
  * concern it (`byService`, by service id); and on the worklist the ICB's current notices. HTML, or null for none.
  */
 export interface ReferrerNotices {
-  shortlist(staff: StaffPrincipal, specialty: { code: string; name: string }, options: readonly { serviceId: string; providerOdsCode: string }[]): Promise<{ above: string | null; byService: Record<string, string> }>;
+  /** `referringOrganisation`: whose ICB's rules apply, when not the staff's own (a referral centre triaging a practice's referral). */
+  shortlist(
+    staff: StaffPrincipal,
+    specialty: { code: string; name: string },
+    options: readonly { serviceId: string; providerOdsCode: string }[],
+    referringOrganisation?: string,
+  ): Promise<{ above: string | null; byService: Record<string, string> }>;
   worklist(staff: StaffPrincipal): Promise<string | null>;
 }
 

@@ -58,6 +58,9 @@ import { choicePlanPages } from './choice-plan/pages.ts';
 import { choicePlanRoutes } from './choice-plan/routes.ts';
 import { accreditationPages } from './accreditation/pages.ts';
 import { accreditationRoutes } from './accreditation/routes.ts';
+import { referralNoticePages } from './referral-notices/pages.ts';
+import { referrerNotices } from './referral-notices/panel.ts';
+import { referralNoticeRoutes } from './referral-notices/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -127,8 +130,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(assuranceRoutes(deps), { prefix: '/api/v1' });
   await app.register(choicePlanRoutes(deps), { prefix: '/api/v1' });
   await app.register(accreditationRoutes(deps), { prefix: '/api/v1' });
+  await app.register(referralNoticeRoutes(deps), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
+  // What the referrer sees of the ICB's assurance (src/referral-notices), on the referrals' and the triage's pages.
+  const notices = referrerNotices(deps);
   await app.register(async (pages) => {
     await registerPagePlatform(pages, config);
     await pages.register(shortlistPages(deps));
@@ -136,13 +142,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // The provider's listings show listing upkeep's flags, which that feature renders.
     await pages.register(directoryPages(deps, { attention: listingAttention(deps) }));
     await pages.register(slotPages(deps, { cancelAppointment: cancelAsProvider }));
-    // The referral's pages show the waiting time and the way to ask to move, which those features render.
-    await pages.register(referralPages(deps, { waiting: waitingPanel(deps), move: movePanel(deps) }));
+    // The referral's pages show the waiting time and the way to ask to move, which those features render; the
+    // referrer's shortlist, check page and worklist show the ICB's prior-approval rules and capacity notices.
+    await pages.register(referralPages(deps, { waiting: waitingPanel(deps), move: movePanel(deps), notices }));
     await pages.register(waitingPages(deps));
     await pages.register(mutualAidPages(deps));
     await pages.register(pidmasPages(deps));
     await pages.register(messagePages(deps));
-    await pages.register(triagePages(deps));
+    // The referral centre's offer of providers shows the practice's ICB's rules and notices, as the referrer's shortlist does.
+    await pages.register(triagePages(deps, notices));
     await pages.register(mentalHealthPages(deps));
     await pages.register(availabilityPages(deps));
     await pages.register(listingUpkeepPages(deps));
@@ -152,6 +160,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(assurancePages(deps));
     await pages.register(choicePlanPages(deps));
     await pages.register(accreditationPages(deps));
+    await pages.register(referralNoticePages(deps));
   });
 
   app.get(

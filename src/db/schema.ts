@@ -535,6 +535,11 @@ export interface IcbTransportSupportTable {
   link_url: string;
   link_text: string;
   updated_at: Timestamp;
+  /** Part D (migration 030): the ICB's policy in its own words; null until the ICB writes it. */
+  who_can_get_help: ColumnType<string | null, string | null | undefined, string | null>;
+  how_to_get_help: ColumnType<string | null, string | null | undefined, string | null>;
+  phone: ColumnType<string | null, string | null | undefined, string | null>;
+  updated_by_account_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 /** A run of the monthly test shortlists of one ICB (migration 021). */
@@ -621,6 +626,9 @@ export interface DB {
   accreditation_application: AccreditationApplicationTable;
   accreditation_item: AccreditationItemTable;
   accreditation_event: AccreditationEventTable;
+  // Part D, what the referrer sees of assurance (migration 030)
+  prior_approval_rule: PriorApprovalRuleTable;
+  capacity_notice: CapacityNoticeTable;
 }
 
 export type MentalHealthServiceKind = 'EIP' | 'TALKING_THERAPIES';
@@ -924,4 +932,43 @@ export interface AccreditationEventTable {
   detail: Generated<unknown>;
   by_account_id: number;
   at: Timestamp;
+}
+
+
+// ---------------------------------------------------------------- Part D: what the referrer sees of assurance (migration 030)
+
+/** A specialty (or one procedure in it) the ICB approves before referral (action 3.3), in force from starts_on to ends_on. */
+export interface PriorApprovalRuleTable {
+  id: Generated<number>;
+  icb_code: string;
+  specialty_code: string;
+  procedure: string | null;
+  criteria: string;
+  how_to_apply: string;
+  starts_on: string;
+  ends_on: string | null;
+  created_by_account_id: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type CapacityNoticeKind = 'SPARE_CAPACITY' | 'PAUSE';
+
+/** Spare capacity or a pause for a specialty (action 5.6), posted by the ICB or by a provider for its own services. */
+export interface CapacityNoticeTable {
+  id: Generated<number>;
+  icb_code: string;
+  posted_by: 'ICB' | 'PROVIDER';
+  posted_by_ods_code: string;
+  kind: CapacityNoticeKind;
+  specialty_code: string;
+  provider_ods_code: string | null;
+  service_id: string | null;
+  title: string;
+  body: string;
+  starts_on: string;
+  ends_on: string;
+  withdrawn_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_by_account_id: number | null;
+  created_at: Timestamp;
 }

@@ -1,5 +1,5 @@
 // The demo data set, in the one order that `npm start` and the tests' demo template both load it: the directory,
-// then the accounts, the ICB's transport support and the referral centre's assessment services, then the waiting
+// then the accounts, the ICB's transport support, prior-approval rule and capacity notice, and the referral centre's assessment services, then the waiting
 // lists, the referrals deferred for want of a slot, and last the slots (a patient defers only when none is free).
 // Each step adds only what is missing, so a later start tops up (the slots ahead) and changes nothing else.
 import type { Logger } from 'pino';
@@ -13,6 +13,7 @@ import { loadDemoDataIfEmpty } from '../importers/demo.ts';
 import { ensureDemoMentalHealthPathways } from '../mental-health/demo-pathways.ts';
 import { ensureDemoListingUpkeep } from '../listing-upkeep/demo-upkeep.ts';
 import { ensureDemoReferralHistory } from './load-referral-history.ts';
+import { ensureDemoReferralNotices } from '../referral-notices/demo-notices.ts';
 import { ensureDemoDeferrals } from '../referrals/demo-deferrals.ts';
 import { ensureDemoTransportSupport } from '../shortlist/travel-help.ts';
 import { ensureDemoSlots } from '../slots/demo-slots.ts';
@@ -30,6 +31,8 @@ export async function ensureDemoDataSet(config: Config, database: Database, now:
   await ensureDemoTransportSupport(database.db);
   const criteria = await ensureDemoAccreditationCriteria(database.db);
   if (criteria > 0) log?.info({ criteria }, 'demo accreditation criteria published (NHS West Yorkshire ICB)');
+  const notices = await ensureDemoReferralNotices(database.db, now);
+  if (notices.rules + notices.notices > 0) log?.info(notices, 'demo prior-approval rule and capacity notice added (NHS West Yorkshire ICB)');
   const assessment = await ensureDemoAssessmentServices(database.db);
   if (assessment.length > 0) log?.info({ created: assessment }, 'demo referral assessment services created');
   const waiting = await ensureDemoWaitingList(database, londonDate(now));

@@ -1,9 +1,10 @@
 // The referrals feature's pages: the referrer's (worklist, making a referral, booking with the patient), the
 // patient's Manage Your Referral (with NHS login), and the provider's review and ASI worklists. buildApp hands
-// them the panels other features show on them: the waiting time, and the patient's way to ask to move.
+// them the panels other features show on them: the waiting time, the patient's way to ask to move, and the ICB's
+// prior-approval rules and capacity notices on the referrer's shortlist, check page and worklist.
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.ts';
-import type { ReferralPanel } from '../web/panels.ts';
+import type { ReferralPanel, ReferrerNotices } from '../web/panels.ts';
 import { addViews } from '../web/render.ts';
 import { managePages } from './pages/manage.ts';
 import { manageAppointmentPages } from './pages/manage-appointment.ts';
@@ -18,10 +19,10 @@ import { referrerPages } from './pages/referral.ts';
 import { reReferPages } from './pages/re-refer.ts';
 import { providerWorklistPages } from './pages/provider-worklist.ts';
 
-export function referralPages(deps: Deps, panels: { waiting: ReferralPanel; move: ReferralPanel }) {
+export function referralPages(deps: Deps, panels: { waiting: ReferralPanel; move: ReferralPanel; notices?: ReferrerNotices }) {
   return async function (app: FastifyInstance) {
     addViews(new URL('./views', import.meta.url));
-    await app.register(referPages(deps));
+    await app.register(referPages(deps, panels.notices));
     await app.register(referrerPages(deps, panels));
     await app.register(reReferPages(deps));
     await app.register(manageSignInPages(deps));

@@ -30,7 +30,7 @@ test('patient transport depends on medical need, not income; the demo ICB is Wes
 });
 
 test('each ICB\'s support is listed once however many of its providers are offered', () => {
-  const qwo = { icbCode: 'QWO', icbName: 'West Yorkshire', summary: 's', link: { href: 'https://x', text: 't' } };
+  const qwo = { icbCode: 'QWO', icbName: 'West Yorkshire', summary: 's', whoCanGetHelp: null, howToGetHelp: null, phone: null, link: { href: 'https://x', text: 't' } };
   const context = travelHelpContext(new Map([['RR8', qwo], ['RAE', qwo]]));
   assert.equal(context.transportSupport.length, 1);
   assert.deepEqual(Object.keys(context.transport).sort(), ['RAE', 'RR8']);

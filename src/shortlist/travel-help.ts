@@ -32,6 +32,10 @@ export interface TransportSupport {
   icbCode: string;
   icbName: string;
   summary: string;
+  /** The ICB's policy in its own words (written on /commissioner/transport); null where it has not said. */
+  whoCanGetHelp: string | null;
+  howToGetHelp: string | null;
+  phone: string | null;
   link: { href: string; text: string };
 }
 
@@ -41,10 +45,14 @@ export async function transportSupportByProvider(db: Kysely<DB>, providerOdsCode
   const rows = await db
     .selectFrom('organisation as o')
     .innerJoin('icb_transport_support as t', 't.icb_code', 'o.icb_code')
-    .select(['o.ods_code', 't.icb_code', 't.icb_name', 't.summary', 't.link_url', 't.link_text'])
+    .select(['o.ods_code', 't.icb_code', 't.icb_name', 't.summary', 't.who_can_get_help', 't.how_to_get_help', 't.phone', 't.link_url', 't.link_text'])
     .where('o.ods_code', 'in', [...new Set(providerOdsCodes)])
     .execute();
-  return new Map(rows.map((r) => [r.ods_code, { icbCode: r.icb_code, icbName: r.icb_name, summary: r.summary, link: { href: r.link_url, text: r.link_text } }]));
+  return new Map(rows.map((r) => [r.ods_code, {
+    icbCode: r.icb_code, icbName: r.icb_name, summary: r.summary,
+    whoCanGetHelp: r.who_can_get_help, howToGetHelp: r.how_to_get_help, phone: r.phone,
+    link: { href: r.link_url, text: r.link_text },
+  }]));
 }
 
 /**
@@ -58,11 +66,21 @@ export const DEMO_TRANSPORT_SUPPORT = {
     'In West Yorkshire, Yorkshire Ambulance Service runs non-emergency patient transport for the NHS. When you ask for transport they will ask about your health and mobility to check whether you can get it. If you can travel by car, with family or friends, by public or community transport or by taxi, you are asked to do that instead.',
   link_url: 'https://www.yas.nhs.uk/our-services/patient-transport-service-pts/eligibility/',
   link_text: 'Check if you can get patient transport (Yorkshire Ambulance Service)',
+  who_can_get_help:
+    'People whose medical condition or mobility means they cannot get to their appointment any other way, and someone to go with them if their medical needs mean they need one. It does not depend on your income.',
+  how_to_get_help:
+    'Phone the patient transport booking line at least 2 working days before your appointment. Have your appointment letter, your NHS number and the details of your mobility needs ready.',
+  // An Ofcom drama number (01134 960xxx is kept for fiction): the demo names no real line.
+  phone: '0113 496 0123',
 } as const;
 
 /** Puts the demo ICB's transport support in place (once; a later start leaves an edited entry alone). */
 export async function ensureDemoTransportSupport(db: Kysely<DB>): Promise<void> {
   await db.insertInto('icb_transport_support').values(DEMO_TRANSPORT_SUPPORT).onConflict((oc) => oc.column('icb_code').doNothing()).execute();
+  // An entry from before the policy had these parts (migration 030) gets the demo's words, once; an edited one is kept.
+  const { who_can_get_help, how_to_get_help, phone } = DEMO_TRANSPORT_SUPPORT;
+  await db.updateTable('icb_transport_support').set({ who_can_get_help, how_to_get_help, phone })
+    .where('icb_code', '=', DEMO_TRANSPORT_SUPPORT.icb_code).where('who_can_get_help', 'is', null).where('updated_by_account_id', 'is', null).execute();
 }
 
 /** What _travel-help.njk needs: the scheme's words, each provider's ICB support, and each ICB's once. */

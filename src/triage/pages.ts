@@ -12,6 +12,7 @@ import { TRIAGE_OUTCOME_FOR_STAFF } from '../referrals/wording.ts';
 import { formatUbrn } from '../web/filters.ts';
 import { attempt, errorContext, type FieldError, foundOrNull } from '../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../web/page.ts';
+import { NO_REFERRER_NOTICES, type ReferrerNotices } from '../web/panels.ts';
 import { addViews } from '../web/render.ts';
 import { type TriageCase, triageCase } from './case.ts';
 import { OUTCOME_CHOICES, OUTCOME_PAGES, readAdvice, readConsultant, readOutcome, readRedirect, readReject } from './forms.ts';
@@ -28,7 +29,8 @@ const LIST_LIMIT = 500;
 type Params = { Params: { ubrn: string } };
 type Values = Record<string, string | string[]>;
 
-export function triagePages(deps: Deps) {
+/** `notices`: the practice's ICB's prior-approval rules and capacity notices beside the providers offered (src/referral-notices). */
+export function triagePages(deps: Deps, notices: ReferrerNotices = NO_REFERRER_NOTICES) {
   const { db } = deps.database;
   const referralUrl = (ubrn: string) => `${CENTRE_HOME}/referrals/${ubrn}`;
 
@@ -50,6 +52,7 @@ export function triagePages(deps: Deps) {
     const ranked = await rankedOffer(deps, c);
     const ticked = new Set(values ? [values.services ?? []].flat() : ranked.proposed);
     const proposed = ranked.options.filter((o) => ranked.proposed.includes(o.service.id));
+    const shown = await notices.shortlist(staffOf(request), c.referral.specialty, ranked.options.map((o) => ({ serviceId: o.service.id, providerOdsCode: o.service.provider.odsCode })), c.referral.referringOrganisation.odsCode);
     return sendPage(request, reply, 'triage-consultant.njk', {
       title: 'Which providers should the patient choose from?',
       back: referralUrl(c.referral.ubrn),
@@ -59,7 +62,8 @@ export function triagePages(deps: Deps) {
       eligibleCount: ranked.answer.eligibleCount,
       providersProposed: providersIn(proposed),
       shortfall: ranked.answer.shortfall,
-      items: ranked.options.map((o) => ({ ...optionView(o), checked: ticked.has(o.service.id) })),
+      items: ranked.options.map((o) => ({ ...optionView(o), checked: ticked.has(o.service.id), noticesHtml: shown.byService[o.service.id] ?? null })),
+      noticesHtml: shown.above,
       reasonItems: [
         ...Object.entries(FEWER_PROVIDERS_REASONS).map(([value, text]) => ({ value, text, checked: values?.fewerProvidersReason === value })),
       ],

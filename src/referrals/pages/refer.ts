@@ -11,11 +11,13 @@ import { listSpecialties } from '../../reference/queries.ts';
 import { DISTANCE_CHOICES, SORT_CHOICES } from '../../shortlist/choices.ts';
 import { buildShortlist, chosenStillFit, optionsForChosenServices } from '../../shortlist/service.ts';
 import type { ShortlistRequest } from '../../shortlist/types.ts';
+import { transportSupportByProvider } from '../../shortlist/travel-help.ts';
 import { outsideEnglandView, shortfallView } from '../../shortlist/widen.ts';
 import { draftPart } from '../../web/drafts.ts';
 import { attempt, type Body, checkboxes, errorContext, type FieldError, type ProblemPlacement, sentence, text } from '../../web/forms.ts';
 import { journey } from '../../web/journeys.ts';
 import { seeOther, sendPage } from '../../web/page.ts';
+import { NO_REFERRER_NOTICES, type ReferrerNotices } from '../../web/panels.ts';
 import { describeNeeds } from '../communication-needs.ts';
 import { createReferral } from '../create.ts';
 import { sendLetter, sendLetterPdf } from '../letter.ts';
@@ -50,7 +52,8 @@ const ANSWERED: Record<Step, (d: ReferralDraft) => boolean> = {
 };
 const flow = journey('/referrals/new', '/referrals', STEPS, ANSWERED);
 
-export function referPages(deps: Deps) {
+/** `notices`: what the ICB's assurance shows on the shortlist and the check page (src/referral-notices, via buildApp). */
+export function referPages(deps: Deps, notices: ReferrerNotices = NO_REFERRER_NOTICES) {
   const { db } = deps.database;
   const specialties = async () => (await listSpecialties(db, { listedOnly: true })).map(({ code, name }) => ({ code, name }));
   const draftOf = (request: FastifyRequest) => draftPart<ReferralDraft>(db, request, 'referral');
@@ -148,7 +151,13 @@ export function referPages(deps: Deps) {
     const answer = found.value;
     const assessmentService = await assessmentServiceOffered(db, staffOf(request), draft);
     const ticked = new Set(chosen ?? (draft.triage ? [] : answer.options.slice(0, RECOMMENDED).map((o) => o.service.id)));
-    const items = answer.all.map((o) => ({ ...optionView(o), checked: ticked.has(o.service.id) }));
+    // The ICB's prior-approval rules and capacity notices for the specialty, before the referrer commits; and the
+    // transport support each option's ICB publishes.
+    const [shown, transport] = await Promise.all([
+      notices.shortlist(staffOf(request), answer.specialty, answer.all.map((o) => ({ serviceId: o.service.id, providerOdsCode: o.service.provider.odsCode }))),
+      transportSupportByProvider(db, answer.all.map((o) => o.service.provider.odsCode)),
+    ]);
+    const items = answer.all.map((o) => ({ ...optionView(o), checked: ticked.has(o.service.id), noticesHtml: shown.byService[o.service.id] ?? null }));
     return sendPage(request, reply, 'new-shortlist.njk', {
       title: 'Services to offer the patient',
       back: backFrom('shortlist', draft),
@@ -163,6 +172,8 @@ export function referPages(deps: Deps) {
       others: items.slice(Math.min(RECOMMENDED, answer.options.length)),
       assessmentService,
       sendForTriage: SEND_FOR_TRIAGE,
+      noticesHtml: shown.above,
+      transportSupport: [...new Map([...transport.values()].map((t) => [t.icbCode, t])).values()],
     }, status);
   };
 
@@ -186,6 +197,10 @@ export function referPages(deps: Deps) {
     // A service chosen that no longer fits though no answer changed (taken out of the directory): said, not hidden.
     const gone = found.ok ? (draft.shortlist ?? []).filter((id) => !byId.has(id)) : [];
     const removed = [...(draft.removedServices ?? []), ...(gone.length > 0 ? (await chosenStillFit(deps, shortlistRequest(draft), gone)).removed : [])];
+    const chosen = (draft.shortlist ?? []).map((id) => byId.get(id)).filter((o) => o !== undefined);
+    const onCheck = found.ok
+      ? await notices.shortlist(staffOf(request), found.value.specialty, chosen.map((o) => ({ serviceId: o.service.id, providerOdsCode: o.service.provider.odsCode })))
+      : { above: null, byService: {} as Record<string, string> };
     return sendPage(request, reply, 'new-check.njk', {
       title: 'Check the referral before sending it',
       back: flow.back('check'),
@@ -206,7 +221,8 @@ export function referPages(deps: Deps) {
         origin: prefs.originPostcode ? `Another postcode: ${prefs.originPostcode}` : `Home: ${p.postcode}`,
         distance: DISTANCE_CHOICES.find((c) => c.value === prefs.distance)?.text,
       },
-      services: (draft.shortlist ?? []).map((id) => byId.get(id)).filter((o) => o !== undefined).map(optionView),
+      services: chosen.map((o) => ({ ...optionView(o), noticesHtml: onCheck.byService[o.service.id] ?? null })),
+      noticesHtml: onCheck.above,
       triage: draft.triage ?? null,
       clinical: { priority: PRIORITY_CHOICES.find((c) => c.value === clinical.priority)?.text, clinicalSummary: clinical.clinicalSummary },
       needs: hasNeeds(draft.needs?.answer ?? null) ? sentence(describeNeeds(draft.needs!.answer)) : null,

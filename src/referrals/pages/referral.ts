@@ -13,7 +13,7 @@ import { freeSlotsOfServices } from '../../slots/free-slots.ts';
 import { formatUbrn } from '../../web/filters.ts';
 import { attempt, errorContext, type FieldError, foundOrNull } from '../../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../../web/page.ts';
-import type { ReferralPanel } from '../../web/panels.ts';
+import { NO_REFERRER_NOTICES, type ReferralPanel, type ReferrerNotices } from '../../web/panels.ts';
 import { bookAppointment } from '../booking.ts';
 import { staffNeedsRows } from '../communication-needs.ts';
 import { getReferral } from '../queries.ts';
@@ -59,7 +59,7 @@ const DONE: Record<string, string> = {
   closed: 'Referral closed.',
 };
 
-export function referrerPages(deps: Deps, panels: { waiting: ReferralPanel }) {
+export function referrerPages(deps: Deps, panels: { waiting: ReferralPanel; notices?: ReferrerNotices }) {
   const { db } = deps.database;
 
   /** A referral the member of staff may see; null (shown as not found) for anything else. */
@@ -88,7 +88,7 @@ export function referrerPages(deps: Deps, panels: { waiting: ReferralPanel }) {
     app.get('/referrals', { config: page }, async (request, reply) => {
       const view = await worklistView(deps, staffOf(request), '/referrals', readWorklistQuery(request.query));
       if (view.lastPage) return seeOther(reply, view.lastPage);
-      return sendPage(request, reply, 'referrals.njk', { title: 'Referrals', worklist: view });
+      return sendPage(request, reply, 'referrals.njk', { title: 'Referrals', worklist: view, noticesHtml: await (panels.notices ?? NO_REFERRER_NOTICES).worklist(staffOf(request)) });
     });
 
     app.get<{ Params: { ubrn: string } }>('/referrals/:ubrn', { config: page }, async (request, reply) => {

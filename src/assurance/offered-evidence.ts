@@ -1,18 +1,20 @@
 // Evidence the system already holds, offered to the assessor beside an item rather than retyped: one registry from
 // an item's id to what gathers its figures for an ICB and a half-year. Each figure states its period and
 // denominator (a share with its 95% Wilson interval), and the rule that suggests a rating is in
-// src/domain/evidence-ratings.ts. Another feature adds its evidence with one line: `OFFERED_EVIDENCE['5.6'] = …`.
+// src/domain/evidence-ratings.ts.
 import { type Kysely, sql } from 'kysely';
 import { aggregate, type MetricsCounts } from '../choice/metrics.ts';
 import type { Icb } from '../choice/icb-scope.ts';
 import type { DB } from '../db/schema.ts';
 import { londonDate } from '../domain/dates.ts';
 import {
-  acceptedRating, alternativesRating, electronicRating, type EvidencePeriod, listingsRating, type OfferedEvidence, offeredAtLeast5Rating, patternsRating, RULES, surveyRating,
+  accreditationRating, acceptedRating, alternativesRating, capacityNoticesRating, electronicRating, type EvidencePeriod, listingsRating, type OfferedEvidence, offeredAtLeast5Rating, patternsRating, RULES, surveyRating,
   testShortlistsRating,
 } from '../domain/evidence-ratings.ts';
 import { type Share, share } from '../domain/statistics.ts';
 import { icbFlags, OFFERED_WITHIN_DAYS } from '../listing-upkeep/flags.ts';
+import { accreditationEvidence } from '../accreditation/evidence.ts';
+import { capacityNoticeEvidence } from '../referral-notices/service.ts';
 import { detectPatterns } from '../patterns/detect.ts';
 import { CLOSING, loadSummary } from '../patterns/service.ts';
 
@@ -140,7 +142,44 @@ const survey: EvidenceSource = async (db, icb, p) => {
   };
 };
 
-/** The registry: item id → what gathers its evidence. 5.6 (capacity notices) and MS5 (accreditation) are added by their features. */
+const accreditation: EvidenceSource = async (db, icb, p) => {
+  const e = await accreditationEvidence(db, icb.odsCode, p.from, p.to);
+  return {
+    from: p.from, to: p.to,
+    summary: `${e.applicationsDecided} accreditation decisions in the period (${e.accredited} accredited, ${e.refused} refused, each refusal naming the criteria not met), ${e.decidedWithinTarget} within ${e.targetWorkingDays} working days; ${e.open} applications open, ${e.openOverdue} past the target.`,
+    figures: [
+      { label: 'Decisions within the target time', share: share(e.decidedWithinTarget, e.applicationsDecided) },
+      { label: 'Applications open past the target', count: e.openOverdue },
+      { label: 'Services suspended or withdrawn', count: e.suspended + e.withdrawn },
+    ],
+    suggestedRating: accreditationRating(e), rule: RULES.ACCREDITATION, source: { text: 'Provider accreditation', href: '/commissioner/accreditation' },
+  };
+};
+
+const capacityNotices: EvidenceSource = async (db, icb, p) => {
+  const e = await capacityNoticeEvidence(db, icb.odsCode, p.from, p.to);
+  const rows = await db.selectFrom('capacity_notice').select(['starts_on', 'ends_on']).where('icb_code', '=', icb.odsCode)
+    .where('starts_on', '<=', p.to).where('ends_on', '>=', p.from).execute();
+  const months = monthsOf(p);
+  const covered = months.filter((m) => rows.some((r) => r.starts_on.slice(0, 7) <= m && r.ends_on.slice(0, 7) >= m)).length;
+  return {
+    from: p.from, to: p.to,
+    summary: `${e.notices} capacity notices in force in the period (${e.byIcb} from the ICB, ${e.byProviders} from providers: ${e.spareCapacity} of spare capacity, ${e.pauses} of pauses), covering ${e.specialties.length} specialties, in ${covered} of the period's ${months.length} months so far.`,
+    figures: [{ label: 'Capacity notices', count: e.notices }, { label: 'Specialties covered', count: e.specialties.length }],
+    suggestedRating: capacityNoticesRating(covered, months.length), rule: RULES.CAPACITY_NOTICES, source: { text: 'Capacity notices', href: '/commissioner/capacity-notices' },
+  };
+};
+
+/** The months (YYYY-MM) of the period so far. */
+function monthsOf(p: EvidencePeriod): string[] {
+  const out: string[] = [];
+  for (let y = Number(p.from.slice(0, 4)), m = Number(p.from.slice(5, 7)); `${y}-${String(m).padStart(2, '0')}` <= p.to.slice(0, 7); m === 12 ? ((m = 1), y++) : m++) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+  }
+  return out;
+}
+
+/** The registry: item id → what gathers its evidence. */
 export const OFFERED_EVIDENCE: Record<string, EvidenceSource> = {
   MS6: ms6,
   MS7: ms7,
@@ -153,6 +192,8 @@ export const OFFERED_EVIDENCE: Record<string, EvidenceSource> = {
   MS3: patterns,
   '6.2': testShortlists,
   '6.4': survey,
+  MS5: accreditation,
+  '5.6': capacityNotices,
 };
 
 /** The half-year cut to today (London), or null when it has not started yet. */

@@ -57,6 +57,12 @@ describe('the self-assessment API', () => {
     assert.equal(ms6.offeredEvidence.to, londonDate());
     assert.ok(ms6.offeredEvidence.figures[0].share.denominator > 0, 'the demo has referrals in the half-year');
     assert.ok(['RED', 'AMBER', 'GREEN'].includes(ms6.offeredEvidence.suggestedRating));
+    // Capacity notices (5.6) and accreditation (MS5) are offered from their own features.
+    const notices = a.items.find((i: { itemId: string }) => i.itemId === '5.6');
+    assert.match(notices.offeredEvidence.summary, /capacity notices in force/);
+    assert.ok(notices.offeredEvidence.figures[0].count >= 1, 'the demo has a capacity notice');
+    const ms5 = a.items.find((i: { itemId: string }) => i.itemId === 'MS5');
+    assert.match(ms5.offeredEvidence.summary, /accreditation decisions/);
   });
 
   test('PUT saves an item as sent, twice changes nothing more, and evidence of practice contrary to legal rights forces Red', async () => {

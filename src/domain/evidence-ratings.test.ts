@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { acceptedRating, alternativesRating, byThreshold, electronicRating, listingsRating, movement, offeredAtLeast5Rating, patternsRating, surveyRating, testShortlistsRating } from './evidence-ratings.ts';
+import { acceptedRating, accreditationRating, alternativesRating, byThreshold, capacityNoticesRating, electronicRating, listingsRating, movement, offeredAtLeast5Rating, patternsRating, surveyRating, testShortlistsRating } from './evidence-ratings.ts';
 import { RATINGS } from './self-assessment-items.ts';
 
 test('MS6: Green from 95%, Amber from 80%, Red below, nothing without referrals', () => {
@@ -63,4 +63,18 @@ test('movement between periods', () => {
   assert.equal(movement('GREEN', 'AMBER'), 'DOWN');
   assert.equal(movement('AMBER', 'AMBER'), 'SAME');
   assert.equal(movement('AMBER', null), null);
+});
+
+test('MS5: accreditation decided within the target and none overdue is Green; any overdue is Red', () => {
+  assert.equal(accreditationRating({ applicationsDecided: 0, decidedWithinTarget: 0, openOverdue: 0, open: 0 }), null, 'nothing to judge');
+  assert.equal(accreditationRating({ applicationsDecided: 3, decidedWithinTarget: 3, openOverdue: 0, open: 1 }), 'GREEN');
+  assert.equal(accreditationRating({ applicationsDecided: 3, decidedWithinTarget: 2, openOverdue: 0, open: 0 }), 'AMBER');
+  assert.equal(accreditationRating({ applicationsDecided: 3, decidedWithinTarget: 3, openOverdue: 1, open: 1 }), 'RED');
+  assert.equal(accreditationRating({ applicationsDecided: 0, decidedWithinTarget: 0, openOverdue: 0, open: 2 }), 'GREEN', 'open applications within their time');
+});
+
+test('5.6: capacity notices in force through the period', () => {
+  assert.equal(capacityNoticesRating(0, 3), 'RED');
+  assert.equal(capacityNoticesRating(2, 3), 'AMBER');
+  assert.equal(capacityNoticesRating(3, 3), 'GREEN');
 });

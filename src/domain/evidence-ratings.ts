@@ -76,6 +76,8 @@ export const RULES = {
   PATTERNS: 'Green when every flagged pattern has a finding that closes it; Amber when some have a finding recorded; Red when none has; no suggestion without a flagged pattern.',
   TEST_SHORTLISTS: 'Green with a finished test run in each month of the period so far; Amber with at least one; Red with none.',
   SURVEY: 'Green with 50 or more survey responses in the half-year; Amber with 1 to 49; Red with none.',
+  ACCREDITATION: 'Red when any application was refused with every criterion met (never possible here) or one waits past its target; Green when every decision in the period was within the target time and none is overdue; Amber when some were late; no suggestion without an application.',
+  CAPACITY_NOTICES: 'Green with a capacity notice in force in each month of the period so far; Amber with at least one; Red with none.',
 } as const;
 
 export const offeredAtLeast5Rating = (f: Fraction) => byThreshold(f, 0.95, 0.8);
@@ -106,6 +108,19 @@ export function testShortlistsRating(monthsWithRun: number, monthsSoFar: number)
 
 export function surveyRating(responses: number): Rating {
   return responses >= 50 ? 'GREEN' : responses > 0 ? 'AMBER' : 'RED';
+}
+
+/** MS5: accreditation decisions within the target time, and none overdue. */
+export function accreditationRating(e: { applicationsDecided: number; decidedWithinTarget: number; openOverdue: number; open: number }): Rating | null {
+  if (e.applicationsDecided === 0 && e.open === 0) return null;
+  if (e.openOverdue > 0) return 'RED';
+  return e.decidedWithinTarget >= e.applicationsDecided ? 'GREEN' : 'AMBER';
+}
+
+/** 5.6: capacity notices to referrers in force through the period. */
+export function capacityNoticesRating(monthsWithNotice: number, monthsSoFar: number): Rating {
+  if (monthsWithNotice === 0) return 'RED';
+  return monthsWithNotice >= monthsSoFar ? 'GREEN' : 'AMBER';
 }
 
 /** How an item moved from one period to the next, by effective rating (Red < Amber < Green). */

@@ -18,6 +18,25 @@ beforeEach(() => database.db.deleteFrom('sign_in_failure').where('key', '=', 'ad
 after(() => close());
 
 describe('page sessions', () => {
+  test('a CSRF token is bound to its session: one from before signing in, or from another session, is refused after (issue 12, defect 8)', async () => {
+    const b = anonymousSession(app);
+    const form = await b.get('/sign-in');
+    const before = csrfOf(form.body);
+    assert.equal((await b.post('/sign-in', { _csrf: before, username: 'demo-referrer', password: DEMO_PASSWORD })).statusCode, 303);
+    // Signed in now, with the same CSRF cookie: the token made before is refused, a token of this session works.
+    const stale = await b.post('/sign-out', { _csrf: before });
+    assert.equal(stale.statusCode, 403, 'a token from before signing in');
+    const worklist = await b.get('/referrals');
+    const mine = csrfOf(worklist.body);
+    // Someone else's session, sharing the browser's CSRF cookie: the first session's token does not work there.
+    const other = new PageSession(app);
+    for (const [name, value] of b.cookies) if (name !== 'oc_session') other.cookies.set(name, value);
+    const otherForm = await other.get('/sign-in');
+    assert.equal((await other.post('/sign-in', { _csrf: csrfOf(otherForm.body), username: 'demo-provider', password: DEMO_PASSWORD })).statusCode, 303);
+    assert.equal((await other.post('/sign-out', { _csrf: mine })).statusCode, 403, 'a token of another session');
+    assert.equal((await b.post('/sign-out', { _csrf: mine })).statusCode, 303, 'the session\'s own token works');
+  });
+
   test('sign in sets an HttpOnly SameSite=Lax session cookie whose hash is stored as a page session; sign out ends it', async () => {
     const b = anonymousSession(app);
     const form = await b.get('/sign-in');

@@ -80,6 +80,11 @@ export interface PageSessions {
  */
 export function enforceAccess(app: FastifyInstance, authenticate: (token: string) => Promise<Principal | null>, pages?: PageSessions): void {
   app.decorateRequest('principal', null);
+  // What a signed-in caller is answered may hold patient data, or data only their role may see: no cache (a shared
+  // proxy's, or the browser's on a shared computer) may keep it. Pages say so themselves (src/web/page.ts).
+  app.addHook('onSend', async (request, reply) => {
+    if (request.principal && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
     const access = config?.access;

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../http/principal.ts';
 import { type PageContext, renderPage, serverErrorHtml } from './render.ts';
 import { pageNonce } from './security-headers.ts';
+import { csrfBinding } from './session.ts';
 
 export interface UserView {
   name: string;
@@ -48,7 +49,7 @@ export function sendPage(request: FastifyRequest, reply: FastifyReply, template:
   const html = renderPage(template, {
     ...context,
     cspNonce: scriptNonce(reply),
-    csrfToken: reply.generateCsrf(),
+    csrfToken: reply.generateCsrf({ userInfo: csrfBinding(request) }),
     user: userView(request.principal),
   });
   return reply

@@ -55,7 +55,17 @@ export async function registerPageSecurity(app: FastifyInstance, config: Config)
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: config.env === 'production' },
     // Forms send it as the hidden field _csrf; nothing else is read.
     getToken: (request) => (request.body as { _csrf?: unknown } | undefined)?._csrf as string | undefined,
+    // Each token is bound to the session it was made for: one made before signing in, or in someone else's session,
+    // is refused once the session has changed (the CSRF cookie alone outlives a sign-in).
+    getUserInfo: csrfBinding,
+    csrfOpts: { hmacKey: `csrf:${config.accessCodeSecret}` },
   });
+}
+
+/** What a page's CSRF token is bound to: the session it is shown in (none before signing in). */
+export function csrfBinding(request: FastifyRequest): string {
+  const token = sessionToken(request);
+  return token ? sessionHash(token) : 'no session';
 }
 
 export function pageSessions(forbidden: PageSessions['forbidden']): PageSessions {

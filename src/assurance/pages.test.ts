@@ -112,6 +112,10 @@ test('documents: allowed types by name and content, at most 5 MB, served only as
   const big = await upload(s, `${BASE}/items/1.1/attachments`, 'big.pdf', Buffer.concat([PDF, Buffer.alloc(5 * 1024 * 1024)]));
   assert.equal(big.statusCode, 413);
   assert.match(big.body, /smaller than 5 MB/);
+  // Far over the limit the body is not even read: the page still says it was too large, not that it was unreadable.
+  const huge = await upload(s, `${BASE}/items/1.1/attachments`, 'huge.pdf', Buffer.concat([PDF, Buffer.alloc(11 * 1024 * 1024)]));
+  assert.equal(huge.statusCode, 413);
+  assert.match(huge.body, /larger than this form accepts/);
   const stored = await t.database.db.selectFrom('self_assessment_attachment').select('id').where('removed_at', 'is', null).execute();
   assert.equal(stored.length, 1, 'only the good document is kept');
 
@@ -221,4 +225,20 @@ test('other roles are refused every page', async () => {
       assert.equal((await s.get(url)).statusCode, 403, `${username} ${url}`);
     }
   }
+});
+
+test('evidence the API kept as several pieces comes back on the page one piece a paragraph, and is saved back unchanged', async () => {
+  const account = await t.database.db.selectFrom('account').select(['id', 'display_name']).where('username', '=', 'demo-commissioner').executeTakeFirstOrThrow();
+  const staff: StaffPrincipal = { kind: 'staff', accountId: account.id, username: 'demo-commissioner', displayName: account.display_name, role: 'commissioner', organisation: { odsCode: 'QWO', name: 'NHS West Yorkshire Integrated Care Board' } };
+  const pieces = ['a'.repeat(3000), 'b'.repeat(3000)];
+  await saveItem(t.database.db, staff, P, '6.5', { rating: 'AMBER', contraryToLegalRights: false, texts: pieces, links: [] });
+  const s = await staffSession(t.app, t.database, 'demo-commissioner');
+  const page = await s.get(`${BASE}/items/6.5`);
+  const shown = /<textarea[^>]*name="evidence"[^>]*>([\s\S]*?)<\/textarea>/.exec(page.body)?.[1]?.replace(/^\n/, '') ?? '';
+  assert.equal(shown, pieces.join('\n\n'));
+  const saved = await s.post(`${BASE}/items/6.5`, { rating: 'GREEN', evidence: shown });
+  assert.equal(saved.statusCode, 303, saved.body.slice(0, 300));
+  const row = await t.database.db.selectFrom('self_assessment_item').select(['evidence_texts', 'rating']).where('icb_code', '=', 'QWO').where('period', '=', P).where('item_id', '=', '6.5').executeTakeFirstOrThrow();
+  assert.deepEqual(row.evidence_texts, pieces);
+  assert.equal(row.rating, 'GREEN');
 });

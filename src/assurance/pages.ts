@@ -19,7 +19,7 @@ import { ALLOWED_LABEL, ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_LABEL, checkAttachm
 import { assessmentPdf } from './pdf.ts';
 import {
   addAttachment, assessmentFor, attachmentContent, bestPractice, currentPeriod, historyFor, itemFor, LINK_MAX, nameSro, nationalView, OWNER_MAX, periodsFor,
-  REASON_MAX, REFLECTION_MAX, removeAttachment, saveItem, saveReflections, signOff, SRO_FIELD_MAX, sroFor, TEXT_MAX,
+  REASON_MAX, REFLECTION_MAX, removeAttachment, saveItem, saveReflections, signOff, SRO_FIELD_MAX, sroFor, TEXT_MAX, TEXTS_MAX,
 } from './service.ts';
 
 const commissioner = { access: ROLES('commissioner', 'admin'), page: true } as const;
@@ -29,11 +29,14 @@ const FILES = '__files';
 
 const RATING_WORDS = { RED: 'Red', AMBER: 'Amber', GREEN: 'Green' } as const;
 
-const ITEM_FIELDS = { rating: text(10), contrary: checkboxes(2), evidence: text(TEXT_MAX + 1), links: text(LINK_MAX * 20 + 40), owner: text(OWNER_MAX + 1), overruleReason: text(REASON_MAX + 1) };
+/** The evidence box holds one piece of text per paragraph (a blank line between), so what the API stored comes back as it was. */
+const paragraphsOf = (text: string) => text.split(/\n[ \t]*\n/).map((p) => p.trim()).filter((p) => p.length > 0);
+const ITEM_FIELDS = { rating: text(10), contrary: checkboxes(2), evidence: text((TEXT_MAX + 2) * TEXTS_MAX + 1), links: text(LINK_MAX * 20 + 40), owner: text(OWNER_MAX + 1), overruleReason: text(REASON_MAX + 1) };
 const itemSchema = z.object({
   rating: z.union([z.enum(RATINGS as ['RED', 'AMBER', 'GREEN']), z.literal('NONE')], { error: 'Select a rating, or "Not rated yet"' }),
   contrary: z.array(z.string()),
-  evidence: z.string().max(TEXT_MAX, `The evidence must be ${TEXT_MAX} characters or fewer`),
+  // One piece of evidence per paragraph, as the API keeps them (src/assurance/service.ts checks each piece).
+  evidence: z.string().max((TEXT_MAX + 2) * TEXTS_MAX, `The evidence must be ${TEXTS_MAX} paragraphs of ${TEXT_MAX} characters or fewer`),
   links: z.string(),
   owner: z.string().max(OWNER_MAX, `The owner must be ${OWNER_MAX} characters or fewer`),
   overruleReason: z.string().max(REASON_MAX, `The reason must be ${REASON_MAX} characters or fewer`),
@@ -216,7 +219,7 @@ export function assurancePages(deps: Deps) {
       if (!form.ok) return itemPage(request, reply, form.values, form.errors, 400);
       const a = form.answer;
       const done = await attempt(() => saveItem(db, staffOf(request), request.params.period, request.params.itemId, {
-        rating: a.rating === 'NONE' ? null : a.rating, contraryToLegalRights: a.contrary.includes('yes'), texts: [a.evidence], links: a.links.split(/\s*\n\s*/),
+        rating: a.rating === 'NONE' ? null : a.rating, contraryToLegalRights: a.contrary.includes('yes'), texts: paragraphsOf(a.evidence), links: a.links.split(/\s*\n\s*/),
         owner: a.owner, overruleReason: a.overruleReason,
       }, icbOf(request)), {
         field: 'rating', href: '#rating',

@@ -111,7 +111,7 @@ export function assuranceRoutes(deps: Deps) {
       const links = b.evidence.flatMap((e) => (e.type === 'LINK' ? [e.url] : []));
       const attachmentIds = b.evidence.flatMap((e) => (e.type === 'ATTACHMENT' ? [e.id] : []));
       const item = await saveItem(db, staffOf(request), request.params.period, request.params.itemId, {
-        rating: b.rating, contraryToLegalRights: b.contraryToLegalRights, texts, links, attachmentIds, owner: b.owner ?? null, overruleReason: b.overruleReason ?? null,
+        rating: b.rating, contraryToLegalRights: b.contraryToLegalRights, texts, links, attachmentIds, owner: b.owner ?? null, overruleReason: b.overruleReason ?? null, reasonMayBeMissing: true,
       }, request.query.icb);
       return itemOut(item);
     });

@@ -96,6 +96,12 @@ export interface ItemInput {
   attachmentIds?: string[];
   owner?: string | null;
   overruleReason?: string | null;
+  /**
+   * The API's contract (../shared/design/api.md) is `{ rating, evidence, contraryToLegalRights }`: a client that
+   * rates against the suggestion without `overruleReason` is saved, and the overrule recorded as made without a
+   * stated reason (shown so on the item). The pages always ask for the reason.
+   */
+  reasonMayBeMissing?: boolean;
 }
 
 /** The period of an address: a half-year like 2026-H2, or a 400 naming the field. */
@@ -237,10 +243,10 @@ export async function saveItem(db: Kysely<DB>, staff: StaffPrincipal, periodText
   const offered = (await offeredEvidence(db, scope.icb, scope.period, [item.id])).get(item.id) ?? null;
   const suggestion = offered?.suggestedRating ?? null;
   const overruled = input.rating !== null && suggestion !== null && input.rating !== suggestion;
-  if (overruled && !input.overruleReason) {
+  if (overruled && !input.overruleReason && !raw.reasonMayBeMissing) {
     throw unprocessable(`The evidence OpenChoice holds suggests ${suggestion} for ${item.id}: give the reason for rating it ${input.rating} (overruleReason). Nothing was saved.`, [{ field: 'overruleReason', message: `is needed to rate ${input.rating} against the suggested ${suggestion}` }]);
   }
-  const reason = overruled ? input.overruleReason! : null;
+  const reason = !overruled ? null : input.overruleReason || `No reason given: rated ${input.rating} against the suggested ${suggestion} through the API.`;
   const { icb, period } = scope;
   await db.transaction().execute(async (trx) => {
     await ensureAssessment(trx, icb.odsCode, period.period);

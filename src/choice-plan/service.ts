@@ -7,7 +7,7 @@ import type { Icb } from '../choice/icb-scope.ts';
 import type { DB } from '../db/schema.ts';
 import { ACTION_STATUSES, type ActionStatus, isOverdue } from '../domain/choice-plan.ts';
 import { isCalendarDate, londonDate } from '../domain/dates.ts';
-import { itemOf } from '../domain/self-assessment-items.ts';
+import { ASSESSMENT_ITEMS, itemOf } from '../domain/self-assessment-items.ts';
 import { actorLabel, type StaffPrincipal } from '../http/principal.ts';
 import { conflict, notFound, unprocessable } from '../http/problem.ts';
 
@@ -74,8 +74,11 @@ const actionView = (r: { id: number; title: string; description: string; owner: 
 
 const ACTION_COLUMNS = ['id', 'title', 'description', 'owner', sql<string>`to_char(due_on, 'YYYY-MM-DD')`.as('due_on'), 'status', 'item_ids', 'updated_by', 'updated_at'] as const;
 
-/** Checks an action as a service would be given it by any caller: every item known, a real date, texts in bounds. */
-function checkAction(input: ActionInput): void {
+/**
+ * Checks an action as a service would be given it by any caller: every item known, a real date, texts in bounds. The
+ * items come back as the guide writes them, each once, in the guide's order ("ms6", "MS6" → one "MS6").
+ */
+function checkAction(input: ActionInput): string[] {
   const errors: { field: string; message: string }[] = [];
   if (!input.title.trim() || input.title.length > TITLE_MAX) errors.push({ field: 'title', message: `must be 1 to ${TITLE_MAX} characters` });
   if (input.description.length > TEXT_MAX) errors.push({ field: 'description', message: `must be ${TEXT_MAX} characters or fewer` });
@@ -86,6 +89,8 @@ function checkAction(input: ActionInput): void {
   if (input.itemIds.length === 0) errors.push({ field: 'itemIds', message: 'must name at least one self-assessment item' });
   else if (unknown.length > 0) errors.push({ field: 'itemIds', message: `names items the guide does not have: ${unknown.join(', ')}` });
   if (errors.length) throw unprocessable('The improvement action is not valid.', errors);
+  const named = new Set(input.itemIds.map((id) => itemOf(id)!.id));
+  return ASSESSMENT_ITEMS.map((i) => i.id).filter((id) => named.has(id));
 }
 
 export interface PlanView {
@@ -149,19 +154,19 @@ export async function saveAmbition(db: Db, staff: StaffPrincipal, icb: Icb, inpu
 }
 
 export async function addAction(db: Db, staff: StaffPrincipal, icb: Icb, input: ActionInput): Promise<number> {
-  checkAction(input);
+  const itemIds = checkAction(input);
   const who = actorLabel(staff);
   const row = await db.insertInto('choice_plan_action').values({
-    icb_code: icb.odsCode, item_ids: input.itemIds, title: input.title.trim(), description: input.description.trim(), owner: input.owner.trim(), due_on: input.dueOn, status: input.status,
+    icb_code: icb.odsCode, item_ids: itemIds, title: input.title.trim(), description: input.description.trim(), owner: input.owner.trim(), due_on: input.dueOn, status: input.status,
     created_by_account_id: staff.accountId, updated_by_account_id: staff.accountId, updated_by: who, updated_at: new Date(),
   }).returning('id').executeTakeFirstOrThrow();
   return row.id;
 }
 
 export async function updateAction(db: Db, staff: StaffPrincipal, icb: Icb, id: number, input: ActionInput): Promise<void> {
-  checkAction(input);
+  const itemIds = checkAction(input);
   const res = await db.updateTable('choice_plan_action').set({
-    item_ids: input.itemIds, title: input.title.trim(), description: input.description.trim(), owner: input.owner.trim(), due_on: input.dueOn, status: input.status,
+    item_ids: itemIds, title: input.title.trim(), description: input.description.trim(), owner: input.owner.trim(), due_on: input.dueOn, status: input.status,
     updated_by_account_id: staff.accountId, updated_by: actorLabel(staff), updated_at: sql`now()`,
   }).where('id', '=', id).where('icb_code', '=', icb.odsCode).executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) throw notFound(`The ICB has no improvement action ${id}.`);

@@ -12,10 +12,10 @@ import { isDatabaseUnreachable } from './problem.ts';
 test('errors that say the database cannot be reached, and ones that do not', () => {
   const coded = (code: string, message = 'x') => Object.assign(new Error(message), { code });
   for (const e of [coded('ECONNREFUSED'), coded('57P01', 'terminating connection due to administrator command'), coded('57P03'), coded('08006'), new Error('Connection terminated unexpectedly'),
-    new Error('timeout exceeded when trying to connect'), new AggregateError([coded('ECONNREFUSED')], 'connect'), new Error('wrapped', { cause: coded('ECONNRESET') })]) {
+    new Error('timeout exceeded when trying to connect'), new AggregateError([coded('ECONNREFUSED')], 'connect'), new Error('wrapped', { cause: coded('ECONNREFUSED') })]) {
     assert.equal(isDatabaseUnreachable(e), true, e.message);
   }
-  for (const e of [coded('23505', 'duplicate key'), coded('42P01', 'relation does not exist'), new Error('Invalid time value'), 'ECONNREFUSED', null]) {
+  for (const e of [coded('ECONNRESET', 'read ECONNRESET'), coded('ETIMEDOUT'), coded('23505', 'duplicate key'), coded('42P01', 'relation does not exist'), new Error('Invalid time value'), 'ECONNREFUSED', null]) {
     assert.equal(isDatabaseUnreachable(e), false, String(e));
   }
 });

@@ -50,9 +50,11 @@ export const internalError = (detail: string) => new Problem(500, 'Internal serv
 export const serviceUnavailable = (detail: string, retryAfterSeconds = 5) =>
   new Problem(503, 'Service unavailable', detail, { headers: { 'retry-after': String(retryAfterSeconds) } });
 
-// What pg and the network say when the database is down or going: connection refused or reset, the server shutting
-// down or starting (57P01–57P03), connection failures (class 08), too many connections (53300), the pool giving up.
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
+// What pg and the network say when the database is down or going: connection refused, the server shutting down or
+// starting (57P01–57P03), connection failures (class 08), too many connections (53300), the pool giving up.
+// A network code alone (a reset, a timeout) may as well come from a call to another service, so only a refused
+// connection counts by its code; pg's own words say the rest.
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
 const UNREACHABLE_WORDS = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated due to connection timeout|the database system is (starting up|shutting down|in recovery mode)/i;
 
 /** Whether an error says the database could not be reached (not that a query was wrong). */

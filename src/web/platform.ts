@@ -49,6 +49,10 @@ export async function registerPagePlatform(app: FastifyInstance, config: Config)
       // A form without a valid CSRF token (or one from another site): refused, with a way back.
       return forbiddenPage(request, reply, 'This form has expired or did not come from this service. Go back, reload the page and try again.');
     }
+    if (status === 413) {
+      // The form says its own limit (a document's size, say): the page says what went wrong and what to do.
+      return sendPage(request, reply, 'forbidden.njk', { title: 'Sorry, there is a problem', message: 'What you sent is larger than this form accepts. Go back and send a smaller file or shorter text: the form says how large it may be.' }, status);
+    }
     if (status >= 400 && status < 500) {
       return sendPage(request, reply, 'forbidden.njk', { title: 'Sorry, there is a problem', message: 'The form could not be read. Go back and try again.' }, status);
     }

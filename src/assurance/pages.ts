@@ -5,7 +5,7 @@
 // src/web/multipart.ts with this context's own body limit) and go back only as downloads.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { listIcbs } from '../choice/icb-scope.ts';
+import { icbChoicesFor } from '../choice/icb-scope.ts';
 import type { Deps } from '../deps.ts';
 import { londonDate } from '../domain/dates.ts';
 import { CONTRARY_RULE, RATINGS, SCORING_KEY } from '../domain/self-assessment-items.ts';
@@ -68,7 +68,7 @@ export function assurancePages(deps: Deps) {
     if (err.status === 404) return notFoundPage(request, reply);
     const staff = staffOf(request);
     return sendPage(request, reply, 'assessment-choose-icb.njk', {
-      title: 'Self-assessment', back: '/commissioner', icbs: staff.role === 'admin' ? await listIcbs(db) : [], action: request.url.split('?')[0],
+      title: 'Self-assessment', back: '/commissioner', icbs: await icbChoicesFor(db, staff), action: request.url.split('?')[0],
       problem: sentence(err.detail), ...errorContext([{ field: err.errors?.[0]?.field ?? 'icb', href: `#${err.errors?.[0]?.field === 'period' ? 'period' : 'icb'}`, message: sentence(err.detail) }]),
     }, err.status);
   };
@@ -100,7 +100,7 @@ export function assurancePages(deps: Deps) {
     app.get(BASE, { config: commissioner }, (request, reply) =>
       guarded(request, reply, () => periodsFor(db, staffOf(request), icbOf(request)), async (v) => sendPage(request, reply, 'assessment-periods.njk', {
         title: 'Self-assessment', back: `/commissioner${carry(icbOf(request))}`, view: v, icbParam: icbOf(request), carry: carry(icbOf(request)),
-        icbs: staffOf(request).role === 'admin' ? await listIcbs(db) : [], isAdmin: staffOf(request).role === 'admin', ...errorContext([]),
+        icbs: await icbChoicesFor(db, staffOf(request)), isAdmin: staffOf(request).role === 'admin', ...errorContext([]),
       })));
 
     // NHS England's view and best practice come before the period's own pages (their paths are fixed words).

@@ -3,7 +3,7 @@
 // with the button that queues a run now (the background job does it; see test-runs.ts).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import { type Icb, icbInScope, listIcbs } from '../choice/icb-scope.ts';
+import { type Icb, icbInScope, icbPickerItems, listIcbs } from '../choice/icb-scope.ts';
 import type { Deps } from '../deps.ts';
 import { ROLES, staffOf } from '../http/access.ts';
 import { Problem } from '../http/problem.ts';
@@ -52,7 +52,7 @@ export function availabilityPages(deps: Deps) {
       back: HOME,
       admin,
       icb,
-      icbItems: [{ value: '', text: 'Choose an ICB' }, ...icbs.map((i) => ({ value: i.odsCode, text: `${i.name} (${i.odsCode})`, selected: i.odsCode === icb?.odsCode }))],
+      icbItems: icbPickerItems(icbs, icb?.odsCode),
     };
   };
 

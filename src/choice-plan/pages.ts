@@ -4,7 +4,7 @@
 // published plan, its approved comments and answers, and the form to comment. Wiring only: the services do the work.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { icbInScope, type Icb, listIcbs } from '../choice/icb-scope.ts';
+import { type Icb, icbChoicesFor, icbInScope } from '../choice/icb-scope.ts';
 import type { Deps } from '../deps.ts';
 import { ACTION_STATUSES, COMMENT_MAX, EMAIL_MAX, NAME_MAX } from '../domain/choice-plan.ts';
 import { ASSESSMENT_ITEMS } from '../domain/self-assessment-items.ts';
@@ -85,7 +85,7 @@ export function choicePlanPages(deps: Deps) {
     const staff = staffOf(request);
     const q = (request.query ?? {}) as Record<string, unknown>;
     const requested = typeof q.icb === 'string' ? q.icb.slice(0, 10) : null;
-    const icbs = staff.role === 'admin' ? await listIcbs(db) : [];
+    const icbs = await icbChoicesFor(db, staff);
     try {
       const icb = await icbInScope(db, staff, requested);
       return { icb, icbs, icbParam: staff.role === 'admin' ? icb.odsCode : null };

@@ -23,6 +23,16 @@ export async function listIcbs(db: Kysely<DB>): Promise<Icb[]> {
   ];
 }
 
+/** The ICBs `staff` may choose between on a page: every ICB for an admin; none for a commissioner, whose own is fixed. */
+export async function icbChoicesFor(db: Kysely<DB>, staff: StaffPrincipal): Promise<Icb[]> {
+  return staff.role === 'admin' ? listIcbs(db) : [];
+}
+
+/** An ICB picker's items (the nhsuk select's), the chosen ICB selected. */
+export function icbPickerItems(icbs: readonly Icb[], chosen: string | null | undefined): { value: string; text: string; selected?: boolean }[] {
+  return [{ value: '', text: 'Choose an ICB', selected: !chosen }, ...icbs.map((i) => ({ value: i.odsCode, text: `${i.name} (${i.odsCode})`, selected: i.odsCode === chosen }))];
+}
+
 /**
  * The ICB `staff` looks at: a commissioner's own (naming another is refused, 403), or for an admin the one named
  * (`requested`, required). Only commissioners and admins reach here: routes declare it.

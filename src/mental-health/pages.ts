@@ -1,7 +1,7 @@
 // The mental health waiting standards pages: the commissioner's (their ICB's patients, every provider) and the
 // provider's (its own pathways, and the form that loads a return).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { icbInScope, listIcbs } from '../choice/icb-scope.ts';
+import { icbChoicesFor, icbInScope, icbPickerItems } from '../choice/icb-scope.ts';
 import type { Deps } from '../deps.ts';
 import { londonDate } from '../domain/dates.ts';
 import { ROLES, staffOf } from '../http/access.ts';
@@ -22,13 +22,13 @@ export function mentalHealthPages(deps: Deps) {
 
   const commissionerPage = async (request: FastifyRequest, reply: FastifyReply, values: StandardsQueryValues, extra: object, errors: readonly FieldError[], status: number) => {
     const staff = staffOf(request);
-    const icbs = staff.role === 'admin' ? await listIcbs(db) : [];
+    const icbs = await icbChoicesFor(db, staff);
     return sendPage(request, reply, 'mental-health-commissioner.njk', {
       title: 'Mental health waiting standards',
       back: '/commissioner',
       values,
       admin: staff.role === 'admin',
-      icbItems: [{ value: '', text: 'Choose an ICB', selected: !values.icb }, ...icbs.map((i) => ({ value: i.odsCode, text: `${i.name} (${i.odsCode})`, selected: i.odsCode === values.icb }))],
+      icbItems: icbPickerItems(icbs, values.icb),
       ...errorContext(errors),
       ...extra,
     }, status);

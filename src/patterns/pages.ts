@@ -2,7 +2,7 @@
 // pattern with its weekly series and the form to record what the ICB found. Wiring only: ./service.ts does the work.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { listIcbs } from '../choice/icb-scope.ts';
+import { icbChoicesFor } from '../choice/icb-scope.ts';
 import type { Deps } from '../deps.ts';
 import type { PatternFindingStatus } from '../db/schema.ts';
 import { ROLES, staffOf } from '../http/access.ts';
@@ -60,7 +60,7 @@ export function patternPages(deps: Deps) {
       title: 'Referral patterns that moved',
       back: '/commissioner',
       query,
-      icbs: staff.role === 'admin' ? await listIcbs(db) : [],
+      icbs: await icbChoicesFor(db, staff),
       view: null,
       problem: sentence(err.detail),
       ...errorContext(errors),

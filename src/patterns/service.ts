@@ -2,7 +2,7 @@
 // with a practice and a provider known), the detector's findings (./detect.ts), the names people read, and what
 // the ICB recorded about each pattern (pattern_finding, migration 020).
 import { type Kysely, sql } from 'kysely';
-import { icbInScope, type Icb, listIcbs } from '../choice/icb-scope.ts';
+import { type Icb, icbChoicesFor, icbInScope } from '../choice/icb-scope.ts';
 import type { DB, PatternFindingStatus } from '../db/schema.ts';
 import { isCalendarDate, londonDate } from '../domain/dates.ts';
 import { howUnusual } from '../domain/pattern-tests.ts';
@@ -232,7 +232,7 @@ export async function patternsFor(db: Kysely<DB>, staff: StaffPrincipal, query: 
   const { cells: _cells, flagged: _flagged, moved: _moved, ...counts } = detection;
   return {
     icb,
-    icbs: staff.role === 'admin' ? await listIcbs(db) : [],
+    icbs: await icbChoicesFor(db, staff),
     period,
     detection: counts,
     flagged: shown.map((f) => named(f, names, findings)),

@@ -2,7 +2,7 @@
 // patient data shown), and the ICB's results. Wiring only: the form is read here, the rest is the service's.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { icbInScope, listIcbs } from '../choice/icb-scope.ts';
+import { icbChoicesFor, icbInScope, icbPickerItems } from '../choice/icb-scope.ts';
 import type { Deps } from '../deps.ts';
 import { londonDate } from '../domain/dates.ts';
 import { PUBLIC, ROLES, staffOf } from '../http/access.ts';
@@ -58,13 +58,13 @@ export function surveyPages(deps: Deps) {
 
   const resultsPage = async (request: FastifyRequest, reply: FastifyReply, values: { half: string; icb: string }, extra: object, errors: readonly FieldError[], status: number) => {
     const staff = staffOf(request);
-    const icbs = staff.role === 'admin' ? await listIcbs(db) : [];
+    const icbs = await icbChoicesFor(db, staff);
     return sendPage(request, reply, 'survey-results.njk', {
       title: 'Patient survey of meaningful choice',
       back: '/commissioner',
       values,
       admin: staff.role === 'admin',
-      icbItems: [{ value: '', text: 'Choose an ICB', selected: !values.icb }, ...icbs.map((i) => ({ value: i.odsCode, text: `${i.name} (${i.odsCode})`, selected: i.odsCode === values.icb }))],
+      icbItems: icbPickerItems(icbs, values.icb),
       ...errorContext(errors),
       ...extra,
     }, status);

@@ -24,6 +24,13 @@ test('every point is inside the drawing; east is right and north is up', () => {
   );
 });
 
+test('points on one meridian fill the height exactly, and no more (a case fast-check found)', () => {
+  const points = [{ latitude: 53.77280954000702, longitude: 0 }, { latitude: 54.80321389199534, longitude: 0 }];
+  const p = projectionFor(points);
+  assert.ok(p.height <= 560, `height ${p.height}`);
+  for (const q of points) assert.ok(p.place(q).y <= p.height);
+});
+
 test('a mile east and a mile north are about as long on the map at an ICB’s size', () => {
   const centre = { latitude: 53.8, longitude: -1.55 };
   const east = { latitude: 53.8, longitude: -1.55 + 0.5 };

@@ -32,8 +32,9 @@ export function projectionFor(points: readonly LatLng[]): Projection {
   const spanX = Math.max(MIN_SPAN, (maxLng - minLng) * k);
   const spanY = Math.max(MIN_SPAN, maxLat - minLat);
   const scale = Math.min((MAX_WIDTH - 2 * PAD) / spanX, (MAX_HEIGHT - 2 * PAD) / spanY);
-  const width = Math.ceil(spanX * scale + 2 * PAD);
-  const height = Math.ceil(spanY * scale + 2 * PAD);
+  // The larger span fills its side exactly: rounding must not carry it a pixel past the most allowed.
+  const width = Math.min(MAX_WIDTH, Math.ceil(spanX * scale + 2 * PAD));
+  const height = Math.min(MAX_HEIGHT, Math.ceil(spanY * scale + 2 * PAD));
   // Centred when a span was widened to the least one.
   const x0 = (width - (maxLng - minLng) * k * scale) / 2;
   const y0 = (height - (maxLat - minLat) * scale) / 2;

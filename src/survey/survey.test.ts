@@ -182,12 +182,17 @@ describe('the link', () => {
     assert.match(expired.body, /This survey link has expired/);
     assert.equal((await browser.post(`/survey/${token}`, ANSWERS)).statusCode, 410);
     const tampered = (open[5] === 'A' ? 'B' : 'A');
-    for (const bad of [open.slice(0, 5) + tampered + open.slice(6), 'A'.repeat(43), 'nothing-like-a-token', `${open}x`, '%00%2e%2e']) {
+    for (const bad of [open.slice(0, 5) + tampered + open.slice(6), 'A'.repeat(43), 'nothing-like-a-token', `${open}x`, 'not%20a%20token']) {
       const res = await browser.get(`/survey/${bad}`);
       assert.equal(res.statusCode, 404, bad);
       assert.match(res.body, /This survey link does not work/);
       assert.doesNotMatch(res.body, /at .*\.ts:\d+/);
     }
+    // A NUL in the link is refused at the edge, as everywhere (src/http/text-guard.ts): a plain page, 400.
+    const nul = await browser.get('/survey/%00%2e%2e');
+    assert.equal(nul.statusCode, 400);
+    assert.match(nul.body, /NUL character/);
+    assert.doesNotMatch(nul.body, /at .*\.ts:\d+/);
     assert.equal((await browser.get(`/survey/${open}`)).statusCode, 200, 'the untampered link still works');
   });
 

@@ -267,7 +267,8 @@ export function detectPatterns(facts: Iterable<ReferralFact> | Summary, options:
   }
   const qs = benjaminiHochberg(raw.map((c) => c.p));
   const cells: CellResult[] = raw.map((c, i) => ({ ...c, q: qs[i]!, flagged: qs[i]! <= level }));
-  const flagged = cells.filter((c) => c.flagged).map((c) => historyOf(summary, c)).sort((a, b) => a.q - b.q || a.p - b.p || (a.key < b.key ? -1 : 1));
+  const scratch = summary.weeks.map((week) => ({ week, n: 0, k: 0 }));
+  const flagged = cells.filter((c) => c.flagged).map((c) => historyOf(summary, c, scratch)).sort((a, b) => a.q - b.q || a.p - b.p || (a.key < b.key ? -1 : 1));
   return { from: summary.from, to: summary.to, q: level, tested: cells.length, testedPairs, untestedPairs, cells, flagged, moved: flagged.filter((f) => f.changed) };
 }
 
@@ -276,15 +277,24 @@ function isSummary(x: Iterable<ReferralFact> | Summary): x is Summary {
 }
 
 const NONE = new Int32Array(0);
-function weeklyCounts(summary: Summary, cell: PatternKey): WeekCount[] {
+/**
+ * The cell's weekly counts, written into `into` when given: a run tests thousands of cells and the CUSUM and change
+ * point keep nothing of the array they read, so one array serves them all.
+ */
+function weeklyCounts(summary: Summary, cell: PatternKey, into?: WeekCount[]): WeekCount[] {
   const n = summary.weekly.get(`p|${cell.practice}|${cell.specialty}`) ?? NONE;
   const k = summary.weekly.get(`p|${cell.practice}|${cell.specialty}|${cell.provider}`) ?? NONE;
-  return summary.weeks.map((week, i) => ({ week, n: n[i] ?? 0, k: k[i] ?? 0 }));
+  if (!into) return summary.weeks.map((week, i) => ({ week, n: n[i] ?? 0, k: k[i] ?? 0 }));
+  for (let i = 0; i < into.length; i++) {
+    into[i]!.n = n[i] ?? 0;
+    into[i]!.k = k[i] ?? 0;
+  }
+  return into;
 }
 
 /** A cell with the CUSUM's and the change point's "since when". */
-export function historyOf(summary: Summary, cell: CellResult): Pattern {
-  const weekly = weeklyCounts(summary, cell);
+export function historyOf(summary: Summary, cell: CellResult, scratch?: WeekCount[]): Pattern {
+  const weekly = weeklyCounts(summary, cell, scratch);
   const ratio = cell.direction === 'more' ? CUSUM_ODDS_RATIO : 1 / CUSUM_ODDS_RATIO;
   const cusum = bernoulliCusum(weekly, cell.reference, ratio);
   const change = changePoint(weekly, cell.direction === 'more' ? 'up' : 'down');

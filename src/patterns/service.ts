@@ -86,7 +86,8 @@ export async function loadSummary(db: Kysely<DB>, icb: Icb, period: Period): Pro
     whole
       ? sql<{ practice: string; specialty: string; provider: string; weeks: number[]; counts: number[] }>`
           select practice_ods_code as practice, specialty_code as specialty, provider_ods_code as provider,
-            array_agg((week - ${firstMonday}::date) / 7 order by week) as weeks, array_agg(referrals order by week) as counts
+            -- No order within the arrays: the two aggregates take the rows in the same order, which pairs them.
+            array_agg((week - ${firstMonday}::date) / 7) as weeks, array_agg(referrals) as counts
           from choice_flow_week
           where icb_code = ${icb.odsCode} and week >= ${whole.first}::date and week <= ${whole.last}::date and referrals <> 0
           group by practice_ods_code, specialty_code, provider_ods_code`.execute(db).then((r) => r.rows)

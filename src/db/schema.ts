@@ -460,6 +460,8 @@ export interface OutboxTable {
   attempts: Generated<number>;
   next_attempt_at: Timestamp;
   claimed_until: Timestamp | null;
+  /** the sender (its liveness lock key) that claimed it (migration 032) */
+  claimed_by: ColumnType<number | null, number | null | undefined, number | null>;
   last_error: string | null;
   sent_at: Timestamp | null;
   delivered_via: 'notify' | 'local' | null;

@@ -1,5 +1,6 @@
 // The background jobs, on pg-boss (its tables live in the `pgboss` schema of the same database):
-//   outbox-send      every OUTBOX_INTERVAL_SECONDS: send what the outbox holds (src/messages/send-pending.ts);
+//   the outbox       not a queue: every instance sends what the outbox holds every OUTBOX_INTERVAL_SECONDS
+//                    (src/messages/send-pending.ts), as a sender with a liveness lock (src/messages/sender-liveness.ts);
 //   mutual-aid-matching  on start and every MATCHING_INTERVAL_MINUTES: proposes moves for validated PIDMAS requests
 //                    (src/mutual-aid/match-run.ts; idempotent, inputs and results kept in match_run);
 //   deferral-alerts  on start and daily at 07:00 London time: contact-by reminders and escalations, then the
@@ -8,9 +9,9 @@
 //                    those put right (src/listing-upkeep/evaluate.ts; idempotent, in short batched transactions).
 //   survey-invitations  on start and daily at 09:00 London time: invites a sample of patients whose first
 //                    appointment was 1 to 28 days ago to the survey of meaningful choice (src/survey/invitations.ts).
-// Both queues are 'stately' (at most one job waiting and one running), so however many instances run, the ticks
-// of each collapse into one job and one instance does the work. The work is idempotent in any case: the outbox
-// is claimed with skip locked, and alerts are recorded per referral per day.
+// The queues are 'stately' (at most one job waiting and one running), so however many instances run, the ticks
+// of each collapse into one job and one instance does the work. The work is idempotent in any case: alerts are
+// recorded per referral per day.
 // Logs carry counts and job names only, never anything of a patient.
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
@@ -19,6 +20,7 @@ import type { Database } from '../db/database.ts';
 import { londonDate } from '../domain/dates.ts';
 import type { MessageSender } from '../messages/sender.ts';
 import { sendPendingMessages } from '../messages/send-pending.ts';
+import { startSenderLiveness } from '../messages/sender-liveness.ts';
 import { raiseDeferralAlerts } from './deferral-alerts.ts';
 import { purgeExpired } from './purge.ts';
 import { senderFor } from './sender-for.ts';
@@ -29,7 +31,6 @@ import { createDeps } from '../deps.ts';
 import { evaluateListings } from '../listing-upkeep/evaluate.ts';
 import { runSurvey } from '../survey/invitations.ts';
 
-export const OUTBOX_QUEUE = 'outbox-send';
 export const DEFERRAL_QUEUE = 'deferral-alerts';
 export const MATCHING_QUEUE = 'mutual-aid-matching';
 /** The test shortlists (src/availability/test-runs.ts): the monthly queueing of every ICB, and the doing of queued runs. */
@@ -68,17 +69,8 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
   const boss = new PgBoss(connectionOf(database, config.jobs.poolSize));
   boss.on('error', (err) => log.error({ err: describe(err) }, 'job queue error'));
   await boss.start();
-  await boss.createQueue(OUTBOX_QUEUE, { name: OUTBOX_QUEUE, policy: 'stately', retryLimit: 0, expireInSeconds: 600 });
   await boss.createQueue(DEFERRAL_QUEUE, { name: DEFERRAL_QUEUE, policy: 'stately', retryLimit: 3, retryDelay: 60, expireInSeconds: 3600 });
 
-  const outboxWorker = await boss.work(OUTBOX_QUEUE, { pollingIntervalSeconds: 1 }, async () => {
-    for (;;) {
-      const report = await sendPendingMessages(database.db, sender, { batch: BATCH, maxAttempts: config.messages.maxAttempts, retryBaseSeconds: config.messages.retryBaseSeconds });
-      const handled = report.sent + report.retrying + report.failed;
-      if (handled > 0) log.info({ ...report, via: sender.via }, 'outbox sent');
-      if (handled < BATCH) return; // a full batch: there may be more
-    }
-  });
   const deferralWorker = await boss.work(DEFERRAL_QUEUE, { pollingIntervalSeconds: 10 }, async () => {
     const today = londonDate();
     const report = await raiseDeferralAlerts(database.db, { today, reminderDaysBefore: config.jobs.reminderDaysBefore, fallbackEmail: config.messages.asiEscalationEmail });
@@ -130,11 +122,30 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
   // Queued jobs wake this instance's worker at once rather than at its next poll.
   if (await boss.send(DEFERRAL_QUEUE, {})) boss.notifyWorker(deferralWorker);
 
-  const tick = () =>
-    boss.send(OUTBOX_QUEUE, {}).then(
-      (id) => id && boss.notifyWorker(outboxWorker),
-      (err: unknown) => log.warn({ err: describe(err) }, 'could not queue the outbox job'),
-    );
+  // The outbox is sent by every instance, each on its own timer: claims are skip-locked, so senders never share a
+  // row, and a sender that dies loses its liveness lock with its connection, so its claimed rows are taken over at the
+  // next tick of any other (not after a queue's job expires: a single 'stately' job left active by a killed instance
+  // held every letter back for ten minutes).
+  const liveness = await startSenderLiveness(database.pool, log);
+  let sending: Promise<void> | null = null;
+  const tick = () => {
+    sending ??= (async () => {
+      try {
+        for (;;) {
+          if (liveness.key === null) return; // no lock held: claim nothing another sender might take over
+          const report = await sendPendingMessages(database.db, sender, { batch: BATCH, maxAttempts: config.messages.maxAttempts, retryBaseSeconds: config.messages.retryBaseSeconds, senderKey: liveness.key });
+          const handled = report.sent + report.retrying + report.failed;
+          if (handled > 0) log.info({ ...report, via: sender.via }, 'outbox sent');
+          if (handled < BATCH) return; // a full batch: there may be more
+        }
+      } catch (err) {
+        log.warn({ err: describe(err) }, 'the outbox send failed; it is tried again at the next tick');
+      } finally {
+        sending = null;
+      }
+    })();
+    return sending;
+  };
   void tick();
   const timer = setInterval(tick, config.jobs.outboxIntervalSeconds * 1000);
   timer.unref();
@@ -143,6 +154,8 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
   return {
     async stop() {
       clearInterval(timer);
+      await sending;
+      await liveness.stop();
       // Lets a running job finish (sending a batch is short) before the database is closed.
       await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
       testDeps.directory.close();

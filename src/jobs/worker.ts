@@ -132,8 +132,11 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
     sending ??= (async () => {
       try {
         for (;;) {
-          if (liveness.key === null) return; // no lock held: claim nothing another sender might take over
-          const report = await sendPendingMessages(database.db, sender, { batch: BATCH, maxAttempts: config.messages.maxAttempts, retryBaseSeconds: config.messages.retryBaseSeconds, senderKey: liveness.key });
+          const key = liveness.key;
+          if (key === null) return; // no lock held: claim nothing another sender might take over
+          const report = await sendPendingMessages(database.db, sender, {
+            batch: BATCH, maxAttempts: config.messages.maxAttempts, retryBaseSeconds: config.messages.retryBaseSeconds, senderKey: key, stillHoldsLock: () => liveness.key === key,
+          });
           const handled = report.sent + report.retrying + report.failed;
           if (handled > 0) log.info({ ...report, via: sender.via }, 'outbox sent');
           if (handled < BATCH) return; // a full batch: there may be more

@@ -23,6 +23,11 @@ export interface SendOptions {
    * rows claimed by a sender whose lock is gone are claimed again at once. Without one, a claim lasts claimSeconds.
    */
   senderKey?: number | null;
+  /**
+   * Asked before each send: false once this sender's lock is lost (its connection cut while the process lives on),
+   * when another sender may already have taken its claims over; the rest of the batch is then left to that one.
+   */
+  stillHoldsLock?: () => boolean;
 }
 
 export interface SendReport {
@@ -55,9 +60,10 @@ async function claim(db: Kysely<DB>, batch: number, claimSeconds: number, sender
 }
 
 export async function sendPendingMessages(db: Kysely<DB>, sender: MessageSender, options: SendOptions = {}): Promise<SendReport> {
-  const { batch = 20, maxAttempts = 5, retryBaseSeconds = 30, claimSeconds = 300, senderKey = null } = options;
+  const { batch = 20, maxAttempts = 5, retryBaseSeconds = 30, claimSeconds = 300, senderKey = null, stillHoldsLock = () => true } = options;
   const report: SendReport = { sent: 0, retrying: 0, failed: 0 };
   for (const message of await claim(db, batch, claimSeconds, senderKey)) {
+    if (!stillHoldsLock()) break;
     // Once a row is done with, only the redacted personalisation is kept: the access code is not stored longer
     // than it takes to send it.
     const redacted = JSON.stringify(redact(message.personalisation as Personalisation));

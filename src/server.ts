@@ -40,7 +40,9 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, database, logger: log });
   if (config.messages.delivery.via === 'local') log.warn('GOV.UK Notify is not configured (NOTIFY_API_KEY): messages go to the local message log only');
   const jobs = config.jobs.enabled ? await startJobs({ config, database, log }) : null;
-  const stop = gracefulStop(app, database, 10_000, jobs ? () => jobs.stop() : undefined);
+  // Long enough for a background load that holds a connection (the postcodes into memory: several seconds on the
+  // embedded database of a busy machine) to finish, so the database closes cleanly.
+  const stop = gracefulStop(app, database, 30_000, jobs ? () => jobs.stop() : undefined);
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 

@@ -57,21 +57,33 @@ test('every route × every caller: admitted exactly as declared', async () => {
   const protectedRoutes = routes.filter((r) => !('public' in r.access));
   assert.ok(protectedRoutes.length >= 2, 'some routes are protected');
   assert.ok(protectedRoutes.some((r) => 'roles' in r.access && r.access.roles.length < ROLES.length), 'some admit only some roles');
-  // Pages sign in with the session cookie, and their forms carry a CSRF token: one valid pair for every call.
+  // Pages sign in with the session cookie, and their forms carry a CSRF token bound to that session: one valid
+  // token for each session (and one for none), with the same CSRF cookie.
   const signInForm = anonymousSession(app);
   await signInForm.get('/sign-in');
   const csrfCookie = signInForm.cookies.get(CSRF_COOKIE)!;
-  const csrfToken = signInForm.csrf!;
+  const csrfTokens = new Map<string | null, string>([[null, signInForm.csrf!]]);
+  const csrfFor = async (token: string | null) => {
+    if (!csrfTokens.has(token)) {
+      const page = new PageSession(app, token);
+      page.cookies.set(CSRF_COOKIE, csrfCookie);
+      // The home page is public and, for someone signed in, carries the sign-out form with its token.
+      const home = await page.get('/');
+      assert.ok(page.csrf, `a CSRF token for the session (${home.statusCode})`);
+      csrfTokens.set(token, page.csrf);
+    }
+    return csrfTokens.get(token)!;
+  };
   const wrong: string[] = [];
   for (const route of routes) {
     const url = route.url.replace(/:(\w+)/g, 'x').replace(/\*$/, 'x');
     const method = route.method as Method;
     const hasBody = !(method === 'GET' || method === 'DELETE');
-    const call = (token?: string) => {
+    const call = async (token?: string) => {
       if (!route.page) return app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(hasBody ? { payload: {} } : {}) });
       const session = new PageSession(app, token ?? null);
       session.cookies.set(CSRF_COOKIE, csrfCookie);
-      return session.request(method, url, hasBody ? { _csrf: csrfToken } : undefined);
+      return session.request(method, url, hasBody ? { _csrf: await csrfFor(token ?? null) } : undefined);
     };
     // For a page, "not signed in" is a 303 to its sign-in page.
     const notSignedIn = (res: { statusCode: number; headers: Record<string, unknown> }) =>

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
+import { setSecurityHeaders } from './security-headers.ts';
 
 let app: FastifyInstance;
 let close: () => Promise<void>;
@@ -26,4 +27,20 @@ test('each page gets its own nonce, in its policy and on its scripts', async () 
   assert.ok(a.body.includes(`nonce="${na}"`));
   assert.match(String(a.headers['content-security-policy']), /frame-ancestors 'none'/);
   assert.equal((await app.inject({ method: 'GET', url: '/no-such-page' })).statusCode, 404);
+});
+
+test('in production every answer asks browsers for HTTPS only, and pages upgrade their own requests', () => {
+  const headers = new Map<string, string>();
+  const reply = {
+    getHeader: (name: string) => headers.get(name),
+    header(name: string, value: string) {
+      headers.set(name, value);
+      return reply;
+    },
+  };
+  reply.header('content-security-policy', "default-src 'self'");
+  setSecurityHeaders(reply as unknown as Parameters<typeof setSecurityHeaders>[0], true);
+  assert.equal(headers.get('strict-transport-security'), 'max-age=31536000; includeSubDomains');
+  assert.equal(headers.get('content-security-policy'), "default-src 'self'; upgrade-insecure-requests");
+  assert.equal(headers.get('x-frame-options'), 'DENY');
 });

@@ -7,13 +7,13 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { saveItem } from '../src/assurance/service.ts';
 import { DEMO_PASSWORD } from '../src/auth/demo-accounts.ts';
-import { halfYearHolding } from '../src/domain/self-assessment-items.ts';
+import { halfYearOf } from '../src/domain/half-year.ts';
 import { londonDate } from '../src/domain/dates.ts';
 import { ASSESSMENT_ITEMS } from '../src/domain/self-assessment-items.ts';
 import type { StaffPrincipal } from '../src/http/principal.ts';
 import { assertAccessible, focusedId, launchBrowser, newPage, type RunningApp, startApp, tabTo } from './browser.ts';
 
-const PERIOD = halfYearHolding(londonDate());
+const PERIOD = halfYearOf(londonDate());
 
 describe('the self-assessment (browser)', () => {
   let running: RunningApp;

@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../src/auth/demo-accounts.ts';
 import { londonDate } from '../src/domain/dates.ts';
-import { halfYearOf, previousHalfYear } from '../src/survey/half-year.ts';
+import { halfYearOf, previousHalfYear } from '../src/domain/half-year.ts';
 import { inviteToSurvey } from '../src/survey/invitations.ts';
 import { publishTestSlot } from '../src/testing/slots.ts';
 import { referThroughApi } from '../src/testing/test-app.ts';

@@ -6,7 +6,8 @@
 import type { Kysely } from 'kysely';
 import type { AssessmentRating, DB } from '../db/schema.ts';
 import { londonDate } from '../domain/dates.ts';
-import { ASSESSMENT_ITEMS, effectiveRating, halfYearHolding, previousHalfYear } from '../domain/self-assessment-items.ts';
+import { halfYearOf, previousHalfYear } from '../domain/half-year.ts';
+import { ASSESSMENT_ITEMS, effectiveRating } from '../domain/self-assessment-items.ts';
 
 export const DEMO_ASSESSMENT_ICB = 'QWO';
 const GREEN = new Set(['1.1', '2.3', '5.2', 'MS7', '6.1']);
@@ -18,7 +19,7 @@ export async function ensureDemoSelfAssessment(db: Kysely<DB>, now: Date = new D
   if (any) return { items: 0 };
   const account = await db.selectFrom('account').select(['id', 'display_name']).where('username', '=', 'demo-commissioner').executeTakeFirst();
   if (!account) return { items: 0 };
-  const period = previousHalfYear(halfYearHolding(londonDate(now)))!;
+  const period = previousHalfYear(halfYearOf(londonDate(now)));
   const by = `${account.display_name} (NHS West Yorkshire Integrated Care Board)`;
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('self_assessment').values({

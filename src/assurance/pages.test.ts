@@ -7,7 +7,8 @@ import { after, before, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { londonDate } from '../domain/dates.ts';
-import { ASSESSMENT_ITEMS, halfYearHolding, previousHalfYear } from '../domain/self-assessment-items.ts';
+import { halfYearOf, previousHalfYear } from '../domain/half-year.ts';
+import { ASSESSMENT_ITEMS } from '../domain/self-assessment-items.ts';
 import type { StaffPrincipal } from '../http/principal.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { type PageSession, staffSession } from '../testing/page-session.ts';
@@ -16,8 +17,8 @@ import { saveItem } from './service.ts';
 
 let t: TestApp;
 // The current half-year: the demo holds the one before, signed off (src/assurance/demo-assessment.ts).
-const P = halfYearHolding(londonDate());
-const BEFORE = previousHalfYear(P)!;
+const P = halfYearOf(londonDate());
+const BEFORE = previousHalfYear(P);
 const BASE = `/commissioner/self-assessment/${P}`;
 before(async () => {
   t = await startDemoApp('assurance-pages');

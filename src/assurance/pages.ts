@@ -21,6 +21,10 @@ import {
   addAttachment, assessmentFor, attachmentContent, bestPractice, currentPeriod, historyFor, itemFor, LINK_MAX, nameSro, nationalView, OWNER_MAX, periodsFor,
   REASON_MAX, REFLECTION_MAX, removeAttachment, saveItem, saveReflections, signOff, SRO_FIELD_MAX, sroFor, TEXT_MAX, TEXTS_MAX,
 } from './service.ts';
+import { type HalfYear, readHalfYear } from '../domain/half-year.ts';
+
+/** The half-year a page was opened from (`?period=2026-H2`), to go back to it; null when none or not one. */
+const periodAsked = (q: Record<string, unknown>): HalfYear | null => (typeof q.period === 'string' ? readHalfYear(q.period) : null);
 
 const commissioner = { access: ROLES('commissioner', 'admin'), page: true } as const;
 const admin = { access: ROLES('admin'), page: true } as const;
@@ -177,7 +181,7 @@ export function assurancePages(deps: Deps) {
       guarded(request, reply, () => sroFor(db, staffOf(request), icbOf(request)), (v) => {
         const q = request.query as Record<string, unknown>;
         return sendPage(request, reply, 'assessment-sro.njk', {
-          title: 'The senior responsible owner (SRO) for choice', back: typeof q.period === 'string' && /^\d{4}-H[12]$/.test(q.period) ? `${BASE}/${q.period}${carry(icbOf(request))}` : `${BASE}${carry(icbOf(request))}`,
+          title: 'The senior responsible owner (SRO) for choice', back: periodAsked(q) ? `${BASE}/${periodAsked(q)}${carry(icbOf(request))}` : `${BASE}${carry(icbOf(request))}`,
           view: v, values: values ?? v.sro ?? { name: '', role: '', contact: '' }, action: request.url, saved: q.saved === '1', ...errorContext(errors),
         }, status);
       });
@@ -189,7 +193,7 @@ export function assurancePages(deps: Deps) {
       if (!done.ok && done.errors.length === 0) return refused(request, reply, done.problem);
       if (!done.ok) return sroPage(request, reply, form.values, done.errors, done.status);
       const q = request.query as Record<string, unknown>;
-      const period = typeof q.period === 'string' && /^\d{4}-H[12]$/.test(q.period) ? q.period : null;
+      const period = periodAsked(q);
       return seeOther(reply, period ? `${BASE}/${period}${carry(icbOf(request))}#sro` : `${BASE}/sro?saved=1${carry(icbOf(request), '&')}`);
     });
 

@@ -9,14 +9,15 @@ import { DEMO_PASSWORD } from '../auth/demo-accounts.ts';
 import { issuePatientToken } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import { londonDate } from '../domain/dates.ts';
-import { ASSESSMENT_ITEMS, halfYearHolding, halfYearOf } from '../domain/self-assessment-items.ts';
+import { halfYearDates, halfYearOf } from '../domain/half-year.ts';
+import { ASSESSMENT_ITEMS } from '../domain/self-assessment-items.ts';
 import { referThroughApi, startDemoApp } from '../testing/test-app.ts';
 
 let app: FastifyInstance;
 let database: Database;
 let close: () => Promise<void>;
 const tokens: Record<string, string> = {};
-const PERIOD = halfYearHolding(londonDate());
+const PERIOD = halfYearOf(londonDate());
 
 before(async () => {
   ({ app, database, close } = await startDemoApp('assurance-routes'));
@@ -53,7 +54,7 @@ describe('the self-assessment API', () => {
     assert.equal(ms6.contraryToLegalRights, false);
     // The share of referrals offered at least 5 options, with its period and denominator.
     assert.ok(ms6.offeredEvidence, 'MS6 is offered evidence');
-    assert.equal(ms6.offeredEvidence.from, halfYearOf(PERIOD)!.from);
+    assert.equal(ms6.offeredEvidence.from, halfYearDates(PERIOD).from);
     assert.equal(ms6.offeredEvidence.to, londonDate());
     assert.ok(ms6.offeredEvidence.figures[0].share.denominator > 0, 'the demo has referrals in the half-year');
     assert.ok(['RED', 'AMBER', 'GREEN'].includes(ms6.offeredEvidence.suggestedRating));

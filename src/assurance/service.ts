@@ -10,8 +10,9 @@ import { type Icb, icbInScope, listIcbs } from '../choice/icb-scope.ts';
 import type { AssessmentRating, DB } from '../db/schema.ts';
 import { movement, type Movement } from '../domain/evidence-ratings.ts';
 import {
-  ASSESSMENT_ITEMS, type AssessmentItem, ENABLERS, effectiveRating, halfYearHolding, halfYearOf, itemOf, previousHalfYear, type Rating, REFLECTION_QUESTIONS,
+  ASSESSMENT_ITEMS, type AssessmentItem, ENABLERS, effectiveRating, itemOf, type Rating, REFLECTION_QUESTIONS,
 } from '../domain/self-assessment-items.ts';
+import { type HalfYear, halfYearDates, halfYearOf, previousHalfYear, readHalfYear } from '../domain/half-year.ts';
 import { londonDate } from '../domain/dates.ts';
 import { actorLabel, type StaffPrincipal } from '../http/principal.ts';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../http/problem.ts';
@@ -106,9 +107,10 @@ export interface ItemInput {
 
 /** The period of an address: a half-year like 2026-H2, or a 400 naming the field. */
 export function periodOrRefuse(text: string): { period: string; from: string; to: string } {
-  const p = halfYearOf(text);
-  if (!p) throw badRequest(`"${text.slice(0, 20)}" is not a half-year period: write it like 2026-H2 (July to December) or 2026-H1 (January to June).`, [{ field: 'period', message: 'must be a half-year, like 2026-H2' }]);
-  return p;
+  const half = readHalfYear(text);
+  const year = half ? Number(half.slice(0, 4)) : 0;
+  if (!half || year < 2000 || year > 2100) throw badRequest(`"${text.slice(0, 20)}" is not a half-year period: write it like 2026-H2 (July to December) or 2026-H1 (January to June).`, [{ field: 'period', message: 'must be a half-year, like 2026-H2' }]);
+  return { period: half, ...halfYearDates(half) };
 }
 
 /** The item of an address, or a 404 that says which items there are. */
@@ -119,7 +121,7 @@ export function itemOrRefuse(text: string): AssessmentItem {
 }
 
 /** The half-year holding today. */
-export const currentPeriod = () => halfYearHolding(londonDate());
+export const currentPeriod = (): string => halfYearOf(londonDate());
 
 function checkInput(input: ItemInput): ItemInput {
   const errors: { field: string; message: string }[] = [];
@@ -173,7 +175,7 @@ export async function assessmentFor(db: Kysely<DB>, staff: StaffPrincipal, perio
 }
 
 async function loadAssessment(db: Kysely<DB>, { icb, period }: Scope, withOffered: boolean): Promise<AssessmentView> {
-  const previous = previousHalfYear(period.period)!;
+  const previous = previousHalfYear(period.period as HalfYear);
   const [head, rows, previousRows, attachments, sro, lastSignOff, offered] = await Promise.all([
     db.selectFrom('self_assessment').selectAll().where('icb_code', '=', icb.odsCode).where('period', '=', period.period).executeTakeFirst(),
     db.selectFrom('self_assessment_item').selectAll().where('icb_code', '=', icb.odsCode).where('period', '=', period.period).execute(),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ACTIONS, ASSESSMENT_ITEMS, effectiveRating, halfYearHolding, halfYearOf, itemOf, MINIMUM_STANDARDS, previousHalfYear, REFLECTION_QUESTIONS } from './self-assessment-items.ts';
+import { ACTIONS, ASSESSMENT_ITEMS, effectiveRating, itemOf, MINIMUM_STANDARDS, REFLECTION_QUESTIONS } from './self-assessment-items.ts';
 
 test('the guide has 24 actions, 1.1 to 6.5, and 9 minimum standards, each standard carried by exactly one action', () => {
   assert.equal(ACTIONS.length, 24);
@@ -28,14 +28,4 @@ test('evidence contrary to legal rights makes an item Red whatever else', () => 
     assert.equal(effectiveRating(r, true), 'RED');
     assert.equal(effectiveRating(r, false), r);
   }
-});
-
-test('half-year periods', () => {
-  assert.deepEqual(halfYearOf('2026-H2'), { period: '2026-H2', from: '2026-07-01', to: '2026-12-31' });
-  assert.deepEqual(halfYearOf('2026-h1'), { period: '2026-H1', from: '2026-01-01', to: '2026-06-30' });
-  for (const bad of ['2026-H3', '2026H1', '26-H1', '2026-H1x', '']) assert.equal(halfYearOf(bad), null, bad);
-  assert.equal(previousHalfYear('2026-H1'), '2025-H2');
-  assert.equal(previousHalfYear('2026-H2'), '2026-H1');
-  assert.equal(halfYearHolding('2026-06-30'), '2026-H1');
-  assert.equal(halfYearHolding('2026-07-01'), '2026-H2');
 });

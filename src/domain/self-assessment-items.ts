@@ -118,25 +118,3 @@ export const REFLECTION_QUESTIONS: readonly string[] = [
   'How can we make the most of the opportunities provided by STPs and new care models to make meaningful choice a reality for all of our patients?',
 ];
 
-const PERIOD = /^(\d{4})-H([12])$/;
-/** A half-year period, "2026-H2": its first and last days, or null when it is not one. */
-export function halfYearOf(period: string): { period: string; from: string; to: string } | null {
-  const m = PERIOD.exec(period.trim().toUpperCase());
-  if (!m) return null;
-  const year = Number(m[1]);
-  if (year < 2000 || year > 2100) return null;
-  return m[2] === '1' ? { period: `${year}-H1`, from: `${year}-01-01`, to: `${year}-06-30` } : { period: `${year}-H2`, from: `${year}-07-01`, to: `${year}-12-31` };
-}
-
-/** The half-year before: "2026-H2" → "2026-H1", "2026-H1" → "2025-H2". */
-export function previousHalfYear(period: string): string | null {
-  const p = halfYearOf(period);
-  if (!p) return null;
-  const [y, h] = p.period.split('-H').map(Number) as [number, number];
-  return h === 2 ? `${y}-H1` : `${y - 1}-H2`;
-}
-
-/** The half-year holding a date (YYYY-MM-DD). */
-export function halfYearHolding(date: string): string {
-  return `${date.slice(0, 4)}-H${Number(date.slice(5, 7)) <= 6 ? 1 : 2}`;
-}

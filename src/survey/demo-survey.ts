@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import type { Insertable, Kysely } from 'kysely';
 import type { DB, SurveyAgreement, SurveyInvitationTable, SurveyResponseTable, SurveyYesNo } from '../db/schema.ts';
 import { londonDate } from '../domain/dates.ts';
-import { type HalfYear, halfYearDates, halfYearOf, previousHalfYear } from './half-year.ts';
+import { type HalfYear, halfYearDates, halfYearOf, previousHalfYear } from '../domain/half-year.ts';
 import type { QuestionField } from './questions.ts';
 import { INVITATION_DAYS } from './tokens.ts';
 

@@ -5,7 +5,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { enqueueSurveyInvitation } from '../messages/patient-messages.ts';
-import { halfYearOf } from './half-year.ts';
+import { halfYearOf } from '../domain/half-year.ts';
 import { SAMPLING_RATE, sampled } from './sampling.ts';
 import { INVITATION_DAYS, newSurveyToken } from './tokens.ts';
 

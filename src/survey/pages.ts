@@ -9,7 +9,7 @@ import { PUBLIC, ROLES, staffOf } from '../http/access.ts';
 import { attempt, errorContext, type FieldError, oneOf, readForm, text } from '../web/forms.ts';
 import { forbiddenPage, seeOther, sendPage } from '../web/page.ts';
 import { addViews } from '../web/render.ts';
-import { halfYearOf, parseHalfYear } from './half-year.ts';
+import { halfYearOf, parseHalfYear } from '../domain/half-year.ts';
 import { AGREEMENT, COMMENT_MAX, FACTS, STATEMENTS, YES_NO } from './questions.ts';
 import { answerSurvey, type LinkState, surveyLinkState } from './responses.ts';
 import { surveyResults } from './results.ts';

@@ -5,7 +5,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { type Share, share } from '../domain/statistics.ts';
-import { type HalfYear, previousHalfYear } from './half-year.ts';
+import { type HalfYear, previousHalfYear } from '../domain/half-year.ts';
 import { QUESTIONS, type QuestionField } from './questions.ts';
 
 export interface Figures {

@@ -13,7 +13,7 @@ import { render, withServiceAddress, type Personalisation } from '../messages/te
 import { anonymousSession, staffSession } from '../testing/page-session.ts';
 import { publishTestSlot } from '../testing/slots.ts';
 import { referThroughApi, startDemoApp, type TestApp } from '../testing/test-app.ts';
-import { halfYearOf, previousHalfYear } from './half-year.ts';
+import { halfYearOf, previousHalfYear } from '../domain/half-year.ts';
 import { coarsenAnsweredTimes, eligibleForSurvey, inviteToSurvey, runSurvey } from './invitations.ts';
 import { counts, QUESTIONS } from './questions.ts';
 import { surveyResults } from './results.ts';

@@ -4,7 +4,7 @@
 // denominator is below 10 (the GP Patient Survey's rule: no result from fewer than 10 responses). Comments are
 // never published; they are listed separately, for the ICB's own staff only.
 import { isSmallNumber, type Share, SUPPRESS_BELOW } from '../domain/statistics.ts';
-import { halfYearWords } from './half-year.ts';
+import { halfYearWords } from '../domain/half-year.ts';
 import { QUESTIONS } from './questions.ts';
 import type { Figures, SurveyResults } from './results.ts';
 

@@ -1,5 +1,6 @@
-// Half-years, the survey's reporting period ('2026-H1' is January to June, '2026-H2' July to December), as the
-// 2023 letter's choice research repeats at 6-monthly intervals. Pure: no I/O.
+// Half-years ('2026-H1' is January to June, '2026-H2' July to December): the patient survey's reporting period, as
+// the 2023 letter's choice research repeats at 6-monthly intervals, and the self-assessment's, as the 2016 guide asks
+// ICBs to assess themselves twice a year. Pure: no I/O.
 
 export type HalfYear = `${number}-H${1 | 2}`;
 
@@ -12,6 +13,15 @@ export const FIRST_HALF_YEAR = '2016-H1';
 export function halfYearOf(date: string): HalfYear {
   const month = Number(date.slice(5, 7));
   return `${Number(date.slice(0, 4))}-H${month <= 6 ? 1 : 2}` as HalfYear;
+}
+
+/**
+ * A half-year written as 2026-H2 (any case, spaces around), or null. Only the form is checked: what range of
+ * half-years makes sense is the caller's (parseHalfYear below gives the survey's, with messages).
+ */
+export function readHalfYear(text: string): HalfYear | null {
+  const match = PATTERN.exec(text.trim().toUpperCase());
+  return match ? (`${match[1]}-H${match[2]}` as HalfYear) : null;
 }
 
 /** The half-year before. */
@@ -38,9 +48,8 @@ export type HalfYearParse = { ok: true; half: HalfYear } | { ok: false; message:
  * `today` is in. Anything else says why not.
  */
 export function parseHalfYear(raw: string, today: string): HalfYearParse {
-  const match = PATTERN.exec(raw.trim().toUpperCase());
-  if (!match) return { ok: false, message: 'Enter a half-year like 2026-H2 (H1 is January to June, H2 July to December)' };
-  const half = `${match[1]}-H${match[2]}` as HalfYear;
+  const half = readHalfYear(raw);
+  if (!half) return { ok: false, message: 'Enter a half-year like 2026-H2 (H1 is January to June, H2 July to December)' };
   if (half < FIRST_HALF_YEAR) return { ok: false, message: `Enter a half-year from ${FIRST_HALF_YEAR}, when the guide's statements were published` };
   const current = halfYearOf(today);
   if (half > current) return { ok: false, message: `Enter a half-year that has started: ${current} or earlier` };

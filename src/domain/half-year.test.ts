@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { halfYearDates, halfYearOf, halfYearWords, parseHalfYear, previousHalfYear } from './half-year.ts';
+import { halfYearDates, halfYearOf, halfYearWords, parseHalfYear, previousHalfYear, readHalfYear } from './half-year.ts';
 
 const TODAY = '2026-12-03';
 
@@ -45,4 +45,14 @@ test('half-years in words', () => {
   assert.equal(halfYearWords('2026-H1'), 'January to June 2026');
   assert.equal(halfYearWords('2026-H2'), 'July to December 2026');
   assert.equal(previousHalfYear('2026-H1'), '2025-H2');
+});
+
+test('the form alone, as the self-assessment\'s addresses give it: its dates, the one before, the one holding a date', () => {
+  assert.equal(readHalfYear('2026-H2'), '2026-H2');
+  assert.equal(readHalfYear(' 2026-h1 '), '2026-H1');
+  for (const bad of ['2026-H3', '2026H1', '26-H1', '2026-H1x', '']) assert.equal(readHalfYear(bad), null, bad);
+  assert.deepEqual(halfYearDates('2026-H1'), { from: '2026-01-01', to: '2026-06-30' });
+  assert.equal(previousHalfYear('2026-H2'), '2026-H1');
+  assert.equal(halfYearOf('2026-06-30'), '2026-H1');
+  assert.equal(halfYearOf('2026-07-01'), '2026-H2');
 });

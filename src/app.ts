@@ -54,6 +54,7 @@ import { surveyPages } from './survey/pages.ts';
 import { choicePages } from './choice/pages.ts';
 import { assurancePages } from './assurance/pages.ts';
 import { assuranceRoutes } from './assurance/routes.ts';
+import { improvementActions } from './choice-plan/panel.ts';
 import { choicePlanPages } from './choice-plan/pages.ts';
 import { choicePlanRoutes } from './choice-plan/routes.ts';
 import { accreditationPages } from './accreditation/pages.ts';
@@ -157,7 +158,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(patternPages(deps));
     await pages.register(surveyPages(deps));
     await pages.register(choicePages(deps));
-    await pages.register(assurancePages(deps));
+    // A self-assessment item's page lists the choice plan's improvement actions for it, which that feature renders.
+    await pages.register(assurancePages(deps, improvementActions(deps)));
     await pages.register(choicePlanPages(deps));
     await pages.register(accreditationPages(deps));
     await pages.register(referralNoticePages(deps));

@@ -22,6 +22,7 @@ import {
   REASON_MAX, REFLECTION_MAX, removeAttachment, saveItem, saveReflections, signOff, SRO_FIELD_MAX, sroFor, TEXT_MAX, TEXTS_MAX,
 } from './service.ts';
 import { type HalfYear, readHalfYear } from '../domain/half-year.ts';
+import { type ImprovementActionsPanel, NO_IMPROVEMENT_ACTIONS } from '../web/panels.ts';
 
 /** The half-year a page was opened from (`?period=2026-H2`), to go back to it; null when none or not one. */
 const periodAsked = (q: Record<string, unknown>): HalfYear | null => (typeof q.period === 'string' ? readHalfYear(q.period) : null);
@@ -62,7 +63,7 @@ const icbOf = (request: FastifyRequest) => {
 };
 const carry = (icb: string | null, first = '?') => (icb ? `${first}icb=${encodeURIComponent(icb)}` : '');
 
-export function assurancePages(deps: Deps) {
+export function assurancePages(deps: Deps, improvementActions: ImprovementActionsPanel = NO_IMPROVEMENT_ACTIONS) {
   const db = deps.database.db;
 
   /** A 400 naming the ICB (an admin who has not chosen one) shows the picker; 403 and 404 their pages. */
@@ -200,7 +201,10 @@ export function assurancePages(deps: Deps) {
     // ---------------------------------------------------------------- an item
     type ItemRequest = FastifyRequest<{ Params: { period: string; itemId: string } }>;
     const itemPage = (request: ItemRequest, reply: FastifyReply, values: Record<string, unknown> | null, errors: FieldError[] = [], status = 200) =>
-      guarded(request, reply, () => itemFor(db, staffOf(request), request.params.period, request.params.itemId, icbOf(request)), (v) => {
+      guarded(request, reply, async () => {
+        const v = await itemFor(db, staffOf(request), request.params.period, request.params.itemId, icbOf(request));
+        return { ...v, actionsHtml: await improvementActions(v.view.icb.odsCode, v.item.itemId, icbOf(request)) };
+      }, (v) => {
         const i = v.item;
         const q = request.query as Record<string, unknown>;
         const vals = values ?? { rating: i.rating ?? (i.updatedAt ? 'NONE' : ''), contrary: i.contraryToLegalRights ? ['yes'] : [], evidence: i.texts.join('\n\n'), links: i.links.join('\n'), owner: i.owner ?? '', overruleReason: i.overruleReason ?? '' };
@@ -208,7 +212,7 @@ export function assurancePages(deps: Deps) {
         const path = `${BASE}/${v.view.period.period}/items/${encodeURIComponent(i.itemId)}`;
         return sendPage(request, reply, 'assessment-item.njk', {
           title: `${i.itemId}: ${i.kind === 'MINIMUM_STANDARD' ? 'minimum standard' : 'action'}`, back: `${BASE}/${v.view.period.period}${carry(icbOf(request))}#item-${i.itemId}`,
-          view: v.view, item: i, history: v.history, values: vals, words: RATING_WORDS, key: SCORING_KEY, contraryRule: CONTRARY_RULE,
+          view: v.view, item: i, history: v.history, actionsHtml: v.actionsHtml, values: vals, words: RATING_WORDS, key: SCORING_KEY, contraryRule: CONTRARY_RULE,
           ratingItems: [
             ...RATINGS.map((r) => ({ value: r, text: RATING_WORDS[r], hint: { text: SCORING_KEY[r][column].join(' ') }, checked: vals.rating === r })),
             { divider: 'or' }, { value: 'NONE', text: 'Not rated yet', checked: vals.rating === 'NONE' },

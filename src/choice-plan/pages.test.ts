@@ -11,6 +11,8 @@ import { startDemoApp, type TestApp } from '../testing/test-app.ts';
 import { FLOOD_LIMIT } from './comments.ts';
 import { removeDemoChoicePlan } from './demo-plan.ts';
 import { actionsByItem } from './service.ts';
+import { londonDate } from '../domain/dates.ts';
+import { halfYearOf } from '../domain/half-year.ts';
 
 let t: TestApp;
 let demoPage = '';
@@ -207,6 +209,14 @@ describe('the choice plan', () => {
     assert.deepEqual(unticked, { email: null, name: null }, 'an address typed without asking for an answer is not kept');
     const byItem = await actionsByItem(t.database.db, 'QWO');
     assert.deepEqual(byItem.get('5.1')?.map((a) => a.title), ['Teach every practice about choice (draft)'], 'the self-assessment can show the actions of an item');
+    const period = halfYearOf(londonDate());
+    const itemPage = await s.get(`/commissioner/self-assessment/${period}/items/5.1`);
+    assert.equal(itemPage.statusCode, 200);
+    assert.match(itemPage.body, /Improvement actions in the choice plan[\s\S]*<a href="\/commissioner\/choice-plan\/actions\/\d+">Teach every practice about choice \(draft\)<\/a>/, 'the item page lists the plan\'s action for it');
+    assert.match(itemPage.body, /href="\/commissioner\/choice-plan\/actions\/new\?item=5\.1"/);
+    assert.match((await s.get(`/commissioner/self-assessment/${period}/items/1.1`)).body, /No improvement action in the choice plan improves this item yet/);
+    const preset = await s.get(`${PLAN}/actions/new?item=5.1`);
+    assert.match(preset.body, /value="5\.1"[^>]*checked|checked[^>]*value="5\.1"/, 'the new action starts out improving the item it was added from');
 
     const api = await t.app.inject({ method: 'GET', url: '/api/v1/choice-plans/QWO' });
     assert.equal(api.statusCode, 200, api.body);

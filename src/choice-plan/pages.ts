@@ -209,7 +209,10 @@ export function choicePlanPages(deps: Deps) {
     app.get(`${PLAN}/actions/new`, { config: commissioner }, async (request, reply) => {
       const scope = await scopeOf(request, reply);
       if (isReply(scope)) return scope;
-      return actionFormPage(request, reply, scope, emptyAction, withIcb(`${PLAN}/actions`, scope), 'Add an improvement action');
+      // From a self-assessment item's page (`?item=2.3`): the action starts out improving that item.
+      const asked = (request.query as Record<string, unknown>).item;
+      const item = typeof asked === 'string' ? ASSESSMENT_ITEMS.find((i) => i.id === asked.trim().toUpperCase()) : undefined;
+      return actionFormPage(request, reply, scope, item ? { ...emptyAction, itemIds: [item.id] } : emptyAction, withIcb(`${PLAN}/actions`, scope), 'Add an improvement action');
     });
 
     app.post(`${PLAN}/actions`, { config: commissioner }, async (request, reply) => {

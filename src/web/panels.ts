@@ -30,3 +30,12 @@ export const NO_REFERRER_NOTICES: ReferrerNotices = {
   shortlist: async () => ({ above: null, byService: {} }),
   worklist: async () => null,
 };
+
+/**
+ * The improvement actions of the ICB's choice plan that improve one self-assessment item (src/choice-plan), for the
+ * item's page in the self-assessment: HTML, or null for none. `icbParam`: the ICB an admin chose, carried on links.
+ */
+export type ImprovementActionsPanel = (icbCode: string, itemId: string, icbParam: string | null) => Promise<string | null>;
+
+/** Shows nothing, for pages built without the choice plan. */
+export const NO_IMPROVEMENT_ACTIONS: ImprovementActionsPanel = async () => null;

@@ -156,6 +156,8 @@ describe('the provider the patient chose', () => {
     const named = await everyRead(ubrn, 'ryy');
     assert.equal(named.one.patientDetails, 'SHOWN');
     assert.equal(named.one.clinicalSummary, SUMMARY);
+    assert.deepEqual(await searchFinds('ryy', 'Quartermaine', ubrn), { api: true, page: true });
+    assert.deepEqual(await searchFinds('rxx', 'Quartermaine', ubrn), { api: false, page: false }, 'a provider not on the shortlist does not see it at all');
   });
 
   test('stops seeing the patient once the patient books elsewhere instead', async () => {

@@ -42,3 +42,8 @@ export function normalisePostcode(input: string): string | null {
   const parsed = parsePostcode(input);
   return parsed?.kind === 'postcode' ? parsed.postcode : null;
 }
+
+/** The text with every full postcode in it cut to its outward code ('7 miles from LS1 4AP' → '7 miles from LS1'): a district says how far, not who. */
+export function coarsenPostcodes(text: string): string {
+  return text.replace(/\b([A-Z]{1,2}[0-9][A-Z0-9]?) ?[0-9][A-Z]{2}\b/g, '$1');
+}

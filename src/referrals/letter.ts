@@ -12,6 +12,7 @@ import { helpLines, manageLink, type Personalisation, render, withServiceAddress
 import { whoToCall } from '../messages/who-to-call.ts';
 import { formatKm, formatMiles, formatWeeks } from '../web/filters.ts';
 import { sendPage } from '../web/page.ts';
+import { withPatient } from './least-data.ts';
 import type { Referral } from './schemas.ts';
 
 /** Where the letter is (its versions are `?version=`) and where its large print PDF is, if it has one. */
@@ -52,8 +53,9 @@ async function letterIn(deps: Deps, referral: Referral, accessCode: string, vers
   const contact = await whoToCall(deps.database.db, referral.ubrn);
   const needs = referral.communicationNeeds;
   const fields: Personalisation = {
-    given_name: referral.patient.givenName,
-    family_name: referral.patient.familyName,
+    // Letters go to the patient, from the referrer or the patient's own pages: never written for a provider.
+    given_name: withPatient(referral).patient.givenName,
+    family_name: withPatient(referral).patient.familyName,
     ubrn: referral.ubrn,
     access_code: accessCode,
     specialty: referral.specialty.name,

@@ -13,6 +13,7 @@ import { notFound } from '../http/problem.ts';
 import type { ShortlistOption } from '../shortlist/types.ts';
 import { toAppointmentView } from './appointment-view.ts';
 import { triageOf } from './assessment-services.ts';
+import { patientVisibleTo, withheldFromUnchosen } from './least-data.ts';
 import type { Referral } from './schemas.ts';
 
 type OfferedOption = Omit<ShortlistOption, 'service'>;
@@ -68,21 +69,23 @@ export async function getReferral(deps: Deps, principal: Principal, ubrn: string
     .executeTakeFirst();
   // The same answer whether the referral does not exist or is someone else's: existence must not leak.
   if (!r) throw notFound(`There is no referral ${ubrn} that you can see.`);
-  const [options, history, appointment, triage] = await Promise.all([
+  const [options, history, appointment, triage, seen] = await Promise.all([
     db.selectFrom('referral_option').select(['service_id', 'offered']).where('ubrn', '=', ubrn).orderBy('rank').execute(),
     db.selectFrom('referral_event').select(['at', 'from_status', 'to_status', 'actor_label', 'reason']).where('ubrn', '=', ubrn).orderBy('id').execute(),
     liveAppointment(db, ubrn),
     triageOf(db, ubrn),
+    patientVisibleTo(db, principal, [ubrn]),
   ]);
   // A referral waiting for triage has no options yet (and SQL has no empty "in" list).
   const services = new Map(
     options.length === 0 ? [] : (await servicesWithDetails(db).where('s.id', 'in', options.map((o) => o.service_id)).execute()).map((s) => [s.id, toServiceView(s)]),
   );
-  return {
+  const referral: Referral = {
     ubrn: r.ubrn,
     status: r.status,
     priority: r.priority,
     specialty: { code: r.specialty_code, name: r.specialty_name },
+    patientDetails: 'SHOWN',
     patient: {
       nhsNumber: r.patient_nhs_number,
       givenName: r.patient_given_name,
@@ -118,6 +121,7 @@ export async function getReferral(deps: Deps, principal: Principal, ubrn: string
     triage,
     history: history.map((h) => ({ at: new Date(h.at).toISOString(), from: h.from_status, to: h.to_status, by: h.actor_label, reason: h.reason })),
   };
+  return seen.has(ubrn) ? referral : withheldFromUnchosen(referral);
 }
 
 /** The patient's referral if the UBRN, access code and date of birth all match; null otherwise, whichever was wrong. */

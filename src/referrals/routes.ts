@@ -52,7 +52,7 @@ const Summary = z.object({
   status: z.enum(REFERRAL_STATUSES),
   priority: z.enum(['ROUTINE', 'URGENT', 'TWO_WEEK_WAIT']),
   specialty: z.string(),
-  patientName: z.string(),
+  patientName: z.string().nullable().describe('null to a provider the patient has not chosen (see Referral.patientDetails)'),
   rttClockStart: z.string(),
   optionsOffered: z.number().int(),
   updatedAt: z.string(),

@@ -133,22 +133,28 @@ export const CreatedReferral = z.object({
   triage: ReferralTriageSchema.nullable().describe('when sent to a referral assessment service'),
 });
 
+/** Whether the reader sees who the patient is (src/domain/least-data.ts). */
+export const PATIENT_DETAILS = ['SHOWN', 'WITHHELD_UNTIL_CHOSEN'] as const;
+
 export const ReferralSchema = z.object({
   ubrn: z.string(),
   status: z.enum(REFERRAL_STATUSES),
   priority: z.enum(['ROUTINE', 'URGENT', 'TWO_WEEK_WAIT']),
   specialty: z.object({ code: z.string(), name: z.string() }),
+  patientDetails: z.enum(PATIENT_DETAILS).describe(
+    'WITHHELD_UNTIL_CHOSEN: you are a provider on the shortlist that the patient has not chosen (booked with, deferred to, holding the pathway, or the one service offered): the patient\'s identity, contact details, communication needs and clinical summary are null until they choose you',
+  ),
   patient: z.object({
-    nhsNumber: z.string(),
-    givenName: z.string(),
-    familyName: z.string(),
-    dateOfBirth: z.string(),
-    postcode: z.string(),
+    nhsNumber: z.string().nullable().describe('null while withheld (patientDetails)'),
+    givenName: z.string().nullable().describe('null while withheld (patientDetails)'),
+    familyName: z.string().nullable().describe('null while withheld (patientDetails)'),
+    dateOfBirth: z.string().nullable().describe('null while withheld (patientDetails)'),
+    postcode: z.string().nullable().describe('null while withheld (patientDetails)'),
     addressLines: z.array(z.string()).nullable(),
     email: z.string().nullable(),
     mobile: z.string().nullable(),
   }),
-  clinicalSummary: z.string(),
+  clinicalSummary: z.string().nullable().describe('null while withheld (patientDetails)'),
   referringOrganisation: z.object({ odsCode: z.string(), name: z.string() }),
   rttClockStart: z.string(),
   optionsOffered: z.number().int(),

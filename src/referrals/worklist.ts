@@ -6,6 +6,7 @@ import type { DB } from '../db/schema.ts';
 import { type ReferralStatus, STATE_GROUP_NAMES, STATE_GROUPS, type StateGroup, stateGroupOf } from '../domain/referral-status.ts';
 import type { TriageOutcome } from '../domain/triage.ts';
 import type { Principal } from '../http/principal.ts';
+import { chosenBy, patientVisibleTo } from './least-data.ts';
 import { visibleReferrals } from './queries.ts';
 
 export interface WorklistItem {
@@ -13,8 +14,9 @@ export interface WorklistItem {
   status: ReferralStatus;
   priority: 'ROUTINE' | 'URGENT' | 'TWO_WEEK_WAIT';
   specialty: string;
-  patientName: string;
-  patientNhsNumber: string;
+  /** null for a provider the patient has not chosen (src/domain/least-data.ts) */
+  patientName: string | null;
+  patientNhsNumber: string | null;
   rttClockStart: string;
   optionsOffered: number;
   /** while deferred to a provider */
@@ -54,17 +56,21 @@ const containing = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`
 
 type Eb = ExpressionBuilder<DB & { r: DB['referral'] }, 'r'>;
 
-function matching(eb: Eb, terms: NonNullable<ReturnType<typeof searchTerms>>) {
-  if ('digits' in terms) return eb.or([eb('r.patient_nhs_number', '=', terms.digits), eb('r.ubrn', '=', terms.digits)]);
+function matching(eb: Eb, terms: NonNullable<ReturnType<typeof searchTerms>>, principal: Principal) {
+  // A provider the patient has not chosen finds the referral by its UBRN only: a name or an NHS number that found it
+  // would tell the provider who the patient is.
+  const seesPatient = (found: ReturnType<Eb['and']>) =>
+    principal.kind === 'staff' && principal.role === 'provider' ? eb.and([found, chosenBy(eb, principal.organisation.odsCode)]) : found;
+  if ('digits' in terms) return eb.or([seesPatient(eb.and([eb('r.patient_nhs_number', '=', terms.digits)])), eb('r.ubrn', '=', terms.digits)]);
   // Each word must be in the given or the family name: "ann smi" finds Ann Smith.
-  return eb.and(terms.words.map((w) => eb.or([eb('r.patient_given_name', 'ilike', containing(w)), eb('r.patient_family_name', 'ilike', containing(w))])));
+  return seesPatient(eb.and(terms.words.map((w) => eb.or([eb('r.patient_given_name', 'ilike', containing(w)), eb('r.patient_family_name', 'ilike', containing(w))]))));
 }
 
 /** The referrals the principal may see that the search text matches, as a query to narrow further. */
 function searched(db: Kysely<DB>, principal: Principal, q: string | undefined) {
   const terms = searchTerms(q);
   const visible = visibleReferrals(db, principal);
-  return terms ? visible.where((eb) => matching(eb as unknown as Eb, terms)) : visible;
+  return terms ? visible.where((eb) => matching(eb as unknown as Eb, terms, principal)) : visible;
 }
 
 /** One page of the principal's worklist, with how many match in all. */
@@ -89,14 +95,15 @@ export async function searchWorklist(db: Kysely<DB>, principal: Principal, searc
       .execute(),
     q.select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow(),
   ]);
+  const seen = await patientVisibleTo(db, principal, rows.map((r) => r.ubrn));
   return {
     items: rows.map((r) => ({
       ubrn: r.ubrn,
       status: r.status,
       priority: r.priority,
       specialty: r.specialty,
-      patientName: `${r.patient_given_name} ${r.patient_family_name}`,
-      patientNhsNumber: r.patient_nhs_number,
+      patientName: seen.has(r.ubrn) ? `${r.patient_given_name} ${r.patient_family_name}` : null,
+      patientNhsNumber: seen.has(r.ubrn) ? r.patient_nhs_number : null,
       rttClockStart: r.rtt_clock_start,
       optionsOffered: r.options_offered,
       contactBy: r.contact_by,

@@ -5,7 +5,8 @@ import type { Deps } from '../deps.ts';
 import type { StaffPrincipal } from '../http/principal.ts';
 import { notFound } from '../http/problem.ts';
 import { getReferral } from '../referrals/queries.ts';
-import type { Referral, ReferralTriage } from '../referrals/schemas.ts';
+import { type ReferralWithPatient, withPatient } from '../referrals/least-data.ts';
+import type { ReferralTriage } from '../referrals/schemas.ts';
 import type { SortBy } from '../shortlist/types.ts';
 
 /** What the patient said matters, as the referral keeps it: an absent distance is the default limit, null none. */
@@ -16,7 +17,7 @@ export interface PatientPreferences {
 }
 
 export interface TriageCase {
-  referral: Referral & { triage: ReferralTriage };
+  referral: ReferralWithPatient & { triage: ReferralTriage };
   preferences: PatientPreferences;
 }
 
@@ -31,7 +32,8 @@ function preferencesOf(stored: unknown): PatientPreferences {
 
 /** The referral sent to an assessment service this member of staff's centre runs; 404 otherwise (existence must not leak). */
 export async function triageCase(deps: Deps, staff: StaffPrincipal, ubrn: string): Promise<TriageCase> {
-  const referral = await getReferral(deps, staff, ubrn);
+  // The centre triaging it reads the patient whole (patientVisibleTo); only a provider's read is withheld.
+  const referral = withPatient(await getReferral(deps, staff, ubrn));
   const triage = referral.triage;
   if (!triage || triage.assessmentService.organisation.odsCode !== staff.organisation.odsCode) {
     throw notFound(`There is no referral ${ubrn} sent to a referral assessment service your centre runs.`);

@@ -11,6 +11,7 @@ import type { SortBy } from '../../shortlist/types.ts';
 import { attempt, errorContext, type FieldError, oneOf, readForm, text } from '../../web/forms.ts';
 import { seeOther, sendPage } from '../../web/page.ts';
 import { changeSearch, currentSearch, mayChangeSearch } from '../change-search.ts';
+import { withPatient } from '../least-data.ts';
 import { getReferral } from '../queries.ts';
 
 const page = { access: ROLES('patient'), page: true } as const;
@@ -41,7 +42,7 @@ export function manageSearchPages(deps: Deps) {
   /** The patient's referral and how its options were ranked, or null when they can no longer be changed. */
   async function changeable(request: FastifyRequest) {
     const patient = patientOf(request);
-    const referral = await getReferral(deps, patient, patient.ubrn);
+    const referral = withPatient(await getReferral(deps, patient, patient.ubrn));
     if (!mayChangeSearch(referral.status) || referral.appointment) return null;
     return { patient, referral, search: await currentSearch(deps, patient.ubrn) };
   }

@@ -12,7 +12,11 @@ export const optionFor = (referral: Referral, serviceId: string | null | undefin
 /** Where a service is seen: its site, and the site's postcode when it has one. */
 export const placeOf = (o: Pick<ShortlistOption, 'service'>): string => `${o.service.site.name}${o.service.site.postcode ? `, ${o.service.site.postcode}` : ''}`;
 
-export const patientName = (referral: Referral): string => `${referral.patient.givenName} ${referral.patient.familyName}`;
+/** Words for a provider the patient has not chosen, where the patient's name and details would be. */
+export const WITHHELD = 'Patient details are shown once the patient chooses your service';
+
+export const patientName = (referral: Referral): string =>
+  referral.patientDetails === 'SHOWN' ? `${referral.patient.givenName} ${referral.patient.familyName}` : WITHHELD;
 
 /** One option offered: the service, its wait (null: not published), distance, travel cost and earliest free slot. */
 export function optionView(o: ShortlistOption) {

@@ -11,6 +11,7 @@ import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
 import { type PageSession, staffSession } from '../testing/page-session.ts';
 import { publishTestSlot } from '../testing/slots.ts';
+import { HISTORY_REASON_WITHHELD } from './least-data.ts';
 
 let app: FastifyInstance;
 let database: Database;
@@ -87,6 +88,7 @@ async function everyRead(ubrn: string, provider: 'rxx' | 'ryy') {
 async function searchFinds(provider: 'rxx' | 'ryy', q: string, ubrn: string): Promise<{ api: boolean; page: boolean }> {
   const api = (await get(`/api/v1/referrals?q=${encodeURIComponent(q)}`, provider)).json();
   const page = (await pages[provider]!.get(`/provider/referrals/find?q=${encodeURIComponent(q)}`)).body;
+  assert.match(page, /A name or NHS number finds only patients who have chosen one of your services; find any other referral by its UBRN/, 'the search box says what it can find');
   return { api: api.referrals.some((r: { ubrn: string }) => r.ubrn === ubrn), page: page.includes(`data-ubrn="${ubrn}"`) };
 }
 
@@ -99,6 +101,7 @@ describe('a provider on the shortlist that the patient has not chosen', () => {
       assert.deepEqual(read.one.patient, { nhsNumber: null, givenName: null, familyName: null, dateOfBirth: null, postcode: null, addressLines: null, email: null, mobile: null });
       assert.equal(read.one.clinicalSummary, null);
       assert.equal(read.one.communicationNeeds, null);
+      assert.ok(read.one.history.length > 0 && read.one.history.every((h: { reason: string }) => h.reason === HISTORY_REASON_WITHHELD || h.reason === ''), 'no free text of the history');
       // What it needs to publish capacity is still there.
       assert.equal(read.one.specialty.code, '110');
       assert.equal(read.one.priority, 'ROUTINE');

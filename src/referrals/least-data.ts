@@ -67,8 +67,14 @@ export function withheldFromUnchosen(referral: Referral): Referral {
     // Free text written about the patient by the provider that rejected it or by the referral centre.
     rejection: referral.rejection ? { ...referral.rejection, note: null } : referral.rejection,
     triage: referral.triage ? { ...referral.triage, detail: null } : referral.triage,
+    // A history's reasons are partly free text (why an appointment was cancelled, a contact attempt's note): the
+    // states, dates and who acted stay, so the provider can follow what happened to the referral.
+    history: referral.history.map((h) => ({ ...h, reason: h.reason ? HISTORY_REASON_WITHHELD : h.reason })),
   };
 }
+
+/** What an unchosen provider reads in place of each reason in the referral's history. */
+export const HISTORY_REASON_WITHHELD = 'Shown once the patient chooses one of your services';
 
 export type ReferralWithPatient = Referral & {
   patientDetails: 'SHOWN';

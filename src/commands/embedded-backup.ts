@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import { lockDataDir } from '../db/data-dir-lock.ts';
 import { readMigrations } from '../db/migrate.ts';
 
@@ -31,7 +32,7 @@ export interface BackupManifest {
   payloadSha256: string;
 }
 
-type Lite = Awaited<ReturnType<(typeof import('@electric-sql/pglite'))['PGlite']['create']>>;
+type Lite = PGlite;
 
 async function openLite(dataDir: string, loadDataDir?: Blob): Promise<Lite> {
   const { PGlite } = await import('@electric-sql/pglite');

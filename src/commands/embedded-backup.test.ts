@@ -120,7 +120,12 @@ test('a damaged, cut-short or foreign file, or one of a newer version, is refuse
   const newer = Buffer.concat([
     Buffer.from(`OPENCHOICE-PGLITE-BACKUP 1\n${JSON.stringify({ ...header, migrationVersion: 9999 })}\n`), good.subarray(headerEnd + 1),
   ]);
+  // A header that disagrees with what the data holds: caught by opening the copy, before anything is replaced.
+  const miscounted = Buffer.concat([
+    Buffer.from(`OPENCHOICE-PGLITE-BACKUP 1\n${JSON.stringify({ ...header, referrals: header.referrals + 1 })}\n`), good.subarray(headerEnd + 1),
+  ]);
   const cases: [string, Buffer, RegExp][] = [
+    ['miscounted', miscounted, /did not restore as it was backed up: migration \d+ and 5 referrals, where the backup had migration \d+ and 6/],
     ['corrupt', flipped, /damaged: its checksum does not match/],
     ['short', good.subarray(0, good.length - 100), /damaged or cut short/],
     ['foreign', Buffer.from('PGDMP not ours'), /not an OpenChoice embedded-database backup/],

@@ -62,6 +62,9 @@ import { accreditationRoutes } from './accreditation/routes.ts';
 import { referralNoticePages } from './referral-notices/pages.ts';
 import { referrerNotices } from './referral-notices/panel.ts';
 import { referralNoticeRoutes } from './referral-notices/routes.ts';
+import { guardWritesDuringMaintenance } from './maintenance/guard.ts';
+import { maintenancePages } from './maintenance/pages.ts';
+import { maintenanceRoutes } from './maintenance/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -97,6 +100,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerPageSecurity(app, config);
   enforceAccess(app, (token) => principalForToken(database.db, token), pageSessions((request, reply) => forbiddenPage(request, reply)));
   registerProblemHandlers(app);
+  // After access (a caller not let in is told so first), before any body is read: maintenance mode refuses writes.
+  guardWritesDuringMaintenance(app, deps.maintenance);
 
   await app.register(swagger, {
     openapi: {
@@ -132,6 +137,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(choicePlanRoutes(deps), { prefix: '/api/v1' });
   await app.register(accreditationRoutes(deps), { prefix: '/api/v1' });
   await app.register(referralNoticeRoutes(deps), { prefix: '/api/v1' });
+  await app.register(maintenanceRoutes(deps), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   // What the referrer sees of the ICB's assurance (src/referral-notices), on the referrals' and the triage's pages.
@@ -163,6 +169,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(choicePlanPages(deps));
     await pages.register(accreditationPages(deps));
     await pages.register(referralNoticePages(deps));
+    await pages.register(maintenancePages(deps));
   });
 
   app.get(

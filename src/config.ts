@@ -82,6 +82,7 @@ const envSchema = z.object({
   PIDMAS_THRESHOLD_WEEKS: z.coerce.number().int().min(18).max(104).default(40),
   MATCHING_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
   PUBLIC_URL: z.url('must be the address patients use, like https://openchoice.example.nhs.uk').optional(),
+  MAINTENANCE_UNTIL: z.iso.datetime({ offset: true, error: 'must be a date and time with its offset, like 2026-12-05T06:00:00Z' }).optional(),
 });
 
 /** An OpenID Connect provider (NHS CIS2, NHS login or another) that users sign in through. */
@@ -129,6 +130,8 @@ export interface Config {
   nhsLogin: OidcSettings | null;
   /** Background jobs (pg-boss): sending the outbox, contact-by reminders and escalations. Off in tests. */
   jobs: { enabled: boolean; poolSize: number; outboxIntervalSeconds: number; reminderDaysBefore: number };
+  /** Maintenance mode on this instance until then (src/maintenance), whatever the admins' switch says; null for none. */
+  maintenanceUntil: Date | null;
   messages: {
     /** GOV.UK Notify when NOTIFY_API_KEY is set; otherwise the local message log (development, the demo). */
     delivery: { via: 'notify'; apiKey: string; templates: Readonly<Record<string, string>> } | { via: 'local' };
@@ -204,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       outboxIntervalSeconds: e.OUTBOX_INTERVAL_SECONDS,
       reminderDaysBefore: e.CONTACT_BY_REMINDER_DAYS,
     },
+    maintenanceUntil: e.MAINTENANCE_UNTIL ? new Date(e.MAINTENANCE_UNTIL) : null,
     messages: {
       delivery: e.NOTIFY_API_KEY ? { via: 'notify', apiKey: e.NOTIFY_API_KEY, templates: e.NOTIFY_TEMPLATE_IDS ?? {} } : { via: 'local' },
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,

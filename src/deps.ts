@@ -4,6 +4,7 @@
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { createDirectoryCache, type DirectoryCache } from './directory/snapshot.ts';
+import { MaintenanceSwitch } from './maintenance/service.ts';
 import { PostcodeDirectory } from './reference/postcodes.ts';
 import { EarliestSlotCache } from './slots/earliest-slots.ts';
 
@@ -13,6 +14,8 @@ export interface Deps {
   directory: DirectoryCache;
   postcodes: PostcodeDirectory;
   earliestSlots: EarliestSlotCache;
+  /** Whether writes are refused just now (maintenance mode), read from the database at most once a second. */
+  maintenance: MaintenanceSwitch;
 }
 
 export function createDeps(config: Config, database: Database, onCacheError: (err: unknown, what: string) => void): Deps {
@@ -23,5 +26,6 @@ export function createDeps(config: Config, database: Database, onCacheError: (er
     // Postcodes change monthly at most: a minute's staleness is plenty.
     postcodes: new PostcodeDirectory(database, { inMemory: config.postcodesInMemory, maxAgeMs: 60_000 }),
     earliestSlots: new EarliestSlotCache(database.db, { onError: (err) => onCacheError(err, 'earliest free slots could not be read') }),
+    maintenance: new MaintenanceSwitch(database.db, { settingUntil: config.maintenanceUntil }),
   };
 }

@@ -974,3 +974,20 @@ export interface CapacityNoticeTable {
   created_by_account_id: number | null;
   created_at: Timestamp;
 }
+
+// ---------------------------------------------------------------- Issue 12, backup-maint (migration 037)
+
+/** A period of maintenance mode: writes refused on every instance while ended_at is null. */
+export interface MaintenancePeriodTable {
+  id: Generated<number>;
+  started_at: ColumnType<Date, Date | string | undefined, never>;
+  /** the admin's username */
+  started_by: string;
+  expected_until: ColumnType<Date, Date | string, Date | string>;
+  ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  ended_by: string | null;
+}
+
+export interface DB {
+  maintenance_period: MaintenancePeriodTable;
+}

@@ -5,6 +5,13 @@ import { type PageContext, renderPage, serverErrorHtml } from './render.ts';
 import { pageNonce } from './security-headers.ts';
 import { csrfBinding } from './session.ts';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** A notice every page shows at its top (maintenance mode sets it), or undefined for none. */
+    siteNotice?: string;
+  }
+}
+
 export interface UserView {
   name: string;
   organisation: string | null;
@@ -51,6 +58,7 @@ export function sendPage(request: FastifyRequest, reply: FastifyReply, template:
     cspNonce: scriptNonce(reply),
     csrfToken: reply.generateCsrf({ userInfo: csrfBinding(request) }),
     user: userView(request.principal),
+    siteNotice: request.siteNotice,
   });
   return reply
     .code(status)

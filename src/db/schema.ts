@@ -974,3 +974,20 @@ export interface CapacityNoticeTable {
   created_by_account_id: number | null;
   created_at: Timestamp;
 }
+
+// ---------------------------------------------------------------- Issue 12, operations (migration 036)
+export type SecurityEventKind = 'ACCOUNT_LOCKED' | 'ACCOUNT_LOCKED_REPEATEDLY' | 'ACCOUNT_UNLOCKED' | 'ADDRESS_LIMITED';
+
+export interface SecurityEventTable {
+  id: Generated<string>;
+  kind: SecurityEventKind;
+  account: string | null;
+  source_address_hash: string | null;
+  actor_account_id: number | null;
+  occurred_at: Timestamp;
+  detail: ColumnType<string, string | undefined, string>;
+}
+
+export interface DB {
+  security_event: SecurityEventTable;
+}

@@ -16,6 +16,7 @@ import { registerPagePlatform } from './web/platform.ts';
 import { pageSessions, registerPageSecurity } from './web/session.ts';
 // The features, in the order they depend on each other (each imports only those above it).
 import { healthRoutes } from './health/routes.ts';
+import { operationsRoutes } from './operations/routes.ts';
 import { referenceRoutes } from './reference/routes.ts';
 import { directoryPages } from './directory/pages.ts';
 import { directoryRoutes } from './directory/routes.ts';
@@ -114,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // The JSON API, feature by feature.
   await app.register(healthRoutes(deps));
+  await app.register(operationsRoutes(deps));
   await app.register(authRoutes(deps), { prefix: '/api/v1' });
   await app.register(authAdminRoutes(deps), { prefix: '/api/v1' });
   await app.register(referenceRoutes(deps), { prefix: '/api/v1' });

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
 import { issueToken } from './sessions.ts';
 import { ACCOUNT_LIMIT, ADDRESS_LIMIT } from './rate-limit.ts';
-import { addressHash } from './security-events.ts';
+import { addressHash, purgeSecurityEvents, SECURITY_EVENT_RETENTION_DAYS } from './security-events.ts';
 import { createRoleAccounts, TEST_PASSWORD } from '../testing/accounts.ts';
 import { createScratchDatabase, type TestDatabase, testConfig } from '../testing/database.ts';
 import { loadDirectoryFixture } from '../testing/directory-fixture.ts';
@@ -106,6 +106,16 @@ describe('lockouts are security events', () => {
     assert.equal(securityLines()[0]?.securityEvent, 'ACCOUNT_LOCKED');
     assert.ok(!logLines.join('').includes(ubrn), 'no UBRN in the log');
   });
+});
+
+test('security events are kept for two years, then purged', async () => {
+  const old = new Date(Date.now() - (SECURITY_EVENT_RETENTION_DAYS + 1) * 86_400_000);
+  await database.db.insertInto('security_event').values([
+    { kind: 'ACCOUNT_LOCKED', account: 'old', source_address_hash: null, actor_account_id: null, occurred_at: old },
+    { kind: 'ACCOUNT_LOCKED', account: 'recent', source_address_hash: null, actor_account_id: null, occurred_at: new Date(Date.now() - 700 * 86_400_000) },
+  ]).execute();
+  assert.equal(await purgeSecurityEvents(database.db), 1);
+  assert.deepEqual((await database.db.selectFrom('security_event').select('account').execute()).map((r) => r.account), ['recent']);
 });
 
 describe('administrators unlock accounts', () => {

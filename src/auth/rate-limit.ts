@@ -60,6 +60,8 @@ export async function recordFailure(db: Kysely<DB>, keys: readonly LimitedKey[])
 /**
  * The keys whose limit the failure just recorded has reached: exactly maxFailures within the window, so that a
  * lockout is noticed once, by the failure that caused it (attempts over the limit are refused before counting).
+ * Two failures racing past the limit together may both count one more and neither be the one: that lockout goes
+ * unrecorded, which is the price of not serialising every sign-in of an account; the limit itself still holds.
  */
 export async function limitsReached(db: Kysely<DB>, keys: readonly LimitedKey[]): Promise<LimitedKey[]> {
   const reached: LimitedKey[] = [];

@@ -110,6 +110,21 @@ async function countEvents(db: Kysely<DB>, kind: SecurityEventKind, account: str
   return Number(row.n);
 }
 
+/**
+ * How long security events are kept: two years, long enough to look back on a slow attack or answer a DSPT audit
+ * (NCSC's logging guidance asks for at least six months), not for ever, as they name accounts and hold UBRNs.
+ */
+export const SECURITY_EVENT_RETENTION_DAYS = 730;
+
+/** Deletes the events older than the retention period (the daily job); returns how many. */
+export async function purgeSecurityEvents(db: Kysely<DB>, now = new Date()): Promise<number> {
+  const result = await db
+    .deleteFrom('security_event')
+    .where(sql<boolean>`occurred_at < ${now}::timestamptz - make_interval(days => ${SECURITY_EVENT_RETENTION_DAYS})`)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 export interface SecurityEvent {
   id: string;
   kind: SecurityEventKind;

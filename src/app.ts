@@ -7,6 +7,7 @@ import type { Database } from './db/database.ts';
 import { createDeps } from './deps.ts';
 import { enforceAccess, PUBLIC, requireAccessDeclarations } from './http/access.ts';
 import { createLogger } from './http/logging.ts';
+import { observeRequests } from './http/metrics.ts';
 import { loggableError, notFound, registerProblemHandlers, sendProblem } from './http/problem.ts';
 import { refuseNulCharacters } from './http/text-guard.ts';
 import { forbiddenPage, notFoundPage } from './web/page.ts';
@@ -15,6 +16,7 @@ import { registerPagePlatform } from './web/platform.ts';
 import { pageSessions, registerPageSecurity } from './web/session.ts';
 // The features, in the order they depend on each other (each imports only those above it).
 import { healthRoutes } from './health/routes.ts';
+import { operationsRoutes } from './operations/routes.ts';
 import { referenceRoutes } from './reference/routes.ts';
 import { directoryPages } from './directory/pages.ts';
 import { directoryRoutes } from './directory/routes.ts';
@@ -26,6 +28,8 @@ import { shortlistPages } from './shortlist/pages.ts';
 import { shortlistRoutes } from './shortlist/routes.ts';
 import { authPages } from './auth/pages.ts';
 import { authRoutes } from './auth/routes.ts';
+import { authAdminPages } from './auth/admin-pages.ts';
+import { authAdminRoutes } from './auth/admin-routes.ts';
 import { principalForToken } from './auth/sessions.ts';
 import { messagePages } from './messages/pages.ts';
 import { messageRoutes } from './messages/routes.ts';
@@ -102,6 +106,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerProblemHandlers(app);
   // After access (a caller not let in is told so first), before any body is read: maintenance mode refuses writes.
   guardWritesDuringMaintenance(app, deps.maintenance);
+  observeRequests(app);
 
   await app.register(swagger, {
     openapi: {
@@ -116,7 +121,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // The JSON API, feature by feature.
   await app.register(healthRoutes(deps));
+  await app.register(operationsRoutes(deps));
   await app.register(authRoutes(deps), { prefix: '/api/v1' });
+  await app.register(authAdminRoutes(deps), { prefix: '/api/v1' });
   await app.register(referenceRoutes(deps), { prefix: '/api/v1' });
   await app.register(directoryRoutes(deps), { prefix: '/api/v1' });
   await app.register(shortlistRoutes(deps), { prefix: '/api/v1' });
@@ -146,6 +153,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await registerPagePlatform(pages, config);
     await pages.register(shortlistPages(deps));
     await pages.register(authPages(deps));
+    await pages.register(authAdminPages(deps));
     // The provider's listings show listing upkeep's flags, which that feature renders.
     await pages.register(directoryPages(deps, { attention: listingAttention(deps) }));
     await pages.register(slotPages(deps, { cancelAppointment: cancelAsProvider }));

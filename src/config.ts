@@ -81,6 +81,7 @@ const envSchema = z.object({
   ASI_ESCALATION_EMAIL: z.string().email().optional(),
   PIDMAS_THRESHOLD_WEEKS: z.coerce.number().int().min(18).max(104).default(40),
   MATCHING_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a long random value)').regex(/^\S+$/, 'must have no spaces').optional(),
   PUBLIC_URL: z.url('must be the address patients use, like https://openchoice.example.nhs.uk').optional(),
   MAINTENANCE_UNTIL: z.iso.datetime({ offset: true, error: 'must be a date and time with its offset, like 2026-12-05T06:00:00Z' }).optional(),
 });
@@ -140,6 +141,8 @@ export interface Config {
     /** Where ASI reminders and escalations go for a provider with no provider_contact row. */
     asiEscalationEmail: string;
   };
+  /** The bearer token of GET /metrics and GET /health/detail for operators' machines; null: those routes are off (404). */
+  metricsToken: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -214,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseSeconds: e.OUTBOX_RETRY_BASE_SECONDS,
       asiEscalationEmail: e.ASI_ESCALATION_EMAIL ?? DEVELOPMENT_ASI_EMAIL,
     },
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
   if (config.env === 'production') assertProductionReady(config, e.PUBLIC_URL !== undefined);
   return config;

@@ -53,7 +53,7 @@ export function authPages({ database, config }: { database: Database; config: Co
       const form = readForm(SIGN_IN_FIELDS, SignInForm, request.body);
       if (!form.ok) return signInPage(request, reply, form.values.username, form.errors, 400);
       const { username, password } = form.answer;
-      const result = await signInWithPassword(db, username, password, request.ip);
+      const result = await signInWithPassword(db, username, password, { address: request.ip, log: request.log, addressSecret: config.accessCodeSecret });
       if (!result.ok && result.retryAfterSeconds !== null) {
         reply.header('retry-after', String(result.retryAfterSeconds));
         const message = `Too many failed attempts to sign in. ${tryAgainIn(result.retryAfterSeconds)}`;

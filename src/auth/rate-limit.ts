@@ -23,6 +23,9 @@ export interface LimitedKey {
   limit: RateLimit;
 }
 
+/** The key a staff account's failures are counted under, whatever the case of the username typed. */
+export const staffAccountKey = (username: string): string => `user:${username.toLowerCase()}`;
+
 /** The keys one sign-in is counted under: the account it names (`user:…` or `ubrn:…`) and the caller's address. */
 export function signInKeys(account: string, address: string): { account: LimitedKey; address: LimitedKey } {
   return { account: { key: account, limit: ACCOUNT_LIMIT }, address: { key: `address:${address}`, limit: ADDRESS_LIMIT } };
@@ -52,6 +55,26 @@ export async function retryAfterSeconds(db: Kysely<DB>, keys: readonly LimitedKe
 
 export async function recordFailure(db: Kysely<DB>, keys: readonly LimitedKey[]): Promise<void> {
   await db.insertInto('sign_in_failure').values(keys.map(({ key }) => ({ key }))).execute();
+}
+
+/**
+ * The keys whose limit the failure just recorded has reached: exactly maxFailures within the window, so that a
+ * lockout is noticed once, by the failure that caused it (attempts over the limit are refused before counting).
+ * Two failures racing past the limit together may both count one more and neither be the one: that lockout goes
+ * unrecorded, which is the price of not serialising every sign-in of an account; the limit itself still holds.
+ */
+export async function limitsReached(db: Kysely<DB>, keys: readonly LimitedKey[]): Promise<LimitedKey[]> {
+  const reached: LimitedKey[] = [];
+  for (const limited of keys) {
+    const row = await db
+      .selectFrom('sign_in_failure')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('key', '=', limited.key)
+      .where(sql<boolean>`failed_at > now() - make_interval(secs => ${limited.limit.windowSeconds})`)
+      .executeTakeFirstOrThrow();
+    if (Number(row.n) === limited.limit.maxFailures) reached.push(limited);
+  }
+  return reached;
 }
 
 export async function clearFailures(db: Kysely<DB>, keys: readonly LimitedKey[]): Promise<void> {

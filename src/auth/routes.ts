@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { bearerToken, PUBLIC, ROLES, staffOf } from '../http/access.ts';
 import { tooManyRequests, unauthorized } from '../http/problem.ts';
@@ -29,7 +30,7 @@ const Me = z.object({ username: z.string(), displayName: z.string(), role: z.enu
 // One answer for every failure, so that it does not tell which usernames exist.
 const BAD_CREDENTIALS = unauthorized('The username or password is not right.');
 
-export function authRoutes({ database }: { database: Database }) {
+export function authRoutes({ database, config }: { database: Database; config: Config }) {
   return async function (app: FastifyInstance) {
     const api = app as ZodApp;
     const { db } = database;
@@ -47,7 +48,7 @@ export function authRoutes({ database }: { database: Database }) {
       },
       async (request) => {
         const { username, password } = request.body;
-        const result = await signInWithPassword(db, username, password, request.ip);
+        const result = await signInWithPassword(db, username, password, { address: request.ip, log: request.log, addressSecret: config.accessCodeSecret });
         if (!result.ok && result.retryAfterSeconds !== null) {
           const wait = result.retryAfterSeconds;
           throw tooManyRequests(`Too many failed sign-ins. ${tryAgainIn(wait)}.`, wait);

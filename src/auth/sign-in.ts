@@ -2,15 +2,18 @@
 // (loose, see ./rate-limit.ts), the same answer whatever was wrong, and the failure recorded.
 import type { Kysely } from 'kysely';
 import type { DB, StaffRole } from '../db/schema.ts';
+import { signInFailures } from '../http/metrics.ts';
 import { verifyPassword } from './passwords.ts';
-import { clearFailures, recordFailure, retryAfterSeconds, signInKeys } from './rate-limit.ts';
+import { clearFailures, limitsReached, recordFailure, retryAfterSeconds, signInKeys, staffAccountKey } from './rate-limit.ts';
+import { noteLimitsReached, type SignInWatch } from './security-events.ts';
 
 export type PasswordSignIn =
   | { ok: true; accountId: number; role: StaffRole; organisation: { odsCode: string; name: string } }
   | { ok: false; retryAfterSeconds: number | null };
 
-export async function signInWithPassword(db: Kysely<DB>, username: string, password: string, address: string): Promise<PasswordSignIn> {
-  const limited = signInKeys(`user:${username.toLowerCase()}`, address);
+/** `watch` says where the attempt came from; a lockout it causes is a security event (./security-events.ts). */
+export async function signInWithPassword(db: Kysely<DB>, username: string, password: string, watch: SignInWatch): Promise<PasswordSignIn> {
+  const limited = signInKeys(staffAccountKey(username), watch.address);
   const keys = [limited.account, limited.address];
   const wait = await retryAfterSeconds(db, keys);
   if (wait > 0) return { ok: false, retryAfterSeconds: wait };
@@ -24,6 +27,8 @@ export async function signInWithPassword(db: Kysely<DB>, username: string, passw
   const ok = await verifyPassword(account?.active ? account.password_hash : null, password);
   if (!account || !ok) {
     await recordFailure(db, keys);
+    signInFailures.inc({ who: 'staff' });
+    await noteLimitsReached(db, watch, limited, await limitsReached(db, keys));
     return { ok: false, retryAfterSeconds: null };
   }
   await clearFailures(db, [limited.account]);

@@ -991,3 +991,20 @@ export interface MaintenancePeriodTable {
 export interface DB {
   maintenance_period: MaintenancePeriodTable;
 }
+
+// ---------------------------------------------------------------- Issue 12, operations (migration 036)
+export type SecurityEventKind = 'ACCOUNT_LOCKED' | 'ACCOUNT_LOCKED_REPEATEDLY' | 'ACCOUNT_UNLOCKED' | 'ADDRESS_LIMITED';
+
+export interface SecurityEventTable {
+  id: Generated<string>;
+  kind: SecurityEventKind;
+  account: string | null;
+  source_address_hash: string | null;
+  actor_account_id: number | null;
+  occurred_at: Timestamp;
+  detail: ColumnType<string, string | undefined, string>;
+}
+
+export interface DB {
+  security_event: SecurityEventTable;
+}

@@ -59,6 +59,11 @@ export class VersionedCache<T> {
     return this.#refresh();
   }
 
+  /** The version this instance holds, for operators (null before the first load, -1 when a reload is due); never waits. */
+  loadedVersion(): number | null {
+    return this.#value?.version ?? null;
+  }
+
   /** Stops background reloads (the app is closing). */
   close(): void {
     this.#closed = true;

@@ -1,12 +1,22 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PatientPrincipal, Principal, Role, StaffPrincipal } from './principal.ts';
-import { forbidden, sendProblem, unauthorized } from './problem.ts';
+import { forbidden, notFound, sendProblem, unauthorized } from './problem.ts';
 
 /**
  * Who may call a route. Every route must declare it in `config.access`; buildApp refuses to start
  * with a route that does not, so no endpoint is ever public by accident.
  */
-export type Access = { public: true; why: string } | { roles: readonly Role[] };
+export type Access = { public: true; why: string } | { roles: readonly Role[] } | OperatorAccess;
+
+/**
+ * For operators' machines, not people: a bearer token that is a setting (METRICS_TOKEN), compared as it is and never
+ * looked up as a sign-in, so no account of any role gets in with its own token. Unset (null): the route is off, 404.
+ */
+export interface OperatorAccess {
+  operatorToken: string | null;
+  why: string;
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -18,6 +28,14 @@ declare module 'fastify' {
 
 export const PUBLIC = (why: string): Access => ({ public: true, why });
 export const ROLES = (...roles: Role[]): Access => ({ roles });
+export const OPERATOR_TOKEN = (token: string | null, why: string): Access => ({ operatorToken: token, why });
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+/** In constant time whatever is sent: comparing digests hides the token's length too. */
+function isOperatorToken(request: FastifyRequest, token: string): boolean {
+  const given = bearerToken(request);
+  return given !== null && timingSafeEqual(digest(given), digest(token));
+}
 
 /** Routes that plugins register for static files carry no patient data and are public. */
 const STATIC_PREFIXES = ['/assets/'];
@@ -88,6 +106,13 @@ export function enforceAccess(app: FastifyInstance, authenticate: (token: string
   app.addHook('onRequest', async (request, reply) => {
     const config = request.routeOptions.config;
     const access = config?.access;
+    if (access && 'operatorToken' in access) {
+      reply.header('cache-control', 'no-store');
+      if (access.operatorToken === null) return sendProblem(reply, notFound(`There is no ${request.method} ${request.url.split('?')[0]}.`), request);
+      if (isOperatorToken(request, access.operatorToken)) return;
+      reply.header('www-authenticate', 'Bearer');
+      return sendProblem(reply, unauthorized('Send the operators\' token: Authorization: Bearer <METRICS_TOKEN>.'), request);
+    }
     if (pages && config?.page) {
       const cookie = (request as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies?.[pages.cookie];
       if (cookie) request.principal = await authenticate(cookie);

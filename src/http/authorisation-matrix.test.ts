@@ -94,6 +94,13 @@ test('every route × every caller: admitted exactly as declared', async () => {
       if (anonymous.statusCode >= 500) wrong.push(`${route.method} ${route.url} (public) failed: ${anonymous.statusCode} ${anonymous.body.slice(0, 200)}`);
       continue;
     }
+    // An operators' route (/metrics) admits its token only, never a sign-in of any role: 401, or 404 while it is off.
+    if ('operatorToken' in route.access) {
+      for (const [who, res] of [['anonymous', anonymous], ...(await Promise.all(ROLES.map(async (role) => [role, await call(await tokenFor(role))] as const)))] as const) {
+        if (![401, 404].includes(res.statusCode)) wrong.push(`${route.method} ${route.url} (operators' token only) as ${who}: ${res.statusCode}`);
+      }
+      continue;
+    }
     if (!notSignedIn(anonymous)) wrong.push(`${route.method} ${route.url} without sign-in answered ${anonymous.statusCode} ${String(anonymous.headers.location ?? '')}`);
     for (const role of ROLES) {
       const res = await call(await tokenFor(role, route.page));

@@ -54,6 +54,13 @@ export class PostcodeDirectory {
     return this.#index?.current() ?? Promise.resolve();
   }
 
+  /** For operators: null when postcodes are not kept in memory; else whether they are loaded yet, and as of which version. */
+  inMemory(): { loaded: boolean; version: number | null } | null {
+    if (!this.#index) return null;
+    const version = this.#index.loadedVersion();
+    return { loaded: version !== null, version };
+  }
+
   close(): void {
     this.#index?.close();
   }

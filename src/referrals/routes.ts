@@ -305,7 +305,7 @@ export function referralRoutes(deps: Deps) {
       async (request) => {
         const { ubrn, accessCode, dateOfBirth } = request.body;
         if (!isCalendarDate(dateOfBirth)) throw badRequest('The date of birth must be written YYYY-MM-DD.', [{ field: 'dateOfBirth', message: 'must be a date written YYYY-MM-DD' }]);
-        const result = await signInPatient(deps, { ubrn, accessCode, dateOfBirth }, request.ip, 'api');
+        const result = await signInPatient(deps, { ubrn, accessCode, dateOfBirth }, request, 'api');
         if (result.outcome === 'too-many') {
           const wait = result.retryAfterSeconds;
           throw tooManyRequests(`Too many attempts to sign in. ${tryAgainIn(wait)}.`, wait);

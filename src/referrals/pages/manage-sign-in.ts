@@ -54,7 +54,7 @@ export function manageSignInPages(deps: Deps) {
       const form = readForm(SIGN_IN_FIELDS, signInSchema(), request.body);
       if (!form.ok) return signInPage(request, reply, form.values, form.errors, 400);
       const { ubrn, accessCode, dob } = form.answer;
-      const result = await signInPatient(deps, { ubrn, accessCode, dateOfBirth: dob }, request.ip, 'page');
+      const result = await signInPatient(deps, { ubrn, accessCode, dateOfBirth: dob }, request, 'page');
       if (result.outcome === 'too-many') {
         reply.header('retry-after', String(result.retryAfterSeconds));
         const message = `Too many attempts to sign in. ${tryAgainIn(result.retryAfterSeconds)}`;

@@ -36,8 +36,9 @@ export interface WithdrawalPreview {
 }
 
 /**
- * What confirming hands back: the version of the preview the person saw. `required` (the API's preview address)
- * refuses a call without one when appointments would be cancelled; pages always carry one.
+ * What confirming hands back: the version of the preview the person saw. With `requiredFrom` (the API's preview
+ * address, named in the refusal) a call without a version is refused when appointments would be cancelled; pages
+ * always carry one.
  */
 export interface WithdrawalConfirmation {
   version?: string | undefined;

@@ -126,4 +126,23 @@ describe('provider accreditation journey (browser)', () => {
     await anyone.goto(`${running.baseUrl}/?specialty=110&postcode=LS7+4SA&sortBy=DISTANCE&distance=10`);
     assert.match(await anyone.locator('ol.oc-options').innerText(), /Chapel Allerton Hospital/);
   });
+
+  test('the ICB suspends the service through the check page, which says how many patients it touches, then reinstates it', async () => {
+    await icb.goto(`${running.baseUrl}/commissioner/accreditation/services/${SERVICE}`);
+    await icb.check('input[name="change"][value="SUSPEND"]');
+    await icb.fill('#reason', 'Clinical lead left');
+    await submit(icb, '#change-standing');
+    assert.match(await icb.locator('h1').innerText(), /^Suspend .*\?$/);
+    assert.match(await icb.locator('.nhsuk-summary-list').innerText(), /Patients still choosing with it on their shortlist/);
+    await assertAccessible(icb, 'suspend: check');
+    const before = await running.database!.db.selectFrom('service').select('accreditation_status').where('id', '=', SERVICE).executeTakeFirstOrThrow();
+    assert.equal(before.accreditation_status, 'ACCREDITED', 'nothing changes before confirming');
+    await submit(icb, '#confirm-standing');
+    assert.match(await icb.locator('#outcome').innerText(), /suspended/);
+    await icb.check('input[name="change"][value="REINSTATE"]');
+    await icb.fill('#reason', 'New lead appointed');
+    await submit(icb, '#change-standing');
+    assert.match(await icb.locator('#outcome').innerText(), /reinstated/);
+  });
 });
+

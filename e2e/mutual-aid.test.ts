@@ -210,4 +210,24 @@ describe('mutual aid journey (browser)', () => {
     assert.match(await leeds.locator(`#outgoing tr[data-ubrn="${ubrn}"]`).innerText(), /Mid Yorkshire[\s\S]*Offered/);
     await assertAccessible(leeds, 'transfers out');
   });
+
+  test('withdrawing the offer checks first and is stopped while a patient is offered a place; Leeds closes its request through the check page', async () => {
+    const { offer_id: offerId } = await database.db.selectFrom('proposed_transfer').select('offer_id').where('ubrn', '=', ubrn).where('status', '=', 'OFFERED').executeTakeFirstOrThrow();
+    await other.goto(`${running.baseUrl}/provider/mutual-aid`);
+    await submit(other, `#offers tr[data-offer-id="${offerId}"] a.withdraw-offer`);
+    assert.equal(pathOf(other), `/provider/mutual-aid/offers/${offerId}/withdraw`);
+    assert.match(await other.locator('h1').innerText(), /Withdraw this offer of capacity\?/);
+    assert.match(await other.locator('#offer-blocked').innerText(), /You cannot withdraw this offer yet/);
+    assert.equal(await other.locator('#confirm-withdraw-offer').count(), 0, 'no button while a patient is offered a place');
+    await assertAccessible(other, 'withdraw an offer: check');
+
+    await leeds.goto(`${running.baseUrl}/provider/mutual-aid`);
+    await submit(leeds, `#requests tr:has-text("${notes}") a.close-request`);
+    assert.match(await leeds.locator('.nhsuk-summary-list').innerText(), new RegExp(`${patients} patients`));
+    await assertAccessible(leeds, 'close a request: check');
+    await submit(leeds, '#confirm-close-request');
+    assert.equal(pathOf(leeds), '/provider/mutual-aid');
+    assert.match(await leeds.locator('#mutual-aid-outcome').innerText(), /The request was closed/);
+    assert.match(await leeds.locator(`#requests tr:has-text("${notes}")`).innerText(), /Closed/);
+  });
 });

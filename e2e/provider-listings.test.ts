@@ -100,10 +100,15 @@ describe('provider listings journey (browser)', () => {
     await submit('#withdraw-listing');
     assert.equal(path(), `/provider/services/${WITHDRAWN}/withdraw`);
     await assertAccessible(page, 'withdraw a listing');
-    await submit('#confirm-withdraw');
+    await submit('#withdraw-continue');
     assert.match(await page.locator('.nhsuk-error-summary').innerText(), /Enter why you are withdrawing/);
     await assertAccessible(page, 'withdraw a listing with errors');
     await page.fill('#reason', 'Dermatology moves to Chapel Allerton in January');
+    await submit('#withdraw-continue');
+    assert.match(await page.locator('h1').innerText(), /Withdraw this listing from the directory\?/);
+    assert.match(await page.locator('.nhsuk-summary-list').innerText(), /Patients still choosing/);
+    await assertAccessible(page, 'check before withdrawing a listing');
+    assert.equal((await running.app.inject({ method: 'GET', url: `/api/v1/services/${WITHDRAWN}` })).statusCode, 200, 'nothing changes before confirming');
     await submit('#confirm-withdraw');
     assert.equal(path(), `/provider/services/${WITHDRAWN}`);
     assert.match(await page.locator('#listing-status').innerText(), /Withdrawn.*Dermatology moves to Chapel Allerton/s);

@@ -1,6 +1,7 @@
 // The provider's journey in a real browser, as demo-provider (Leeds Teaching Hospitals, RR8): referrals booked
 // at its services (booked through the API as the patient) to accept or reject with a reason; the ASI worklist
-// with a referral deferred to it; publishing slots with a weekly pattern and withdrawing one. axe on every page.
+// with a referral deferred to it; publishing slots with a weekly pattern and withdrawing one; withdrawing a day whose
+// check page lists the patients, refused when someone books meanwhile. axe on every page.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -23,6 +24,7 @@ describe('provider journey (browser)', () => {
   let browser: Browser;
   let page: Page;
   const ubrns: string[] = [];
+  let refer: (specialty: string, shortlist: string[]) => Promise<{ ubrn: string; headers: { authorization: string } }>;
 
   before(async () => {
     database = await openDemoTestDatabase();
@@ -32,7 +34,7 @@ describe('provider journey (browser)', () => {
     running = await startApp(async () => ({ app: await buildApp({ config: testConfig(), database, logger: false }) }));
     const { app } = running;
     const staff = (await app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: 'demo-referrer', password: DEMO_PASSWORD } })).json().token;
-    const refer = async (specialty: string, shortlist: string[]) => {
+    refer = async (specialty: string, shortlist: string[]) => {
       const res = await app.inject({
         method: 'POST', url: '/api/v1/referrals', headers: { authorization: `Bearer ${staff}` },
         payload: {
@@ -145,5 +147,50 @@ describe('provider journey (browser)', () => {
     assert.match(await page.locator('#withdraw-outcome').innerText(), /withdrawn/);
     assert.match(await page.locator(`#slots tr[data-slot-id="${slotId}"]`).innerText(), /Withdrawn/);
     await assertAccessible(page, 'slots after withdrawing');
+  });
+
+  test('withdraw a day: the check page lists the patient; a booking made meanwhile is refused with a fresh check; confirming does what it showed', async () => {
+    const { app } = running;
+    const book = async (slotId: string) => {
+      const { ubrn, headers } = await refer('110', ['RR813-110']);
+      const booked = await app.inject({ method: 'POST', url: `/api/v1/referrals/${ubrn}/appointment`, headers: { ...headers, 'idempotency-key': randomUUID() }, payload: { slotId } });
+      assert.equal(booked.statusCode, 201, booked.body);
+      return ubrn;
+    };
+    // The first day with free slots a fortnight ahead (clear of the bookings above); every free slot of it.
+    const all = (await app.inject({ method: 'GET', url: `/api/v1/services/RR813-110/slots?from=${addDays(londonDate(), 14)}` })).json().slots as { id: string; start: string }[];
+    assert.ok(all.length > 0, 'free demo slots');
+    const day = londonDate(new Date(all[0]!.start));
+    const free = all.filter((s) => londonDate(new Date(s.start)) === day);
+    assert.ok(free.length >= 2, `free slots on ${day}`);
+    const first = await book(free[0]!.id);
+
+    await page.goto(`${running.baseUrl}/provider/services/RR813-110/slots`);
+    await submit('#withdraw-days-link');
+    await assertAccessible(page, 'withdraw days');
+    await page.fill('#from-day', String(Number(day.slice(8, 10))));
+    await page.fill('#from-month', String(Number(day.slice(5, 7))));
+    await page.fill('#from-year', day.slice(0, 4));
+    await page.fill('#reason', 'The consultant is unwell');
+    await submit('#withdraw-days-continue');
+    assert.equal(await page.locator(`#affected tr[data-ubrn="${first}"]`).count(), 1);
+    assert.match(await page.locator('#confirm-withdraw-days').innerText(), new RegExp(`Withdraw ${free.length} slots and cancel 1 appointment`));
+    await assertAccessible(page, 'withdraw days: check');
+
+    const meanwhile = await book(free[1]!.id);
+    await submit('#confirm-withdraw-days');
+    assert.match(await page.locator('.nhsuk-error-summary').innerText(), /changed since you checked them, so nothing was withdrawn/);
+    assert.equal(await page.locator('#affected tr[data-ubrn]').count(), 2);
+    assert.match(await page.locator('#confirm-withdraw-days').innerText(), /and cancel 2 appointments/);
+    await assertAccessible(page, 'withdraw days: check again after a change');
+    const untouched = await database.db.selectFrom('referral').select('status').where('ubrn', 'in', [first, meanwhile]).execute();
+    assert.deepEqual(untouched.map((r) => r.status), ['BOOKED', 'BOOKED']);
+
+    await submit('#confirm-withdraw-days');
+    assert.equal(path(), '/provider/services/RR813-110/slots');
+    assert.match(await page.locator('#withdraw-days-outcome').innerText(), new RegExp(`Withdrew ${free.length} slots; cancelled 2 appointments`));
+    await assertAccessible(page, 'slots after withdrawing days');
+    const cancelled = await database.db.selectFrom('referral').select('status').where('ubrn', 'in', [first, meanwhile]).execute();
+    assert.deepEqual(cancelled.map((r) => r.status), ['APPT_CANCELLED_BY_PROVIDER', 'APPT_CANCELLED_BY_PROVIDER']);
   });
 });

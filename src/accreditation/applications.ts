@@ -7,8 +7,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AccreditationAction, AccreditationApplicationStatus, AccreditationStatus, DB } from '../db/schema.ts';
 import { createListing } from '../directory/listings.ts';
+import { type Reliance, relianceOn } from '../directory/reliance.ts';
 import { type Decision, decisionClock, ruleOnDecision } from '../domain/accreditation.ts';
 import { londonDate } from '../domain/dates.ts';
+import { checkPreview, previewVersion } from '../http/preview.ts';
 import type { StaffPrincipal } from '../http/principal.ts';
 import { conflict, forbidden, notFound, unprocessable } from '../http/problem.ts';
 import { criteriaFor } from './criteria.ts';
@@ -373,11 +375,45 @@ const CHANGES: Record<StandingChange, { from: AccreditationStatus[]; to: Accredi
   WITHDRAW: { from: ['ACCREDITED', 'SUSPENDED'], to: 'WITHDRAWN', action: 'WITHDRAWN', wrong: 'Only an accredited or suspended service can have its accreditation withdrawn.' },
 };
 
+/** What a change of standing would do, before it is made: from which status to which, and who relies on the service. */
+export interface StandingPreview {
+  serviceId: string;
+  name: string;
+  change: StandingChange;
+  from: AccreditationStatus;
+  to: AccreditationStatus;
+  /** Whether patients stop being offered the service (suspending or withdrawing an accredited one). */
+  leavesChoice: boolean;
+  reliance: Reliance;
+  version: string;
+}
+
+async function standingPreviewIn(db: Db, staff: StaffPrincipal, serviceId: string, change: StandingChange): Promise<StandingPreview> {
+  if (staff.role !== 'commissioner' && staff.role !== 'admin') throw forbidden('Only the ICB suspends, reinstates or withdraws accreditation.');
+  const rule = CHANGES[change];
+  const s = await serviceAccreditation(db, staff, serviceId);
+  if (!rule.from.includes(s.status)) throw conflict(rule.wrong);
+  const reliance = await relianceOn(db, serviceId);
+  const leavesChoice = s.status === 'ACCREDITED' && rule.to !== 'ACCREDITED';
+  return {
+    serviceId, name: s.name, change, from: s.status, to: rule.to, leavesChoice, reliance,
+    version: previewVersion({ serviceId, change, from: s.status, reliance }),
+  };
+}
+
+/** Previews suspending, reinstating or withdrawing a service's accreditation; changes nothing. */
+export function previewStanding(db: Kysely<DB>, staff: StaffPrincipal, serviceId: string, change: StandingChange): Promise<StandingPreview> {
+  return standingPreviewIn(db, staff, serviceId, change);
+}
+
 /**
  * Suspends (out of the directory until reinstated), reinstates, or withdraws (for good: listing it again takes a
- * new application) a service's accreditation, with the reason, which its provider sees.
+ * new application) a service's accreditation, with the reason, which its provider sees. Given the version of a
+ * preview, it is refused when the service's standing or the patients relying on it changed since.
  */
-export async function changeStanding(db: Kysely<DB>, staff: StaffPrincipal, serviceId: string, change: StandingChange, reason: string): Promise<ServiceAccreditation> {
+export async function changeStanding(
+  db: Kysely<DB>, staff: StaffPrincipal, serviceId: string, change: StandingChange, reason: string, expectedVersion?: string,
+): Promise<ServiceAccreditation> {
   if (staff.role !== 'commissioner' && staff.role !== 'admin') throw forbidden('Only the ICB suspends, reinstates or withdraws accreditation.');
   const why = reason.trim();
   if (!why) throw unprocessable('Give the reason: the provider reads it.', [{ field: 'reason', message: 'is required' }]);
@@ -385,10 +421,10 @@ export async function changeStanding(db: Kysely<DB>, staff: StaffPrincipal, serv
   const rule = CHANGES[change];
   await db.transaction().execute(async (trx) => {
     await trx.selectFrom('service').select('id').where('id', '=', serviceId).forUpdate().execute();
-    const s = await serviceAccreditation(trx, staff, serviceId);
-    if (!rule.from.includes(s.status)) throw conflict(rule.wrong);
+    const preview = await standingPreviewIn(trx, staff, serviceId, change);
+    checkPreview(expectedVersion, preview.version, "The service's accreditation and the patients relying on it");
     await setServiceStatus(trx, serviceId, rule.to);
-    await record(trx, staff, serviceId, s.latestApplicationId, rule.action, why);
+    await record(trx, staff, serviceId, (await serviceAccreditation(trx, staff, serviceId)).latestApplicationId, rule.action, why);
   });
   return serviceAccreditation(db, staff, serviceId);
 }

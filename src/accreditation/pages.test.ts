@@ -117,7 +117,10 @@ describe('accreditation pages', () => {
     const noReason = await commissioner.post('/commissioner/accreditation/services/RR819-320', { change: 'SUSPEND', reason: '' });
     assert.equal(noReason.statusCode, 400);
     assert.match(noReason.body, /Enter the reason/);
-    const done = await commissioner.post('/commissioner/accreditation/services/RR819-320', { change: 'SUSPEND', reason: 'Clinical lead left' });
+    const check = await commissioner.post('/commissioner/accreditation/services/RR819-320', { change: 'SUSPEND', reason: 'Clinical lead left' });
+    assert.equal(check.statusCode, 200, 'suspending goes through the check page');
+    const previewVersion = /name="previewVersion" value="([^"]+)"/.exec(check.body)![1]!;
+    const done = await commissioner.post('/commissioner/accreditation/services/RR819-320/confirm', { change: 'SUSPEND', reason: 'Clinical lead left', previewVersion });
     assert.equal(done.statusCode, 303);
     const provider = await staffSession(t.app, t.database, 'demo-provider');
     assert.match((await provider.get('/provider/accreditation/services/RR819-320')).body, /Clinical lead left/);

@@ -9,12 +9,13 @@ import type { Deps } from '../deps.ts';
 import { listableSpecialties, sitesOf } from '../directory/listings.ts';
 import { DECISION_TARGET_WORKING_DAYS } from '../domain/accreditation.ts';
 import { PUBLIC, ROLES, staffOf } from '../http/access.ts';
+import { isStalePreview } from '../http/preview.ts';
 import { attempt, errorContext, type FieldError, foundOrNull, readForm, required, text, wholeNumber } from '../web/forms.ts';
 import { forbiddenPage, notFoundPage, seeOther, sendPage } from '../web/page.ts';
 import { addViews } from '../web/render.ts';
 import {
   type Application, applicationOf, applicationsFor, applyToList, openApplicationFor, changeStanding, checkCriterion, criteriaToApplyFor, decide, EVIDENCE_MAX, MAX_AGE,
-  NOTE_MAX, REASON_MAX, resubmit, serviceAccreditation, servicesOfIcb,
+  NOTE_MAX, previewStanding, REASON_MAX, resubmit, serviceAccreditation, servicesOfIcb, type StandingChange,
 } from './applications.ts';
 import { addCriterion, DESCRIPTION_MAX, icbsWithCriteria, publishedCriteria, retireCriterion, TITLE_MAX } from './criteria.ts';
 
@@ -22,6 +23,7 @@ const provider = { access: ROLES('provider'), page: true } as const;
 const icbStaff = { access: ROLES('commissioner', 'admin'), page: true } as const;
 const PROVIDER_HOME = '/provider/accreditation';
 const ICB_HOME = '/commissioner/accreditation';
+const STALE_STANDING = 'The service or the patients relying on it changed since you checked, so nothing was changed. Check what will happen now, then confirm again';
 
 const STATUS_TAGS: Record<string, { text: string; colour: string }> = {
   SUBMITTED: { text: 'Awaiting decision', colour: 'yellow' },
@@ -306,18 +308,53 @@ export function accreditationPages(deps: Deps) {
 
     app.get<{ Params: { id: string } }>(`${ICB_HOME}/services/:id`, { config: icbStaff }, async (request, reply) => servicePage(request, reply, request.params.id.slice(0, 40), {}, []));
 
+    const standingSchema = z.object({
+      change: z.enum(['SUSPEND', 'REINSTATE', 'WITHDRAW'], { error: 'Select what to do' }),
+      reason: z.string().min(1, 'Enter the reason: the provider reads it').max(REASON_MAX, `The reason must be ${REASON_MAX.toLocaleString('en-GB')} characters or fewer`),
+    });
+    const standingForm = (body: unknown) => readForm({ change: text(10), reason: text(REASON_MAX + 100) }, standingSchema, body, { change: '#change' });
+    const confirmForm = (body: unknown) => readForm(
+      { change: text(10), reason: text(REASON_MAX + 100), previewVersion: text(64) }, standingSchema.extend({ previewVersion: z.string().min(1) }), body,
+    );
+
+    /** The check page before a service leaves patients' choice: how many patients it touches, then confirm. */
+    const standingCheckPage = async (request: FastifyRequest, reply: FastifyReply, id: string, answer: { change: StandingChange; reason: string }, errors: FieldError[], status = 200) => {
+      const preview = await attempt(() => previewStanding(db, staffOf(request), id, answer.change), { field: 'change', href: '#change' });
+      if (!preview.ok && preview.status === 404) return notFoundPage(request, reply);
+      if (!preview.ok) return servicePage(request, reply, id, answer, preview.errors, preview.status);
+      return sendPage(request, reply, 'accreditation-icb-standing-confirm.njk', {
+        title: answer.change === 'SUSPEND' ? `Suspend ${preview.value.name}?` : `Withdraw the accreditation of ${preview.value.name}?`,
+        back: `${ICB_HOME}/services/${encodeURIComponent(id)}`, preview: preview.value, reason: answer.reason, ...errorContext(errors),
+      }, status);
+    };
+
+    const changeAndShow = async (request: FastifyRequest, reply: FastifyReply, id: string, answer: { change: StandingChange; reason: string }, version?: string) => {
+      const done = await attempt(() => changeStanding(db, staffOf(request), id, answer.change, answer.reason, version), { field: 'change', href: '#change', fields: { reason: {} } });
+      if (!done.ok && done.status === 404) return notFoundPage(request, reply);
+      // The standing or the patients relying on the service changed since the check page: ask again.
+      if (!done.ok && isStalePreview(done.problem)) return standingCheckPage(request, reply, id, answer, [{ field: 'preview', href: '#standing-summary', message: STALE_STANDING }], 409);
+      if (!done.ok) return servicePage(request, reply, id, answer, done.errors, done.status);
+      await refresh();
+      return seeOther(reply, `${ICB_HOME}/services/${encodeURIComponent(id)}?done=${answer.change.toLowerCase()}`);
+    };
+
+    // Reinstating only gives patients a choice back, so it is done at once; suspending and withdrawing take it
+    // away from patients still choosing, so they go through the check page first.
     app.post<{ Params: { id: string } }>(`${ICB_HOME}/services/:id`, { config: icbStaff }, async (request, reply) => {
       const id = request.params.id.slice(0, 40);
-      const form = readForm({ change: text(10), reason: text(REASON_MAX + 100) }, z.object({
-        change: z.enum(['SUSPEND', 'REINSTATE', 'WITHDRAW'], { error: 'Select what to do' }),
-        reason: z.string().min(1, 'Enter the reason: the provider reads it').max(REASON_MAX, `The reason must be ${REASON_MAX.toLocaleString('en-GB')} characters or fewer`),
-      }), request.body, { change: '#change' });
+      const form = standingForm(request.body);
       if (!form.ok) return servicePage(request, reply, id, form.values, form.errors, 400);
-      const done = await attempt(() => changeStanding(db, staffOf(request), id, form.answer.change, form.answer.reason), { field: 'change', href: '#change', fields: { reason: {} } });
-      if (!done.ok && done.status === 404) return notFoundPage(request, reply);
-      if (!done.ok) return servicePage(request, reply, id, form.values, done.errors, done.status);
-      await refresh();
-      return seeOther(reply, `${ICB_HOME}/services/${encodeURIComponent(id)}?done=${form.answer.change.toLowerCase()}`);
+      if (form.answer.change === 'REINSTATE') return changeAndShow(request, reply, id, form.answer);
+      return standingCheckPage(request, reply, id, form.answer, []);
+    });
+
+    app.post<{ Params: { id: string } }>(`${ICB_HOME}/services/:id/confirm`, { config: icbStaff }, async (request, reply) => {
+      const id = request.params.id.slice(0, 40);
+      const form = confirmForm(request.body);
+      // Hidden answers edited by hand, or no version of what was shown: start again.
+      if (!form.ok) return seeOther(reply, `${ICB_HOME}/services/${encodeURIComponent(id)}`);
+      const { previewVersion, ...answer } = form.answer;
+      return changeAndShow(request, reply, id, answer, previewVersion);
     });
   };
 }

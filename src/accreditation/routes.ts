@@ -5,10 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../deps.ts';
 import { PUBLIC, ROLES, staffOf } from '../http/access.ts';
+import { PreviewVersionField } from '../http/preview.ts';
 import { problems } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import {
-  type Application, applicationOf, applicationsFor, applyToList, type ApplicationSummary, changeStanding, checkCriterion, decide, EVIDENCE_MAX, MAX_AGE,
+  type Application, applicationOf, applicationsFor, applyToList, type ApplicationSummary, changeStanding, checkCriterion, decide, previewStanding, type StandingPreview, EVIDENCE_MAX, MAX_AGE,
   NOTE_MAX, REASON_MAX, resubmit, serviceAccreditation, type ServiceAccreditation,
 } from './applications.ts';
 import { addCriterion, type Criterion, DESCRIPTION_MAX, publishedCriteria, retireCriterion, TITLE_MAX } from './criteria.ts';
@@ -65,6 +66,19 @@ const summaryAnswer = (a: ApplicationSummary) => ({
 const applicationAnswer = (a: Application) => ({
   ...summaryAnswer(a), clinicType: a.clinicType, minAge: a.minAge, maxAge: a.maxAge, consultantTeam: a.consultantTeam, serviceStatus: a.serviceStatus,
   checklist: a.items.map((i) => ({ ...i, checkedAt: iso(i.checkedAt) })), history: a.history.map(historyAnswer),
+});
+const StandingBody = z.object({ change: z.enum(['SUSPEND', 'REINSTATE', 'WITHDRAW']), reason: z.string().max(REASON_MAX) });
+const StandingPreviewSchema = z.object({
+  serviceId: z.string(), name: z.string(), change: z.enum(['SUSPEND', 'REINSTATE', 'WITHDRAW']),
+  from: z.string().describe('the accreditation status now'), to: z.string().describe('the status after the change'),
+  leavesChoice: z.boolean().describe('patients stop being offered the service'),
+  patientsChoosing: z.number().int().describe('open referrals waiting to be booked with the service on their shortlist: they can no longer book it'),
+  appointmentsBooked: z.number().int().describe('appointments with the service from now on: they are kept'),
+  previewVersion: z.string(),
+});
+const standingPreviewAnswer = (p: StandingPreview) => ({
+  serviceId: p.serviceId, name: p.name, change: p.change, from: p.from, to: p.to, leavesChoice: p.leavesChoice,
+  patientsChoosing: p.reliance.choosing, appointmentsBooked: p.reliance.booked, previewVersion: p.version,
 });
 const standingAnswer = (s: ServiceAccreditation) => ({
   serviceId: s.serviceId, name: s.name, provider: s.provider, specialty: s.specialty, status: s.status, active: s.active, icbCode: s.icbCode, history: s.history.map(historyAnswer),
@@ -181,15 +195,24 @@ export function accreditationRoutes(deps: Deps) {
       schema: { tags, summary: "A service's accreditation and its whole history", params: z.object({ id: z.string().max(40) }), response: { 200: StandingSchema, ...problems(401, 403, 404) } },
     }, async (request) => standingAnswer(await serviceAccreditation(db, staffOf(request), request.params.id)));
 
+    api.post('/accreditation/services/:id/standing/preview', {
+      config: icbAccess,
+      schema: {
+        tags, summary: 'Preview of POST …/standing with the same body: the change and how many patients it touches, changing nothing; confirm with its previewVersion',
+        params: z.object({ id: z.string().max(40) }), body: StandingBody,
+        response: { 200: StandingPreviewSchema, ...problems(400, 401, 403, 404, 409) },
+      },
+    }, async (request) => standingPreviewAnswer(await previewStanding(db, staffOf(request), request.params.id, request.body.change)));
+
     api.post('/accreditation/services/:id/standing', {
       config: icbAccess,
       schema: {
         tags, summary: "Suspend, reinstate or withdraw a service's accreditation, with the reason (withdrawn: listing it again takes a new application)",
-        params: z.object({ id: z.string().max(40) }), body: z.object({ change: z.enum(['SUSPEND', 'REINSTATE', 'WITHDRAW']), reason: z.string().max(REASON_MAX) }),
+        params: z.object({ id: z.string().max(40) }), body: StandingBody.extend({ previewVersion: PreviewVersionField.optional() }),
         response: { 200: StandingSchema, ...problems(400, 401, 403, 404, 409, 422) },
       },
     }, async (request) => {
-      const changed = await changeStanding(db, staffOf(request), request.params.id, request.body.change, request.body.reason);
+      const changed = await changeStanding(db, staffOf(request), request.params.id, request.body.change, request.body.reason, request.body.previewVersion);
       await refresh();
       return standingAnswer(changed);
     });

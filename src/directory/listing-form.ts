@@ -72,3 +72,8 @@ export const WITHDRAW_FIELDS = { reason: text(500) };
 export function readWithdrawal(body: unknown) {
   return readForm(WITHDRAW_FIELDS, z.object({ reason: required('Enter why you are withdrawing this listing') }), body);
 }
+
+/** The check page's hidden answers: the reason and the version of what it showed; anything else is no answer. */
+export function readWithdrawalConfirmation(body: unknown) {
+  return readForm({ ...WITHDRAW_FIELDS, previewVersion: text(64) }, z.object({ reason: z.string().min(1), previewVersion: z.string().min(1) }), body);
+}

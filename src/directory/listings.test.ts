@@ -8,6 +8,7 @@ import type { Database } from '../db/database.ts';
 import { buildApp } from '../app.ts';
 import { openDemoTestDatabase, testConfig } from '../testing/database.ts';
 import { staffSession } from '../testing/page-session.ts';
+import { referThroughApi } from '../testing/test-app.ts';
 import { readListing } from './listing-form.ts';
 
 let app: FastifyInstance;
@@ -151,7 +152,10 @@ describe('the listings pages', () => {
     const noReason = await provider.post('/provider/services/RR813-301/withdraw', { reason: '' });
     assert.equal(noReason.statusCode, 400);
     assert.match(noReason.body, /href="#reason">\s*Enter why you are withdrawing this listing/);
-    const withdrawn = await provider.post('/provider/services/RR813-301/withdraw', { reason: 'Consultant retired' });
+    const check = await provider.post('/provider/services/RR813-301/withdraw', { reason: 'Consultant retired' });
+    assert.equal(check.statusCode, 200, 'the check page first');
+    const previewVersion = /name="previewVersion" value="([^"]+)"/.exec(check.body)![1]!;
+    const withdrawn = await provider.post('/provider/services/RR813-301/withdraw/confirm', { reason: 'Consultant retired', previewVersion });
     assert.equal(withdrawn.statusCode, 303);
     const after = await provider.get('/provider/services/RR813-301?done=withdrawn');
     assert.match(after.body, /Withdrawn on .*: Consultant retired/);
@@ -183,4 +187,58 @@ test('the listing form reads a wait only with the date it was measured', () => {
   const ok = readListing({ ...base, waitWeeks: '', minAge: '', maxAge: '' });
   assert.ok(ok.ok);
   assert.deepEqual([ok.answer.directlyBookable, ok.answer.sex, ok.answer.indicativeWait, ok.answer.minAge], [false, 'female', null, null]);
+});
+
+describe('withdrawing a listing patients rely on (issue 12, guarding against human error)', () => {
+  const ID = 'RR801-110';
+  const activeOf = async () => (await database.db.selectFrom('service').select('active').where('id', '=', ID).executeTakeFirstOrThrow()).active;
+  const changes = async () => (await database.db.selectFrom('service_change').select('id').where('service_id', '=', ID).execute()).length;
+
+  test('the API: the preview counts the patients choosing and changes nothing; a stale version is refused; the fresh one is done', async () => {
+    await referThroughApi(app, { familyName: 'Listing-one' }, [ID]);
+    const body = { active: false, withdrawnReason: 'Clinic moves' };
+    const preview = await api('demo-provider', 'POST', `/api/v1/services/${ID}/preview`, body);
+    assert.equal(preview.statusCode, 200, preview.body);
+    assert.equal(preview.json().withdraws, true);
+    assert.ok(preview.json().patientsChoosing >= 1);
+    const before = { active: await activeOf(), changes: await changes() };
+    assert.deepEqual(before.active, true, 'a preview changes nothing');
+    assert.equal((await api('demo-provider-2', 'POST', `/api/v1/services/${ID}/preview`, body)).statusCode, 404, "another trust's listing");
+
+    await referThroughApi(app, { familyName: 'Listing-two' }, [ID]);
+    const stale = await api('demo-provider', 'PATCH', `/api/v1/services/${ID}`, { ...body, previewVersion: preview.json().previewVersion });
+    assert.equal(stale.statusCode, 409, stale.body);
+    assert.deepEqual({ active: await activeOf(), changes: await changes() }, before);
+
+    const fresh = (await api('demo-provider', 'POST', `/api/v1/services/${ID}/preview`, body)).json();
+    assert.equal(fresh.patientsChoosing, preview.json().patientsChoosing + 1);
+    const done = await api('demo-provider', 'PATCH', `/api/v1/services/${ID}`, { ...body, previewVersion: fresh.previewVersion });
+    assert.equal(done.statusCode, 200, done.body);
+    assert.equal(await activeOf(), false);
+    assert.equal(await changes(), before.changes + 1, 'exactly the withdrawal');
+    assert.equal((await api('demo-provider', 'PATCH', `/api/v1/services/${ID}`, { active: true })).statusCode, 200);
+  });
+
+  test('the pages: a patient shortlisting the listing meanwhile is refused with a fresh check; confirming withdraws it', async () => {
+    const provider = await staffSession(app, database, 'demo-provider');
+    await provider.get(`/provider/services/${ID}/withdraw`);
+    const check = await provider.post(`/provider/services/${ID}/withdraw`, { reason: 'Clinic moves' });
+    assert.equal(check.statusCode, 200);
+    assert.match(check.body, /Patients rely on this listing/);
+    const version = /name="previewVersion" value="([^"]+)"/.exec(check.body)![1]!;
+    assert.equal(await activeOf(), true, 'the check page changes nothing');
+
+    await referThroughApi(app, { familyName: 'Listing-three' }, [ID]);
+    const stale = await provider.post(`/provider/services/${ID}/withdraw/confirm`, { reason: 'Clinic moves', previewVersion: version });
+    assert.equal(stale.statusCode, 409);
+    assert.match(stale.body, /There is a problem[\s\S]*changed since you checked, so it was not withdrawn/);
+    assert.equal(await activeOf(), true);
+    const unversioned = await provider.post(`/provider/services/${ID}/withdraw/confirm`, { reason: 'Clinic moves' });
+    assert.equal(unversioned.headers.location, `/provider/services/${ID}/withdraw`);
+
+    const fresh = /name="previewVersion" value="([^"]+)"/.exec(stale.body)![1]!;
+    const done = await provider.post(`/provider/services/${ID}/withdraw/confirm`, { reason: 'Clinic moves', previewVersion: fresh });
+    assert.equal(done.statusCode, 303);
+    assert.equal(await activeOf(), false);
+  });
 });

@@ -5,8 +5,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, ServiceChangeAction, ServiceSex } from '../db/schema.ts';
 import { londonDate } from '../domain/dates.ts';
+import { checkPreview, previewVersion } from '../http/preview.ts';
 import type { StaffPrincipal } from '../http/principal.ts';
 import { conflict, notFound, unprocessable } from '../http/problem.ts';
+import { type Reliance, relianceOn } from './reliance.ts';
 
 /** What a provider may change of a listing. */
 export interface ListingFields {
@@ -159,11 +161,37 @@ export async function editListing(db: Kysely<DB>, staff: StaffPrincipal, id: str
   });
 }
 
-/** Takes a listing out of the directory (patients are no longer offered it), with the reason. Again is a conflict. */
-export async function withdrawListing(db: Kysely<DB>, staff: StaffPrincipal, id: string, reason: string): Promise<Listing> {
+/** What withdrawing a listing would do: whether it is listed now, and the patients relying on it (src/directory/reliance.ts). */
+export interface ListingWithdrawalPreview {
+  id: string;
+  name: string;
+  active: boolean;
+  reliance: Reliance;
+  version: string;
+}
+
+async function listingWithdrawalPreviewIn(db: Kysely<DB> | Transaction<DB>, staff: StaffPrincipal, id: string): Promise<ListingWithdrawalPreview> {
+  const listing = await listingOf(db, staff, id, true);
+  const reliance = await relianceOn(db, id);
+  return { id, name: listing.name, active: listing.active, reliance, version: previewVersion({ id, active: listing.active, reliance }) };
+}
+
+/** Previews withdrawing a listing; changes nothing. */
+export function previewListingWithdrawal(db: Kysely<DB>, staff: StaffPrincipal, id: string): Promise<ListingWithdrawalPreview> {
+  return listingWithdrawalPreviewIn(db, staff, id);
+}
+
+/**
+ * Takes a listing out of the directory (patients are no longer offered it), with the reason. Again is a conflict.
+ * Given a preview's version, it is refused when the patients relying on the listing changed since.
+ */
+export async function withdrawListing(db: Kysely<DB>, staff: StaffPrincipal, id: string, reason: string, expectedVersion?: string): Promise<Listing> {
   return db.transaction().execute(async (trx) => {
+    await trx.selectFrom('service').select('id').where('id', '=', id).forUpdate().execute();
+    const preview = await listingWithdrawalPreviewIn(trx, staff, id);
     const before = await listingOf(trx, staff, id, true);
     if (!before.active) throw conflict(`This listing was already withdrawn: ${before.withdrawnReason ?? 'no reason given'}.`);
+    checkPreview(expectedVersion, preview.version, 'The patients relying on this listing');
     await trx.updateTable('service').set({ active: false, withdrawn_reason: reason, withdrawn_at: new Date(), updated_at: new Date() }).where('id', '=', id).execute();
     await keep(trx, staff, id, 'WITHDRAWN', { active: { from: true, to: false } }, reason);
     return listingOf(trx, staff, id);

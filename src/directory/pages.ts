@@ -3,13 +3,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { ROLES, staffOf } from '../http/access.ts';
+import { isStalePreview } from '../http/preview.ts';
 import type { StaffPrincipal } from '../http/principal.ts';
 import { attempt, errorContext, type FieldError, foundOrNull } from '../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../web/page.ts';
 import { addViews } from '../web/render.ts';
-import { type ListingValues, listingValues, type NewListingValues, readListing, readNewListing, readWithdrawal } from './listing-form.ts';
+import { type ListingValues, listingValues, type NewListingValues, readListing, readNewListing, readWithdrawal, readWithdrawalConfirmation } from './listing-form.ts';
 import {
-  createListing, editListing, type Listing, listableSpecialties, listingHistory, listingOf, listingsOf, relistListing, sitesOf, withdrawListing,
+  createListing, editListing, type Listing, listableSpecialties, listingHistory, listingOf, listingsOf, previewListingWithdrawal, relistListing, sitesOf,
+  withdrawListing,
 } from './listings.ts';
 import type { DirectoryCache } from './snapshot.ts';
 
@@ -21,6 +23,7 @@ const FIELD_NAMES: Record<string, string> = {
   sex: 'who it sees', consultantTeam: 'consultant-led team', accessibility: 'accessibility', indicativeWait: 'indicative wait',
 };
 type Done = { done?: string };
+const STALE = 'The patients relying on this listing changed since you checked, so it was not withdrawn. Check what will happen now, then confirm again';
 
 // Where a problem the service raises about a field belongs on the listing form.
 const LISTING_PROBLEMS = {
@@ -52,6 +55,13 @@ export function directoryPages(deps: { database: Database; directory: DirectoryC
 
   const editPage = (request: FastifyRequest, reply: FastifyReply, listing: Listing, values: ListingValues, errors: FieldError[], status = 200) =>
     sendPage(request, reply, 'provider-listing-edit.njk', { title: 'Change the listing', back: href(listing), listing, values, ...errorContext(errors) }, status);
+
+  const checkPage = async (request: FastifyRequest, reply: FastifyReply, listing: Listing, reason: string, errors: FieldError[], status = 200) => {
+    const preview = await previewListingWithdrawal(db, staffOf(request), listing.id);
+    return sendPage(request, reply, 'provider-listing-withdraw-check.njk', {
+      title: 'Withdraw this listing from the directory?', back: `${href(listing)}/withdraw`, listing, preview, reason, ...errorContext(errors),
+    }, status);
+  };
 
   const withdrawPage = (request: FastifyRequest, reply: FastifyReply, listing: Listing, reason: string, errors: FieldError[], status = 200) =>
     sendPage(request, reply, 'provider-listing-withdraw.njk', {
@@ -130,8 +140,22 @@ export function directoryPages(deps: { database: Database; directory: DirectoryC
       if (!listing) return notFoundPage(request, reply);
       const form = readWithdrawal(request.body);
       if (!form.ok) return withdrawPage(request, reply, listing, form.values.reason, form.errors, 400);
-      const withdrawn = await attempt(() => withdrawListing(db, staffOf(request), listing.id, form.answer.reason), { field: 'reason' });
-      if (!withdrawn.ok) return withdrawPage(request, reply, listing, form.values.reason, withdrawn.errors, withdrawn.status);
+      // Not yet: the check page says how many patients rely on the listing, and confirming withdraws it.
+      return checkPage(request, reply, listing, form.answer.reason, []);
+    });
+
+    app.post<{ Params: { id: string } }>('/provider/services/:id/withdraw/confirm', { config: page }, async (request, reply) => {
+      const listing = await own(request, request.params.id);
+      if (!listing) return notFoundPage(request, reply);
+      const form = readWithdrawalConfirmation(request.body);
+      // Hidden answers edited by hand, or no version of what was shown: start again.
+      if (!form.ok) return seeOther(reply, `${href(listing)}/withdraw`);
+      const { reason, previewVersion } = form.answer;
+      const withdrawn = await attempt(() => withdrawListing(db, staffOf(request), listing.id, reason, previewVersion), { field: 'reason' });
+      if (!withdrawn.ok && isStalePreview(withdrawn.problem)) {
+        return checkPage(request, reply, listing, reason, [{ field: 'preview', href: '#preview-summary', message: STALE }], 409);
+      }
+      if (!withdrawn.ok) return withdrawPage(request, reply, listing, reason, withdrawn.errors, withdrawn.status);
       await changed();
       return seeOther(reply, `${href(listing)}?done=withdrawn`);
     });

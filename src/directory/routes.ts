@@ -5,11 +5,12 @@ import type { Database } from '../db/database.ts';
 import { isCalendarDate } from '../domain/dates.ts';
 import { PUBLIC, ROLES, staffOf } from '../http/access.ts';
 import { badRequest, notFound, unprocessable } from '../http/problem.ts';
+import { PreviewVersionField } from '../http/preview.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import type { PostcodeDirectory } from '../reference/postcodes.ts';
 import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
-import { createListing, editListing, type Listing, listingHistory, listingOf, MAX_AGE_YEARS, relistListing, withdrawListing } from './listings.ts';
+import { createListing, editListing, type Listing, listingHistory, listingOf, MAX_AGE_YEARS, previewListingWithdrawal, relistListing, withdrawListing } from './listings.ts';
 import { ListingSchema, ServiceSchema } from './schemas.ts';
 import { toServiceView } from './queries.ts';
 import type { DirectoryCache } from './snapshot.ts';
@@ -47,6 +48,14 @@ const EditBody = z.strictObject({
   ...ListingFieldsBody,
   active: z.boolean().optional().describe('false withdraws the listing from the directory (give withdrawnReason); true lists it again'),
   withdrawnReason: shortText(500).optional(),
+  previewVersion: PreviewVersionField.optional().describe('with active: false, the previewVersion of POST /services/{id}/preview: refused (409) when the patients relying on the listing changed since'),
+});
+const ListingPreviewSchema = z.object({
+  id: z.string(), name: z.string(), active: z.boolean().describe('listed in the directory now'),
+  withdraws: z.boolean().describe('the call would withdraw the listing (active: false on a listed service)'),
+  patientsChoosing: z.number().int().describe('open referrals waiting to be booked with the service on their shortlist: they can no longer book it'),
+  appointmentsBooked: z.number().int().describe('appointments with the service from now on: they are kept (cancel them through the slots)'),
+  previewVersion: z.string(),
 });
 const CreateBody = z.strictObject({
   specialtyCode: z.string().trim().min(1).max(8).describe('treatment function code, e.g. "110"'),
@@ -134,6 +143,27 @@ export function directoryRoutes({ directory, postcodes, database }: { directory:
       },
     );
 
+    api.post(
+      '/services/:id/preview',
+      {
+        config: providerAccess,
+        schema: {
+          tags: ['directory'],
+          summary: 'Preview of PATCH /services/{id} with the same body: whether it withdraws the listing and how many patients rely on it, changing nothing; confirm with its previewVersion',
+          params: ListingParams,
+          body: EditBody,
+          response: { 200: ListingPreviewSchema, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
+        },
+      },
+      async (request) => {
+        const p = await previewListingWithdrawal(db, staffOf(request), request.params.id);
+        return {
+          id: p.id, name: p.name, active: p.active, withdraws: p.active && request.body.active === false,
+          patientsChoosing: p.reliance.choosing, appointmentsBooked: p.reliance.booked, previewVersion: p.version,
+        };
+      },
+    );
+
     api.patch(
       '/services/:id',
       {
@@ -148,7 +178,7 @@ export function directoryRoutes({ directory, postcodes, database }: { directory:
       },
       async (request) => {
         const staff = staffOf(request);
-        const { active, withdrawnReason, ...fields } = request.body;
+        const { active, withdrawnReason, previewVersion, ...fields } = request.body;
         if (active === false && !withdrawnReason) {
           throw unprocessable('Say why the listing is withdrawn.', [{ field: 'withdrawnReason', message: 'is required when active is false' }]);
         }
@@ -157,7 +187,7 @@ export function directoryRoutes({ directory, postcodes, database }: { directory:
         }
         let listing = await listingOf(db, staff, request.params.id);
         if (Object.keys(fields).length > 0) listing = await editListing(db, staff, listing.id, fields);
-        if (active === false) listing = await withdrawListing(db, staff, listing.id, withdrawnReason!);
+        if (active === false) listing = await withdrawListing(db, staff, listing.id, withdrawnReason!, previewVersion);
         if (active === true && !listing.active) listing = await relistListing(db, staff, listing.id);
         // This instance's shortlists and searches see the change at once; others within DIRECTORY_REFRESH_MS.
         await directory.refresh();

@@ -6,11 +6,12 @@ import { problems } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import { recentRuns, runMatching } from './match-run.ts';
 import {
-  Board, DecisionBody, IdParams, OfferBody, OfferPosted, OfferWithdrawn, OwnMutualAid, RecentRuns, RequestBody, RequestClosed, RequestPosted,
+  Board, ConfirmBody, DecisionBody, OfferWithdrawalPreview, RequestClosingPreview, IdParams, OfferBody, OfferPosted, OfferWithdrawn, OwnMutualAid, RecentRuns, RequestBody, RequestClosed, RequestPosted,
   RunSummary, TransferDecided, Transfers,
 } from './schemas.ts';
 import { closeRequest, createOffer, createRequest, nationalBoard, ownMutualAid, withdrawOffer } from './service.ts';
 import { decideTransfer, transfersFor } from './transfers.ts';
+import { previewOfferWithdrawal, previewRequestClosing } from './previews.ts';
 
 const provider = { access: ROLES('provider') };
 const oversight = { access: ROLES('commissioner', 'admin') };
@@ -33,9 +34,23 @@ export function mutualAidRoutes(deps: Deps) {
       async (request, reply) => reply.code(201).send(await createRequest(deps, staffOf(request), request.body)),
     );
     api.post(
+      '/mutual-aid/requests/:id/close/preview',
+      {
+        config: provider,
+        schema: { tags: ['DMAS'], summary: 'Preview of closing one of your requests, changing nothing; confirm with its previewVersion', params: IdParams, response: { 200: RequestClosingPreview, ...problems(400, 401, 403, 404) } },
+      },
+      async (request) => {
+        const { version, ...preview } = await previewRequestClosing(deps.database.db, staffOf(request), request.params.id);
+        return { ...preview, previewVersion: version };
+      },
+    );
+    api.post(
       '/mutual-aid/requests/:id/close',
-      { config: provider, schema: { tags: ['DMAS'], summary: 'Close one of your requests', params: IdParams, response: { 200: RequestClosed, ...problems(400, 401, 403, 404) } } },
-      async (request) => closeRequest(deps, staffOf(request), request.params.id),
+      {
+        config: provider,
+        schema: { tags: ['DMAS'], summary: 'Close one of your requests (with previewVersion: refused, 409, if it changed since the preview)', params: IdParams, body: ConfirmBody, response: { 200: RequestClosed, ...problems(400, 401, 403, 404, 409) } },
+      },
+      async (request) => closeRequest(deps, staffOf(request), request.params.id, request.body?.previewVersion),
     );
     api.post(
       '/mutual-aid/offers',
@@ -56,12 +71,29 @@ export function mutualAidRoutes(deps: Deps) {
         config: provider,
         schema: {
           tags: ['DMAS'],
-          summary: 'Withdraw one of your offers; proposals not yet accepted return to the pool',
+          summary: 'Withdraw one of your offers; proposals not yet accepted return to the pool (with previewVersion: refused, 409, if they changed since the preview)',
           params: IdParams,
+          body: ConfirmBody,
           response: { 200: OfferWithdrawn, ...problems(400, 401, 403, 404, 409) },
         },
       },
-      async (request) => withdrawOffer(deps, staffOf(request), request.params.id),
+      async (request) => withdrawOffer(deps, staffOf(request), request.params.id, request.body?.previewVersion),
+    );
+    api.post(
+      '/mutual-aid/offers/:id/withdraw/preview',
+      {
+        config: provider,
+        schema: {
+          tags: ['DMAS'],
+          summary: 'Preview of withdrawing one of your offers: the patients proposed into it who go back to the pool, changing nothing; confirm with its previewVersion',
+          params: IdParams,
+          response: { 200: OfferWithdrawalPreview, ...problems(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        const { version, ...preview } = await previewOfferWithdrawal(deps.database.db, staffOf(request), request.params.id);
+        return { ...preview, previewVersion: version };
+      },
     );
     api.get(
       '/mutual-aid/transfers',

@@ -1,6 +1,7 @@
 // The DMAS API's contract (docs/api.md, "Waiting too long") as zod schemas: what may be sent, and what each answer
 // may carry. An answer's schema is its allow-list: a field not named here never leaves.
 import { z } from 'zod';
+import { PreviewVersionField } from '../http/preview.ts';
 import { isCalendarDate } from '../domain/dates.ts';
 import { TRANSFER_STATUSES } from '../domain/transfer-status.ts';
 import { DECLINE_REASONS, type DeclineReason } from './transfers.ts';
@@ -64,7 +65,21 @@ export const OwnMutualAid = z.object({
 export const RequestPosted = z.object({ id: z.number().int(), status: z.literal('OPEN') });
 export const RequestClosed = z.object({ id: z.number().int(), status: z.literal('CLOSED') });
 export const OfferPosted = z.object({ id: z.number().int(), status: z.literal('OPEN'), capacity: count.describe('places for the whole period left') });
-export const OfferWithdrawn = z.object({ id: z.number().int(), status: z.literal('WITHDRAWN') });
+export const OfferWithdrawn = z.object({
+  id: z.number().int(), status: z.literal('WITHDRAWN'),
+  proposalsReturned: z.number().int().describe('patients proposed into the offer who went back to the pool'),
+});
+/** The optional body of withdrawing an offer or closing a request: the version of the preview confirmed. */
+export const ConfirmBody = z.strictObject({ previewVersion: PreviewVersionField.optional() }).nullish(); // Fastify hands null for no body
+export const OfferWithdrawalPreview = z.object({
+  id: z.number().int(), service: z.string(), status: z.enum(['OPEN', 'WITHDRAWN']),
+  proposalsReturned: z.number().int().describe('patients proposed into the offer, not yet put to them: they go back to the pool'),
+  patientsOffered: z.number().int().describe('patients already offered a place from it: while any are, it cannot be withdrawn (409)'),
+  previewVersion: z.string(),
+});
+export const RequestClosingPreview = z.object({
+  id: z.number().int(), specialty: z.string(), patients: z.number().int(), neededBy: z.string(), status: z.enum(['OPEN', 'CLOSED']), previewVersion: z.string(),
+});
 
 const Transfer = z.object({
   id: z.number().int(),

@@ -5,7 +5,9 @@ import { PIDMAS_MOVE_PROPOSED, PIDMAS_WAITING_TO_MOVE } from '../domain/pidmas-s
 import { actorLabel, type StaffPrincipal } from '../http/principal.ts';
 import { conflict, notFound, unprocessable } from '../http/problem.ts';
 import { specialtyCodeOf } from '../reference/resolve.ts';
+import { checkPreview } from '../http/preview.ts';
 import { capacityLeft, placesTaken, weeksLeft } from './offer-capacity.ts';
+import { previewOfferWithdrawal, previewRequestClosing } from './previews.ts';
 
 export interface NewRequest {
   specialty: string;
@@ -69,22 +71,33 @@ export async function createOffer({ database }: Pick<Deps, 'database'>, staff: S
   return { id: row.id, status: 'OPEN' as const, capacity: body.capacityPerWeek * weeksLeft(body.startsOn, body.endsOn, today) };
 }
 
-export async function closeRequest({ database }: Pick<Deps, 'database'>, staff: StaffPrincipal, id: number) {
-  const r = await database.db.updateTable('mutual_aid_request').set({ status: 'CLOSED' }).where('id', '=', id).where('provider_ods_code', '=', staff.organisation.odsCode).returning('status').executeTakeFirst();
-  if (!r) throw notFound(`There is no request ${id} of your organisation.`);
-  return { id, status: 'CLOSED' as const };
+/** Closes one of the organisation's requests; given a preview's version, refused if the request changed since. */
+export async function closeRequest({ database }: Pick<Deps, 'database'>, staff: StaffPrincipal, id: number, expectedVersion?: string) {
+  return database.db.transaction().execute(async (trx) => {
+    await trx.selectFrom('mutual_aid_request').select('id').where('id', '=', id).forUpdate().execute();
+    const preview = await previewRequestClosing(trx, staff, id);
+    checkPreview(expectedVersion, preview.version, 'The request');
+    await trx.updateTable('mutual_aid_request').set({ status: 'CLOSED' }).where('id', '=', id).execute();
+    return { id, status: 'CLOSED' as const };
+  });
 }
 
-export async function withdrawOffer({ database }: Pick<Deps, 'database'>, staff: StaffPrincipal, id: number) {
+/**
+ * Withdraws one of the organisation's offers. Proposals not yet put to the patient go back to the pool; one already
+ * offered to a patient stops it. Given a preview's version, it is refused when the proposals changed since (a new
+ * matching run, a decision), so no more patients are returned to the pool than the provider saw.
+ */
+export async function withdrawOffer({ database }: Pick<Deps, 'database'>, staff: StaffPrincipal, id: number, expectedVersion?: string) {
   return database.db.transaction().execute(async (trx) => {
-    const r = await trx.updateTable('mutual_aid_offer').set({ status: 'WITHDRAWN' }).where('id', '=', id).where('provider_ods_code', '=', staff.organisation.odsCode).returning('status').executeTakeFirst();
-    if (!r) throw notFound(`There is no offer ${id} of your organisation.`);
-    const live = await trx.selectFrom('proposed_transfer').select('id').where('offer_id', '=', id).where('status', '=', 'OFFERED').executeTakeFirst();
-    if (live) throw conflict('A patient has been offered a place from this capacity: answer that first.');
+    await trx.selectFrom('mutual_aid_offer').select('id').where('id', '=', id).forUpdate().execute();
+    const preview = await previewOfferWithdrawal(trx, staff, id);
+    checkPreview(expectedVersion, preview.version, 'The patients proposed into this offer');
+    if (preview.patientsOffered > 0) throw conflict('A patient has been offered a place from this capacity: answer that first.');
+    await trx.updateTable('mutual_aid_offer').set({ status: 'WITHDRAWN' }).where('id', '=', id).execute();
     // Proposals not yet accepted go back to the pool.
     const dropped = await trx.updateTable('proposed_transfer').set({ status: 'WITHDRAWN', decided_at: new Date(), decided_by: actorLabel(staff) }).where('offer_id', '=', id).where('status', '=', 'PROPOSED').returning('pidmas_request_id').execute();
     if (dropped.length > 0) await trx.updateTable('pidmas_request').set({ status: 'VALIDATED', updated_at: new Date() }).where('id', 'in', dropped.map((d) => d.pidmas_request_id)).execute();
-    return { id, status: 'WITHDRAWN' as const };
+    return { id, status: 'WITHDRAWN' as const, proposalsReturned: dropped.length };
   });
 }
 

@@ -14,12 +14,15 @@ import { WEEKDAYS, type Weekday } from './pattern.ts';
 import { emptyPattern, type PatternValues, readPattern } from './pattern-form.ts';
 import { slotsWithStatus } from './queries.ts';
 import { ownService, publish, withdraw } from './service.ts';
-import { type CancelAsProvider, previewWithdrawal, withdrawDays } from './withdrawal.ts';
+import { isStalePreview } from '../http/preview.ts';
+import { type CancelAsProvider, type DayRange, previewWithdrawal, withdrawDays } from './withdrawal.ts';
 import { emptyWithdrawal, readConfirmation, readWithdrawalForm, type WithdrawalValues } from './withdrawal-form.ts';
 import { londonDate } from '../domain/dates.ts';
+import { daysBetween } from '../domain/rtt-clock.ts';
 
 const page = { access: ROLES('provider'), page: true } as const;
 const MAX_SLOTS_SHOWN = 500;
+const STALE_MESSAGE = 'The slots on these days changed since you checked them, so nothing was withdrawn. Check what will happen now, then confirm again';
 const DAY_NAMES: Record<Weekday, string> = { MON: 'Monday', TUE: 'Tuesday', WED: 'Wednesday', THU: 'Thursday', FRI: 'Friday', SAT: 'Saturday', SUN: 'Sunday' };
 
 type OwnService = Awaited<ReturnType<typeof ownService>>;
@@ -58,6 +61,21 @@ export function slotPages(deps: { database: Database; earliestSlots: EarliestSlo
       values,
       ...errorContext(errors),
     }, status);
+
+  /** The check page: what withdrawing these days will do, with the button that confirms exactly that. */
+  const checkPage = async (request: FastifyRequest, reply: FastifyReply, service: OwnService, range: DayRange, reason: string, errors: FieldError[], status = 200) => {
+    const preview = await previewWithdrawal(db, service.id, range, londonDate());
+    return sendPage(request, reply, 'provider-withdraw-days-confirm.njk', {
+      title: preview.booked.length > 0 ? 'Cancel these appointments and withdraw the slots?' : 'Withdraw the slots?',
+      back: `${slotsHref(service)}/withdraw-days`,
+      serviceId: service.id,
+      serviceName: service.name,
+      preview,
+      dayCount: daysBetween(range.from, range.to) + 1,
+      reason,
+      ...errorContext(errors),
+    }, status);
+  };
 
   const publishPage = (request: FastifyRequest, reply: FastifyReply, service: OwnService, values: PatternValues, errors: FieldError[], status = 200) =>
     sendPage(request, reply, 'provider-publish.njk', {
@@ -109,15 +127,7 @@ export function slotPages(deps: { database: Database; earliestSlots: EarliestSlo
       const form = readWithdrawalForm(request.body);
       if (!form.ok) return withdrawDaysPage(request, reply, service, form.values, form.errors, 400);
       const { reason, ...range } = form.answer;
-      const preview = await previewWithdrawal(db, service.id, range, londonDate());
-      return sendPage(request, reply, 'provider-withdraw-days-confirm.njk', {
-        title: preview.booked.length > 0 ? 'Cancel these appointments and withdraw the slots?' : 'Withdraw the slots?',
-        back: `${slotsHref(service)}/withdraw-days`,
-        serviceId: service.id,
-        serviceName: service.name,
-        preview,
-        reason,
-      });
+      return checkPage(request, reply, service, range, reason, []);
     });
 
     app.post<{ Params: { id: string } }>('/provider/services/:id/slots/withdraw-days/confirm', { config: page }, async (request, reply) => {
@@ -126,9 +136,17 @@ export function slotPages(deps: { database: Database; earliestSlots: EarliestSlo
       const form = readConfirmation(request.body);
       // The hidden answers were changed by hand: start again.
       if (!form.ok) return seeOther(reply, `${slotsHref(service)}/withdraw-days`);
-      const { reason, ...range } = form.answer;
+      const { reason, previewVersion, ...range } = form.answer;
       const staff = staffOf(request);
-      const done = await attempt(() => withdrawDays(db, service.id, range, reason, (ubrn, why) => cancelAppointment(staff, ubrn, why), londonDate()), { field: 'from', href: '#from-day' });
+      const done = await attempt(
+        () => withdrawDays(db, service.id, range, reason, (ubrn, why) => cancelAppointment(staff, ubrn, why), londonDate(), { version: previewVersion }),
+        { field: 'from', href: '#from-day' },
+      );
+      // Something changed since the check page (a patient booked, a slot was withdrawn): nothing was done; show
+      // what would happen now and ask again.
+      if (!done.ok && isStalePreview(done.problem)) {
+        return checkPage(request, reply, service, range, reason, [{ field: 'affected', href: '#withdrawal-summary', message: STALE_MESSAGE }], 409);
+      }
       if (!done.ok) return withdrawDaysPage(request, reply, service, emptyWithdrawal(), done.errors, done.status);
       await deps.earliestSlots.refreshService(service.id);
       return seeOther(reply, `${slotsHref(service)}?days=${done.value.withdrawn}&cancelled=${done.value.cancelled.length}`);

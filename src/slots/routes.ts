@@ -5,6 +5,7 @@ import type { DirectoryCache } from '../directory/snapshot.ts';
 import { isCalendarDate, londonDate } from '../domain/dates.ts';
 import { PUBLIC, ROLES, staffOf } from '../http/access.ts';
 import { notFound, unprocessable } from '../http/problem.ts';
+import { PreviewVersionField } from '../http/preview.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import type { EarliestSlotCache } from './earliest-slots.ts';
@@ -12,7 +13,7 @@ import { isoInstant, SLOTS_AHEAD_WEEKS, windowOf } from './instants.ts';
 import { CLOCK_TIME, expandPattern, WEEKDAYS } from './pattern.ts';
 import { freeSlots } from './free-slots.ts';
 import { slotsWithStatus } from './queries.ts';
-import { type CancelAsProvider, MAX_WITHDRAWAL_DAYS, previewWithdrawal, withdrawDays } from './withdrawal.ts';
+import { type CancelAsProvider, MAX_WITHDRAWAL_DAYS, previewWithdrawal, withdrawDays, type WithdrawalPreview } from './withdrawal.ts';
 import { MAX_SLOT_MINUTES, MAX_SLOTS_PER_PUBLICATION, MIN_SLOT_MINUTES, ownService, patternField, publish, slotProblems, toSlotView, withdraw } from './service.ts';
 
 /** Free slots are listed for this long ahead unless asked otherwise, and for at most MAX_WINDOW_WEEKS. */
@@ -63,8 +64,11 @@ const WithdrawalQuery = z.object({
 const WithdrawalBody = z.strictObject({
   ...WithdrawalQuery.shape,
   reason: z.string().trim().min(1, 'must not be empty').max(500).describe('what the patients whose appointments are cancelled are told'),
+  previewVersion: PreviewVersionField.optional().describe('the previewVersion of POST …/withdrawal/preview for the same days: required when appointments would be cancelled; refused (409) when what would change differs'),
 });
 const Affected = z.object({ ubrn: z.string(), patientName: z.string(), start: z.string(), end: z.string() });
+const WithdrawalPreviewAnswer = z.object({ from: z.string(), to: z.string(), freeSlots: z.number().int(), appointments: z.array(Affected), previewVersion: z.string() });
+const previewAnswer = (p: WithdrawalPreview) => ({ ...p.range, freeSlots: p.free, appointments: p.booked.map(affected), previewVersion: p.version });
 const affected = (a: { ubrn: string; patientName: string; startsAt: Date; endsAt: Date }) => ({ ubrn: a.ubrn, patientName: a.patientName, start: isoInstant(a.startsAt), end: isoInstant(a.endsAt) });
 
 export function slotRoutes(
@@ -154,15 +158,36 @@ export function slotRoutes(
           params: ServiceParams,
           querystring: WithdrawalQuery,
           response: {
-            200: z.object({ from: z.string(), to: z.string(), freeSlots: z.number().int(), appointments: z.array(Affected) }),
+            200: WithdrawalPreviewAnswer,
             400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema,
           },
         },
       },
       async (request) => {
         const service = await ownService(db, staffOf(request), request.params.id);
-        const preview = await previewWithdrawal(db, service.id, request.query, londonDate());
-        return { ...preview.range, freeSlots: preview.free, appointments: preview.booked.map(affected) };
+        return previewAnswer(await previewWithdrawal(db, service.id, request.query, londonDate()));
+      },
+    );
+
+    api.post(
+      '/services/:id/slots/withdrawal/preview',
+      {
+        config: providerAccess,
+        schema: {
+          tags: ['slots'],
+          summary: 'Preview of POST …/slots/withdrawal with the same body: what it would withdraw and cancel, changing nothing; confirm with its previewVersion',
+          params: ServiceParams,
+          body: WithdrawalBody,
+          response: {
+            200: WithdrawalPreviewAnswer,
+            400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 422: ProblemSchema,
+          },
+        },
+      },
+      async (request) => {
+        const service = await ownService(db, staffOf(request), request.params.id);
+        const { from, to } = request.body;
+        return previewAnswer(await previewWithdrawal(db, service.id, { from, to }, londonDate()));
       },
     );
 
@@ -184,8 +209,9 @@ export function slotRoutes(
       async (request) => {
         const staff = staffOf(request);
         const service = await ownService(db, staff, request.params.id);
-        const { reason, ...range } = request.body;
-        const outcome = await withdrawDays(db, service.id, range, reason, (ubrn, why) => cancelAppointment(staff, ubrn, why), londonDate());
+        const { reason, previewVersion, ...range } = request.body;
+        const requiredFrom = `/api/v1/services/${encodeURIComponent(service.id)}/slots/withdrawal/preview`;
+        const outcome = await withdrawDays(db, service.id, range, reason, (ubrn, why) => cancelAppointment(staff, ubrn, why), londonDate(), { version: previewVersion, requiredFrom });
         await earliest.refreshService(service.id);
         return { ...outcome.range, withdrawn: outcome.withdrawn, cancelled: outcome.cancelled.map(affected) };
       },

@@ -40,10 +40,13 @@ export function readWithdrawalForm(body: unknown, now = new Date()) {
   return readForm(WITHDRAWAL_FIELDS, withdrawalSchema(londonDate(now)), body);
 }
 
-const CONFIRM_FIELDS = { from: text(10), to: text(10), reason: text(500) };
+const CONFIRM_FIELDS = { from: text(10), to: text(10), reason: text(500), previewVersion: text(64) };
 
-/** The answers the confirmation page carries; anything else (edited by hand) is no answer at all. */
+/**
+ * The answers the confirmation page carries, with the version of what it showed; anything else (edited by hand,
+ * or a page from before confirmations carried a version) is no answer at all.
+ */
 export function readConfirmation(body: unknown) {
   const day = z.string().refine(isCalendarDate);
-  return readForm(CONFIRM_FIELDS, z.object({ from: day, to: day, reason: z.string().min(1) }), body);
+  return readForm(CONFIRM_FIELDS, z.object({ from: day, to: day, reason: z.string().min(1), previewVersion: z.string().min(1) }), body);
 }

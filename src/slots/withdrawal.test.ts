@@ -38,6 +38,14 @@ async function slotDays() {
   return Map.groupBy(slots, (s) => londonDate(s.starts_at));
 }
 
+/** How many of these slots are still offered (not withdrawn). */
+async function liveSlots(slots: { id: string }[]) {
+  const left = await database.db.selectFrom('slot').select('id').where('withdrawn_at', 'is', null).where('id', 'in', slots.map((s) => s.id)).execute();
+  return left.length;
+}
+
+const statusOf = async (ubrn: string) => (await database.db.selectFrom('referral').select('status').where('ubrn', '=', ubrn).executeTakeFirstOrThrow()).status;
+
 async function bookOn(slotId: string, familyName: string) {
   const { ubrn } = await referThroughApi(app, { familyName }, [SERVICE]);
   const booked = await api('demo-referrer', 'POST', `/api/v1/referrals/${ubrn}/appointment`, { slotId });
@@ -56,24 +64,60 @@ describe('withdrawing days of slots', () => {
     assert.equal(preview.statusCode, 200, preview.body);
     assert.equal(preview.json().freeSlots, slots.length - 1);
     assert.deepEqual(preview.json().appointments.map((a: { ubrn: string; patientName: string }) => [a.ubrn, a.patientName]), [[ubrn, 'Ann Withdrawn-api']]);
+    // The preview form of the call itself (POST …/preview, same body) says the same and changes nothing.
+    const before = await liveSlots(slots);
+    const posted = await api('demo-provider', 'POST', `${url}/preview`, { from: day, to: day, reason: 'Consultant unwell' });
+    assert.equal(posted.statusCode, 200, posted.body);
+    assert.deepEqual(posted.json(), preview.json());
+    assert.equal(await liveSlots(slots), before, 'a preview withdraws nothing');
+    assert.equal(await statusOf(ubrn), 'BOOKED', 'a preview cancels nothing');
 
     const backwards = await api('demo-provider', 'POST', url, { from: day, to: addDays(day, -1), reason: 'Clinic closed' });
     assert.equal(backwards.statusCode, 422);
     assert.equal(backwards.json().errors[0].field, 'to');
-    const done = await api('demo-provider', 'POST', url, { from: day, to: day, reason: 'Consultant unwell' });
-    assert.equal(done.statusCode, 200, done.body);
-    assert.equal(done.json().withdrawn, slots.length);
-    assert.deepEqual(done.json().cancelled.map((a: { ubrn: string }) => a.ubrn), [ubrn]);
+    // Appointments would be cancelled: the call must carry the version of a preview.
+    const unseen = await api('demo-provider', 'POST', url, { from: day, to: day, reason: 'Consultant unwell' });
+    assert.equal(unseen.statusCode, 422, unseen.body);
+    assert.deepEqual(unseen.json().errors, [{ field: 'previewVersion', message: 'is required when patients are affected' }]);
+    assert.equal(await liveSlots(slots), before);
+    assert.equal(await statusOf(ubrn), 'BOOKED');
 
-    const referral = await database.db.selectFrom('referral').select('status').where('ubrn', '=', ubrn).executeTakeFirstOrThrow();
-    assert.equal(referral.status, 'APPT_CANCELLED_BY_PROVIDER');
+    // Another patient books after the preview: confirming the old preview is refused and changes nothing.
+    const later = await bookOn(slots[1]!.id, 'Withdrawn-later');
+    const stale = await api('demo-provider', 'POST', url, { from: day, to: day, reason: 'Consultant unwell', previewVersion: preview.json().previewVersion });
+    assert.equal(stale.statusCode, 409, stale.body);
+    assert.match(stale.json().detail, /changed since the preview/);
+    assert.equal(await liveSlots(slots), before);
+    assert.deepEqual([await statusOf(ubrn), await statusOf(later)], ['BOOKED', 'BOOKED']);
+
+    const fresh = (await api('demo-provider', 'POST', `${url}/preview`, { from: day, to: day, reason: 'Consultant unwell' })).json();
+    assert.notEqual(fresh.previewVersion, preview.json().previewVersion);
+    assert.deepEqual(fresh.appointments.map((a: { ubrn: string }) => a.ubrn), [ubrn, later]);
+    const done = await api('demo-provider', 'POST', url, { from: day, to: day, reason: 'Consultant unwell', previewVersion: fresh.previewVersion });
+    assert.equal(done.statusCode, 200, done.body);
+    assert.equal(done.json().withdrawn, fresh.freeSlots + fresh.appointments.length, 'exactly what the preview said');
+    assert.deepEqual(done.json().cancelled.map((a: { ubrn: string }) => a.ubrn), [ubrn, later]);
+
+    assert.equal(await statusOf(ubrn), 'APPT_CANCELLED_BY_PROVIDER');
     const told = await database.db.selectFrom('outbox').select('kind').where('ubrn', '=', ubrn).where('kind', '=', 'APPOINTMENT_CANCELLED').execute();
     assert.ok(told.length >= 1, 'the patient is told through the outbox');
-    const left = await database.db.selectFrom('slot').select('id').where('service_id', '=', SERVICE).where('withdrawn_at', 'is', null)
-      .where('id', 'in', slots.map((s) => s.id)).execute();
-    assert.deepEqual(left, [], 'every slot of the day is withdrawn');
+    assert.equal(await liveSlots(slots), 0, 'every slot of the day is withdrawn');
     const free = (await app.inject({ method: 'GET', url: `/api/v1/services/${SERVICE}/slots?from=${day}&to=${day}` })).json();
     assert.deepEqual(free.slots, [], 'nobody is offered them');
+  });
+
+  test('the API withdraws days holding no appointment without a preview, as before, and checks a version when given', async () => {
+    const [day, slots] = [...(await slotDays())][2]!;
+    const url = `/api/v1/services/${SERVICE}/slots/withdrawal`;
+    const preview = (await api('demo-provider', 'POST', `${url}/preview`, { from: day, to: day, reason: 'Leave' })).json();
+    assert.deepEqual(preview.appointments, []);
+    await database.db.updateTable('slot').set({ withdrawn_at: new Date() }).where('id', '=', slots[0]!.id).execute();
+    const stale = await api('demo-provider', 'POST', url, { from: day, to: day, reason: 'Leave', previewVersion: preview.previewVersion });
+    assert.equal(stale.statusCode, 409, 'one slot fewer than previewed');
+    assert.equal(await liveSlots(slots), slots.length - 1);
+    const done = await api('demo-provider', 'POST', url, { from: day, to: day, reason: 'Leave' });
+    assert.equal(done.statusCode, 200, done.body);
+    assert.equal(done.json().withdrawn, slots.length - 1);
   });
 
   test('the pages: the form checks its answers, the confirmation lists the patients affected, confirming withdraws the range', async () => {
@@ -93,20 +137,35 @@ describe('withdrawing days of slots', () => {
     assert.match(confirm.body, new RegExp(`data-ubrn="${ubrn}"`));
     assert.match(confirm.body, /Ann Withdrawn-page/);
     assert.match(confirm.body, new RegExp(`${firstSlots.length + lastSlots.length - 1} free slots will be withdrawn, and 1 booked appointment cancelled`));
-    const nothingYet = await database.db.selectFrom('referral').select('status').where('ubrn', '=', ubrn).executeTakeFirstOrThrow();
-    assert.equal(nothingYet.status, 'BOOKED', 'nothing changes before the provider confirms');
+    assert.match(confirm.body, new RegExp(`Withdraw ${firstSlots.length + lastSlots.length} slots and cancel 1 appointment`));
+    assert.equal(await statusOf(ubrn), 'BOOKED', 'nothing changes before the provider confirms');
+    assert.equal(await liveSlots([...firstSlots, ...lastSlots]), firstSlots.length + lastSlots.length);
+    const version = /name="previewVersion" value="([^"]+)"/.exec(confirm.body)![1]!;
 
-    const done = await provider.post(`${base}/confirm`, { from: first, to: last, reason: 'Theatre refurbishment' });
+    // A patient books one of the days while the provider reads the check page: confirming is refused, nothing is
+    // withdrawn or cancelled, and the fresh check page lists both patients.
+    const later = await bookOn(firstSlots[0]!.id, 'Booked-meanwhile');
+    const stale = await provider.post(`${base}/confirm`, { from: first, to: last, reason: 'Theatre refurbishment', previewVersion: version });
+    assert.equal(stale.statusCode, 409, stale.body);
+    assert.match(stale.body, /There is a problem[\s\S]*changed since you checked them, so nothing was withdrawn/);
+    assert.match(stale.body, /Ann Booked-meanwhile/);
+    assert.deepEqual([await statusOf(ubrn), await statusOf(later)], ['BOOKED', 'BOOKED']);
+    assert.equal(await liveSlots([...firstSlots, ...lastSlots]), firstSlots.length + lastSlots.length);
+    const freshVersion = /name="previewVersion" value="([^"]+)"/.exec(stale.body)![1]!;
+    assert.notEqual(freshVersion, version);
+
+    const done = await provider.post(`${base}/confirm`, { from: first, to: last, reason: 'Theatre refurbishment', previewVersion: freshVersion });
     assert.equal(done.statusCode, 303, done.body);
-    assert.equal(done.headers.location, `/provider/services/${SERVICE}/slots?days=${firstSlots.length + lastSlots.length}&cancelled=1`);
-    assert.match((await provider.get(done.headers.location as string)).body, /Withdrew \d+ slots; cancelled 1 appointment and told the patients/);
-    const referral = await database.db.selectFrom('referral').select('status').where('ubrn', '=', ubrn).executeTakeFirstOrThrow();
-    assert.equal(referral.status, 'APPT_CANCELLED_BY_PROVIDER');
+    assert.equal(done.headers.location, `/provider/services/${SERVICE}/slots?days=${firstSlots.length + lastSlots.length}&cancelled=2`);
+    assert.match((await provider.get(done.headers.location as string)).body, /Withdrew \d+ slots; cancelled 2 appointments and told the patients/);
+    assert.deepEqual([await statusOf(ubrn), await statusOf(later)], ['APPT_CANCELLED_BY_PROVIDER', 'APPT_CANCELLED_BY_PROVIDER']);
     // Another trust's service is not found, and a hand-edited confirmation starts again.
     const other = await database.db.selectFrom('service').select('id').where('provider_ods_code', '!=', 'RR8').executeTakeFirstOrThrow();
     assert.equal((await provider.get(`/provider/services/${other.id}/slots/withdraw-days`)).statusCode, 404);
-    const edited = await provider.post(`${base}/confirm`, { from: 'yesterday', to: last, reason: 'x' });
+    const edited = await provider.post(`${base}/confirm`, { from: 'yesterday', to: last, reason: 'x', previewVersion: freshVersion });
     assert.equal(edited.headers.location, base);
+    const unversioned = await provider.post(`${base}/confirm`, { from: first, to: last, reason: 'x' });
+    assert.equal(unversioned.headers.location, base, 'a confirmation without the version of what was shown starts again');
   });
 });
 

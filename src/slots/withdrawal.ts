@@ -5,6 +5,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { StaffPrincipal } from '../http/principal.ts';
+import { checkPreview, previewVersion, requirePreview } from '../http/preview.ts';
 import { unprocessable } from '../http/problem.ts';
 import { holdsAppointment } from './free-slots.ts';
 import { addDays, londonInstant } from './london-time.ts';
@@ -30,6 +31,18 @@ export interface WithdrawalPreview {
   range: DayRange;
   free: number;
   booked: AffectedAppointment[];
+  /** The fingerprint of what this preview shows, handed back to confirm (src/http/preview.ts). */
+  version: string;
+}
+
+/**
+ * What confirming hands back: the version of the preview the person saw. With `requiredFrom` (the API's preview
+ * address, named in the refusal) a call without a version is refused when appointments would be cancelled; pages
+ * always carry one.
+ */
+export interface WithdrawalConfirmation {
+  version?: string | undefined;
+  requiredFrom?: string;
 }
 
 export interface WithdrawalOutcome {
@@ -90,7 +103,8 @@ export async function previewWithdrawal(db: Kysely<DB>, serviceId: string, range
     bookedIn(db, serviceId, window),
     slotsIn(db, serviceId, window).select(sql<number>`count(*)::int`.as('n')).where(sql<boolean>`not ${holdsAppointment('sl')}`).executeTakeFirstOrThrow(),
   ]);
-  return { range, free: free.n, booked };
+  const version = previewVersion({ serviceId, range, free: free.n, booked: booked.map((b) => [b.ubrn, b.startsAt]) });
+  return { range, free: free.n, booked, version };
 }
 
 /** Withdraws the slots of these days that hold no appointment; answers how many. */
@@ -107,9 +121,12 @@ async function withdrawFree(db: Kysely<DB>, serviceId: string, window: { from: D
 }
 
 /**
- * Withdraws every slot of the service in these days. The free ones go first, so nobody can book into the days
- * while their appointments are being cancelled; each appointment is then cancelled (the referral's own
- * transaction, its history and the patient's message) and its slot, free again, withdrawn with the rest.
+ * Withdraws every slot of the service in these days. What it would do is previewed first and checked against the
+ * version confirmed, so a booking made since is refused rather than cancelled unseen. The free ones go first, so
+ * nobody can book into the days while their appointments are being cancelled; each appointment the preview listed
+ * is then cancelled (the referral's own transaction, its history and the patient's message) and its slot, free
+ * again, withdrawn with the rest. One booked in the instant between the check and the first withdrawal is left
+ * alone: nobody saw it, so it is not cancelled.
  */
 export async function withdrawDays(
   db: Kysely<DB>,
@@ -118,13 +135,19 @@ export async function withdrawDays(
   reason: string,
   cancel: CancelAppointment,
   today: string,
+  confirmation: WithdrawalConfirmation = {},
   now = new Date(),
 ): Promise<WithdrawalOutcome> {
-  assertRange(range, today);
+  const preview = await previewWithdrawal(db, serviceId, range, today, now);
+  const what = 'The slots and appointments on these days';
+  if (confirmation.requiredFrom) requirePreview(confirmation.version, preview.version, preview.booked.length, { action: 'Withdrawing these days', what, previewUrl: confirmation.requiredFrom });
+  else checkPreview(confirmation.version, preview.version, what);
+  const seen = new Set(preview.booked.map((b) => b.ubrn));
   const window = windowOf(range, now);
   let withdrawn = await withdrawFree(db, serviceId, window);
   const cancelled: AffectedAppointment[] = [];
   for (const appointment of await bookedIn(db, serviceId, window)) {
+    if (!seen.has(appointment.ubrn)) continue;
     await cancel(appointment.ubrn, reason);
     cancelled.push(appointment);
   }

@@ -1,19 +1,29 @@
 // A provider's own mutual aid: its requests for help and offers of capacity, the forms that post them, and closing a
 // request or withdrawing an offer.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { recordId } from '../../domain/codes.ts';
 import { londonDate } from '../../domain/dates.ts';
 import { ROLES, staffOf } from '../../http/access.ts';
 import { listSpecialties } from '../../reference/queries.ts';
-import { attempt, emptyDate, errorContext, type FieldError } from '../../web/forms.ts';
+import { isStalePreview } from '../../http/preview.ts';
+import { attempt, emptyDate, errorContext, type FieldError, foundOrNull, readForm, text } from '../../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../../web/page.ts';
 import { COMPLEXITY_TEXT, OFFER_PROBLEMS, type OfferFormValues, readOfferForm } from '../offer-form.ts';
 import { readRequestForm, REQUEST_PROBLEMS, type RequestFormValues } from '../request-form.ts';
+import { previewOfferWithdrawal, previewRequestClosing } from '../previews.ts';
 import { closeRequest, createOffer, createRequest, ownMutualAid, ownServices, withdrawOffer } from '../service.ts';
 
 const provider = { access: ROLES('provider'), page: true } as const;
 const HOME = '/provider/mutual-aid';
+const STALE = 'This changed since you checked it, so nothing was done. Check what will happen now, then confirm again';
+
+/** The version of the check page a confirmation carries, or null when it carries none. */
+function versionOf(body: unknown): string | null {
+  const form = readForm({ previewVersion: text(64) }, z.object({ previewVersion: z.string().min(1) }), body);
+  return form.ok ? form.answer.previewVersion : null;
+}
 
 const OUTCOMES = {
   requested: 'Your request for mutual aid was posted.',
@@ -46,6 +56,22 @@ export function providerAidPages(deps: Deps) {
       serviceItems: [{ value: '', text: 'Choose a service', selected: !values.serviceId }, ...services.map((s) => ({ value: s.id, text: `${s.specialty}: ${s.name}`, selected: s.id === values.serviceId }))],
       complexityItems: Object.entries(COMPLEXITY_TEXT).map(([value, text]) => ({ value, text, checked: value === values.complexity })),
     }, status);
+  };
+
+  /** The check page before closing a request (redirect: show it at its own address, for a post without a version). */
+  const closeCheckPage = async (request: FastifyRequest, reply: FastifyReply, id: number, errors: FieldError[], status = 200, redirect = false) => {
+    const preview = await foundOrNull(() => previewRequestClosing(deps.database.db, staffOf(request), id));
+    if (!preview) return notFoundPage(request, reply);
+    if (redirect) return seeOther(reply, `${HOME}/requests/${id}/close`);
+    return sendPage(request, reply, 'mutual-aid-close-check.njk', { title: 'Close this request for mutual aid?', back: HOME, preview, ...errorContext(errors) }, status);
+  };
+
+  /** The check page before withdrawing an offer: the patients proposed into it who go back to the pool. */
+  const withdrawCheckPage = async (request: FastifyRequest, reply: FastifyReply, id: number, errors: FieldError[], status = 200, redirect = false) => {
+    const preview = await foundOrNull(() => previewOfferWithdrawal(deps.database.db, staffOf(request), id));
+    if (!preview) return notFoundPage(request, reply);
+    if (redirect) return seeOther(reply, `${HOME}/offers/${id}/withdraw`);
+    return sendPage(request, reply, 'mutual-aid-withdraw-check.njk', { title: 'Withdraw this offer of capacity?', back: HOME, preview, ...errorContext(errors) }, status);
   };
 
   return async function (app: FastifyInstance) {
@@ -89,20 +115,40 @@ export function providerAidPages(deps: Deps) {
       return seeOther(reply, `${HOME}?offered=1`);
     });
 
+    // Closing a request and withdrawing an offer each show a check page first; the POST carries the version of what
+    // it showed, and without one (an old page, a hand-made post) starts again at the check page.
+    app.get<{ Params: { id: string } }>(`${HOME}/requests/:id/close`, { config: provider }, async (request, reply) => {
+      const id = recordId(request.params.id);
+      if (id === null) return notFoundPage(request, reply);
+      return closeCheckPage(request, reply, id, []);
+    });
+
     app.post<{ Params: { id: string } }>(`${HOME}/requests/:id/close`, { config: provider }, async (request, reply) => {
       const id = recordId(request.params.id);
       if (id === null) return notFoundPage(request, reply);
-      const closed = await attempt(() => closeRequest(deps, staffOf(request), id), { field: 'request' });
+      const version = versionOf(request.body);
+      if (!version) return closeCheckPage(request, reply, id, [], 200, true);
+      const closed = await attempt(() => closeRequest(deps, staffOf(request), id, version), { field: 'request' });
       if (!closed.ok && closed.status === 404) return notFoundPage(request, reply);
+      if (!closed.ok && isStalePreview(closed.problem)) return closeCheckPage(request, reply, id, [{ field: 'preview', href: '#preview-summary', message: STALE }], 409);
       if (!closed.ok) throw closed.problem;
       return seeOther(reply, `${HOME}?closed=1`);
+    });
+
+    app.get<{ Params: { id: string } }>(`${HOME}/offers/:id/withdraw`, { config: provider }, async (request, reply) => {
+      const id = recordId(request.params.id);
+      if (id === null) return notFoundPage(request, reply);
+      return withdrawCheckPage(request, reply, id, []);
     });
 
     app.post<{ Params: { id: string } }>(`${HOME}/offers/:id/withdraw`, { config: provider }, async (request, reply) => {
       const id = recordId(request.params.id);
       if (id === null) return notFoundPage(request, reply);
-      const withdrawn = await attempt(() => withdrawOffer(deps, staffOf(request), id), { field: 'offer' });
+      const version = versionOf(request.body);
+      if (!version) return withdrawCheckPage(request, reply, id, [], 200, true);
+      const withdrawn = await attempt(() => withdrawOffer(deps, staffOf(request), id, version), { field: 'offer' });
       if (!withdrawn.ok && withdrawn.status === 404) return notFoundPage(request, reply);
+      if (!withdrawn.ok && isStalePreview(withdrawn.problem)) return withdrawCheckPage(request, reply, id, [{ field: 'preview', href: '#preview-summary', message: STALE }], 409);
       // A patient has been offered a place from it: the page says to wait for their answer.
       if (!withdrawn.ok && withdrawn.status === 409) return seeOther(reply, `${HOME}?problem=offered`);
       if (!withdrawn.ok) throw withdrawn.problem;

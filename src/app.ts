@@ -7,6 +7,7 @@ import type { Database } from './db/database.ts';
 import { createDeps } from './deps.ts';
 import { enforceAccess, PUBLIC, requireAccessDeclarations } from './http/access.ts';
 import { createLogger } from './http/logging.ts';
+import { registerReadAudit } from './http/read-audit.ts';
 import { loggableError, notFound, registerProblemHandlers, sendProblem } from './http/problem.ts';
 import { refuseNulCharacters } from './http/text-guard.ts';
 import { forbiddenPage, notFoundPage } from './web/page.ts';
@@ -61,6 +62,8 @@ import { accreditationRoutes } from './accreditation/routes.ts';
 import { referralNoticePages } from './referral-notices/pages.ts';
 import { referrerNotices } from './referral-notices/panel.ts';
 import { referralNoticeRoutes } from './referral-notices/routes.ts';
+import { readAuditPages } from './read-audit/pages.ts';
+import { readAuditRoutes } from './read-audit/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -96,6 +99,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerPageSecurity(app, config);
   enforceAccess(app, (token) => principalForToken(database.db, token), pageSessions((request, reply) => forbiddenPage(request, reply)));
   registerProblemHandlers(app);
+  // Who saw what: the patients each answer showed, written after it is sent (src/http/read-audit.ts).
+  registerReadAudit(app, database.db);
 
   await app.register(swagger, {
     openapi: {
@@ -131,6 +136,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(choicePlanRoutes(deps), { prefix: '/api/v1' });
   await app.register(accreditationRoutes(deps), { prefix: '/api/v1' });
   await app.register(referralNoticeRoutes(deps), { prefix: '/api/v1' });
+  await app.register(readAuditRoutes(deps), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   // What the referrer sees of the ICB's assurance (src/referral-notices), on the referrals' and the triage's pages.
@@ -161,6 +167,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(choicePlanPages(deps));
     await pages.register(accreditationPages(deps));
     await pages.register(referralNoticePages(deps));
+    await pages.register(readAuditPages(deps));
   });
 
   app.get(

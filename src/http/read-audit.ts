@@ -24,6 +24,8 @@ export const READS = (reads: ReadAuditDeclaration['reads'], purpose?: string): R
 export interface ReadSubject {
   ubrn?: string | null;
   nhsNumber?: string | null;
+  /** the name worklist rows give the NHS number */
+  patientNhsNumber?: string | null;
 }
 
 declare module 'fastify' {
@@ -41,7 +43,10 @@ const subjectsOf = new WeakMap<FastifyRequest, ReadSubject[]>();
 export function auditReads(request: FastifyRequest, subjects: Iterable<ReadSubject>): void {
   let list = subjectsOf.get(request);
   if (!list) subjectsOf.set(request, (list = []));
-  for (const s of subjects) if (s.ubrn || s.nhsNumber) list.push(s);
+  for (const s of subjects) {
+    const nhsNumber = s.nhsNumber ?? s.patientNhsNumber ?? null;
+    if (s.ubrn || nhsNumber) list.push({ ubrn: s.ubrn ?? null, nhsNumber });
+  }
 }
 
 const UBRN = /^\d{12}$/;
@@ -100,7 +105,10 @@ export function registerReadAudit(app: FastifyInstance, db: Kysely<DB>, options:
 
   // A JSON answer of a declared route whose handler named nothing: what leaves is what was read.
   app.addHook('preSerialization', async (request, reply, payload) => {
-    if (request.routeOptions.config?.audit && reply.statusCode < 300 && !subjectsOf.has(request)) auditReads(request, subjectsInJson(payload));
+    if (request.routeOptions.config?.audit && reply.statusCode < 300 && !subjectsOf.has(request)) {
+      const found = subjectsInJson(payload);
+      if (found.length > 0) auditReads(request, found);
+    }
     return payload;
   });
 

@@ -77,7 +77,7 @@ export function readAuditPages(deps: Deps) {
       }, errors.length ? 400 : 200);
     });
 
-    app.get('/manage/who-has-looked', { config: { access: ROLES('patient'), page: true } }, async (request, reply) => {
+    app.get('/manage/who-has-looked', { config: { access: ROLES('patient'), page: true, audit: READS('referral') } }, async (request, reply) => {
       const reads = await readsOfMyReferral(db, patientOf(request));
       return sendPage(request, reply, 'who-has-looked.njk', {
         title: 'Who has looked at your referral',

@@ -81,6 +81,7 @@ const envSchema = z.object({
   ASI_ESCALATION_EMAIL: z.string().email().optional(),
   PIDMAS_THRESHOLD_WEEKS: z.coerce.number().int().min(18).max(104).default(40),
   MATCHING_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
+  READ_AUDIT_RETENTION_YEARS: z.coerce.number().int().min(6, 'must be at least 6 (the read audit\'s floor, migration 034)').max(100).default(8),
   PUBLIC_URL: z.url('must be the address patients use, like https://openchoice.example.nhs.uk').optional(),
 });
 
@@ -137,6 +138,8 @@ export interface Config {
     /** Where ASI reminders and escalations go for a provider with no provider_contact row. */
     asiEscalationEmail: string;
   };
+  /** How long the read audit (who saw what) is kept before the daily purge deletes it; at least six years. */
+  readAuditRetentionYears: number;
 }
 
 export class ConfigError extends Error {}
@@ -210,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseSeconds: e.OUTBOX_RETRY_BASE_SECONDS,
       asiEscalationEmail: e.ASI_ESCALATION_EMAIL ?? DEVELOPMENT_ASI_EMAIL,
     },
+    readAuditRetentionYears: e.READ_AUDIT_RETENTION_YEARS,
   };
   if (config.env === 'production') assertProductionReady(config, e.PUBLIC_URL !== undefined);
   return config;

@@ -22,7 +22,7 @@ import type { MessageSender } from '../messages/sender.ts';
 import { sendPendingMessages } from '../messages/send-pending.ts';
 import { startSenderLiveness } from '../messages/sender-liveness.ts';
 import { raiseDeferralAlerts } from './deferral-alerts.ts';
-import { purgeExpired } from './purge.ts';
+import { purgeExpired, purgeReadAudit } from './purge.ts';
 import { senderFor } from './sender-for.ts';
 import { createDirectoryCache } from '../directory/snapshot.ts';
 import { runMatching } from '../mutual-aid/match-run.ts';
@@ -76,6 +76,7 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
     const report = await raiseDeferralAlerts(database.db, { today, reminderDaysBefore: config.jobs.reminderDaysBefore, fallbackEmail: config.messages.asiEscalationEmail });
     log.info({ ...report, today }, 'deferral reminders and escalations raised');
     log.info(await purgeExpired(database.db), 'expired sessions and sign-in records purged');
+    log.info(await purgeReadAudit(database.db, config.readAuditRetentionYears), 'read audit older than its retention purged');
   });
   await boss.schedule(DEFERRAL_QUEUE, DAILY_AT, {}, { tz: 'Europe/London' });
 

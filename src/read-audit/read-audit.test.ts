@@ -90,6 +90,22 @@ test('the patient\'s own pages and downloads record the patient\'s reads, and th
   assert.doesNotMatch(page.body, /demo-provider/);
 });
 
+test('exports: the patient\'s calendar entry and printed confirmation record a read each', async () => {
+  const { ubrn: booked, accessCode } = await referThroughApi(t.app, { familyName: 'Exported' }, ['RR801-110']);
+  const slot = await t.database.db.selectFrom('slot').select('id').where('service_id', '=', 'RR801-110').where('starts_at', '>', new Date()).where('withdrawn_at', 'is', null).orderBy('starts_at').executeTakeFirstOrThrow();
+  const token = (await t.app.inject({ method: 'POST', url: '/api/v1/patient/token', payload: { ubrn: booked, accessCode, dateOfBirth: '1970-01-31' } })).json().token;
+  const made = await t.app.inject({ method: 'POST', url: `/api/v1/referrals/${booked}/appointment`, headers: { authorization: `Bearer ${token}`, 'idempotency-key': `audit-${booked}` }, payload: { slotId: slot.id } });
+  assert.equal(made.statusCode, 201, made.body);
+  const patient = await patientSession(t.app, t.database, booked);
+  for (const url of ['/manage/appointment.ics', '/manage/booked/confirmation.pdf']) {
+    const from = await lastId();
+    const res = await patient.get(url);
+    assert.equal(res.statusCode, 200, url);
+    const rows = await rowsSince(from);
+    assert.deepEqual(rows.map((r) => [r.ubrn, r.role, r.route]), [[booked, 'patient', `GET ${url}`]], url);
+  }
+});
+
 test('the table is append-only: UPDATE, DELETE and TRUNCATE are refused, the purge keeps at least six years', async () => {
   const db = t.database.db;
   await assert.rejects(db.updateTable('patient_read_audit').set({ username: 'someone-else' }).execute(), /append-only/);

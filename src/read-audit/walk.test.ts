@@ -46,7 +46,7 @@ function shownIdentifiers(body: string): string[] {
   return [...found];
 }
 
-test('every GET route that shows a patient declares its audit and records the read', { timeout: 600_000 }, async () => {
+test('every GET route that shows a patient declares its audit and records the read', { timeout: 600_000 }, async (ctx) => {
   const routes = declaredRoutes(app).filter((r) => r.method === 'GET' && !('public' in r.access));
   assert.ok(routes.length > 50, `found ${routes.length} routes`);
   const wrong: string[] = [];
@@ -77,6 +77,7 @@ test('every GET route that shows a patient declares its audit and records the re
       else if (!rows.every((r) => r.route === `GET ${route.url}` && r.role === role)) wrong.push(`${route.url} as ${role}: rows name ${rows[0]!.route} ${rows[0]!.role}`);
     }
   }
+  ctx.diagnostic(`${routes.length} GET routes walked; ${showing} answers showed a patient`);
   assert.ok(showing >= 10, `only ${showing} answers showed a patient: the walk is not reaching them`);
   assert.ok(wrong.length === 0, `${wrong.length} route(s) wrong:\n${wrong.join('\n')}`);
 });

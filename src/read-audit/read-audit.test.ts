@@ -7,6 +7,8 @@ import { buildApp } from '../app.ts';
 import { DEMO_PASSWORD } from '../auth/demo-accounts.ts';
 import { readAuditFailures, readAuditSettled, registerReadAudit } from '../http/read-audit.ts';
 import { purgeReadAudit } from '../jobs/purge.ts';
+import { LocalLogSender } from '../messages/local-log-sender.ts';
+import { sendPendingMessages } from '../messages/send-pending.ts';
 import { testConfig } from '../testing/database.ts';
 import { patientSession, staffSession } from '../testing/page-session.ts';
 import { referThroughApi, startDemoApp, type TestApp } from '../testing/test-app.ts';
@@ -104,6 +106,20 @@ test('exports: the patient\'s calendar entry and printed confirmation record a r
     const rows = await rowsSince(from);
     assert.deepEqual(rows.map((r) => [r.ubrn, r.role, r.route]), [[booked, 'patient', `GET ${url}`]], url);
   }
+});
+
+test('the message log, in the API and on its page, records each patient it names', async () => {
+  await sendPendingMessages(t.database.db, new LocalLogSender(t.database.db, 'http://localhost:3000'));
+  let from = await lastId();
+  const res = await api('demo-admin', '/api/v1/messages?limit=50');
+  assert.equal(res.statusCode, 200);
+  const named = new Set(res.json().messages.map((m: { ubrn: string }) => m.ubrn));
+  assert.ok(named.has(ubrn), 'the referral letter at least');
+  assert.deepEqual(new Set((await rowsSince(from)).map((r) => r.ubrn)), named);
+  from = await lastId();
+  assert.equal((await (await staffSession(t.app, t.database, 'demo-admin')).get('/admin/messages')).statusCode, 200);
+  const rows = await rowsSince(from);
+  assert.ok(rows.some((r) => r.ubrn === ubrn) && rows.every((r) => r.route === 'GET /admin/messages' && r.role === 'admin'));
 });
 
 test('the table is append-only: UPDATE, DELETE and TRUNCATE are refused, the purge keeps at least six years', async () => {

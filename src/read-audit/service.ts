@@ -11,7 +11,7 @@ export interface ReadSearch {
   nhsNumber?: string;
   ubrn?: string;
   accountId?: number;
-  /** inclusive London-agnostic instants (ISO dates mean the whole UTC day from/to) */
+  /** inclusive instants (the API and the page read a date alone as the whole of that UTC day) */
   from?: Date;
   to?: Date;
   limit: number;

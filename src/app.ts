@@ -8,6 +8,7 @@ import { createDeps } from './deps.ts';
 import { enforceAccess, PUBLIC, requireAccessDeclarations } from './http/access.ts';
 import { createLogger } from './http/logging.ts';
 import { observeRequests } from './http/metrics.ts';
+import { registerReadAudit } from './http/read-audit.ts';
 import { loggableError, notFound, registerProblemHandlers, sendProblem } from './http/problem.ts';
 import { refuseNulCharacters } from './http/text-guard.ts';
 import { forbiddenPage, notFoundPage } from './web/page.ts';
@@ -69,6 +70,8 @@ import { referralNoticeRoutes } from './referral-notices/routes.ts';
 import { guardWritesDuringMaintenance } from './maintenance/guard.ts';
 import { maintenancePages } from './maintenance/pages.ts';
 import { maintenanceRoutes } from './maintenance/routes.ts';
+import { readAuditPages } from './read-audit/pages.ts';
+import { readAuditRoutes } from './read-audit/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -107,6 +110,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // After access (a caller not let in is told so first), before any body is read: maintenance mode refuses writes.
   guardWritesDuringMaintenance(app, deps.maintenance);
   observeRequests(app);
+  // Who saw what: the patients each answer showed, written after it is sent (src/http/read-audit.ts).
+  registerReadAudit(app, database.db);
 
   await app.register(swagger, {
     openapi: {
@@ -145,6 +150,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(accreditationRoutes(deps), { prefix: '/api/v1' });
   await app.register(referralNoticeRoutes(deps), { prefix: '/api/v1' });
   await app.register(maintenanceRoutes(deps), { prefix: '/api/v1' });
+  await app.register(readAuditRoutes(deps), { prefix: '/api/v1' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   // What the referrer sees of the ICB's assurance (src/referral-notices), on the referrals' and the triage's pages.
@@ -178,6 +184,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await pages.register(accreditationPages(deps));
     await pages.register(referralNoticePages(deps));
     await pages.register(maintenancePages(deps));
+    await pages.register(readAuditPages(deps));
   });
 
   app.get(

@@ -82,6 +82,7 @@ const envSchema = z.object({
   PIDMAS_THRESHOLD_WEEKS: z.coerce.number().int().min(18).max(104).default(40),
   MATCHING_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a long random value)').regex(/^\S+$/, 'must have no spaces').optional(),
+  READ_AUDIT_RETENTION_YEARS: z.coerce.number().int().min(6, 'must be at least 6 (the read audit\'s floor, migration 034)').max(100).default(8),
   PUBLIC_URL: z.url('must be the address patients use, like https://openchoice.example.nhs.uk').optional(),
   MAINTENANCE_UNTIL: z.iso.datetime({ offset: true, error: 'must be a date and time with its offset, like 2026-12-05T06:00:00Z' }).optional(),
 });
@@ -143,6 +144,8 @@ export interface Config {
   };
   /** The bearer token of GET /metrics and GET /health/detail for operators' machines; null: those routes are off (404). */
   metricsToken: string | null;
+  /** How long the read audit (who saw what) is kept before the daily purge deletes it; at least six years. */
+  readAuditRetentionYears: number;
 }
 
 export class ConfigError extends Error {}
@@ -218,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       asiEscalationEmail: e.ASI_ESCALATION_EMAIL ?? DEVELOPMENT_ASI_EMAIL,
     },
     metricsToken: e.METRICS_TOKEN ?? null,
+    readAuditRetentionYears: e.READ_AUDIT_RETENTION_YEARS,
   };
   if (config.env === 'production') assertProductionReady(config, e.PUBLIC_URL !== undefined);
   return config;

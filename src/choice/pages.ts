@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { ROLES, staffOf } from '../http/access.ts';
 import { Problem } from '../http/problem.ts';
+import { READS, auditReads } from '../http/read-audit.ts';
 import { errorContext, type FieldError, sentence } from '../web/forms.ts';
 import { forbiddenPage, sendPage } from '../web/page.ts';
 import { addViews } from '../web/render.ts';
@@ -94,7 +95,8 @@ export function choicePages(deps: Deps) {
       });
     });
 
-    app.get('/commissioner/choice/referrals', { config: oversight }, async (request, reply) => {
+    // The referrals behind a figure carry UBRNs: reading them is a read of those referrals.
+    app.get('/commissioner/choice/referrals', { config: { ...oversight, audit: READS('referrals', 'checking a choice figure') } }, async (request, reply) => {
       const scope = await scopeOf(deps, request, reply);
       if (isReply(scope)) return scope;
       if (scope.icb === null) return choose(request, reply, scope, 'Referrals behind a figure: choose an ICB', '/commissioner/choice/referrals');
@@ -103,6 +105,7 @@ export function choicePages(deps: Deps) {
       if (!read.ok) return sendPage(request, reply, 'choice-referrals.njk', { ...common, ...errorContext(read.errors) }, 400);
       const q = read.query;
       const found = await drillDown(db, scope.icb, q);
+      auditReads(request, found.rows);
       const whose = { practice: q.practice, referralCentre: q.referralCentre, provider: q.provider };
       const pageHref = (page: number) => drillDownHref(q, scope.icbParam, whose, q.measure, q.reason, page);
       return sendPage(request, reply, 'choice-referrals.njk', {

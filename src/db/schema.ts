@@ -1008,3 +1008,25 @@ export interface SecurityEventTable {
 export interface DB {
   security_event: SecurityEventTable;
 }
+
+// ---------------------------------------------------------------- Issue 12, read-audit (migration 034)
+
+/** One patient or referral shown to someone (src/http/read-audit.ts); append-only, the trigger refuses changes. */
+export interface PatientReadAuditTable {
+  id: ColumnType<string, never, never>;
+  read_at: ColumnType<Date, Date | string | undefined, never>;
+  account_id: number | null;
+  username: string | null;
+  role: string;
+  organisation_ods_code: string | null;
+  organisation_name: string | null;
+  ubrn: string | null;
+  nhs_number: string | null;
+  route: string;
+  purpose: string | null;
+  request_id: string | null;
+}
+
+export interface DB {
+  patient_read_audit: PatientReadAuditTable;
+}

@@ -47,6 +47,8 @@ export interface DeclaredRoute {
   page: boolean;
   /** The statuses its response schema describes (what may leave, and what the OpenAPI document shows). */
   responses: string[];
+  /** Whether it declares `config.audit`: its reads of patients are recorded (src/http/read-audit.ts). */
+  audited: boolean;
 }
 
 const declared = new WeakMap<FastifyInstance, DeclaredRoute[]>();
@@ -61,13 +63,13 @@ export function requireAccessDeclarations(app: FastifyInstance): void {
   declared.set(app, routes);
   app.addHook('onRoute', (route) => {
     if (STATIC_PREFIXES.some((p) => route.url.startsWith(p))) return;
-    const config = route.config as { access?: Access; page?: boolean } | undefined;
+    const config = route.config as { access?: Access; page?: boolean; audit?: unknown } | undefined;
     const access = config?.access;
     if (!access) throw new Error(`Route ${String(route.method)} ${route.url} does not declare config.access`);
     // Pages are for browsers, not API clients: the API's OpenAPI document leaves them out.
     if (config?.page) route.schema = { ...route.schema, hide: true };
     const responses = Object.keys((route.schema as { response?: object } | undefined)?.response ?? {});
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, access, page: config?.page === true, responses });
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, access, page: config?.page === true, responses, audited: config?.audit !== undefined });
   });
 }
 

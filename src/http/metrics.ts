@@ -30,6 +30,12 @@ export const signInLockouts = new Counter({
   registers: [processMetrics],
 });
 
+export const readAuditWriteFailures = new Counter({
+  name: 'openchoice_read_audit_write_failures_total',
+  help: 'Reads of patient data answered but not recorded in the read audit (its write failed; each is also a security event in the log)',
+  registers: [processMetrics],
+});
+
 /** The label for a request's route: its template as registered, or one value for every URL that matched none. */
 function routeLabel(template: string | undefined): string {
   return template ?? 'unmatched';

@@ -28,3 +28,12 @@ export async function purgeExpired(db: Kysely<DB>, now = new Date()): Promise<Pu
     signInFailures: Number(signInFailures.numDeletedRows),
   };
 }
+
+/**
+ * The read audit's retention purge: rows read more than `years` ago, through the one function the table's trigger
+ * lets delete (migration 034), which refuses fewer than six years.
+ */
+export async function purgeReadAudit(db: Kysely<DB>, years: number): Promise<{ readAuditRows: number }> {
+  const { rows } = await sql<{ n: string }>`select purge_patient_read_audit(make_interval(years => ${years})) as n`.execute(db);
+  return { readAuditRows: Number(rows[0]?.n ?? 0) };
+}

@@ -22,8 +22,8 @@ import type { MessageSender } from '../messages/sender.ts';
 import { sendPendingMessages } from '../messages/send-pending.ts';
 import { startSenderLiveness } from '../messages/sender-liveness.ts';
 import { raiseDeferralAlerts } from './deferral-alerts.ts';
-import { purgeExpired } from './purge.ts';
 import { purgeSecurityEvents, SECURITY_EVENT_RETENTION_DAYS } from '../auth/security-events.ts';
+import { purgeExpired, purgeReadAudit } from './purge.ts';
 import { senderFor } from './sender-for.ts';
 import { createDirectoryCache } from '../directory/snapshot.ts';
 import { runMatching } from '../mutual-aid/match-run.ts';
@@ -78,6 +78,7 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
     log.info({ ...report, today }, 'deferral reminders and escalations raised');
     log.info(await purgeExpired(database.db), 'expired sessions and sign-in records purged');
     log.info({ securityEvents: await purgeSecurityEvents(database.db) }, `security events older than ${SECURITY_EVENT_RETENTION_DAYS} days purged`);
+    log.info(await purgeReadAudit(database.db, config.readAuditRetentionYears), 'read audit older than its retention purged');
   });
   await boss.schedule(DEFERRAL_QUEUE, DAILY_AT, {}, { tz: 'Europe/London' });
 

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.ts';
 import type { MessageChannel, MessageKind } from '../db/schema.ts';
 import { ROLES } from '../http/access.ts';
+import { READS, auditReads } from '../http/read-audit.ts';
 import { sendPage } from '../web/page.ts';
 import { addViews } from '../web/render.ts';
 import { maskedMessageLog } from './message-log.ts';
@@ -29,8 +30,10 @@ const CHANNEL_TEXT: Readonly<Record<MessageChannel, string>> = { letter: 'letter
 export function messagePages({ database }: { database: Database }) {
   return async function (app: FastifyInstance) {
     addViews(new URL('./views', import.meta.url));
-    app.get('/admin/messages', { config: { access: ROLES('admin'), page: true } }, async (request, reply) => {
-      const messages = (await maskedMessageLog(database.db, 100)).map((m) => ({ ...m, kindText: KIND_TEXT[m.kind], channelText: CHANNEL_TEXT[m.channel] }));
+    app.get('/admin/messages', { config: { access: ROLES('admin'), page: true, audit: READS('messages') } }, async (request, reply) => {
+      const log = await maskedMessageLog(database.db, 100);
+      auditReads(request, log);
+      const messages = log.map((m) => ({ ...m, kindText: KIND_TEXT[m.kind], channelText: CHANNEL_TEXT[m.channel] }));
       return sendPage(request, reply, 'admin-messages.njk', { title: 'Messages sent', messages });
     });
   };

@@ -6,6 +6,7 @@ import { ROLES } from '../http/access.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import { maskedMessageLog } from './message-log.ts';
+import { READS } from '../http/read-audit.ts';
 
 const MessageSchema = z.object({
   id: z.number().int(),
@@ -26,7 +27,7 @@ export function messageRoutes({ database }: { database: Database }) {
     (app as ZodApp).get(
       '/messages',
       {
-        config: { access: ROLES('admin') },
+        config: { access: ROLES('admin'), audit: READS('messages') },
         schema: {
           tags: ['messages'],
           summary: 'The local message log (messages "sent" without GOV.UK Notify), newest first; access codes never shown',

@@ -12,6 +12,7 @@ import {
 import { closeRequest, createOffer, createRequest, nationalBoard, ownMutualAid, withdrawOffer } from './service.ts';
 import { decideTransfer, transfersFor } from './transfers.ts';
 import { previewOfferWithdrawal, previewRequestClosing } from './previews.ts';
+import { READS } from '../http/read-audit.ts';
 
 const provider = { access: ROLES('provider') };
 const oversight = { access: ROLES('commissioner', 'admin') };
@@ -98,7 +99,7 @@ export function mutualAidRoutes(deps: Deps) {
     api.get(
       '/mutual-aid/transfers',
       {
-        config: provider,
+        config: { ...provider, audit: READS('transfers') },
         schema: { tags: ['DMAS'], summary: 'Proposed transfers into your offers and out of your waiting list, each with why it was proposed', response: { 200: Transfers, ...problems(401, 403) } },
       },
       async (request) => transfersFor(deps, staffOf(request)),

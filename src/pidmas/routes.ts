@@ -13,6 +13,7 @@ import {
   answerOffer, CONTACT_PREFERENCES, invitationCandidates, invitePatient, NOT_SUITABLE_REASONS, type NotSuitableReason, optIn, pidmasView,
   SUPPORT_KINDS, validateRequest, validationWorklist, withdrawRequest,
 } from './service.ts';
+import { READS } from '../http/read-audit.ts';
 
 const view = { 200: PidmasViewSchema, ...PROBLEMS };
 
@@ -30,7 +31,7 @@ export function pidmasRoutes(deps: Deps) {
 
     api.get(
       '/patient/pidmas',
-      { config: { access: ROLES('patient') }, schema: { tags: ['PIDMAS'], summary: 'Whether the patient may ask to move (each rule explained), their request and any offer', response: view } },
+      { config: { access: ROLES('patient'), audit: READS('referral') }, schema: { tags: ['PIDMAS'], summary: 'Whether the patient may ask to move (each rule explained), their request and any offer', response: view } },
       async (request) => pidmasAnswer(await pidmasView(deps, patientOf(request), patientOf(request).ubrn)),
     );
     api.post(
@@ -51,7 +52,7 @@ export function pidmasRoutes(deps: Deps) {
 
     api.get(
       '/pidmas/candidates',
-      { config: { access: ROLES('provider') }, schema: { tags: ['PIDMAS'], summary: 'The provider\'s patients waiting past the PIDMAS threshold, each with their eligibility', response: { 200: CandidatesSchema, ...PROBLEMS } } },
+      { config: { access: ROLES('provider'), audit: READS('requests') }, schema: { tags: ['PIDMAS'], summary: 'The provider\'s patients waiting past the PIDMAS threshold, each with their eligibility', response: { 200: CandidatesSchema, ...PROBLEMS } } },
       async (request) => candidatesAnswer(await invitationCandidates(deps, staffOf(request))),
     );
     api.post(
@@ -64,7 +65,7 @@ export function pidmasRoutes(deps: Deps) {
     );
     api.get(
       '/pidmas/validation',
-      { config: { access: ROLES('provider') }, schema: { tags: ['PIDMAS'], summary: 'Requests to move waiting for the current provider\'s clinical validation', response: { 200: ValidationListSchema, ...PROBLEMS } } },
+      { config: { access: ROLES('provider'), audit: READS('requests') }, schema: { tags: ['PIDMAS'], summary: 'Requests to move waiting for the current provider\'s clinical validation', response: { 200: ValidationListSchema, ...PROBLEMS } } },
       async (request) => ({ requests: await validationWorklist(deps, staffOf(request)) }),
     );
     api.post(

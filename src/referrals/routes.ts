@@ -22,6 +22,7 @@ import { deferralsForProvider } from './deferrals.ts';
 import { getReferral } from './queries.ts';
 import { searchWorklist, statusesOf } from './worklist.ts';
 import { closeReferral, reRefer } from './re-refer.ts';
+import { READS } from '../http/read-audit.ts';
 
 const Ubrn = z.object({ ubrn: UbrnText });
 
@@ -91,7 +92,7 @@ export function referralRoutes(deps: Deps) {
     api.get(
       '/referrals',
       {
-        config: { access: ROLES('referrer', 'referral-centre', 'provider') },
+        config: { access: ROLES('referrer', 'referral-centre', 'provider'), audit: READS('referrals') },
         schema: {
           tags: ['referrals'],
           summary: 'Worklist: the referrals your organisation made (referrers) or that shortlist its services (providers), newest change first; search, filter and page through them',
@@ -125,7 +126,7 @@ export function referralRoutes(deps: Deps) {
     api.get(
       '/referrals/:ubrn',
       {
-        config: { access: ROLES('referrer', 'referral-centre', 'provider', 'patient') },
+        config: { access: ROLES('referrer', 'referral-centre', 'provider', 'patient'), audit: READS('referral') },
         schema: {
           tags: ['referrals'],
           summary: 'One referral, to the referring organisation, the patient and the providers on its shortlist (404 for anyone else)',
@@ -285,7 +286,7 @@ export function referralRoutes(deps: Deps) {
     api.get(
       '/patient/referrals',
       {
-        config: { access: ROLES('patient') },
+        config: { access: ROLES('patient'), audit: READS('referral') },
         schema: { tags: ['referrals'], summary: 'The signed-in patient\'s referrals', response: { 200: z.object({ referrals: z.array(ReferralSchema) }), 401: ProblemSchema, 403: ProblemSchema } },
       },
       async (request) => ({ referrals: [await getReferral(deps, request.principal!, patientOf(request).ubrn)] }),
@@ -319,7 +320,7 @@ export function referralRoutes(deps: Deps) {
     api.get(
       '/provider/deferrals',
       {
-        config: { access: ROLES('provider') },
+        config: { access: ROLES('provider'), audit: READS('referrals') },
         schema: {
           tags: ['booking'],
           summary: 'ASI worklist: referrals deferred to your services, with the contact-by date and days left (negative: overdue), most urgent first',

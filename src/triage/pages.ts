@@ -21,8 +21,9 @@ import { recordTriage } from './outcome.ts';
 import type { TriageDecision } from './schemas.ts';
 import { caseView, optionView } from './view.ts';
 import { returnedByCentre, toTriage } from './worklist.ts';
+import { READS, auditReads } from '../http/read-audit.ts';
 
-const page = { access: ROLES('referral-centre'), page: true } as const;
+const page = { access: ROLES('referral-centre'), page: true, audit: READS('referral') } as const;
 export const CENTRE_HOME = '/referral-centre';
 const LIST_LIMIT = 500;
 
@@ -110,6 +111,7 @@ export function triagePages(deps: Deps, notices: ReferrerNotices = NO_REFERRER_N
         toTriage(db, staff, today, { overdue: true, limit: LIST_LIMIT }),
         returnedByCentre(db, staff, LIST_LIMIT),
       ]);
+      auditReads(request, [...inTime, ...overdue, ...returned]);
       return sendPage(request, reply, 'triage-home.njk', {
         title: 'Referral centre',
         toTriage: inTime,

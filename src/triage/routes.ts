@@ -11,6 +11,7 @@ import { assessmentServicesFor } from '../referrals/assessment-services.ts';
 import { recordTriage } from './outcome.ts';
 import { AssessmentServiceSchema, ReturnedItemSchema, TriageDecisionBody, TriageItemSchema, TriageResultSchema } from './schemas.ts';
 import { returnedByCentre, toTriage } from './worklist.ts';
+import { READS } from '../http/read-audit.ts';
 
 const booleanText = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -36,7 +37,7 @@ export function triageRoutes(deps: Deps) {
     api.get(
       '/triage',
       {
-        config: { access: ROLES('referral-centre') },
+        config: { access: ROLES('referral-centre'), audit: READS('cases') },
         schema: {
           tags: ['triage'],
           summary: 'The referral centre\'s worklist: referrals waiting for triage by its assessment services, oldest first, with the due date and days left (negative: overdue); overdue=true for the overdue ones only, overdue=false for those still in time; returned: the referrals it returned to the practices, latest first',

@@ -15,9 +15,10 @@ import { addViews } from '../web/render.ts';
 import { chooseAlternative, type FoundAlternatives, findAlternatives } from './alternatives.ts';
 import { CHOICE_FIELDS, choiceSchema, confirmContext, type FasterJourney, fasterContext } from './faster-view.ts';
 import { type Moved, sendMovedPage } from './moved-page.ts';
+import { READS } from '../http/read-audit.ts';
 
-const patientPage = { access: ROLES('patient'), page: true } as const;
-const referrerPage = { access: ROLES('referrer', 'referral-centre'), page: true } as const;
+const patientPage = { access: ROLES('patient'), page: true, audit: READS('referral') } as const;
+const referrerPage = { access: ROLES('referrer', 'referral-centre'), page: true, audit: READS('referral') } as const;
 
 const PATIENT_JOURNEY: FasterJourney = { audience: 'patient', base: '/manage/faster', back: '/manage', moved: '/manage/faster/moved' };
 const referrerJourney = (ubrn: string): FasterJourney => ({ audience: 'staff', base: `/referrals/${ubrn}/faster`, back: `/referrals/${ubrn}`, moved: `/referrals/${ubrn}/faster/moved` });

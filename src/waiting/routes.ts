@@ -9,6 +9,7 @@ import type { ZodApp } from '../http/zod.ts';
 import { chooseAlternative, findAlternatives } from './alternatives.ts';
 import { AlternativesSchema, alternativesAnswer, MovedSchema, PROBLEMS, WaitingListReportSchema } from './schemas.ts';
 import { importWaitingList } from './waiting-list-import.ts';
+import { READS } from '../http/read-audit.ts';
 
 const Ubrn = z.object({ ubrn: UbrnText });
 
@@ -19,7 +20,7 @@ export function waitingRoutes(deps: Deps) {
     api.get(
       '/referrals/:ubrn/alternatives',
       {
-        config: { access: ROLES('patient', 'referrer', 'referral-centre') },
+        config: { access: ROLES('patient', 'referrer', 'referral-centre'), audit: READS('referral') },
         schema: {
           tags: ['waiting too long'],
           summary: 'The RTT pathway (weeks waited, forecast, 18-week date) and, where it passes or will pass 18 weeks, the services that can see the patient sooner',

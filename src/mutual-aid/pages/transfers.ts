@@ -9,6 +9,7 @@ import { ROLES, staffOf } from '../../http/access.ts';
 import type { StaffPrincipal } from '../../http/principal.ts';
 import { attempt, errorContext, type FieldError, oneOfKeys, readForm, text } from '../../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../../web/page.ts';
+import { READS, auditReads } from '../../http/read-audit.ts';
 import { DECLINE_REASONS, decideTransfer, type TransferItem, transfersFor } from '../transfers.ts';
 
 const provider = { access: ROLES('provider'), page: true } as const;
@@ -43,9 +44,10 @@ export function transferPages(deps: Deps) {
     }, status);
 
   return async function (app: FastifyInstance) {
-    app.get(TRANSFERS, { config: provider }, async (request, reply) => {
+    app.get(TRANSFERS, { config: { ...provider, audit: READS('transfers') } }, async (request, reply) => {
       const query = request.query as Record<string, string | undefined>;
       const { incoming, outgoing } = await transfersFor(deps, staffOf(request));
+      auditReads(request, [...incoming, ...outgoing]);
       return sendPage(request, reply, 'mutual-aid-transfers.njk', {
         title: 'Proposed transfers',
         back: '/provider/mutual-aid',
@@ -68,9 +70,10 @@ export function transferPages(deps: Deps) {
       return seeOther(reply, `${TRANSFERS}?accepted=${id}`);
     });
 
-    app.get<{ Params: { id: string } }>(`${TRANSFERS}/:id/decline`, { config: provider }, async (request, reply) => {
+    app.get<{ Params: { id: string } }>(`${TRANSFERS}/:id/decline`, { config: { ...provider, audit: READS('transfers') } }, async (request, reply) => {
       const t = await incomingProposed(staffOf(request), request.params.id);
       if (!t) return notFoundPage(request, reply);
+      auditReads(request, [t]);
       return declinePage(request, reply, t, '');
     });
     app.post<{ Params: { id: string } }>(`${TRANSFERS}/:id/decline`, { config: provider }, async (request, reply) => {

@@ -16,8 +16,9 @@ import { seeOther, sendPage } from '../../web/page.ts';
 import { PAGE_WORDING } from '../../web/wording.ts';
 import { CONTACT_CHOICES, type Contact, RULE_TITLES, STATUS_FOR_PATIENT, type Support, SUPPORT_CHOICES, supportAsked, TRAVEL_CHOICES } from '../choices.ts';
 import { answerOffer, contactUnavailable, optIn, type PidmasView, pidmasView, withdrawRequest } from '../service.ts';
+import { READS } from '../../http/read-audit.ts';
 
-const patientPage = { access: ROLES('patient'), page: true } as const;
+const patientPage = { access: ROLES('patient'), page: true, audit: READS('referral') } as const;
 
 /** The answers so far, kept in the session's draft until the request is sent. */
 interface MoveAnswers {

@@ -13,10 +13,11 @@ import { ROLES, staffOf } from '../../http/access.ts';
 import { attempt, errorContext, type FieldError, oneOf, readForm, text } from '../../web/forms.ts';
 import { notFoundPage, seeOther, sendPage } from '../../web/page.ts';
 import { PAGE_WORDING } from '../../web/wording.ts';
+import { READS, auditReads } from '../../http/read-audit.ts';
 import { type Support, SUPPORT_FOR_STAFF, TRAVEL_CHOICES } from '../choices.ts';
 import { invitationCandidates, invitationLetter, invitePatient, NOT_SUITABLE_REASONS, type NotSuitableReason, validateRequest, validationWorklist } from '../service.ts';
 
-const provider = { access: ROLES('provider'), page: true } as const;
+const provider = { access: ROLES('provider'), page: true, audit: READS('requests') } as const;
 
 const INVITE = { fields: { ubrn: text(20) }, schema: z.object({ ubrn: z.string().transform(normaliseUbrn).refine(isUbrn) }) };
 
@@ -39,6 +40,7 @@ interface Refused {
 export function providerPidmasPages(deps: Deps) {
   const candidatesPage = async (request: FastifyRequest, reply: FastifyReply, errors: readonly FieldError[] = [], status = 200) => {
     const candidates = await invitationCandidates(deps, staffOf(request));
+    auditReads(request, candidates);
     return sendPage(request, reply, 'provider-pidmas.njk', {
       title: 'Patients who may ask to move provider',
       back: '/provider',
@@ -62,6 +64,7 @@ export function providerPidmasPages(deps: Deps) {
   const validationPage = async (request: FastifyRequest, reply: FastifyReply, refused: Refused | null = null, status = 200) => {
     const query = request.query as { validated?: string; outcome?: string };
     const items = await validationWorklist(deps, staffOf(request));
+    auditReads(request, items);
     return sendPage(request, reply, 'provider-pidmas-validation.njk', {
       title: 'Requests to move: clinical validation',
       back: '/provider',

@@ -6,8 +6,9 @@ import { patientOf, ROLES } from '../../http/access.ts';
 import { seeOther, sendPage } from '../../web/page.ts';
 import { appointmentCalendarFile, appointmentDetails } from '../appointment-details.ts';
 import { getReferral } from '../queries.ts';
+import { READS, auditReads } from '../../http/read-audit.ts';
 
-const page = { access: ROLES('patient'), page: true } as const;
+const page = { access: ROLES('patient'), page: true, audit: READS('referral') } as const;
 
 export function manageAppointmentPages(deps: Deps) {
   const own = async (request: Parameters<typeof patientOf>[0]) => {

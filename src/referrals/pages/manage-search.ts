@@ -13,8 +13,9 @@ import { seeOther, sendPage } from '../../web/page.ts';
 import { changeSearch, currentSearch, mayChangeSearch } from '../change-search.ts';
 import { withPatient } from '../least-data.ts';
 import { getReferral } from '../queries.ts';
+import { READS, auditReads } from '../../http/read-audit.ts';
 
-const page = { access: ROLES('patient'), page: true } as const;
+const page = { access: ROLES('patient'), page: true, audit: READS('referral') } as const;
 
 const POSTCODE_FIELDS = { origin: text(10), postcode: text(16) };
 const PostcodeSchema = z

@@ -26,8 +26,9 @@ import type { Referral } from '../schemas.ts';
 import { STATUS_FOR_PATIENT } from '../wording.ts';
 import { pageBooking, readBookingKey } from './booking-form.ts';
 import { appointmentView, type Option, optionFor, optionView } from './referral-view.ts';
+import { READS, auditReads } from '../../http/read-audit.ts';
 
-const page = { access: ROLES('patient'), page: true } as const;
+const page = { access: ROLES('patient'), page: true, audit: READS('referral') } as const;
 
 const MAX_SLOTS_SHOWN = 200;
 

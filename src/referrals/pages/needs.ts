@@ -13,9 +13,10 @@ import { sendConfirmationPdf } from '../letter.ts';
 import { getReferral } from '../queries.ts';
 import { needsChoices, needsValues, type NeedsValues, readNeeds } from './needs-form.ts';
 import type { ReferralDraft } from './refer-forms.ts';
+import { READS } from '../../http/read-audit.ts';
 
 const staffPage = { access: ROLES('referrer', 'referral-centre'), page: true } as const;
-const patientPage = { access: ROLES('patient'), page: true } as const;
+const patientPage = { access: ROLES('patient'), page: true, audit: READS('referral') } as const;
 const NEW_NEEDS = '/referrals/new/needs';
 const CHECK = '/referrals/new/check';
 

@@ -23,8 +23,9 @@ import type { Referral } from '../schemas.ts';
 import { STATUS_FOR_STAFF } from '../wording.ts';
 import { pageBooking, readSlotChoice } from './booking-form.ts';
 import { appointmentView, patientName } from './referral-view.ts';
+import { READS, auditReads } from '../../http/read-audit.ts';
 
-const page = { access: ROLES('provider'), page: true } as const;
+const page = { access: ROLES('provider'), page: true, audit: READS('referral') } as const;
 /** Free appointments offered per service when booking the patient. */
 const SLOTS_PER_SERVICE = 12;
 

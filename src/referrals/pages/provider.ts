@@ -21,8 +21,9 @@ import type { Referral } from '../schemas.ts';
 import { historyView, optionFor, patientName } from './referral-view.ts';
 import { STATUS_FOR_STAFF } from '../wording.ts';
 import { mayDo } from '../../domain/referral-status.ts';
+import { READS, auditReads } from '../../http/read-audit.ts';
 
-const page = { access: ROLES('provider'), page: true } as const;
+const page = { access: ROLES('provider'), page: true, audit: READS('referral') } as const;
 const LIST_LIMIT = 500;
 
 const REJECT_FIELDS = { reason: text(40), note: text(1001) };
@@ -101,11 +102,9 @@ export function providerPages(deps: Deps) {
     app.get<{ Querystring: { accepted?: string; rejected?: string } }>('/provider/referrals', { config: page }, async (request, reply) => {
       const { accepted = '', rejected = '' } = request.query;
       const done = isUbrn(String(accepted)) ? { outcome: 'accepted', ubrn: accepted } : isUbrn(String(rejected)) ? { outcome: 'rejected', ubrn: rejected } : null;
-      return sendPage(request, reply, 'provider-referrals.njk', {
-        title: 'Referrals to review',
-        done,
-        rows: await referralsToReview(db, staffOf(request), LIST_LIMIT),
-      });
+      const rows = await referralsToReview(db, staffOf(request), LIST_LIMIT);
+      auditReads(request, rows);
+      return sendPage(request, reply, 'provider-referrals.njk', { title: 'Referrals to review', done, rows });
     });
 
     app.get<{ Params: { ubrn: string } }>('/provider/referrals/:ubrn', { config: page }, async (request, reply) => {
@@ -136,10 +135,9 @@ export function providerPages(deps: Deps) {
 
     app.get('/provider/asi', { config: page }, async (request, reply) => {
       const staff = staffOf(request);
-      return sendPage(request, reply, 'provider-asi.njk', {
-        title: 'Appointment slot issues',
-        rows: await deferralsForProvider(db, staff.organisation.odsCode, londonDate()),
-      });
+      const rows = await deferralsForProvider(db, staff.organisation.odsCode, londonDate());
+      auditReads(request, rows);
+      return sendPage(request, reply, 'provider-asi.njk', { title: 'Appointment slot issues', rows });
     });
   };
 }

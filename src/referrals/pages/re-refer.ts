@@ -16,8 +16,9 @@ import type { ShortlistOption } from '../../shortlist/types.ts';
 import type { Referral } from '../schemas.ts';
 import { readShortlist } from './refer-forms.ts';
 import { appointmentView, optionView, patientName } from './referral-view.ts';
+import { READS, auditReads } from '../../http/read-audit.ts';
 
-const page = { access: ROLES('referrer', 'referral-centre'), page: true } as const;
+const page = { access: ROLES('referrer', 'referral-centre'), page: true, audit: READS('referral') } as const;
 
 const ADDITION_FIELDS = { clinicalAddition: text(5001) };
 const AdditionForm = z.object({

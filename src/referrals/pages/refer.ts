@@ -6,6 +6,7 @@ import type { Deps } from '../../deps.ts';
 import { ageOn, londonDate } from '../../domain/dates.ts';
 import { hasNeeds } from '../../domain/communication-needs.ts';
 import { mayDo } from '../../domain/referral-status.ts';
+import { READS, auditReads } from '../../http/read-audit.ts';
 import { ROLES, staffOf } from '../../http/access.ts';
 import { listSpecialties } from '../../reference/queries.ts';
 import { DISTANCE_CHOICES, SORT_CHOICES } from '../../shortlist/choices.ts';
@@ -390,14 +391,18 @@ export function referPages(deps: Deps, notices: ReferrerNotices = NO_REFERRER_NO
         triage: made.referral.triage,
       });
     });
-    app.get('/referrals/new/letter', { config: page }, async (request, reply) => {
+    // The patient's letter, on screen and as a PDF to print: an export of their referral.
+    const letter = { ...page, audit: READS('referral', 'the patient\'s letter') };
+    app.get('/referrals/new/letter', { config: letter }, async (request, reply) => {
       const made = await madeReferral(request);
       if (!made) return seeOther(reply, '/referrals');
+      auditReads(request, [made.created]);
       return sendLetter(deps, request, reply, made.referral, made.created.accessCode, { href: '/referrals/new/letter', pdfHref: '/referrals/new/letter.pdf', back: CONFIRMATION });
     });
-    app.get('/referrals/new/letter.pdf', { config: page }, async (request, reply) => {
+    app.get('/referrals/new/letter.pdf', { config: letter }, async (request, reply) => {
       const made = await madeReferral(request);
       if (!made) return seeOther(reply, '/referrals');
+      auditReads(request, [made.created]);
       return sendLetterPdf(deps, request, reply, made.referral, made.created.accessCode);
     });
   };

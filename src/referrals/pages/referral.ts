@@ -22,8 +22,9 @@ import { STATUS_FOR_STAFF, TRIAGE_OUTCOME_FOR_STAFF } from '../wording.ts';
 import { pageBooking, readSlotChoice } from './booking-form.ts';
 import { readWorklistQuery, worklistView } from './worklist-view.ts';
 import { appointmentView, historyView, optionFor, optionView, patientName } from './referral-view.ts';
+import { READS, auditReads } from '../../http/read-audit.ts';
 
-const page = { access: ROLES('referrer', 'referral-centre'), page: true } as const;
+const page = { access: ROLES('referrer', 'referral-centre'), page: true, audit: READS('referral') } as const;
 /** Free appointments offered per service on the booking page. */
 const SLOTS_PER_SERVICE = 6;
 
@@ -88,6 +89,7 @@ export function referrerPages(deps: Deps, panels: { waiting: ReferralPanel; noti
     app.get('/referrals', { config: page }, async (request, reply) => {
       const view = await worklistView(deps, staffOf(request), '/referrals', readWorklistQuery(request.query));
       if (view.lastPage) return seeOther(reply, view.lastPage);
+      auditReads(request, view.rows);
       return sendPage(request, reply, 'referrals.njk', { title: 'Referrals', worklist: view, noticesHtml: await (panels.notices ?? NO_REFERRER_NOTICES).worklist(staffOf(request)) });
     });
 

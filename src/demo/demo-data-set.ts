@@ -64,7 +64,6 @@ export async function ensureDemoServingData(config: Config, database: Database, 
 export async function ensureDemoHistoryAndSlots(database: Database, now: Date = new Date(), log?: Logger, signal?: AbortSignal): Promise<void> {
   // A stop between batches leaves the history to be resumed at the next start.
   const history = await ensureDemoReferralHistory(database, now, { afterBatch: () => signal?.throwIfAborted() });
-  signal?.throwIfAborted();
   if (history.referrals > 0) log?.info(history, 'demo referral history loaded (a year of the ICB\'s referrals)');
   signal?.throwIfAborted();
   const slotsStarted = performance.now();

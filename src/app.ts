@@ -18,6 +18,7 @@ import { pageSessions, registerPageSecurity } from './web/session.ts';
 // The features, in the order they depend on each other (each imports only those above it).
 import { healthRoutes } from './health/routes.ts';
 import { operationsRoutes } from './operations/routes.ts';
+import type { StartupLoading } from './health/loading.ts';
 import { referenceRoutes } from './reference/routes.ts';
 import { directoryPages } from './directory/pages.ts';
 import { directoryRoutes } from './directory/routes.ts';
@@ -78,6 +79,8 @@ export interface AppOptions {
   database: Database;
   /** The logger to use, or false for none (tests); by default one from createLogger. */
   logger?: Logger | false;
+  /** What the starting instance still loads in the background, for /health (src/server.ts). */
+  loading?: StartupLoading;
 }
 
 /**
@@ -127,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // The JSON API, feature by feature.
   await app.register(healthRoutes(deps));
   await app.register(operationsRoutes(deps));
+  await app.register(healthRoutes({ ...deps, loading: options.loading }));
   await app.register(authRoutes(deps), { prefix: '/api/v1' });
   await app.register(authAdminRoutes(deps), { prefix: '/api/v1' });
   await app.register(referenceRoutes(deps), { prefix: '/api/v1' });

@@ -8,7 +8,8 @@ import { createLogger } from './http/logging.ts';
 import { gracefulStop } from './http/shutdown.ts';
 import { startJobs } from './jobs/worker.ts';
 import { migrate } from './db/migrate.ts';
-import { ensureDemoDataSet } from './demo/demo-data-set.ts';
+import { ensureDemoHistoryAndSlots, ensureDemoServingData } from './demo/demo-data-set.ts';
+import { StartupLoading } from './health/loading.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.database, (err) => log.warn({ code: (err as { code?: string }).code }, `database connection lost: ${err.message}`));
   const applied = await migrate(database.pool);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
-  if (config.loadDemoData) await ensureDemoDataSet(config, database, new Date(), log);
+  const now = new Date();
+  if (config.loadDemoData) await ensureDemoServingData(config, database, now, log);
   if (config.env === 'production') {
     const demo = await demoAccountsPresent(database.db);
     if (demo.length > 0) {
@@ -37,16 +39,37 @@ async function main(): Promise<void> {
     }
   }
 
-  const app = await buildApp({ config, database, logger: log });
+  const loading = new StartupLoading();
+  const app = await buildApp({ config, database, logger: log, loading });
   if (config.messages.delivery.via === 'local') log.warn('GOV.UK Notify is not configured (NOTIFY_API_KEY): messages go to the local message log only');
-  const jobs = config.jobs.enabled ? await startJobs({ config, database, log }) : null;
+  // Answer first; what can wait loads behind, named by /health while it does (README, Run it): the demo data
+  // set's year of referral history and the slots ahead, then the background jobs, whose first runs read them.
+  const stopping = new AbortController();
+  let jobs: Awaited<ReturnType<typeof startJobs>> | null = null;
+  let background: Promise<void> = Promise.resolve();
+  const loadBehind = async () => {
+    if (config.loadDemoData) {
+      await loading.run('demo referral history and slots', () => ensureDemoHistoryAndSlots(database, now, log, stopping.signal))
+        .catch((err: unknown) => {
+          if (!stopping.signal.aborted) log.error({ err }, 'the demo referral history or slots could not be loaded: they are tried again at the next start');
+        });
+    }
+    if (config.jobs.enabled && !stopping.signal.aborted) jobs = await loading.run('background jobs', () => startJobs({ config, database, log }));
+  };
   // Long enough for a background load that holds a connection (the postcodes into memory: several seconds on the
   // embedded database of a busy machine) to finish, so the database closes cleanly.
-  const stop = gracefulStop(app, database, 30_000, jobs ? () => jobs.stop() : undefined);
+  const stop = gracefulStop(app, database, 30_000, async () => {
+    stopping.abort();
+    await background.catch(() => {});
+    await jobs?.stop();
+  });
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   await app.listen({ host: config.host, port: config.port });
+  background = loadBehind();
+  // Jobs that cannot start (the letters would never be sent) stop the service, as they did before it listened.
+  await background;
 }
 
 main().catch((err: unknown) => {

@@ -22,6 +22,11 @@ export interface Database {
   /** True when the database answers a trivial query. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * Embedded PGlite only: COPY rows given as CSV into a table, on the one session PGlite has, so inside the
+   * transaction a caller holds open on it. Several times faster than inserts for a bulk load (the postcodes).
+   */
+  copyCsv?: (table: string, columns: readonly string[], csv: string) => Promise<void>;
 }
 
 /**
@@ -48,11 +53,15 @@ export async function openDatabase(config: Config['database'], onConnectionError
   await server.start();
   const port = listeningPort(server);
   const pool = new pg.Pool({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres', max: config.poolSize });
-  return wrap('pglite', pool, async () => {
+  const database = wrap('pglite', pool, async () => {
     await server.stop();
     await lite.close();
     await unlock();
   }, onConnectionError);
+  database.copyCsv = async (table, columns, csv) => {
+    await lite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`, [], { blob: new Blob([csv]) });
+  };
+  return database;
 }
 
 function listeningPort(server: object): number {

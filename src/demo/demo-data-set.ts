@@ -24,6 +24,15 @@ import { ensureDemoWaitingList } from '../waiting/demo-waiting-list.ts';
 
 /** Loads what is missing of the demo data set as of `now` (waits and slots count from that day). */
 export async function ensureDemoDataSet(config: Config, database: Database, now: Date = new Date(), log?: Logger): Promise<void> {
+  await ensureDemoServingData(config, database, now, log);
+  await ensureDemoHistoryAndSlots(database, now, log);
+}
+
+/**
+ * What the service needs before it answers: the directory and reference data, the accounts and the small sets
+ * each journey starts from. `npm start` listens after this and loads the rest (ensureDemoHistoryAndSlots) behind.
+ */
+export async function ensureDemoServingData(config: Config, database: Database, now: Date = new Date(), log?: Logger): Promise<void> {
   const report = await loadDemoDataIfEmpty(database, log);
   if (report) log?.info(report, 'demo data set loaded');
   const created = await ensureDemoAccounts(database.db);
@@ -44,8 +53,19 @@ export async function ensureDemoDataSet(config: Config, database: Database, now:
   if (survey.invitations > 0) log?.info(survey, 'demo survey of meaningful choice loaded (NHS West Yorkshire ICB)');
   const plan = await ensureDemoChoicePlan(database.db, now);
   if (plan) log?.info(plan, 'demo choice plan published (NHS West Yorkshire ICB)');
-  const history = await ensureDemoReferralHistory(database, now);
+}
+
+/**
+ * What can load while the service already answers (its /health says so): a year of referral history for the
+ * commissioner's pages, then the slots ahead (topped up at every start), then what depends on them. The history is
+ * written in short transactions, so that on embedded PGlite, which runs one transaction at a time, requests are
+ * served between them.
+ */
+export async function ensureDemoHistoryAndSlots(database: Database, now: Date = new Date(), log?: Logger, signal?: AbortSignal): Promise<void> {
+  // A stop between batches leaves the history to be resumed at the next start.
+  const history = await ensureDemoReferralHistory(database, now, { afterBatch: () => signal?.throwIfAborted() });
   if (history.referrals > 0) log?.info(history, 'demo referral history loaded (a year of the ICB\'s referrals)');
+  signal?.throwIfAborted();
   const slotsStarted = performance.now();
   const slots = await ensureDemoSlots(database.db, now);
   if (slots.created > 0) log?.info({ ...slots, ms: Math.round(performance.now() - slotsStarted) }, 'demo slots published');

@@ -82,6 +82,28 @@ test('loading again changes nothing', async () => {
   assert.equal(after.n, before.n);
 });
 
+test('a load cut short (a crash, a stop during the background load) is resumed at the next start, to the same history', async () => {
+  const { db } = database;
+  const before = await aggregate(db, year(), ['icb', 'month']);
+  // As a load stopped half-way leaves it: the first half written, no record that it finished.
+  const lost = expected.slice(Math.floor(expected.length / 2)).map((h) => h.referral.ubrn);
+  await sql`delete from import_run where kind = 'demo-referral-history' and report->>'complete' = 'true'`.execute(db);
+  await sql`create temporary table lost_slot as select slot_id from appointment where ubrn = any(${lost})`.execute(db);
+  await sql`delete from appointment where ubrn = any(${lost})`.execute(db);
+  await sql`delete from slot where id in (select slot_id from lost_slot)`.execute(db);
+  await sql`delete from referral_triage where ubrn = any(${lost})`.execute(db);
+  await sql`delete from referral where ubrn = any(${lost})`.execute(db);
+  await sql`drop table lost_slot`.execute(db);
+
+  // A later start, days on: the history is still the one of the day it began.
+  const report = await ensureDemoReferralHistory(database, new Date(now.getTime() + 3 * 86_400_000));
+  assert.equal(report.referrals, lost.length, 'only what was missing is written');
+  const count = await sql<{ n: string }>`select count(*)::text as n from referral where ubrn like '0%'`.execute(db);
+  assert.equal(Number(count.rows[0]!.n), expected.length);
+  assert.deepEqual(await aggregate(db, year(), ['icb', 'month']), before, 'the commissioner\'s figures are those of a load in one go');
+  assert.deepEqual(await ensureDemoReferralHistory(database, now), { referrals: 0, facts: 0, ms: 0 }, 'and it is complete now');
+});
+
 function addDaysIso(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);

@@ -88,32 +88,65 @@ export async function historyLoaded(db: Kysely<DB>): Promise<boolean> {
 
 export interface HistoryLoadReport { referrals: number; facts: number; ms: number }
 
+/** import_run's record of a history load: the `now` it was generated for, and whether it finished. */
+const HISTORY_RUN = 'demo-referral-history';
+interface HistoryRun { now: string; complete: boolean }
+
+async function lastHistoryRun(db: Kysely<DB>): Promise<HistoryRun | null> {
+  const row = await db.selectFrom('import_run').select('report').where('kind', '=', HISTORY_RUN).orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row ? (row.report as unknown as HistoryRun) : null;
+}
+
+async function recordHistoryRun(db: Kysely<DB>, run: HistoryRun, started: Date): Promise<void> {
+  await db.insertInto('import_run').values({ kind: HISTORY_RUN, source: '(generated: src/demo/referral-history.ts)', source_sha256: '', started_at: started, report: JSON.stringify(run) }).execute();
+}
+
 /**
- * Loads the year of referral history for the demo ICB as of `now`, once: does nothing if any of it is there, or
- * outside the demo directory and accounts. One transaction, the choice facts deferred and refreshed at the end.
+ * Loads the year of referral history for the demo ICB as of `now`, once: does nothing once it is complete, or
+ * outside the demo directory and accounts. Each batch is its own short transaction (the choice facts deferred,
+ * rebuilt once at the end), so the service can answer while it loads, and a load cut short (a crash, a stop) is
+ * resumed at the next start: the same `now` gives the same rows, and those already written are skipped.
  */
-export async function ensureDemoReferralHistory(database: Database, now: Date = new Date(), options: HistoryOptions & { batchSize?: number } = {}): Promise<HistoryLoadReport> {
+export async function ensureDemoReferralHistory(
+  database: Database, now: Date = new Date(),
+  options: HistoryOptions & { batchSize?: number; afterBatch?: (written: number) => void | Promise<void> } = {},
+): Promise<HistoryLoadReport> {
   const started = performance.now();
   const { db } = database;
-  if (await historyLoaded(db)) return { referrals: 0, facts: 0, ms: 0 };
-  const inputs = await readHistoryInputs(db, now);
+  const run = await lastHistoryRun(db);
+  if (run?.complete) return { referrals: 0, facts: 0, ms: 0 };
+  // Loaded in one transaction before loads were recorded: complete.
+  if (!run && await historyLoaded(db)) return { referrals: 0, facts: 0, ms: 0 };
+  const asOf = run ? new Date(run.now) : now;
+  const inputs = await readHistoryInputs(db, asOf);
   if (!inputs) return { referrals: 0, facts: 0, ms: 0 };
-  const batchSize = options.batchSize ?? 2000;
+  if (!run) await recordHistoryRun(db, { now: asOf.toISOString(), complete: false }, new Date());
+  const written = new Set(run
+    ? (await db.selectFrom('referral').select('ubrn').where('ubrn', 'like', `${HISTORY_UBRN_PREFIX}%`).execute()).map((r) => r.ubrn)
+    : []);
+  const batchSize = options.batchSize ?? 1000;
   let referrals = 0;
-  const facts = await db.transaction().execute(async (trx) => {
-    await sql`set local openchoice.defer_choice_facts = 'on'`.execute(trx);
-    let batch: HistoryReferral[] = [];
-    for (const h of generateReferralHistory(inputs, options)) {
-      batch.push(h);
-      if (batch.length >= batchSize) {
-        await writeHistoryBatch(trx, batch);
-        referrals += batch.length;
-        batch = [];
-      }
-    }
-    await writeHistoryBatch(trx, batch);
+  const write = async (batch: HistoryReferral[]) => {
+    await db.transaction().execute(async (trx) => {
+      await sql`set local openchoice.defer_choice_facts = 'on'`.execute(trx);
+      await writeHistoryBatch(trx, batch);
+    });
     referrals += batch.length;
+    await options.afterBatch?.(referrals);
+  };
+  let batch: HistoryReferral[] = [];
+  for (const h of generateReferralHistory(inputs, options)) {
+    if (written.has(h.referral.ubrn)) continue;
+    batch.push(h);
+    if (batch.length >= batchSize) {
+      await write(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await write(batch);
+  const facts = await db.transaction().execute(async (trx) => {
     const refreshed = await sql<{ n: number }>`select refresh_choice_facts() as n`.execute(trx);
+    await recordHistoryRun(trx, { now: asOf.toISOString(), complete: true }, new Date());
     return Number(refreshed.rows[0]?.n ?? 0);
   });
   return { referrals, facts, ms: Math.round(performance.now() - started) };

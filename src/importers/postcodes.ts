@@ -18,6 +18,10 @@ export const postcodesImporter: Importer = {
       { table: 'postcode', columns: { postcode: 'text', latitude: 'float8', longitude: 'float8' }, key: ['postcode'] },
       report,
     );
+    // Filling an empty table by COPY, the key is built once at the end: a third of the time of keeping it up
+    // row by row (the rows are unique already: the upsert keeps the first of each postcode).
+    const bulk = client.copyCsv !== undefined && (await client.query('select not exists (select 1 from postcode) as empty')).rows[0].empty === true;
+    if (bulk) await client.query('alter table postcode drop constraint postcode_pkey');
     let cols: { postcode: number; lat: number; long: number; terminated: number | undefined } | null = null;
     await forEachRecord(file!, ({ line, fields }) => {
       if (!cols) {
@@ -48,6 +52,7 @@ export const postcodesImporter: Importer = {
       if (!upsert.add(row)) skip(report, 'postcode repeated (first kept)');
     }, { afterChunk: () => upsert.flushFull() });
     await upsert.flush();
+    if (bulk) await client.query('alter table postcode add constraint postcode_pkey primary key (postcode)');
   },
 };
 

@@ -16,7 +16,10 @@ export interface UpsertSpec {
   touch?: string;
 }
 
-export type Queryable = Pick<pg.ClientBase, 'query'>;
+export type Queryable = Pick<pg.ClientBase, 'query'> & {
+  /** Where the database offers it (embedded PGlite), a bulk COPY of CSV rows in the same transaction. */
+  copyCsv?: (table: string, columns: readonly string[], csv: string) => Promise<void>;
+};
 
 const BATCH_ROWS = 20_000;
 
@@ -103,7 +106,8 @@ export class BatchUpsert {
   }
 
   async #insert(params: unknown[][], n: number): Promise<void> {
-    await this.#client.query(this.#insertSql, params);
+    if (this.#client.copyCsv) await this.#client.copyCsv(this.#table, this.#names, csvOf(params, n));
+    else await this.#client.query(this.#insertSql, params);
     this.#counts.inserted += n;
   }
 
@@ -114,6 +118,27 @@ export class BatchUpsert {
     this.#counts.updated += updated;
     this.#counts.unchanged += n - inserted - updated;
   }
+}
+
+/** A batch (one array per column) as CSV rows for COPY: null unquoted, text always quoted (so '' stays ''). */
+export function csvOf(params: readonly unknown[][], n: number): string {
+  const lines: string[] = new Array(n);
+  for (let r = 0; r < n; r++) {
+    let line = '';
+    for (let c = 0; c < params.length; c++) {
+      if (c > 0) line += ',';
+      const v = params[c]![r];
+      if (v === null || v === undefined) continue;
+      if (typeof v === 'number') {
+        if (!Number.isFinite(v)) throw new Error(`cannot COPY the number ${v}`);
+        line += String(v);
+      } else if (typeof v === 'boolean') line += v ? 't' : 'f';
+      else if (v instanceof Date) line += v.toISOString();
+      else line += `"${String(v).replaceAll('"', '""')}"`;
+    }
+    lines[r] = line;
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 function unnestOf(spec: UpsertSpec): string {

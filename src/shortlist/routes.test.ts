@@ -163,3 +163,35 @@ describe('bad input gets a clear problem+json answer, never a 5xx', () => {
     assert.match(res.headers['content-type'] as string, /problem\+json/);
   });
 });
+
+describe('fields=: a client asks for fewer fields', () => {
+  const withFields = (fields: string) =>
+    app.inject({ method: 'POST', url: `/api/v1/shortlists?fields=${encodeURIComponent(fields)}`, payload: { specialty: '110', postcode: 'LS1 4AP' } });
+
+  test('the answer holds the named fields only, the same values as the whole answer', async () => {
+    const whole = (await shortlist({ specialty: '110', postcode: 'LS1 4AP' })).json();
+    const res = await withFields('eligibleCount,options.rank,options.service.name,options.service.indicativeWait,options.distanceKm');
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(res.json(), {
+      eligibleCount: whole.eligibleCount,
+      options: whole.options.map((o: { rank: number; service: { name: string; indicativeWait: unknown }; distanceKm: number }) => ({
+        rank: o.rank, service: { name: o.service.name, indicativeWait: o.service.indicativeWait }, distanceKm: o.distanceKm,
+      })),
+    });
+    assert.ok(res.body.length < JSON.stringify(whole).length / 3, `${res.body.length} bytes against ${JSON.stringify(whole).length}`);
+  });
+
+  test('an unknown field is refused with 400 naming it', async () => {
+    const res = await withFields('eligibleCount,options.patient');
+    assert.equal(res.statusCode, 400);
+    assert.match(res.headers['content-type'] as string, /^application\/problem\+json/);
+    assert.match(res.json().detail, /"options\.patient" is not a field of this answer/);
+    assert.ok(res.json().errors.some((e: { field: string }) => e.field === 'fields'), JSON.stringify(res.json().errors));
+  });
+
+  test('bad input is still a problem, with or without fields', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/shortlists?fields=eligibleCount', payload: { specialty: '110', postcode: 'ZZ9 9ZZ' } });
+    assert.equal(res.statusCode, 422);
+    assert.match(res.json().detail, /ZZ9 9ZZ is not in the postcode directory/);
+  });
+});

@@ -23,11 +23,34 @@ async function stop(child: ChildProcess): Promise<number | null> {
   return exited;
 }
 
-test('first start loads the demo data into PGlite and serves /health and a shortlist', { timeout: 240_000 }, async () => {
+async function health(base: string): Promise<{ status: string; database: string; loading?: string[] }> {
+  return (await fetch(`${base}/health`)).json() as Promise<{ status: string; database: string; loading?: string[] }>;
+}
+
+/** Polls /health until it names nothing still loading; answers what it said along the way. */
+async function untilLoaded(base: string, timeoutMs: number): Promise<string[][]> {
+  const seen: string[][] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const h = await health(base);
+    assert.equal(h.status, 'ok', 'the service stays up while it loads');
+    if (!h.loading) return seen;
+    seen.push(h.loading);
+    if (Date.now() > deadline) assert.fail(`still loading after ${timeoutMs / 1000} s: ${h.loading.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+test('first start answers before the history and slots are in, says so on /health, and serves while it loads', { timeout: 300_000 }, async () => {
   const { child, base, output, startedInMs } = await start();
   try {
-    console.log(`first start (migrate + demo data load) answered /health after ${startedInMs} ms`);
-    assert.deepEqual(await (await fetch(`${base}/health`)).json(), { status: 'ok', database: 'pglite' });
+    console.log(`first start (migrate + the data the service needs) answered /health after ${startedInMs} ms`);
+    const first = await health(base);
+    assert.deepEqual({ ...first, loading: undefined }, { status: 'ok', database: 'pglite', loading: undefined });
+    assert.ok(first.loading?.includes('demo referral history and slots'), `loading: ${JSON.stringify(first.loading)}`);
+    // The postcodes are in before it answers: a lookup while the rest loads is never "unknown postcode".
+    const postcode = await fetch(`${base}/api/v1/postcodes/ls14ap`);
+    assert.equal(postcode.status, 200);
     const res = await fetch(`${base}/api/v1/shortlists`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -40,7 +63,14 @@ test('first start loads the demo data into PGlite and serves /health and a short
     const page = await fetch(`${base}/`);
     assert.equal(page.status, 200);
     assert.match(await page.text(), /Compare hospitals by waiting time and distance/);
+    const t0 = Date.now();
+    await untilLoaded(base, 240_000);
+    console.log(`then loaded the rest in the background in ${Date.now() - t0} ms`);
+    assert.deepEqual(await health(base), { status: 'ok', database: 'pglite' }, 'the contract\'s answer once everything is in');
     assert.match(output(), /demo data set loaded/);
+    assert.match(output(), /demo referral history loaded/);
+    assert.match(output(), /demo slots published/);
+    assert.match(output(), /background jobs started/);
   } finally {
     assert.equal(await stop(child), 0, 'SIGTERM stops the service cleanly');
   }
@@ -54,6 +84,8 @@ test('the next start reuses the embedded database', { timeout: 120_000 }, async 
     assert.equal(res.status, 200);
     assert.equal(((await res.json()) as { postcode: string }).postcode, 'SW1A 1AA');
     assert.doesNotMatch(output(), /demo data set loaded/);
+    await untilLoaded(base, 60_000);
+    assert.doesNotMatch(output(), /demo referral history loaded/, 'the history is loaded once');
   } finally {
     assert.equal(await stop(child), 0);
   }

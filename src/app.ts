@@ -128,8 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   // The JSON API, feature by feature.
-  await app.register(healthRoutes(deps));
-  await app.register(operationsRoutes(deps));
+  await app.register(operationsRoutes(deps, options.loading));
   await app.register(healthRoutes({ ...deps, loading: options.loading }));
   await app.register(authRoutes(deps), { prefix: '/api/v1' });
   await app.register(authAdminRoutes(deps), { prefix: '/api/v1' });

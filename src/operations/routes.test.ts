@@ -9,6 +9,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { buildApp } from '../app.ts';
+import { StartupLoading } from '../health/loading.ts';
 import { issueToken } from '../auth/sessions.ts';
 import type { DB } from '../db/schema.ts';
 import { createRoleAccounts } from '../testing/accounts.ts';
@@ -200,6 +201,28 @@ describe('GET /health/detail', () => {
     assert.deepEqual(d.data.versions.map((v: { name: string }) => v.name).sort(), ['directory', 'postcodes']);
     assert.equal(d.data.loadedHere.postcodes, 'off', 'the test settings keep postcodes in the database');
     assert.equal(typeof d.instance.uptimeSeconds, 'number');
+    assert.deepEqual(d.maintenance, { on: false });
+    assert.deepEqual(d.loading, []);
+  });
+
+  test('says whether maintenance mode is on, and what this instance is still loading', async () => {
+    const loading = new StartupLoading();
+    const app = await buildApp({ config: testConfig({ METRICS_TOKEN: TOKEN }), database, logger: false, loading });
+    let finish = () => {};
+    const history = loading.run('demo referral history and slots', () => new Promise<void>((resolve) => (finish = resolve)));
+    const until = new Date(Date.now() + 3_600_000);
+    await database.db.insertInto('maintenance_period').values({ started_by: 'demo-admin', expected_until: until }).execute();
+    try {
+      const d = (await get(app, '/health/detail', TOKEN)).json();
+      assert.deepEqual(d.loading, ['demo referral history and slots']);
+      assert.deepEqual(d.maintenance, { on: true, until: until.toISOString(), by: 'demo-admin', fromSetting: false });
+      finish();
+      await history;
+      assert.deepEqual((await get(app, '/health/detail', TOKEN)).json().loading, []);
+    } finally {
+      await database.db.updateTable('maintenance_period').set({ ended_at: new Date(), ended_by: 'demo-admin' }).where('ended_at', 'is', null).execute();
+      await app.close();
+    }
   });
 
   test('503 with reachable false when the database is gone, /health unchanged beside it', async () => {

@@ -8,6 +8,7 @@ import { problems } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
 import { METRICS_CONTENT_TYPE, scrape } from './metrics.ts';
 import { healthDetail } from './health-detail.ts';
+import type { StartupLoading } from '../health/loading.ts';
 
 const Queue = z.object({ queue: z.string(), waiting: z.number(), active: z.number(), oldestWaitingSeconds: z.number().nullable() });
 const Outbox = z.object({ unsent: z.number(), oldestUnsentSeconds: z.number().nullable(), failed: z.number() });
@@ -22,6 +23,8 @@ const HealthDetail = z.object({
     migrationVersion: z.number().nullable(),
     pool: z.object({ total: z.number(), idle: z.number(), waiting: z.number() }),
   }),
+  maintenance: z.object({ on: z.boolean(), until: z.string().optional(), by: z.string().nullable().optional(), fromSetting: z.boolean().optional() }).nullable(),
+  loading: z.array(z.string()),
   jobs: z.object({ enabled: z.boolean(), queues: z.array(Queue).nullable() }),
   outbox: Outbox.nullable(),
   data: z.object({
@@ -37,7 +40,7 @@ const HealthDetail = z.object({
   }),
 });
 
-export function operationsRoutes(deps: Deps) {
+export function operationsRoutes(deps: Deps, loading?: StartupLoading) {
   const { config, database } = deps;
   const startedAt = new Date();
   const token = config.metricsToken;
@@ -60,7 +63,7 @@ export function operationsRoutes(deps: Deps) {
         schema: { hide: true, response: { 200: HealthDetail, 503: HealthDetail, ...problems(401, 404) } },
       },
       async (_request, reply) => {
-        const detail = await healthDetail(deps, startedAt);
+        const detail = await healthDetail(deps, startedAt, loading);
         return reply.code(detail.status === 'ok' ? 200 : 503).send(detail);
       },
     );

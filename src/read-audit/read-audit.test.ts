@@ -77,7 +77,10 @@ test('pages: the referral page and the provider\'s worklist record their reads',
   assert.equal(list.statusCode, 200);
   rows = await rowsSince(from);
   assert.ok(rows.length > 1 && rows.some((r) => r.ubrn === ubrn), `${rows.length} rows`);
-  assert.ok(rows.every((r) => r.route === 'GET /provider/referrals/find' && r.nhs_number));
+  // A row per referral shown, by its UBRN; with the NHS number where the page showed it (least data before choice:
+  // a patient who has not chosen the provider is listed without it).
+  assert.ok(rows.every((r) => r.route === 'GET /provider/referrals/find' && r.ubrn));
+  assert.ok(rows.some((r) => r.nhs_number));
 });
 
 test('the patient\'s own pages and downloads record the patient\'s reads, and the patient sees who looked', async () => {

@@ -10,7 +10,7 @@ import { listableSpecialties, sitesOf } from '../directory/listings.ts';
 import { DECISION_TARGET_WORKING_DAYS } from '../domain/accreditation.ts';
 import { PUBLIC, ROLES, staffOf } from '../http/access.ts';
 import { isStalePreview } from '../http/preview.ts';
-import { attempt, errorContext, type FieldError, foundOrNull, readForm, required, text, wholeNumber } from '../web/forms.ts';
+import { attempt, errorContext, type FieldError, foundOrNull, pathId, readForm, required, text, wholeNumber } from '../web/forms.ts';
 import { forbiddenPage, notFoundPage, seeOther, sendPage } from '../web/page.ts';
 import { addViews } from '../web/render.ts';
 import {
@@ -40,7 +40,6 @@ const ACTION_WORDS: Record<string, string> = {
 };
 const common = { statusTags: STATUS_TAGS, actionWords: ACTION_WORDS, targetDays: DECISION_TARGET_WORKING_DAYS };
 
-const idOf = (raw: string) => (/^\d{1,12}$/.test(raw) ? Number(raw) : null);
 const q = (request: FastifyRequest) => (request.query ?? {}) as Record<string, unknown>;
 const str = (v: unknown, max = 20) => (typeof v === 'string' ? v.slice(0, max) : '');
 
@@ -190,14 +189,14 @@ export function accreditationPages(deps: Deps) {
     });
 
     app.get<{ Params: { id: string } }>(`${PROVIDER_HOME}/:id`, { config: provider }, async (request, reply) => {
-      const id = idOf(request.params.id);
+      const id = pathId(request.params.id);
       const found = id === null ? null : await foundOrNull(() => applicationOf(db, staffOf(request), id));
       if (!found) return notFoundPage(request, reply);
       return providerApplicationPage(request, reply, found, null, []);
     });
 
     app.post<{ Params: { id: string } }>(`${PROVIDER_HOME}/:id/resubmit`, { config: provider }, async (request, reply) => {
-      const id = idOf(request.params.id);
+      const id = pathId(request.params.id);
       const found = id === null ? null : await foundOrNull(() => applicationOf(db, staffOf(request), id));
       if (!found) return notFoundPage(request, reply);
       const items = found.items.map((i) => ({ id: i.criterionId, title: i.title }));
@@ -254,7 +253,7 @@ export function accreditationPages(deps: Deps) {
     });
 
     app.post<{ Params: { id: string } }>(`${ICB_HOME}/criteria/:id/retire`, { config: icbStaff }, async (request, reply) => {
-      const id = idOf(request.params.id);
+      const id = pathId(request.params.id);
       if (id === null) return notFoundPage(request, reply);
       const done = await attempt(() => retireCriterion(db, staffOf(request), id), { field: 'title' });
       if (!done.ok && done.status === 404) return notFoundPage(request, reply);
@@ -262,15 +261,15 @@ export function accreditationPages(deps: Deps) {
     });
 
     app.get<{ Params: { id: string } }>(`${ICB_HOME}/applications/:id`, { config: icbStaff }, async (request, reply) => {
-      const id = idOf(request.params.id);
+      const id = pathId(request.params.id);
       const found = id === null ? null : await foundOrNull(() => applicationOf(db, staffOf(request), id));
       if (!found) return notFoundPage(request, reply);
       return icbApplicationPage(request, reply, found, []);
     });
 
     app.post<{ Params: { id: string; criterionId: string } }>(`${ICB_HOME}/applications/:id/checklist/:criterionId`, { config: icbStaff }, async (request, reply) => {
-      const id = idOf(request.params.id);
-      const criterionId = idOf(request.params.criterionId);
+      const id = pathId(request.params.id);
+      const criterionId = pathId(request.params.criterionId);
       const found = id === null ? null : await foundOrNull(() => applicationOf(db, staffOf(request), id));
       if (!found || criterionId === null || !found.items.some((i) => i.criterionId === criterionId)) return notFoundPage(request, reply);
       const outcomeField = `outcome-${criterionId}`;
@@ -291,7 +290,7 @@ export function accreditationPages(deps: Deps) {
     });
 
     app.post<{ Params: { id: string } }>(`${ICB_HOME}/applications/:id/decision`, { config: icbStaff }, async (request, reply) => {
-      const id = idOf(request.params.id);
+      const id = pathId(request.params.id);
       const found = id === null ? null : await foundOrNull(() => applicationOf(db, staffOf(request), id));
       if (!found) return notFoundPage(request, reply);
       const form = readForm({ decision: text(10), reason: text(REASON_MAX + 100) }, z.object({

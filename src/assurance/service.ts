@@ -18,6 +18,7 @@ import { actorLabel, type StaffPrincipal } from '../http/principal.ts';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../http/problem.ts';
 import { type CheckedAttachment } from './attachments.ts';
 import { type OfferedEvidence, offeredEvidence } from './offered-evidence.ts';
+import { isPublishableWebAddress } from '../domain/web-address.ts';
 
 export const TEXT_MAX = 4000;
 export const TEXTS_MAX = 20;
@@ -133,14 +134,7 @@ function checkInput(input: ItemInput): ItemInput {
   });
   if (links.length > LINKS_MAX) errors.push({ field: 'links', message: `must have at most ${LINKS_MAX} links` });
   for (const l of links) {
-    let ok = l.length <= LINK_MAX;
-    try {
-      const u = new URL(l);
-      ok &&= u.protocol === 'https:' || u.protocol === 'http:';
-    } catch {
-      ok = false;
-    }
-    if (!ok) errors.push({ field: 'links', message: `"${l.slice(0, 60)}" must be a web address starting https:// (at most ${LINK_MAX} characters)` });
+    if (l.length > LINK_MAX || !isPublishableWebAddress(l)) errors.push({ field: 'links', message: `"${l.slice(0, 60)}" must be a web address starting https:// (at most ${LINK_MAX} characters)` });
   }
   const owner = input.owner?.trim() || null;
   if (owner && owner.length > OWNER_MAX) errors.push({ field: 'owner', message: `must be ${OWNER_MAX} characters or fewer` });

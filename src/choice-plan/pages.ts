@@ -10,7 +10,7 @@ import { ACTION_STATUSES, COMMENT_MAX, EMAIL_MAX, NAME_MAX } from '../domain/cho
 import { ASSESSMENT_ITEMS } from '../domain/self-assessment-items.ts';
 import { PUBLIC, ROLES, staffOf } from '../http/access.ts';
 import { Problem } from '../http/problem.ts';
-import { attempt, calendarDate, checkboxes, dateInput, type DateParts, emptyDate, errorContext, type FieldError, oneOfKeys, readForm, sentence, text } from '../web/forms.ts';
+import { attempt, calendarDate, checkboxes, dateInput, type DateParts, emptyDate, errorContext, type FieldError, oneOfKeys, pathId, readForm, sentence, text } from '../web/forms.ts';
 import { forbiddenPage, notFoundPage, seeOther, sendPage } from '../web/page.ts';
 import { addViews } from '../web/render.ts';
 import { ANSWER_MAX, answerComment, commentsFor, countAttempt, moderateComment, REASON_MAX, submitComment } from './comments.ts';
@@ -64,7 +64,8 @@ const emptyAction = { title: '', description: '', owner: '', due: emptyDate(), s
 type ActionValues = { title: string; description: string; owner: string; due: DateParts; status: string; itemIds: string[] };
 
 const partsOf = (iso: string): DateParts => ({ year: iso.slice(0, 4), month: String(Number(iso.slice(5, 7))), day: String(Number(iso.slice(8, 10))) });
-const idOf = (raw: string): number => (/^\d{1,12}$/.test(raw) ? Number(raw) : -1);
+// No row has -1: an address without a number is answered as one that names no action or comment (404).
+const idOf = (raw: string): number => pathId(raw) ?? -1;
 
 // ---------------------------------------------------------------- whose plan
 

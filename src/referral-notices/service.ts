@@ -9,6 +9,7 @@ import { isCalendarDate, londonDate } from '../domain/dates.ts';
 import { concernsOption, type DaySpan, type OptionScope, overlaps, spanProblem, spanState, type SpanState } from '../domain/referral-notices.ts';
 import type { StaffPrincipal } from '../http/principal.ts';
 import { type FieldProblem, forbidden, notFound, unprocessable } from '../http/problem.ts';
+import { isPublishableWebAddress } from '../domain/web-address.ts';
 
 /** The longest each text may be, as the migration's checks say. */
 export const LIMITS = {
@@ -367,7 +368,7 @@ export async function saveTransportPolicy(db: Db, staff: StaffPrincipal, icb: Ic
     linkUrl: { max: LIMITS.linkUrl, required: true },
   });
   if (input.phone && !PHONE.test(input.phone)) errors.push({ field: 'phone', message: 'must be a phone number, like 0333 130 0500' });
-  if (input.linkUrl && !errors.some((e) => e.field === 'linkUrl') && !isHttpsUrl(input.linkUrl)) errors.push({ field: 'linkUrl', message: 'must be a web address starting https://' });
+  if (input.linkUrl && !errors.some((e) => e.field === 'linkUrl') && !isPublishableWebAddress(input.linkUrl)) errors.push({ field: 'linkUrl', message: 'must be a web address starting https://' });
   if (errors.length > 0) refuse('transport policy', errors);
   const values = {
     icb_name: icb.name, summary: input.summary, who_can_get_help: input.whoCanGetHelp, how_to_get_help: input.howToGetHelp, phone: input.phone || null,
@@ -377,11 +378,3 @@ export async function saveTransportPolicy(db: Db, staff: StaffPrincipal, icb: Ic
     .onConflict((oc) => oc.column('icb_code').doUpdateSet(values)).execute();
 }
 
-function isHttpsUrl(s: string): boolean {
-  try {
-    const u = new URL(s);
-    return u.protocol === 'https:' && u.hostname.includes('.');
-  } catch {
-    return false;
-  }
-}

@@ -217,3 +217,6 @@ export async function foundOrNull<T>(lookUp: () => Promise<T>): Promise<T | null
     throw err;
   }
 }
+
+/** A row's number from a page's address (`/actions/42`), or null when the address holds none (nothing to look up). */
+export const pathId = (raw: string): number | null => (/^\d{1,12}$/.test(raw) ? Number(raw) : null);

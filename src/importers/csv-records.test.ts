@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { CsvSyntaxError, csvRecordBatches, formatCsvRecord, parseCsvText } from './csv-records.ts';
+import { CsvSyntaxError, csvRecordBatches, csvRecordsFromLines, formatCsvRecord, parseCsvText } from './csv-records.ts';
 
 const field = fc.string({ unit: fc.oneof(fc.constantFrom('a', 'Z', ' ', ',', ';', '"', '\n', '\r', 'é', '1'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })), maxLength: 10 });
 const table = fc.array(fc.array(field, { minLength: 1, maxLength: 6 }), { maxLength: 15 });
@@ -85,4 +85,34 @@ test('an unclosed quote, text after a closing quote and a stray quote name the l
     for await (const batch of csvRecordBatches(['h\n1\n2\n"3'])) seen.push(...batch.map((r) => r.line));
   }, isAt(4, /not closed/));
   assert.deepEqual(seen, [1, 2, 3]);
+});
+
+test('property: from chunks of lines (the national files), the same records on the same lines as from the text', async () => {
+  const lfField = fc.string({ unit: fc.constantFrom('a', ' ', ',', '"', '\n', 'é', '~'), maxLength: 8 });
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.array(lfField, { minLength: 1, maxLength: 5 }), { maxLength: 12 }), fc.array(fc.nat(20), { maxLength: 3 }), fc.array(fc.nat(30), { maxLength: 4 }), fc.constantFrom(',', '~'),
+      async (rows, blanks, cuts, delimiter) => {
+        const records = rows.map((r) => formatCsvRecord(r, delimiter));
+        for (const b of blanks) records.splice(Math.min(b, records.length), 0, '');
+        const text = records.join('\n') + '\n';
+        const lines = text.split('\n').slice(0, -1);
+        // Chunks of lines cut anywhere, inside a quoted field too, some of them empty.
+        const chunks: string[][] = [];
+        let from = 0;
+        for (const c of [...cuts].sort((a, b) => a - b)) {
+          chunks.push(lines.slice(from, Math.max(from, c)));
+          from = Math.max(from, c);
+        }
+        chunks.push(lines.slice(from));
+        async function* source() {
+          yield* chunks;
+        }
+        const fromLines = [];
+        for await (const batch of csvRecordsFromLines(source(), { delimiter })) fromLines.push(...batch);
+        const fromText = await parseCsvText(text, { delimiter });
+        assert.deepEqual(fromLines, fromText);
+        assert.deepEqual(fromText.map((r) => r.fields), rows);
+      }),
+    { numRuns: 400 },
+  );
 });

@@ -974,3 +974,16 @@ export interface CapacityNoticeTable {
   created_by_account_id: number | null;
   created_at: Timestamp;
 }
+
+// ---------------------------------------------------------------- Issue 12, csv-import (migration 033)
+export interface ReferralTable {
+  /**
+   * Who reported registered_gp_ods_code: a provider's ODS code when a waiting-list import named the practice (not
+   * checked against the practice's own records); null when the practice is the referring organisation's own word.
+   */
+  registered_gp_reported_by_ods_code: Generated<string | null>;
+}
+
+export interface DB {
+  referral: ReferralTable;
+}

@@ -14,6 +14,7 @@ import { londonDate } from '../domain/dates.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { testConfig } from '../testing/database.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
+import { staffSession } from '../testing/page-session.ts';
 
 let app: FastifyInstance;
 let database: Database;
@@ -200,4 +201,36 @@ test('300,000 rows stream through in bounded memory: what the process holds grow
   const growth = peak - start;
   t.diagnostic(`body ${Math.round(bytes / 1e6)} MB; the process held at most ${Math.round(growth / 1e6)} MB more while reading it`);
   assert.ok(growth < bytes / 4, `the process held ${Math.round(growth / 1e6)} MB more for a ${Math.round(bytes / 1e6)} MB body`);
+});
+
+test('a provider\'s import naming a practice: the practice sees the pathway marked "Reported by" the provider, never as its own referral, and acts on none of it', async () => {
+  await createOrganisation(database, 'GP2', 'GP Two', 'GP_PRACTICE');
+  tokens.gp2 = (await issueToken(database.db, await createAccount(database, 'gp2', 'referrer', 'GP2'), 'api')).token;
+  const res = await load([HEADER, `9990000166,RXX,110,${addDays(today, -200)},,1950-03-03,LS1 4AP,Rita,Reported,GP1`].join('\n'));
+  assert.equal(res.statusCode, 201, res.body);
+  const { ubrn } = await database.db.selectFrom('referral').select('ubrn').where('patient_nhs_number', '=', '9990000166').executeTakeFirstOrThrow();
+  const asGp = (url: string, who = 'gp', method: 'GET' | 'POST' = 'GET', payload?: object) => app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
+
+  const referral = (await asGp(`/api/v1/referrals/${ubrn}`)).json();
+  assert.deepEqual(
+    [referral.referringOrganisation.odsCode, referral.registeredPractice, referral.registeredPracticeSource, referral.registeredPracticeReportedBy],
+    ['RXX', { odsCode: 'GP1', name: 'GP One' }, 'REPORTED_BY_PROVIDER', { odsCode: 'RXX', name: referral.registeredPracticeReportedBy.name }],
+  );
+  const item = (await asGp(`/api/v1/referrals?q=9990000166`)).json().referrals;
+  assert.deepEqual(item.map((i: { ubrn: string; reportedBy: { odsCode: string } | null }) => [i.ubrn, i.reportedBy?.odsCode]), [[ubrn, 'RXX']]);
+  // Another practice sees nothing of it; the provider sees it as its own, with nothing "reported" to it.
+  assert.equal((await asGp(`/api/v1/referrals/${ubrn}`, 'gp2')).statusCode, 404);
+  assert.equal((await asGp(`/api/v1/referrals?q=9990000166`, 'gp2')).json().total, 0);
+  assert.equal((await asGp(`/api/v1/referrals?q=9990000166`, 'rxx')).json().referrals[0].reportedBy, null);
+  // Reading is all: moving the patient, or asking for the alternatives to move to, is not the practice's to do.
+  assert.equal((await asGp(`/api/v1/referrals/${ubrn}/alternatives`)).statusCode, 404);
+  assert.equal((await asGp(`/api/v1/referrals/${ubrn}/alternatives`, 'gp', 'POST', { serviceId: 'S1-110' })).statusCode, 404);
+
+  const page = await staffSession(app, database, 'gp');
+  const html = (await page.get(`/referrals/${ubrn}`)).body;
+  assert.match(html, /id="reported-by"[\s\S]*Reported by /);
+  assert.match(html, /This is not a referral your practice made/);
+  assert.doesNotMatch(html, /id="re-refer"|id="close-referral"|\/book"/);
+  const list = (await page.get('/referrals?q=9990000166')).body;
+  assert.match(list, new RegExp(`id="reported-${ubrn}"[^>]*>Reported by `));
 });

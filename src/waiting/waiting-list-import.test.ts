@@ -229,7 +229,7 @@ test('a provider\'s import naming a practice: the practice sees the pathway mark
   const page = await staffSession(app, database, 'gp');
   const html = (await page.get(`/referrals/${ubrn}`)).body;
   assert.match(html, /id="reported-by"[\s\S]*Reported by /);
-  assert.match(html, /This is not a referral your practice made/);
+  assert.match(html, /This practice did not make this referral/);
   assert.doesNotMatch(html, /id="re-refer"|id="close-referral"|\/book"/);
   const list = (await page.get('/referrals?q=9990000166')).body;
   assert.match(list, new RegExp(`id="reported-${ubrn}"[^>]*>Reported by `));

@@ -16,7 +16,7 @@
 // The registered_gp column is the provider's word, not the practice's: it is stored as reported by the provider, and
 // the pathway's referring organisation is the provider, so that the practice never sees it as a referral it made.
 import type { Kysely, Transaction } from 'kysely';
-import { insertReferral } from '../referrals/history.ts';
+import { insertReferrals } from '../referrals/history.ts';
 import { hashAccessCode } from '../auth/access-codes.ts';
 import type { Database } from '../db/database.ts';
 import type { DB } from '../db/schema.ts';
@@ -263,50 +263,52 @@ async function importBatch(
     known.add(key);
     fresh.push(row);
   }
-  if (fresh.length === 0) return;
-  const offeredOf = await waitingListOptions(trx, fresh, options.travelCostPencePerMile);
-  const offeredOptions: { ubrn: string; rank: number; service_id: string; offered: string }[] = [];
-  for (const row of fresh) {
-    const ubrn = generateUbrn();
-    await insertReferral(
-      trx,
-      {
-        ubrn,
-        // Nobody holds this code: a PIDMAS invitation or a letter from the provider issues a fresh one.
-        access_code_hash: hashAccessCode(options.accessCodeSecret, generateAccessCode()),
-        status: 'ACCEPTED',
-        priority: row.priority,
-        specialty_code: row.specialty,
-        clinical_summary: 'Imported from the provider\'s waiting list.',
-        patient_nhs_number: row.nhsNumber,
-        patient_given_name: row.givenName,
-        patient_family_name: row.familyName,
-        patient_date_of_birth: row.dateOfBirth,
-        patient_postcode: row.postcode,
-        patient_address_lines: null,
-        patient_email: null,
-        patient_mobile: null,
-        preferences: JSON.stringify({ sortBy: 'WAIT', maxDistanceKm: 80, originPostcode: null }),
-        // The provider reported the pathway, and with it the practice: the practice did not refer.
-        referring_organisation_ods_code: row.provider,
-        registered_gp_ods_code: row.gp,
-        registered_gp_reported_by_ods_code: row.gp ? row.provider : null,
-        created_by_account_id: options.accountId,
-        rtt_clock_start: row.clockStart,
-        options_offered: 1,
-        fewer_options_reason: 'Imported from the provider\'s waiting list: the patient was referred before OpenChoice.',
-        next_appointment_date: row.nextDate,
-        current_service_id: row.serviceId,
-        source: 'WAITING_LIST',
-        tertiary: row.tertiary,
-      },
-      importer,
-      `Imported from ${row.provider}'s waiting list (line ${row.line}); RTT clock started ${row.clockStart}`,
-    );
-    offeredOptions.push({ ubrn, rank: 1, service_id: row.serviceId, offered: JSON.stringify(offeredOf(row)) });
-    report.imported++;
+  // In slices, so that no statement passes PostgreSQL's 65,535 parameters however large a chunk of the body was.
+  for (let from = 0; from < fresh.length; from += WRITE_SLICE) {
+    const slice = fresh.slice(from, from + WRITE_SLICE);
+    const offeredOf = await waitingListOptions(trx, slice, options.travelCostPencePerMile);
+    const pathways = slice.map((row) => ({ offered: offeredOf(row), row: pathwayOf(row, options), reason: `Imported from ${row.provider}'s waiting list (line ${row.line}); RTT clock started ${row.clockStart}` }));
+    await insertReferrals(trx, pathways, importer);
+    await trx.insertInto('referral_option').values(pathways.map((p) => ({ ubrn: p.row.ubrn, rank: 1, service_id: p.row.current_service_id!, offered: JSON.stringify(p.offered) }))).execute();
+    report.imported += slice.length;
   }
-  await trx.insertInto('referral_option').values(offeredOptions).execute();
+}
+
+/** Rows written by one statement: a referral row has about 30 columns. */
+const WRITE_SLICE = 500;
+
+/** The referral an imported row becomes. */
+function pathwayOf(row: Row, options: { accountId: number; accessCodeSecret: string }) {
+  return {
+    ubrn: generateUbrn(),
+    // Nobody holds this code: a PIDMAS invitation or a letter from the provider issues a fresh one.
+    access_code_hash: hashAccessCode(options.accessCodeSecret, generateAccessCode()),
+    status: 'ACCEPTED' as const,
+    priority: row.priority,
+    specialty_code: row.specialty,
+    clinical_summary: 'Imported from the provider\'s waiting list.',
+    patient_nhs_number: row.nhsNumber,
+    patient_given_name: row.givenName,
+    patient_family_name: row.familyName,
+    patient_date_of_birth: row.dateOfBirth,
+    patient_postcode: row.postcode,
+    patient_address_lines: null,
+    patient_email: null,
+    patient_mobile: null,
+    preferences: JSON.stringify({ sortBy: 'WAIT', maxDistanceKm: 80, originPostcode: null }),
+    // The provider reported the pathway, and with it the practice: the practice did not refer.
+    referring_organisation_ods_code: row.provider,
+    registered_gp_ods_code: row.gp,
+    registered_gp_reported_by_ods_code: row.gp ? row.provider : null,
+    created_by_account_id: options.accountId,
+    rtt_clock_start: row.clockStart,
+    options_offered: 1,
+    fewer_options_reason: 'Imported from the provider\'s waiting list: the patient was referred before OpenChoice.',
+    next_appointment_date: row.nextDate,
+    current_service_id: row.serviceId,
+    source: 'WAITING_LIST' as const,
+    tertiary: row.tertiary,
+  };
 }
 
 /** Already on this service's waiting list: the one option an imported pathway has. */

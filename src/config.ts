@@ -45,6 +45,7 @@ const envSchema = z.object({
   TRAVEL_COST_PENCE_PER_MILE: z.coerce.number().min(0).max(500).default(DEFAULT_TRAVEL_COST_PENCE_PER_MILE),
   DEFAULT_MAX_DISTANCE_KM: z.coerce.number().positive().max(2000).default(80),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(100_000),
+  IMPORT_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(2_000_000_000).default(200_000_000),
   DIRECTORY_REFRESH_MS: z.coerce.number().int().min(0).max(3_600_000).default(1000),
   POSTCODES_IN_MEMORY: bool.default(true),
   ACCESS_CODE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -120,6 +121,8 @@ export interface Config {
   travelCostPencePerMile: number;
   defaultMaxDistanceKm: number;
   bodyLimitBytes: number;
+  /** Largest waiting-list CSV (POST /api/v1/pathways/import), streamed, so not held in memory: 300,000 rows are about 40 MB. */
+  importBodyLimitBytes: number;
   /** How stale the in-memory directory may be before an instance checks the database for changes. */
   directoryRefreshMs: number;
   /** Keep every postcode in memory (about 42 MB for GB) instead of asking the database each time. */
@@ -202,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     travelCostPencePerMile: e.TRAVEL_COST_PENCE_PER_MILE,
     defaultMaxDistanceKm: e.DEFAULT_MAX_DISTANCE_KM,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    importBodyLimitBytes: e.IMPORT_BODY_LIMIT_BYTES,
     directoryRefreshMs: e.DIRECTORY_REFRESH_MS,
     postcodesInMemory: e.POSTCODES_IN_MEMORY,
     accessCodeSecret: e.ACCESS_CODE_SECRET ?? DEVELOPMENT_ACCESS_CODE_SECRET,

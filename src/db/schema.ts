@@ -1030,3 +1030,16 @@ export interface PatientReadAuditTable {
 export interface DB {
   patient_read_audit: PatientReadAuditTable;
 }
+
+// ---------------------------------------------------------------- Issue 12, csv-import (migration 033)
+export interface ReferralTable {
+  /**
+   * Who reported registered_gp_ods_code: a provider's ODS code when a waiting-list import named the practice (not
+   * checked against the practice's own records); null when the practice is the referring organisation's own word.
+   */
+  registered_gp_reported_by_ods_code: Generated<string | null>;
+}
+
+export interface DB {
+  referral: ReferralTable;
+}

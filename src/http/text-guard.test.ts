@@ -1,6 +1,7 @@
 // A NUL character anywhere in a request is refused at the edge with a 400 naming where it was (issue 12, defect 3):
 // PostgreSQL cannot store it in text, and before this every such request answered 500.
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { anonymousSession, staffSession } from '../testing/page-session.ts';
@@ -17,6 +18,7 @@ test('nulAt finds a NUL character in any string of a value, and names where', ()
   assert.equal(nulAt('a\u0000b'), 'body');
   assert.equal(nulAt({ 'bad\u0000key': 1 }), 'bad\u0000key');
   assert.equal(nulAt(Buffer.from([0, 0])), null, 'a file\'s bytes are not text');
+  assert.equal(nulAt(Readable.from(['a\u0000b'])), null, 'a streamed body is checked by its route as it is read, not walked');
 });
 
 let t: TestApp;

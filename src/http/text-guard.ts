@@ -16,7 +16,9 @@ export function nulAt(value: unknown, path = ''): string | null {
     }
     return null;
   }
-  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+  // Only parsed data: a body a route reads as a stream (the waiting-list CSV) is checked by that route, as it reads;
+  // walking a stream's fields would reach its socket and beyond.
+  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value) && !isStream(value)) {
     for (const [key, v] of Object.entries(value)) {
       const here = path ? `${path}.${key}` : key;
       if (key.includes(NUL)) return here;
@@ -26,6 +28,8 @@ export function nulAt(value: unknown, path = ''): string | null {
   }
   return null;
 }
+
+const isStream = (value: object) => typeof (value as { pipe?: unknown }).pipe === 'function';
 
 /**
  * Checked once the body is parsed and the caller is known (a page's refusal is a page, which needs its session), and

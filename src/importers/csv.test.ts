@@ -5,23 +5,24 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { type CsvRecord, ImportError, detectDelimiter, forEachRecord, formatCsvLine, parseCsvLine, readCsv } from './csv.ts';
+import { type CsvRecord, ImportError, detectDelimiter, forEachRecord, readCsv } from './csv.ts';
+import { formatCsvRecord, parseCsvText } from './csv-records.ts';
 import { openText } from './source.ts';
 import { readableName } from './names.ts';
 
-test('any fields survive formatting and parsing (quotes, delimiters, spaces)', () => {
+test('any fields survive formatting and parsing (quotes, delimiters, spaces)', async () => {
   const field = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', ',', '~', '"', 'é', '1') });
-  fc.assert(
-    fc.property(fc.array(field, { minLength: 1, maxLength: 8 }), fc.constantFrom(',', '~'), (fields, delimiter) => {
-      assert.deepEqual(parseCsvLine(formatCsvLine(fields, delimiter), delimiter), fields);
+  await fc.assert(
+    fc.asyncProperty(fc.array(field, { minLength: 1, maxLength: 8 }), fc.constantFrom(',', '~'), async (fields, delimiter) => {
+      assert.deepEqual((await parseCsvText(formatCsvRecord(fields, delimiter), { delimiter })).map((r) => r.fields), [fields]);
     }),
     { numRuns: 500 },
   );
 });
 
-test('parses RFC 4180 quoting and reports an unclosed quote', () => {
-  assert.deepEqual(parseCsvLine('"a,b","say ""hi""",,x'), ['a,b', 'say "hi"', '', 'x']);
-  assert.throws(() => parseCsvLine('"open,field'), /not closed/);
+test('parses RFC 4180 quoting and reports an unclosed quote', async () => {
+  assert.deepEqual((await parseCsvText('"a,b","say ""hi""",,x'))[0]!.fields, ['a,b', 'say "hi"', '', 'x']);
+  await assert.rejects(parseCsvText('"open,field'), /not closed/);
 });
 
 test('detects the delimiter from the header line', () => {
@@ -81,7 +82,7 @@ test('the first bad line wins, whether the caller or the parser finds it, though
   };
   await assert.rejects(forEachRecord(file, rejectOops), { message: 'line 2: oops' });
   assert.deepEqual(lines, [1, 2]);
-  await assert.rejects(forEachRecord(file, () => {}), { message: 'line 3: unexpected text after a quoted field at column 1' });
+  await assert.rejects(forEachRecord(file, () => {}), { message: /^line 3: unexpected text after a quoted field/ });
 });
 
 test('ODS capitals become readable names', () => {

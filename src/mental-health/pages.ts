@@ -79,7 +79,7 @@ export function mentalHealthPages(deps: Deps) {
         return providerPage(request, reply, query.values, { csv, report, services: report ? servicesView(report, false) : [] }, errors, 422);
       };
       if (!csv) return fail([{ field: 'csv', href: '#csv', message: 'Paste your pathways as CSV, with a header line' }]);
-      const parsed = rowsFromCsv(csv);
+      const parsed = await rowsFromCsv(csv);
       const result = parsed.ok ? await importPathways(deps.database, parsed.rows, { providerOdsCode: staff.organisation.odsCode, accountId: staff.accountId, source: 'PROVIDER_RETURN', today }) : parsed;
       if (!result.ok) return fail(result.errors.slice(0, 20).map((e) => ({ field: 'csv', href: '#csv', message: `Line ${e.line}: ${e.message}` })));
       const { inserted, updated, unchanged } = result.report;

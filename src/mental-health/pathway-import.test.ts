@@ -27,11 +27,11 @@ test('property: every real date reads back in both forms, and no text reads as a
   }));
 });
 
-test('columns are found by name in any order, case and spacing; the rows keep the lines their records start on', () => {
-  const parsed = rowsFromCsv('ICB,Referred On,Service,"Pathway ID"\r\nQWO,2026-01-01,EIP,"A\nB"\r\nQWO,2026-01-02,EIP,C');
+test('columns are found by name in any order, case and spacing; the rows keep the lines their records start on', async () => {
+  const parsed = await rowsFromCsv('ICB,Referred On,Service,"Pathway ID"\r\nQWO,2026-01-01,EIP,"A\nB"\r\nQWO,2026-01-02,EIP,C');
   assert.ok(parsed.ok);
   assert.deepEqual(parsed.rows.map((r) => [r.line, r.row.pathwayId, r.row.service, r.row.icb, r.row.practice]), [[2, 'A\nB', 'EIP', 'QWO', null], [4, 'C', 'EIP', 'QWO', null]]);
-  assert.deepEqual(rowsFromCsv(''), { ok: false, errors: [{ line: 1, message: 'the file is empty: send a header line and one line for each pathway' }] });
+  assert.deepEqual(await rowsFromCsv(''), { ok: false, errors: [{ line: 1, message: 'the file is empty: send a header line and one line for each pathway' }] });
 });
 
 test('a pathway is known by a hash of its provider and its id, never the id', () => {

@@ -18,7 +18,7 @@ import type { Database } from '../db/database.ts';
 import type { DB, MentalHealthPathwayTable } from '../db/schema.ts';
 import { isCalendarDate } from '../domain/dates.ts';
 import { isValidNhsNumber } from '../domain/nhs-number.ts';
-import { CsvSyntaxError, parseCsvRecords } from './csv-records.ts';
+import { CsvSyntaxError, parseCsvText } from '../importers/csv-records.ts';
 import type { ServiceKind } from './standards.ts';
 
 /** One row as sent, before it is checked: every value as text. */
@@ -64,10 +64,10 @@ const COLUMNS: Record<keyof PathwayRowInput, string[]> = {
 const squash = (name: string) => name.trim().toLowerCase().replace(/[\s_-]+/g, '');
 
 /** The CSV's rows with the line each starts on; a syntax error or a missing column is the file's one error. */
-export function rowsFromCsv(text: string): { ok: true; rows: { line: number; row: PathwayRowInput }[] } | { ok: false; errors: LineError[] } {
+export async function rowsFromCsv(text: string): Promise<{ ok: true; rows: { line: number; row: PathwayRowInput }[] } | { ok: false; errors: LineError[] }> {
   let records;
   try {
-    records = parseCsvRecords(text);
+    records = await parseCsvText(text);
   } catch (err) {
     if (err instanceof CsvSyntaxError) return { ok: false, errors: [{ line: err.line, message: err.message }] };
     throw err;

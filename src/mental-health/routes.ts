@@ -42,7 +42,7 @@ export function mentalHealthRoutes(deps: Deps) {
         const staff = staffOf(request);
         const body = request.body;
         const rows: { line: number; row: PathwayRowInput }[] | { errors: { line: number; message: string }[] } = typeof body === 'string'
-          ? (() => { const parsed = rowsFromCsv(body); return parsed.ok ? parsed.rows : { errors: parsed.errors }; })()
+          ? await (async () => { const parsed = await rowsFromCsv(body); return parsed.ok ? parsed.rows : { errors: parsed.errors }; })()
           : body.rows.map((row, i) => ({ line: i + 1, row }));
         const where = typeof body === 'string' ? 'line' : 'row';
         const result = Array.isArray(rows)

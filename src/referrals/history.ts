@@ -49,6 +49,14 @@ export async function noteInHistory(trx: Transaction<DB>, ubrn: string, actor: A
   await trx.insertInto('referral_event').values({ ubrn, ...actorColumns(actor), from_status: r.status, to_status: r.status, reason }).execute();
 }
 
+/** New referrals, each with the first entry of its history, in two statements (a waiting-list import's batch). */
+export async function insertReferrals(trx: Transaction<DB>, referrals: readonly { row: Insertable<ReferralTable>; reason: string }[], actor: Actor): Promise<void> {
+  if (referrals.length === 0) return;
+  await trx.insertInto('referral').values(referrals.map((r) => r.row)).execute();
+  const who = actorColumns(actor);
+  await trx.insertInto('referral_event').values(referrals.map(({ row, reason }) => ({ ubrn: row.ubrn, ...who, from_status: null, to_status: row.status, reason }))).execute();
+}
+
 /** A new referral, with the first entry of its history. */
 export async function insertReferral(trx: Transaction<DB>, row: Insertable<ReferralTable>, actor: Actor, reason: string): Promise<void> {
   await trx.insertInto('referral').values(row).execute();

@@ -22,12 +22,23 @@ type OfferedOption = Omit<ShortlistOption, 'service'>;
  * Referrals a principal may see, as a query to narrow further: the referring organisation's staff, the referral
  * centre of the assessment service it was sent to, providers with a service on the shortlist, the patient themselves. Nobody else, not even an administrator: a patient's
  * referral is seen by those caring for them.
+ *
+ * `reported`: to read only, a practice also sees the pathways a provider's waiting-list import says are its patients'
+ * (registered_gp, as reported by the provider: nothing checks it). Never to act on: the practice did not refer, so
+ * it books, moves, re-refers and closes none of them, and every action asks without `reported`.
  */
-export function visibleReferrals(db: Kysely<DB>, principal: Principal) {
+export function visibleReferrals(db: Kysely<DB>, principal: Principal, options: { reported?: boolean } = {}) {
   const q = db.selectFrom('referral as r');
   if (principal.kind === 'patient') return q.where('r.ubrn', '=', principal.ubrn);
   switch (principal.role) {
     case 'referrer':
+      if (options.reported) {
+        const practice = principal.organisation.odsCode;
+        return q.where(({ or, and, eb }) => or([
+          eb('r.referring_organisation_ods_code', '=', practice),
+          and([eb('r.registered_gp_ods_code', '=', practice), eb('r.registered_gp_reported_by_ods_code', 'is not', null)]),
+        ]));
+      }
       return q.where('r.referring_organisation_ods_code', '=', principal.organisation.odsCode);
     case 'referral-centre':
       // The ones it made, and the ones sent to an assessment service it runs.
@@ -58,13 +69,16 @@ export function visibleReferrals(db: Kysely<DB>, principal: Principal) {
   }
 }
 
-export async function getReferral(deps: Deps, principal: Principal, ubrn: string): Promise<Referral> {
+/** One referral as the API and the pages show it; `reported` as for visibleReferrals (to read only). */
+export async function getReferral(deps: Deps, principal: Principal, ubrn: string, visibility: { reported?: boolean } = {}): Promise<Referral> {
   const { db } = deps.database;
-  const r = await visibleReferrals(db, principal)
+  const r = await visibleReferrals(db, principal, visibility)
     .innerJoin('specialty as sp', 'sp.code', 'r.specialty_code')
     .innerJoin('organisation as ro', 'ro.ods_code', 'r.referring_organisation_ods_code')
+    .leftJoin('organisation as gp', 'gp.ods_code', 'r.registered_gp_ods_code')
+    .leftJoin('organisation as rep', 'rep.ods_code', 'r.registered_gp_reported_by_ods_code')
     .selectAll('r')
-    .select(['sp.name as specialty_name', 'ro.name as referrer_name'])
+    .select(['sp.name as specialty_name', 'ro.name as referrer_name', 'ro.kind as referrer_kind', 'gp.name as registered_gp_name', 'rep.name as reported_by_name'])
     .where('r.ubrn', '=', ubrn)
     .executeTakeFirst();
   // The same answer whether the referral does not exist or is someone else's: existence must not leak.
@@ -98,6 +112,7 @@ export async function getReferral(deps: Deps, principal: Principal, ubrn: string
     },
     clinicalSummary: r.clinical_summary,
     referringOrganisation: { odsCode: r.referring_organisation_ods_code, name: r.referrer_name },
+    ...registeredPracticeOf(r),
     rttClockStart: r.rtt_clock_start,
     optionsOffered: r.options_offered,
     fewerOptionsReason: r.fewer_options_reason,
@@ -122,6 +137,22 @@ export async function getReferral(deps: Deps, principal: Principal, ubrn: string
     history: history.map((h) => ({ at: new Date(h.at).toISOString(), from: h.from_status, to: h.to_status, by: h.actor_label, reason: h.reason })),
   };
   return seen.has(ubrn) ? referral : withheldFromUnchosen(referral);
+}
+
+/**
+ * The patient's registered GP practice and where that came from: the practice that referred (its own word), or a
+ * provider's waiting-list import (that provider's word only, and so labelled "Reported by" it wherever it is shown).
+ */
+function registeredPracticeOf(r: {
+  registered_gp_ods_code: string | null; registered_gp_name: string | null; registered_gp_reported_by_ods_code: string | null; reported_by_name: string | null;
+  referring_organisation_ods_code: string; referrer_name: string; referrer_kind: string;
+}): Pick<Referral, 'registeredPractice' | 'registeredPracticeSource' | 'registeredPracticeReportedBy'> {
+  if (r.registered_gp_ods_code) {
+    const reportedBy = r.registered_gp_reported_by_ods_code ? { odsCode: r.registered_gp_reported_by_ods_code, name: r.reported_by_name ?? r.registered_gp_reported_by_ods_code } : null;
+    return { registeredPractice: { odsCode: r.registered_gp_ods_code, name: r.registered_gp_name ?? r.registered_gp_ods_code }, registeredPracticeSource: reportedBy ? 'REPORTED_BY_PROVIDER' : 'REFERRING_PRACTICE', registeredPracticeReportedBy: reportedBy };
+  }
+  if (r.referrer_kind === 'GP_PRACTICE') return { registeredPractice: { odsCode: r.referring_organisation_ods_code, name: r.referrer_name }, registeredPracticeSource: 'REFERRING_PRACTICE', registeredPracticeReportedBy: null };
+  return { registeredPractice: null, registeredPracticeSource: null, registeredPracticeReportedBy: null };
 }
 
 /** The patient's referral if the UBRN, access code and date of birth all match; null otherwise, whichever was wrong. */

@@ -57,6 +57,8 @@ const Summary = z.object({
   rttClockStart: z.string(),
   optionsOffered: z.number().int(),
   updatedAt: z.string(),
+  reportedBy: z.object({ odsCode: z.string(), name: z.string() }).nullable()
+    .describe('for a practice: not its referral, but a provider\'s waiting-list pathway that names it as the patient\'s practice, reported by this provider'),
 });
 
 /** One status or several, separated by commas. */
@@ -134,7 +136,9 @@ export function referralRoutes(deps: Deps) {
           response: { 200: ReferralSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema },
         },
       },
-      async (request) => getReferral(deps, request.principal!, request.params.ubrn),
+      // A practice may read the pathways a provider's import says are its patients' (marked registeredPracticeSource
+      // REPORTED_BY_PROVIDER); it acts on none of them.
+      async (request) => getReferral(deps, request.principal!, request.params.ubrn, { reported: true }),
     );
 
     api.put(

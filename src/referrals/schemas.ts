@@ -156,6 +156,10 @@ export const ReferralSchema = z.object({
   }),
   clinicalSummary: z.string().nullable().describe('null while withheld (patientDetails)'),
   referringOrganisation: z.object({ odsCode: z.string(), name: z.string() }),
+  registeredPractice: z.object({ odsCode: z.string(), name: z.string() }).nullable().describe('the patient\'s GP practice, when known'),
+  registeredPracticeSource: z.enum(['REFERRING_PRACTICE', 'REPORTED_BY_PROVIDER']).nullable()
+    .describe('REFERRING_PRACTICE: the practice made the referral; REPORTED_BY_PROVIDER: a provider\'s waiting-list import named it, unchecked (show it as "Reported by" registeredPracticeReportedBy)'),
+  registeredPracticeReportedBy: z.object({ odsCode: z.string(), name: z.string() }).nullable().describe('the provider that reported the practice'),
   rttClockStart: z.string(),
   optionsOffered: z.number().int(),
   fewerOptionsReason: z.string().nullable(),

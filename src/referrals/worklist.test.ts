@@ -171,7 +171,7 @@ describe('the API answer', () => {
     const { status, body } = await list('demo-referrer', '');
     assert.equal(status, 200);
     assert.ok(body.referrals.length <= 100);
-    assert.deepEqual(Object.keys(body.referrals[0]).sort(), ['optionsOffered', 'patientName', 'priority', 'rttClockStart', 'specialty', 'status', 'ubrn', 'updatedAt']);
+    assert.deepEqual(Object.keys(body.referrals[0]).sort(), ['optionsOffered', 'patientName', 'priority', 'reportedBy', 'rttClockStart', 'specialty', 'status', 'ubrn', 'updatedAt']);
     assert.equal(body.offset, 0);
     assert.equal(body.limit, 100);
     assert.ok(body.total >= body.referrals.length);

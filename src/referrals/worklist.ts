@@ -24,6 +24,8 @@ export interface WorklistItem {
   /** sent to a referral assessment service: its outcome, null until triaged; undefined when never sent */
   triageOutcome: TriageOutcome | null | undefined;
   updatedAt: string;
+  /** to a practice: not its referral but a provider's waiting-list pathway naming it, reported by this provider */
+  reportedBy: { odsCode: string; name: string } | null;
 }
 
 export interface WorklistSearch {
@@ -69,7 +71,7 @@ function matching(eb: Eb, terms: NonNullable<ReturnType<typeof searchTerms>>, pr
 /** The referrals the principal may see that the search text matches, as a query to narrow further. */
 function searched(db: Kysely<DB>, principal: Principal, q: string | undefined) {
   const terms = searchTerms(q);
-  const visible = visibleReferrals(db, principal);
+  const visible = visibleReferrals(db, principal, { reported: true });
   return terms ? visible.where((eb) => matching(eb as unknown as Eb, terms, principal)) : visible;
 }
 
@@ -86,7 +88,8 @@ export async function searchWorklist(db: Kysely<DB>, principal: Principal, searc
     q
       .innerJoin('specialty as sp', 'sp.code', 'r.specialty_code')
       .leftJoin('referral_triage as t', 't.ubrn', 'r.ubrn')
-      .select(['t.outcome as triage_outcome', 't.sent_on as triage_sent_on'])
+      .leftJoin('organisation as rep', 'rep.ods_code', 'r.registered_gp_reported_by_ods_code')
+      .select(['t.outcome as triage_outcome', 't.sent_on as triage_sent_on', 'r.referring_organisation_ods_code', 'r.registered_gp_reported_by_ods_code', 'rep.name as reported_by_name'])
       .select(['r.ubrn', 'r.status', 'r.priority', 'sp.name as specialty', 'r.patient_given_name', 'r.patient_family_name', 'r.patient_nhs_number', 'r.rtt_clock_start', 'r.options_offered', 'r.contact_by', 'r.updated_at'])
       .orderBy('r.updated_at', 'desc')
       .orderBy('r.ubrn')
@@ -109,11 +112,19 @@ export async function searchWorklist(db: Kysely<DB>, principal: Principal, searc
       contactBy: r.contact_by,
       triageOutcome: r.triage_sent_on === null ? undefined : r.triage_outcome,
       updatedAt: new Date(r.updated_at).toISOString(),
+      reportedBy: reportedTo(principal, r),
     })),
     total: Number(counted.n),
     offset,
     limit: search.limit,
   };
+}
+
+/** Whom a pathway the principal did not refer was reported by, when the principal is the practice it names. */
+function reportedTo(principal: Principal, r: { referring_organisation_ods_code: string; registered_gp_reported_by_ods_code: string | null; reported_by_name: string | null }) {
+  if (principal.kind !== 'staff' || principal.role !== 'referrer' || !r.registered_gp_reported_by_ods_code) return null;
+  if (r.referring_organisation_ods_code === principal.organisation.odsCode) return null;
+  return { odsCode: r.registered_gp_reported_by_ods_code, name: r.reported_by_name ?? r.registered_gp_reported_by_ods_code };
 }
 
 /** How many of the principal's referrals matching the search text are in each group, for the filters. */

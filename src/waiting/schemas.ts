@@ -39,11 +39,14 @@ export const MovedSchema = z.object({
 
 const LineProblem = z.object({ line: z.number().int(), message: z.string() });
 export const WaitingListReportSchema = z.object({
-  rows: z.number().int(),
-  imported: z.number().int(),
-  skipped: z.number().int(),
-  errors: z.array(LineProblem),
-  warnings: z.array(LineProblem),
+  dryRun: z.boolean().describe('true: a preview, nothing was changed'),
+  rows: z.number().int().describe('rows read, not counting the header and blank lines'),
+  imported: z.number().int().describe('pathways added (in a preview: that would be added, counting only the rows without errors)'),
+  skipped: z.number().int().describe('rows already loaded (same NHS number, provider, specialty and clock start), left as they are: the import never changes a pathway'),
+  errors: z.array(LineProblem).describe('by the line each row starts on, as a spreadsheet numbers it (the header is line 1); the first 100'),
+  errorsNotShown: z.number().int().describe('errors beyond those listed'),
+  warnings: z.array(LineProblem).describe('the first 100'),
+  warningsNotShown: z.number().int(),
 });
 
 /** The pathway and its alternatives as the API answers them. */

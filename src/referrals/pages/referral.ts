@@ -64,9 +64,9 @@ export function referrerPages(deps: Deps, panels: { waiting: ReferralPanel; noti
   const { db } = deps.database;
 
   /** A referral the member of staff may see; null (shown as not found) for anything else. */
-  async function findReferral(staff: StaffPrincipal, ubrn: string): Promise<Referral | null> {
+  async function findReferral(staff: StaffPrincipal, ubrn: string, visibility: { reported?: boolean } = {}): Promise<Referral | null> {
     if (!isUbrn(ubrn)) return null;
-    return foundOrNull(() => getReferral(deps, staff, ubrn));
+    return foundOrNull(() => getReferral(deps, staff, ubrn, visibility));
   }
 
   const bookPage = async (request: FastifyRequest, reply: FastifyReply, referral: Referral, errors: FieldError[], status = 200) => {
@@ -94,11 +94,15 @@ export function referrerPages(deps: Deps, panels: { waiting: ReferralPanel; noti
     });
 
     app.get<{ Params: { ubrn: string } }>('/referrals/:ubrn', { config: page }, async (request, reply) => {
-      const referral = await findReferral(staffOf(request), request.params.ubrn);
+      const staff = staffOf(request);
+      const referral = await findReferral(staff, request.params.ubrn, { reported: true });
       if (!referral) return notFoundPage(request, reply);
       const asked = String((request.query as { done?: unknown }).done ?? '');
       const done = Object.hasOwn(DONE, asked) ? DONE[asked] : null;
-      return sendPage(request, reply, 'referral.njk', { ...referralContext(referral), done, waitingPanel: await panels.waiting(staffOf(request), referral.ubrn) });
+      // A practice reads a pathway a provider reported as its patient's, and acts on none of it: it did not refer.
+      const reportedBy = referral.referringOrganisation.odsCode !== staff.organisation.odsCode && referral.registeredPracticeSource === 'REPORTED_BY_PROVIDER' ? referral.registeredPracticeReportedBy : null;
+      if (reportedBy) return sendPage(request, reply, 'referral.njk', { ...referralContext(referral), canBook: false, canReRefer: false, canClose: false, reportedBy, done: null, waitingPanel: null });
+      return sendPage(request, reply, 'referral.njk', { ...referralContext(referral), done, waitingPanel: await panels.waiting(staff, referral.ubrn) });
     });
 
     app.get<{ Params: { ubrn: string } }>('/referrals/:ubrn/book', { config: page }, async (request, reply) => {

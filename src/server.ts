@@ -6,6 +6,7 @@ import { DataDirInUseError } from './db/data-dir-lock.ts';
 import { openDatabase } from './db/database.ts';
 import { createLogger } from './http/logging.ts';
 import { gracefulStop } from './http/shutdown.ts';
+import { whenUnhandledRejection } from './http/unhandled-rejection.ts';
 import { startJobs } from './jobs/worker.ts';
 import { migrate } from './db/migrate.ts';
 import { ensureDemoHistoryAndSlots, ensureDemoServingData } from './demo/demo-data-set.ts';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  process.on('unhandledRejection', whenUnhandledRejection(log));
   const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.database.dataDir}`;
   log.info(`opening ${where}`);
   const database = await openDatabase(config.database, (err) => log.warn({ code: (err as { code?: string }).code }, `database connection lost: ${err.message}`));

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.ts';
+import { markingLostConnections } from './connection-lost.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { SyncGroupedQueryQueue } from './pglite-query-queue.ts';
 import type { DB } from './schema.ts';
@@ -79,7 +80,7 @@ function wrap(kind: DatabaseKind, pool: pg.Pool, closeEngine: () => Promise<void
   const lost = (err: Error) => onConnectionError?.(err);
   pool.on('error', lost);
   pool.on('connect', (client) => client.on('error', lost));
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: markingLostConnections(pool) }) });
   return {
     kind,
     pool,

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { isLostDatabaseConnection } from '../db/connection-lost.ts';
 
 /** One field's problem, as in api.md: `{ field: "patient.nhsNumber", message }`. */
 export interface FieldProblem {
@@ -53,7 +54,8 @@ export const serviceUnavailable = (detail: string, retryAfterSeconds = 5) =>
 // What pg and the network say when the database is down or going: connection refused, the server shutting down or
 // starting (57P01–57P03), connection failures (class 08), too many connections (53300), the pool giving up.
 // A network code alone (a reset, a timeout) may as well come from a call to another service, so only a refused
-// connection counts by its code; pg's own words say the rest.
+// connection counts by its code; pg's own words say the rest, and a reset is the database's when it came out of a
+// database connection (src/db/connection-lost.ts).
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
 const UNREACHABLE_WORDS = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection terminated due to connection timeout|the database system is (starting up|shutting down|in recovery mode)/i;
 
@@ -62,6 +64,7 @@ export function isDatabaseUnreachable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+  if (isLostDatabaseConnection(error)) return true;
   if (error instanceof AggregateError && error.errors.some(isDatabaseUnreachable)) return true;
   return UNREACHABLE_WORDS.test(error.message) || (error.cause !== undefined && error.cause !== error && isDatabaseUnreachable(error.cause));
 }

@@ -3,6 +3,7 @@
 // must not fail the test by being slow.
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
 import { after, before, test } from 'node:test';
 import { londonDate } from '../domain/dates.ts';
 import { type Journeys, outboxOf, startJourneys } from '../testing/journeys.ts';
@@ -59,6 +60,24 @@ test('the pg-boss worker sends a new message within seconds and escalates an ove
   assert.ok(logged.includes('background jobs started'));
   await eventually('the survey run on start', async () => (logged.includes('survey invitations sent') ? true : undefined));
   assert.ok(!logged.some((l) => l.startsWith('error')), logged.join('; '));
+
+  await jobs.stop();
+  jobs = null;
+});
+
+test('the outbox sender resumes sending once it holds its lock again, after ticks that found it lost (a PostgreSQL restart)', async () => {
+  const config = testConfig({ JOBS_ENABLED: 'true', OUTBOX_INTERVAL_SECONDS: '1' });
+  jobs = await startJobs({ config, database: j.database, log });
+  // The sender's lock connection cut, as a restart cuts it: ticks come while no lock is held (it is retaken after 2 s).
+  await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'openchoice-outbox-sender'`.execute(j.database.db);
+  await eventually('a tick finding the lock lost', async () => (logged.some((l) => l.startsWith('warn: outbox sender lost its lock connection')) ? true : undefined));
+  await sleep(1500); // at least one tick while the lock is away
+
+  const r = await j.newReferral({ email: 'cal@example.com' });
+  await eventually('the referral letter being sent after the lock came back', async () => {
+    const rows = await outboxOf(j.database, r.ubrn);
+    return rows.length === 2 && rows.every((m) => m.status === 'sent') ? rows : undefined;
+  }, 15_000);
 
   await jobs.stop();
   jobs = null;

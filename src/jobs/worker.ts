@@ -131,27 +131,26 @@ export async function startJobs(deps: JobsDeps): Promise<Jobs> {
   // held every letter back for ten minutes).
   const liveness = await startSenderLiveness(database.pool, log);
   let sending: Promise<void> | null = null;
-  const tick = () => {
-    sending ??= (async () => {
-      try {
-        for (;;) {
-          const key = liveness.key;
-          if (key === null) return; // no lock held: claim nothing another sender might take over
-          const report = await sendPendingMessages(database.db, sender, {
-            batch: BATCH, maxAttempts: config.messages.maxAttempts, retryBaseSeconds: config.messages.retryBaseSeconds, senderKey: key, stillHoldsLock: () => liveness.key === key,
-          });
-          const handled = report.sent + report.retrying + report.failed;
-          if (handled > 0) log.info({ ...report, via: sender.via }, 'outbox sent');
-          if (handled < BATCH) return; // a full batch: there may be more
-        }
-      } catch (err) {
-        log.warn({ err: describe(err) }, 'the outbox send failed; it is tried again at the next tick');
-      } finally {
-        sending = null;
+  const sendDue = async () => {
+    try {
+      for (;;) {
+        const key = liveness.key;
+        if (key === null) return; // no lock held: claim nothing another sender might take over
+        const report = await sendPendingMessages(database.db, sender, {
+          batch: BATCH, maxAttempts: config.messages.maxAttempts, retryBaseSeconds: config.messages.retryBaseSeconds, senderKey: key, stillHoldsLock: () => liveness.key === key,
+        });
+        const handled = report.sent + report.retrying + report.failed;
+        if (handled > 0) log.info({ ...report, via: sender.via }, 'outbox sent');
+        if (handled < BATCH) return; // a full batch: there may be more
       }
-    })();
-    return sending;
+    } catch (err) {
+      log.warn({ err: describe(err) }, 'the outbox send failed; it is tried again at the next tick');
+    }
   };
+  // One send at a time. Cleared in a `finally` of the promise itself, which runs after `sending` is assigned: a send
+  // that ends at once (no lock held while the database is away) must not leave `sending` set for ever, which
+  // silenced the outbox after the first PostgreSQL restart that found the lock gone.
+  const tick = () => (sending ??= sendDue().finally(() => (sending = null)));
   void tick();
   const timer = setInterval(tick, config.jobs.outboxIntervalSeconds * 1000);
   timer.unref();

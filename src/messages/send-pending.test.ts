@@ -56,6 +56,27 @@ describe('sending the outbox', () => {
     assert.deepEqual(await sendPendingMessages(j.database.db, new LocalLogSender(j.database.db, 'http://localhost:3000')), { sent: 0, retrying: 0, failed: 0 });
   });
 
+  test('a message whose copy was logged but whose row was not marked sent (the database lost between the two) is not logged twice', async () => {
+    const r = await j.newReferral();
+    const local = new LocalLogSender(j.database.db, 'http://localhost:3000');
+    // The copy is written, then the connection goes before the row is marked sent: the row is tried again.
+    const outcomeLost: MessageSender = {
+      via: 'local',
+      async send(m) {
+        await local.send(m);
+        throw new Error('Connection terminated unexpectedly');
+      },
+    };
+    assert.deepEqual(await sendPendingMessages(j.database.db, outcomeLost), { sent: 0, retrying: 1, failed: 0 });
+    await due();
+    assert.deepEqual(await sendPendingMessages(j.database.db, local), { sent: 1, retrying: 0, failed: 0 });
+    const log = await j.database.db.selectFrom('message_log').select('id').where('ubrn', '=', r.ubrn).execute();
+    assert.equal(log.length, 1, 'one copy in the log');
+    const [row] = await outboxOf(j.database, r.ubrn);
+    assert.equal(row!.status, 'sent');
+    assert.equal(row!.provider_reference, `message_log:${log[0]!.id}`);
+  });
+
   test('a failure is retried after a growing wait, then fails for good after the last attempt', async () => {
     const r = await j.newReferral();
     const failing = new FakeSender(async () => {

@@ -8,8 +8,8 @@ import { after, before, test } from 'node:test';
 import { issueToken } from '../../src/auth/sessions.ts';
 import { createAccount, createOrganisation } from '../../src/testing/accounts.ts';
 import { createScratchDatabase, type TestDatabase } from '../../src/testing/database.ts';
-import { LEEDS, loadDirectoryFixture } from '../../src/testing/directory-fixture.ts';
-import { nhsNumberCheckDigit } from '../../src/domain/nhs-number.ts';
+import { loadDirectoryFixture } from '../../src/testing/directory-fixture.ts';
+import { checkReferralsWhole, referralBody } from '../support/referral-stream.ts';
 import { type ServerProcess, startServerProcess } from '../support/server-process.ts';
 
 const CONCURRENCY = 8;
@@ -48,26 +48,6 @@ async function startServer(): Promise<ServerProcess> {
   const server = await startServerProcess(env, { timeoutMs: 30_000, pollMs: 100 });
   children.add(server.child);
   return server;
-}
-
-/** A valid NHS number in the synthetic range 999 xxx xxx x for each n. */
-function nhsNumber(n: number): string {
-  for (let k = n; ; k += 1_000_000) {
-    const nine = String(990_000_000 + (k % 9_999_999));
-    const check = nhsNumberCheckDigit(nine)!;
-    if (check !== 10) return `${nine}${check}`;
-  }
-}
-
-function referralBody(n: number) {
-  return {
-    patient: { nhsNumber: nhsNumber(n), givenName: 'Crash', familyName: `Patient ${n}`, dateOfBirth: '1970-01-31', postcode: LEEDS.postcode, email: null, mobile: null },
-    specialty: '110',
-    priority: 'ROUTINE',
-    clinicalSummary: 'Left hip pain for a year; referred for assessment.',
-    preferences: { sortBy: 'WAIT' },
-    shortlist: null,
-  };
 }
 
 interface Round {
@@ -127,43 +107,7 @@ async function streamAndKill(server: { child: ChildProcess; base: string; output
 }
 
 /** After a restart: every acknowledged referral is there, whole, and nothing is half-written. */
-async function checkDatabase(acknowledged: ReadonlyMap<string, number>, maxUnacknowledged: number) {
-  const { pool } = database;
-  const rows = (
-    await pool.query<{ ubrn: string; options_offered: number; options: number; creation_events: number }>(
-      `select r.ubrn, r.options_offered,
-              (select count(*) from referral_option o where o.ubrn = r.ubrn)::int as options,
-              (select count(*) from referral_event e where e.ubrn = r.ubrn and e.from_status is null and e.to_status = 'NOT_BOOKED')::int as creation_events
-       from referral r`,
-    )
-  ).rows;
-  const byUbrn = new Map(rows.map((r) => [r.ubrn, r]));
-
-  // Every 201 the client received is there, whole.
-  const missing = [...acknowledged.keys()].filter((u) => !byUbrn.has(u));
-  assert.deepEqual(missing, [], `${missing.length} acknowledged referrals are missing after the restart`);
-  for (const [ubrn, optionsOffered] of acknowledged) {
-    const r = byUbrn.get(ubrn)!;
-    assert.equal(r.options_offered, optionsOffered, `${ubrn}: optionsOffered as answered`);
-    assert.equal(r.options, r.options_offered, `${ubrn}: all its options`);
-    assert.equal(r.creation_events, 1, `${ubrn}: its creation event`);
-  }
-
-  // None half-written, acknowledged or not.
-  const halfWritten = rows.filter((r) => r.options !== r.options_offered || r.options === 0 || r.creation_events !== 1);
-  assert.deepEqual(halfWritten, [], 'no referral without all its options and exactly one creation event');
-  const orphans = Number(
-    (
-      await pool.query(`select (select count(*) from referral_option o where not exists (select 1 from referral r where r.ubrn = o.ubrn))
-                             + (select count(*) from referral_event e where not exists (select 1 from referral r where r.ubrn = e.ubrn)) as n`)
-    ).rows[0].n,
-  );
-  assert.equal(orphans, 0, 'no options or events without their referral');
-  // Those committed without a 201 reaching the client can only be requests that were in flight at a kill.
-  const unacknowledged = rows.length - acknowledged.size;
-  assert.ok(unacknowledged >= 0 && unacknowledged <= maxUnacknowledged, `${unacknowledged} committed without a 201; at most ${maxUnacknowledged} were in flight at the kills`);
-  return { referrals: rows.length, unacknowledged };
-}
+const checkDatabase = (acknowledged: ReadonlyMap<string, number>, maxUnacknowledged: number) => checkReferralsWhole(database.pool, acknowledged, maxUnacknowledged);
 
 test('SIGKILL during a stream of referral creations loses no acknowledged referral and leaves none half-written', { timeout: 120_000 }, async () => {
   const ROUNDS = 3; // three kills at random moments: more chances to land inside a transaction

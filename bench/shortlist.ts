@@ -135,10 +135,16 @@ function shortlistBody(rand: () => number, postcodes: readonly Postcode[]): stri
   });
 }
 
+/**
+ * What a list of options needs (a referrer's or the NHS App's): each option's rank, service, distance, wait and
+ * earliest slot, not the reasons' words, the travel estimate or the provider's and site's details.
+ */
+const FIELDS = 'eligibleCount,options.rank,options.service.id,options.service.name,options.distanceMiles,options.indicativeWaitWeeks,options.earliestSlot';
+
 async function load(
   label: string,
   base: string,
-  route: 'trivial' | 'shortlist',
+  route: 'trivial' | 'shortlist' | 'fields',
   seconds: number,
   postcodes: readonly Postcode[],
   seed: number,
@@ -149,7 +155,7 @@ async function load(
     route === 'trivial'
       ? { url: `${base}/bench/trivial`, method: 'GET' }
       : {
-          url: `${base}/api/v1/shortlists`,
+          url: route === 'fields' ? `${base}/api/v1/shortlists?fields=${FIELDS}` : `${base}/api/v1/shortlists`,
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           requests: [{ setupRequest: (req) => ({ ...req, body: shortlistBody(rand, postcodes) }) }],
@@ -232,6 +238,7 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   let trivial: Figures;
   let shortlist: Figures;
+  let fields: Figures;
   let checked: Awaited<ReturnType<typeof preflight>>;
   try {
     checked = await phase('check 200 serial shortlist requests', () => preflight(base, directory.postcodes, 200));
@@ -246,6 +253,9 @@ async function main(): Promise<void> {
     shortlist = await phase(`POST /api/v1/shortlists for ${settings.duration} s`, () =>
       load('POST /api/v1/shortlists', base, 'shortlist', settings.duration, directory.postcodes, settings.seed + 3, child.pid!),
     );
+    fields = await phase(`POST /api/v1/shortlists?fields=… for ${settings.duration} s`, () =>
+      load('POST /api/v1/shortlists?fields=…', base, 'fields', settings.duration, directory.postcodes, settings.seed + 3, child.pid!),
+    );
   } finally {
     await stopInstance(server);
   }
@@ -253,6 +263,7 @@ async function main(): Promise<void> {
 
   // ------------------------------------------------------------ summary
   const ratio = shortlist.rps / trivial.rps;
+  const fieldsRatio = fields.rps / trivial.rps;
   const p99Met = shortlist.p99 < 20;
   const ratioMet = ratio >= 0.25;
   log('\n================ summary ================');
@@ -268,7 +279,7 @@ async function main(): Promise<void> {
   );
   log(`load: ${settings.connections} connections, ${settings.duration} s per route, after ${settings.warmup} s warm-up; latency in ms\n`);
   const header = ['route', 'req/s', 'p50', 'p90', 'p99', 'max', 'requests', 'non-2xx', 'errors'];
-  const rows = [trivial, shortlist].map((f) => [
+  const rows = [trivial, shortlist, fields].map((f) => [
     f.label,
     fmt(f.rps),
     String(f.p50),
@@ -284,7 +295,7 @@ async function main(): Promise<void> {
   log(line(header));
   for (const r of rows) log(line(r));
   log(`\nCPU ms per request (cores busy), from /proc; ${availableParallelism()} cores shared by app, PostgreSQL and autocannon:`);
-  for (const f of [trivial, shortlist]) {
+  for (const f of [trivial, shortlist, fields]) {
     const c = f.cpu;
     log(
       `  ${f.label.padEnd(widths[0]!)}  app ${c.app.toFixed(3)} (${c.appCores.toFixed(2)} cores)  ` +
@@ -294,6 +305,7 @@ async function main(): Promise<void> {
     );
   }
   log(`\nthroughput ratio shortlist ÷ trivial: ${ratio.toFixed(3)}`);
+  log(`throughput ratio shortlist with fields=${FIELDS} ÷ trivial: ${fieldsRatio.toFixed(3)}`);
   log(`target p99 < 20 ms:      ${p99Met ? 'MET' : 'NOT MET'} (p99 ${shortlist.p99} ms)`);
   log(`target ratio ≥ 0.25:     ${ratioMet ? 'MET' : 'NOT MET'} (${ratio.toFixed(3)})`);
   log(`whole run: ${secs(performance.now() - started)}`);
@@ -301,7 +313,7 @@ async function main(): Promise<void> {
   const profiles = flags['cpu-prof'] ? await readdir(fileURLToPath(new URL('./.profiles/', import.meta.url))) : [];
   if (profiles.length > 0) log(`CPU profiles in bench/.profiles/: ${profiles.join(', ')}`);
 
-  const failures = [trivial, shortlist].filter((f) => f.non2xx > 0 || f.errors > 0 || f.timeouts > 0 || f.total === 0);
+  const failures = [trivial, shortlist, fields].filter((f) => f.non2xx > 0 || f.errors > 0 || f.timeouts > 0 || f.total === 0);
   if (failures.length > 0) {
     for (const f of failures) {
       process.stderr.write(`FAILED: ${f.label}: ${f.non2xx} non-2xx, ${f.errors} errors, ${f.timeouts} timeouts of ${f.total}\n`);

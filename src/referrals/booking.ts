@@ -8,7 +8,7 @@ import { CONTACT_WITHIN_DAYS, contactByDate } from '../domain/contact-by.ts';
 import { formatDate, formatDateTime, londonDate } from '../domain/dates.ts';
 import { enqueueBookingConfirmation, enqueueCancellation, enqueueDeferralNotice } from '../messages/patient-messages.ts';
 import { mayDo, type ReferralStatus } from '../domain/referral-status.ts';
-import { type IdempotencyContext, type IdempotentAnswer, keepAnswer, storedAnswer } from '../http/idempotency.ts';
+import { type IdempotencyContext, type IdempotentAnswer, isSameKeyAnsweredMeanwhile, keepAnswer, storedAnswer } from '../http/idempotency.ts';
 import { conflict, forbidden, notFound, unprocessable } from '../http/problem.ts';
 import { countFreeSlots } from '../slots/free-slots.ts';
 import { type AppointmentView, toAppointmentView } from './appointment-view.ts';
@@ -87,7 +87,7 @@ export async function bookAppointment(
     });
   } catch (err) {
     if (isUniqueViolation(err, 'appointment_one_per_slot')) throw conflict('That slot has just been booked by someone else. Choose another.');
-    if (isUniqueViolation(err, 'idempotent_request_pkey')) {
+    if (isSameKeyAnsweredMeanwhile(err)) {
       // The same key arrived twice at once: the other request has committed its answer; give that one.
       return deps.database.db.transaction().execute(async (trx) => (await storedAnswer<Booked>(trx, idem))!);
     }

@@ -1,13 +1,14 @@
 // Making a referral: the patient checked, the options to offer chosen (or the referral assessment service to send it
 // to), and the referral with its shortlist, its first history entry and the patient's letter in one transaction.
 import type { Deps } from '../deps.ts';
-import { hashAccessCode } from '../auth/access-codes.ts';
+import { hashAccessCode, openAccessCode, sealAccessCode } from '../auth/access-codes.ts';
 import { type StaffPrincipal } from '../http/principal.ts';
 import { enqueueReferralLetter } from '../messages/patient-messages.ts';
 import { ageOn, londonDate } from '../domain/dates.ts';
 import { isValidNhsNumber } from '../domain/nhs-number.ts';
 import { generateAccessCode, generateUbrn } from '../domain/ubrn.ts';
-import { Problem, unprocessable } from '../http/problem.ts';
+import { type IdempotencyContext, isSameKeyAnsweredMeanwhile, keepAnswer, storedAnswer } from '../http/idempotency.ts';
+import { Problem, type ProblemBody, problemBody, unprocessable } from '../http/problem.ts';
 import { normalisePostcode } from '../domain/postcode.ts';
 import { resolveOrigin, resolveSpecialty } from '../reference/resolve.ts';
 import { buildShortlist, optionsForChosenServices, RECOMMENDED_OPTIONS } from '../shortlist/service.ts';
@@ -90,11 +91,50 @@ async function planFor(deps: Deps, staff: StaffPrincipal, body: CreateReferral, 
 
 const UNIQUE_VIOLATION = '23505';
 
+export type CreatedReferralAnswer = Awaited<ReturnType<typeof makeReferral>>;
+
 /**
  * Creates a referral with its shortlist (or, sent for triage, with none yet) and first history entry in one
  * transaction; answers the UBRN and access code once. The RTT clock starts today either way: triage does not move it.
+ *
+ * Under an Idempotency-Key the first answer is kept (a 201 in the referral's own transaction, a 4xx in one of its
+ * own) and given again for the same request, so a client whose 201 was lost (the connection died after COMMIT) can
+ * send it again without referring the patient twice.
  */
-export async function createReferral(deps: Deps, staff: StaffPrincipal, body: CreateReferral) {
+export async function createReferral(deps: Deps, staff: StaffPrincipal, body: CreateReferral, idem: IdempotencyContext | null = null): Promise<CreatedReferralAnswer> {
+  if (!idem) return makeReferral(deps, staff, body, null);
+  const earlier = await keptAnswer(deps, idem);
+  if (earlier) return earlier;
+  try {
+    return await makeReferral(deps, staff, body, idem);
+  } catch (err) {
+    // The same key at the same time: the request that kept its answer first wins; this one's referral rolled back.
+    if (isSameKeyAnsweredMeanwhile(err)) return (await keptAnswer(deps, idem))!;
+    // A refusal is an answer too (a 5xx is not: the request may be sent again and succeed).
+    if (!(err instanceof Problem) || err.status < 400 || err.status >= 500) throw err;
+    try {
+      await keepAnswer(deps.database.db, idem, { status: err.status, body: problemBody(err) });
+    } catch (keepErr) {
+      if (isSameKeyAnsweredMeanwhile(keepErr)) return (await keptAnswer(deps, idem))!;
+      throw keepErr;
+    }
+    throw err;
+  }
+}
+
+/** The answer kept under this key, given again: the referral (its access code unsealed) or the refusal, thrown. */
+async function keptAnswer(deps: Deps, idem: IdempotencyContext): Promise<CreatedReferralAnswer | null> {
+  const kept = await storedAnswer<CreatedReferralAnswer | ProblemBody>(deps.database.db, idem);
+  if (!kept) return null;
+  if (kept.status >= 400) {
+    const problem = kept.body as ProblemBody;
+    throw new Problem(kept.status, problem.title, problem.detail, problem.errors ? { errors: problem.errors } : {});
+  }
+  const created = kept.body as CreatedReferralAnswer;
+  return { ...created, accessCode: openAccessCode(deps.config.accessCodeSecret, created.accessCode) };
+}
+
+async function makeReferral(deps: Deps, staff: StaffPrincipal, body: CreateReferral, idem: IdempotencyContext | null) {
   const today = londonDate();
   const home = await checkPatient(deps, body.patient, today);
   const origin = body.preferences.originPostcode
@@ -107,7 +147,7 @@ export async function createReferral(deps: Deps, staff: StaffPrincipal, body: Cr
   for (let attempt = 1; ; attempt++) {
     const ubrn = generateUbrn();
     try {
-      await deps.database.db.transaction().execute(async (trx) => {
+      return await deps.database.db.transaction().execute(async (trx) => {
         await insertReferral(
           trx,
           {
@@ -143,17 +183,19 @@ export async function createReferral(deps: Deps, staff: StaffPrincipal, body: Cr
         if (sendTo) await sendForTriage(trx, ubrn, sendTo, body.priority, today);
         else await insertOfferedOptions(trx, ubrn, options);
         await enqueueReferralLetter(trx, ubrn, accessCode);
+        const answer = {
+          ubrn,
+          accessCode,
+          status,
+          rttClockStart: today,
+          optionsOffered: options.length,
+          fewerOptionsReason: fewerReason,
+          shortlist: options,
+          triage: sendTo ? await triageOf(trx, ubrn) : null,
+        };
+        if (idem) await keepAnswer(trx, idem, { status: 201, body: { ...answer, accessCode: sealAccessCode(deps.config.accessCodeSecret, accessCode) } });
+        return answer;
       });
-      return {
-        ubrn,
-        accessCode,
-        status,
-        rttClockStart: today,
-        optionsOffered: options.length,
-        fewerOptionsReason: fewerReason,
-        shortlist: options,
-        triage: sendTo ? await triageOf(deps.database.db, ubrn) : null,
-      };
     } catch (err) {
       // Two referrals drew the same UBRN (about one in 10^11): draw again.
       if ((err as { code?: string; constraint?: string }).code === UNIQUE_VIOLATION && (err as { constraint?: string }).constraint === 'referral_pkey' && attempt < 5) continue;

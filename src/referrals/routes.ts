@@ -7,7 +7,7 @@ import { isCalendarDate, londonDate } from '../domain/dates.ts';
 import { REFERRAL_STATUSES, STATE_GROUP_NAMES } from '../domain/referral-status.ts';
 import { normaliseUbrn } from '../domain/ubrn.ts';
 import { patientOf, PUBLIC, ROLES, staffOf } from '../http/access.ts';
-import { idempotencyOf } from '../http/idempotency.ts';
+import { idempotencyOf, optionalIdempotencyOf } from '../http/idempotency.ts';
 import { badRequest, tooManyRequests, unauthorized } from '../http/problem.ts';
 import { ProblemSchema, UbrnText } from '../http/schemas.ts';
 import type { ZodApp } from '../http/zod.ts';
@@ -83,12 +83,16 @@ export function referralRoutes(deps: Deps) {
         config: { access: ROLES('referrer', 'referral-centre') },
         schema: {
           tags: ['referrals'],
-          summary: 'Refer a patient, with a shortlist of 1 to 20 services (default: the engine\'s top 5)',
+          summary: 'Refer a patient, with a shortlist of 1 to 20 services (default: the engine\'s top 5); with an Idempotency-Key, sending the same request again gives the same answer and refers the patient once',
+          headers: z.object({ 'idempotency-key': z.string().optional().describe('optional: a new random value for each new referral; send the same one again when no answer came') }),
           body: CreateReferralBody,
           response: { 201: CreatedReferral, 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 422: ProblemSchema },
         },
       },
-      async (request, reply) => reply.code(201).send(await createReferral(deps, staffOf(request), request.body)),
+      async (request, reply) => {
+        const staff = staffOf(request);
+        return reply.code(201).send(await createReferral(deps, staff, request.body, optionalIdempotencyOf(request, staff)));
+      },
     );
 
     api.get(

@@ -3,7 +3,9 @@
 // (57P01 on every checked-out connection, the crash of issue 12 defect 1: 3 of 24 restarts killed the process), by
 // PostgreSQL's crash (SIGQUIT) and by SIGKILL to all its processes. The service must never exit, must answer 503
 // problem+json (never 500) while the database is away, must serve again within seconds of the last restart, must
-// have kept every referral it acknowledged, and its outbox must drain afterwards with each message sent once.
+// have kept every referral it acknowledged, and its outbox must drain afterwards with each message sent once. Each
+// referral carries its own Idempotency-Key and is sent again under it after a 503 until acknowledged: no patient may
+// end up referred twice, although some COMMITs go through with their answer lost.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
@@ -13,13 +15,14 @@ import { migrate } from '../../src/db/migrate.ts';
 import { createAccount, createOrganisation } from '../../src/testing/accounts.ts';
 import { loadDirectoryFixture } from '../../src/testing/directory-fixture.ts';
 import { createPrivatePostgres, type PrivatePostgres, type StopMode } from '../support/private-postgres.ts';
-import { checkReferralsWhole, referralBody } from '../support/referral-stream.ts';
+import { checkOneReferralPerPatient, checkReferralsWhole, referralBody, referralKey } from '../support/referral-stream.ts';
 import { type ServerProcess, startServerProcess } from '../support/server-process.ts';
 
 const ROUNDS = 24; // the crash showed in 3 of 24 restarts under write load
 const CONCURRENCY = 6; // requests in flight at once
 const MODES: StopMode[] = ['fast', 'immediate', 'kill'];
 const MESSAGES_PER_REFERRAL = 2; // the referral letter by post and by email
+const RETRY_FOR_MS = 30_000; // how long a client keeps sending one referral again before giving up on it
 
 let postgres: PrivatePostgres;
 let database: Database;
@@ -65,41 +68,73 @@ after(async () => {
 });
 
 interface Load {
-  sent: number;
+  sent: number; // referrals begun, one patient each
+  requests: number; // requests made, retries included
   acknowledged: Map<string, number>; // ubrn → optionsOffered from its 201
+  acknowledgedPatients: Map<number, string>; // patient n → the UBRN its 201 named
+  /** When each acknowledged referral's answering request was sent: a referral committed before it was given back. */
+  answeredRequestSentAt: Map<string, number>;
+  retried: number; // referrals sent more than once, after a 503 or a dropped connection
+  abandoned: number[]; // patients whose referral was still not acknowledged after RETRY_FOR_MS
   refused: number; // 503 problem+json with Retry-After
   /** Anything else: a 500, a 503 of the wrong shape, a dropped connection, a request that hung. */
   wrong: string[];
   stop(): Promise<void>;
 }
 
-/** Referral creations from CONCURRENCY clients until stopped; every answer classified. */
+/**
+ * Referral creations from CONCURRENCY clients until stopped; every answer classified. Each referral has its own
+ * Idempotency-Key and is sent again under it, the same request, after a 503 or a dropped connection until it is
+ * acknowledged (for at most RETRY_FOR_MS), as a careful client would: its COMMIT may have gone through unanswered.
+ */
 function startLoad(base: string): Load {
   let stopping = false;
-  const load: Load = { sent: 0, acknowledged: new Map(), refused: 0, wrong: [], stop: async () => {} };
+  const load: Load = {
+    sent: 0, requests: 0, acknowledged: new Map(), acknowledgedPatients: new Map(), answeredRequestSentAt: new Map(),
+    retried: 0, abandoned: [], refused: 0, wrong: [], stop: async () => {},
+  };
+  /** One try: 'done' when answered for good (201, or an answer no retry would mend), 'again' after a 503 or no answer. */
+  const send = async (n: number, body: string): Promise<'done' | 'again'> => {
+    load.requests++;
+    const sentAt = Date.now();
+    try {
+      const res = await fetch(`${base}/api/v1/referrals`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': referralKey(n) },
+        body,
+        signal: AbortSignal.timeout(20_000),
+      });
+      const text = await res.text(); // acknowledged only once the body with its UBRN has arrived
+      if (res.status === 201) {
+        const answer = JSON.parse(text) as { ubrn: string; optionsOffered: number };
+        load.acknowledged.set(answer.ubrn, answer.optionsOffered);
+        load.acknowledgedPatients.set(n, answer.ubrn);
+        load.answeredRequestSentAt.set(answer.ubrn, sentAt);
+        return 'done';
+      }
+      if (res.status === 503 && res.headers.get('content-type')?.startsWith('application/problem+json') && res.headers.get('retry-after')) {
+        load.refused++;
+        return 'again';
+      }
+      load.wrong.push(`${res.status} ${res.headers.get('content-type')} ${text.slice(0, 300)}`);
+      return 'done';
+    } catch (err) {
+      load.wrong.push(`no answer: ${(err as Error).message}`);
+      return 'again';
+    }
+  };
   const client = async () => {
     while (!stopping) {
       const n = ++load.sent;
-      try {
-        const res = await fetch(`${base}/api/v1/referrals`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify(referralBody(n, { email: `patient${n}@example.org` })),
-          signal: AbortSignal.timeout(20_000),
-        });
-        const text = await res.text(); // acknowledged only once the body with its UBRN has arrived
-        if (res.status === 201) {
-          const body = JSON.parse(text) as { ubrn: string; optionsOffered: number };
-          load.acknowledged.set(body.ubrn, body.optionsOffered);
-        } else if (res.status === 503 && res.headers.get('content-type')?.startsWith('application/problem+json') && res.headers.get('retry-after')) {
-          load.refused++;
-          await sleep(100); // a client told to come back does not hammer the service meanwhile
-        } else {
-          load.wrong.push(`${res.status} ${res.headers.get('content-type')} ${text.slice(0, 300)}`);
+      const body = JSON.stringify(referralBody(n, { email: `patient${n}@example.org` }));
+      const giveUpAt = Date.now() + RETRY_FOR_MS;
+      for (let tries = 1; (await send(n, body)) === 'again'; tries++) {
+        if (tries === 1) load.retried++;
+        if (Date.now() > giveUpAt) {
+          load.abandoned.push(n);
+          break;
         }
-      } catch (err) {
-        load.wrong.push(`no answer: ${(err as Error).message}`);
-        await sleep(100);
+        await sleep(100); // a client told to come back does not hammer the service meanwhile
       }
     }
   };
@@ -130,7 +165,7 @@ async function untilAcknowledged(load: Load, more: number, timeoutMs: number): P
   return true;
 }
 
-test(`the service survives ${ROUNDS} PostgreSQL restarts under write load, losing no acknowledged referral and no message`, { timeout: 240_000 }, async () => {
+test(`the service survives ${ROUNDS} PostgreSQL restarts under write load, losing no acknowledged referral and no message, referring no patient twice`, { timeout: 240_000 }, async () => {
   const { child, base } = server!;
   let exit: string | null = null;
   child.once('exit', (code, signal) => (exit = `exit code ${code}, signal ${signal}`));
@@ -175,8 +210,16 @@ test(`the service survives ${ROUNDS} PostgreSQL restarts under write load, losin
   assert.ok(load.refused > 0, 'requests came while the database was away, and were refused with 503');
   assert.deepEqual([...new Set(healthDuringOutage)], [503], 'GET /health said 503 while the database was away');
 
-  // Every acknowledged referral is there, whole; those refused may or may not be (their commit may have raced the kill).
+  // Every referral was acknowledged in the end, sent again under its key as often as it took; each is there, whole,
+  // and no patient was referred twice: no acknowledged write lost and no write made twice.
+  assert.deepEqual(load.abandoned, [], `every referral acknowledged within ${RETRY_FOR_MS / 1000} s of retries`);
+  // Checked first, as a retry that made a second referral would otherwise show only as a commit left unanswered.
+  const { patients } = await checkOneReferralPerPatient(database.pool, load.acknowledgedPatients);
   const referrals = await checkReferralsWhole(database.pool, load.acknowledged, load.sent - load.acknowledged.size);
+  assert.equal(patients, load.sent, 'one referral for each patient sent');
+  // The retries that mattered: the referral had committed before the request that was answered was sent.
+  const createdAt = new Map((await database.pool.query<{ ubrn: string; created_at: Date }>('select ubrn, created_at from referral')).rows.map((r) => [r.ubrn, r.created_at.getTime()]));
+  const givenBack = [...load.answeredRequestSentAt].filter(([ubrn, sentAt]) => createdAt.get(ubrn)! < sentAt).length;
 
   // The outbox drains: every referral's letter and email sent, each exactly once, the sender resuming on its own.
   const drainStart = Date.now();
@@ -211,8 +254,9 @@ test(`the service survives ${ROUNDS} PostgreSQL restarts under write load, losin
 
   console.log(
     `${ROUNDS} restarts (${MODES.join(', ')} in turn) in ${((Date.now() - t0) / 1000).toFixed(1)} s, ${CONCURRENCY} requests in flight: ` +
-      `${load.sent} referrals sent, ${load.acknowledged.size} acknowledged (all there, whole), ${load.refused} refused with 503 problem+json, ` +
-      `${referrals.unacknowledged} committed without their 201 reaching the client, 0 other answers; /health 503 in each outage; ` +
+      `${load.sent} referrals sent in ${load.requests} requests (${load.retried} sent again under their Idempotency-Key), ` +
+      `${load.acknowledged.size} acknowledged (all there, whole, one per patient), ${load.refused} refused with 503 problem+json, ` +
+      `${givenBack} committed under a lost answer and given back on a retry, ${referrals.unacknowledged} committed without their 201 reaching the client, 0 other answers; /health 503 in each outage; ` +
       `after the last restart /health 200 in ${recoveredInMs} ms and the first referral acknowledged in ${firstWriteInMs} ms; ` +
       `outbox of ${messages.outbox} messages drained ${drainedInMs} ms after the load stopped, each sent once; the service never exited`,
   );

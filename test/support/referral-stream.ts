@@ -1,5 +1,6 @@
 // What the crash tests send and what they check afterwards: a stream of referral creations for distinct synthetic
-// patients, and the database's account of them (every acknowledged one there whole, none half-written).
+// patients, and the database's account of them (every acknowledged one there whole, none half-written, and with
+// Idempotency-Keys no patient referred twice however often a request was sent again).
 import assert from 'node:assert/strict';
 import type pg from 'pg';
 import { nhsNumberCheckDigit } from '../../src/domain/nhs-number.ts';
@@ -24,6 +25,29 @@ export function referralBody(n: number, contact: { email: string | null } = { em
     preferences: { sortBy: 'WAIT' },
     shortlist: null,
   };
+}
+
+/** The Idempotency-Key of patient n's referral: the same on every try, so a retry after a lost answer refers once. */
+export function referralKey(n: number): string {
+  return `crash-referral-${n}`;
+}
+
+/**
+ * No patient was referred twice (a request sent again under its key made no second referral), and each patient
+ * whose 201 arrived (n → the UBRN it named) has exactly that referral.
+ */
+export async function checkOneReferralPerPatient(pool: pg.Pool, acknowledgedPatients: ReadonlyMap<number, string>) {
+  const rows = (
+    await pool.query<{ nhs_number: string; ubrns: string[] }>(
+      `select patient_nhs_number as nhs_number, array_agg(ubrn order by ubrn) as ubrns from referral group by patient_nhs_number`,
+    )
+  ).rows;
+  const twice = rows.filter((r) => r.ubrns.length > 1);
+  assert.deepEqual(twice, [], `${twice.length} patients were referred more than once`);
+  const ubrnOf = new Map(rows.map((r) => [r.nhs_number, r.ubrns[0]]));
+  const otherThanAnswered = [...acknowledgedPatients].filter(([n, ubrn]) => ubrnOf.get(nhsNumber(n)) !== ubrn);
+  assert.deepEqual(otherThanAnswered, [], 'each acknowledged patient has the referral its 201 named');
+  return { patients: rows.length };
 }
 
 /**

@@ -1,6 +1,8 @@
 // Rows that only exist for a while: ended sessions (and the drafts they hold, by cascade), sign-ins started at an
 // identity provider and never finished, and failed sign-ins older than any rate-limit window. Kept a day past
-// their use, so an incident can still be looked into, then deleted.
+// their use, so an incident can still be looked into, then deleted. Kept answers to requests sent with an
+// Idempotency-Key (a booking's, a referral's, whose sealed access code and refusal texts are the patient's) are kept
+// for IDEMPOTENT_ANSWER_DAYS: a client retries within seconds or, offline over a weekend, within days.
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import { ACCOUNT_LIMIT, ADDRESS_LIMIT } from '../auth/rate-limit.ts';
@@ -9,7 +11,10 @@ export interface PurgeReport {
   sessions: number;
   pendingSignIns: number;
   signInFailures: number;
+  idempotentAnswers: number;
 }
+
+export const IDEMPOTENT_ANSWER_DAYS = 7;
 
 export async function purgeExpired(db: Kysely<DB>, now = new Date()): Promise<PurgeReport> {
   const dayAgo = new Date(now.getTime() - 86_400_000);
@@ -22,8 +27,13 @@ export async function purgeExpired(db: Kysely<DB>, now = new Date()): Promise<Pu
     .deleteFrom('sign_in_failure')
     .where(sql<boolean>`failed_at < ${now}::timestamptz - make_interval(secs => ${Math.max(ACCOUNT_LIMIT.windowSeconds, ADDRESS_LIMIT.windowSeconds)}) - interval '1 day'`)
     .executeTakeFirst();
+  const idempotentAnswers = await db
+    .deleteFrom('idempotent_request')
+    .where('created_at', '<', new Date(now.getTime() - IDEMPOTENT_ANSWER_DAYS * 86_400_000))
+    .executeTakeFirst();
   return {
     sessions: Number(sessions.numDeletedRows),
+    idempotentAnswers: Number(idempotentAnswers.numDeletedRows),
     pendingSignIns: Number(pendingSignIns.numDeletedRows),
     signInFailures: Number(signInFailures.numDeletedRows),
   };

@@ -6,12 +6,15 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { buildApp } from '../app.ts';
 import { issueToken } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import { addDays } from '../domain/rtt-clock.ts';
 import { londonDate } from '../domain/dates.ts';
+import { nhsNumberCheckDigit } from '../domain/nhs-number.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
+import { choiceRecountDifferences, NO_DIFFERENCES } from '../testing/choice-recount.ts';
 import { testConfig } from '../testing/database.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
 import { staffSession } from '../testing/page-session.ts';
@@ -234,3 +237,42 @@ test('a provider\'s import naming a practice: the practice sees the pathway mark
   const list = (await page.get('/referrals?q=9990000166')).body;
   assert.match(list, new RegExp(`id="reported-${ubrn}"[^>]*>Reported by `));
 });
+
+test('an import\'s choice facts are refreshed once, set-based, at its end, and equal a full recount; a dry run leaves none', async () => {
+  const db = database.db;
+  // Counts the writes to the monthly rollup: row by row (the triggers of migration 019), each pathway imported was one.
+  await database.pool.query(`create table test_rollup_writes (n integer not null); insert into test_rollup_writes values (0);
+    create function test_count_rollup_write() returns trigger language plpgsql as $$ begin update test_rollup_writes set n = n + 1; return null; end $$;
+    create trigger test_count_rollup_write after insert or update on choice_rollup for each row execute function test_count_rollup_write();`);
+  const writes = async () => (await sql<{ n: number }>`select n from test_rollup_writes`.execute(db)).rows[0]!.n;
+  try {
+    assert.deepEqual(await choiceRecountDifferences(db), NO_DIFFERENCES, 'before');
+    // Practices and none, two clock starts: more than one rollup key; one row already loaded, left as it is.
+    const numbers = Array.from({ length: 80 }, (_, i) => String(920_000_000 + i)).flatMap((nine) => {
+      const check = nhsNumberCheckDigit(nine)!;
+      return check === 10 ? [] : [`${nine}${check}`];
+    }).slice(0, 60);
+    const csv = [HEADER, row('9990000034', 'Again', 100), ...numbers.map((nhs, i) =>
+      `${nhs},RXX,110,${addDays(today, -10 - (i % 2) * 200)},,1970-02-02,LS1 4AP,Fay,Fact,${i % 3 === 0 ? 'GP1' : ''}`)].join('\n');
+    assert.equal((await load([HEADER, row('9990000034', 'Again', 100)].join('\n'))).statusCode, 201);
+    const facts = async () => Number((await db.selectFrom('choice_fact').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const [factsBefore, writesBefore] = [await facts(), await writes()];
+
+    const preview = await app.inject({ method: 'POST', url: '/api/v1/pathways/import?dryRun=true', headers: { authorization: `Bearer ${tokens.rxx}`, 'content-type': 'text/csv' }, payload: csv });
+    assert.equal(preview.statusCode, 200, preview.body);
+    assert.deepEqual([await facts(), await writes()], [factsBefore, writesBefore], 'a dry run rolls its facts back');
+
+    const res = await load(csv);
+    assert.equal(res.statusCode, 201, res.body);
+    assert.deepEqual([res.json().imported, res.json().skipped], [60, 1]);
+    assert.equal(await facts(), factsBefore + 60);
+    const keys = (await sql<{ n: number }>`select count(distinct (icb_code, month, practice_ods_code, referral_centre_ods_code, provider_ods_code, specialty_code))::int as n
+      from choice_fact_counts where ubrn in (select ubrn from referral where patient_given_name = 'Fay')`.execute(db)).rows[0]!.n;
+    assert.ok(keys > 1 && keys < 60, `${keys} keys`);
+    assert.equal(await writes() - writesBefore, keys, 'one write to the rollup for each key the import touched, not one for each pathway');
+    assert.deepEqual(await choiceRecountDifferences(db), NO_DIFFERENCES, 'after');
+  } finally {
+    await database.pool.query('drop trigger test_count_rollup_write on choice_rollup; drop function test_count_rollup_write(); drop table test_rollup_writes');
+  }
+});
+

@@ -113,7 +113,6 @@ export async function importWaitingList(
   try {
     await database.db.transaction().execute(async (trx) => {
       let readRow: ((record: CsvRecord) => Row | null) | null = null;
-      const known = new Set<string>();
       const facts = await deferChoiceFacts(trx);
       try {
         for await (const records of csvRecordBatches(typeof source === 'string' ? [source] : source)) {
@@ -130,7 +129,7 @@ export async function importWaitingList(
           }
           // Once a row is bad nothing will be imported: only a dry run, which reports what the good rows would do,
           // goes on writing them.
-          if (rows.length > 0 && (dryRun || !hasErrors())) await importBatch(trx, rows, known, facts, report, options, importer);
+          if (rows.length > 0 && (dryRun || !hasErrors())) await importBatch(trx, rows, facts, report, options, importer);
         }
       } catch (err) {
         if (err instanceof CsvSyntaxError) addError(err.line, `the file is not valid CSV: ${err.message}`);
@@ -241,13 +240,13 @@ function rowReader(
 const keyOf = (nhsNumber: string, provider: string, specialty: string, clockStart: string) => `${nhsNumber}|${provider}|${specialty}|${clockStart}`;
 
 /**
- * Writes one batch's new pathways, leaving those already loaded (before, or earlier in this file: `known` holds the
- * keys this import has added, as the batch's query sees only what is in the database).
+ * Writes one batch's new pathways, leaving those already loaded: before, or earlier in this file (the batch's query
+ * sees what this transaction wrote), or earlier in this batch. Only this batch's keys are held, so that what the
+ * import holds does not grow with the list (a key's text can keep the chunk of the body it came from).
  */
 async function importBatch(
   trx: Transaction<DB>,
   rows: readonly Row[],
-  known: Set<string>,
   facts: DeferredChoiceFacts,
   report: WaitingListReport,
   options: { accountId: number; accessCodeSecret: string; travelCostPencePerMile: number },
@@ -260,6 +259,7 @@ async function importBatch(
     .where('r.source', '=', 'WAITING_LIST')
     .where('r.patient_nhs_number', 'in', [...new Set(rows.map((r) => r.nhsNumber))])
     .execute();
+  const known = new Set<string>();
   const present = new Set(loaded.map((r) => keyOf(r.patient_nhs_number, r.provider_ods_code, r.specialty_code, r.rtt_clock_start)));
   const fresh: Row[] = [];
   for (const row of rows) {

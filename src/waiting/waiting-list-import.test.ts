@@ -18,6 +18,7 @@ import { choiceRecountDifferences, NO_DIFFERENCES } from '../testing/choice-reco
 import { testConfig } from '../testing/database.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
 import { staffSession } from '../testing/page-session.ts';
+import { importWaitingList } from './waiting-list-import.ts';
 
 let app: FastifyInstance;
 let database: Database;
@@ -276,3 +277,18 @@ test('an import\'s choice facts are refreshed once, set-based, at its end, and e
   }
 });
 
+
+test('a row sent again in a later batch of the same file is left as it is: the batch\'s query sees what the import wrote before it', async () => {
+  const again = row('9990000174', 'Twice', 30);
+  // Straight to the import, chunk by chunk (an injected request body may come as one): the reader hands a chunk's
+  // records over by the next chunk at the latest, so rows between keep the two sendings in different batches.
+  async function* twoBatches() {
+    yield `${HEADER}\n${again}\n`;
+    for (const nhs of ['9990000182', '9990000190', '9990000204']) yield `${row(nhs, 'Between', 30)}\n`;
+    yield `${again}\n`;
+  }
+  const { id } = await database.db.selectFrom('account').select('id').where('username', '=', 'rxx').executeTakeFirstOrThrow();
+  const report = await importWaitingList(database, twoBatches(), { accountId: Number(id), onlyProvider: 'RXX', accessCodeSecret: testConfig().accessCodeSecret, travelCostPencePerMile: 45 });
+  assert.deepEqual([report.imported, report.skipped, report.errors], [4, 1, []]);
+  assert.equal(Number((await database.db.selectFrom('referral').select((eb) => eb.fn.countAll<number>().as('n')).where('patient_nhs_number', '=', '9990000174').executeTakeFirstOrThrow()).n), 1);
+});

@@ -84,6 +84,8 @@ const COUNT_COLUMNS = {
 } as const;
 const FEWER_COLUMNS = Object.fromEntries([...FEWER_OPTIONS_CODES, 'NOT_RECORDED'].map((c) => [`fewer_${c}`, `fewer_${c.toLowerCase()}`]));
 const SUMMED: Record<string, string> = { ...COUNT_COLUMNS, ...FEWER_COLUMNS, facts: 'facts' };
+/** Every count of choice_fact_counts, each summed in a column of the same name of the rollups (019, 026). */
+export const SUMMED_COLUMNS: readonly string[] = Object.values(SUMMED);
 const SOURCE_COLUMNS = ['icb_code', 'month', 'practice_ods_code', 'referral_centre_ods_code', 'provider_ods_code', 'specialty_code'];
 
 const KEY_EXPRESSIONS: Record<Grouping, RawBuilder<unknown>> = {

@@ -6,15 +6,19 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { buildApp } from '../app.ts';
 import { issueToken } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import { addDays } from '../domain/rtt-clock.ts';
 import { londonDate } from '../domain/dates.ts';
+import { nhsNumberCheckDigit } from '../domain/nhs-number.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
+import { choiceRecountDifferences, NO_DIFFERENCES } from '../testing/choice-recount.ts';
 import { testConfig } from '../testing/database.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
 import { staffSession } from '../testing/page-session.ts';
+import { importWaitingList } from './waiting-list-import.ts';
 
 let app: FastifyInstance;
 let database: Database;
@@ -233,4 +237,58 @@ test('a provider\'s import naming a practice: the practice sees the pathway mark
   assert.doesNotMatch(html, /id="re-refer"|id="close-referral"|\/book"/);
   const list = (await page.get('/referrals?q=9990000166')).body;
   assert.match(list, new RegExp(`id="reported-${ubrn}"[^>]*>Reported by `));
+});
+
+test('an import\'s choice facts are refreshed once, set-based, at its end, and equal a full recount; a dry run leaves none', async () => {
+  const db = database.db;
+  // Counts the writes to the monthly rollup: row by row (the triggers of migration 019), each pathway imported was one.
+  await database.pool.query(`create table test_rollup_writes (n integer not null); insert into test_rollup_writes values (0);
+    create function test_count_rollup_write() returns trigger language plpgsql as $$ begin update test_rollup_writes set n = n + 1; return null; end $$;
+    create trigger test_count_rollup_write after insert or update on choice_rollup for each row execute function test_count_rollup_write();`);
+  const writes = async () => (await sql<{ n: number }>`select n from test_rollup_writes`.execute(db)).rows[0]!.n;
+  try {
+    assert.deepEqual(await choiceRecountDifferences(db), NO_DIFFERENCES, 'before');
+    // Practices and none, two clock starts: more than one rollup key; one row already loaded, left as it is.
+    const numbers = Array.from({ length: 80 }, (_, i) => String(920_000_000 + i)).flatMap((nine) => {
+      const check = nhsNumberCheckDigit(nine)!;
+      return check === 10 ? [] : [`${nine}${check}`];
+    }).slice(0, 60);
+    const csv = [HEADER, row('9990000034', 'Again', 100), ...numbers.map((nhs, i) =>
+      `${nhs},RXX,110,${addDays(today, -10 - (i % 2) * 200)},,1970-02-02,LS1 4AP,Fay,Fact,${i % 3 === 0 ? 'GP1' : ''}`)].join('\n');
+    assert.equal((await load([HEADER, row('9990000034', 'Again', 100)].join('\n'))).statusCode, 201);
+    const facts = async () => Number((await db.selectFrom('choice_fact').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const [factsBefore, writesBefore] = [await facts(), await writes()];
+
+    const preview = await app.inject({ method: 'POST', url: '/api/v1/pathways/import?dryRun=true', headers: { authorization: `Bearer ${tokens.rxx}`, 'content-type': 'text/csv' }, payload: csv });
+    assert.equal(preview.statusCode, 200, preview.body);
+    assert.deepEqual([await facts(), await writes()], [factsBefore, writesBefore], 'a dry run rolls its facts back');
+
+    const res = await load(csv);
+    assert.equal(res.statusCode, 201, res.body);
+    assert.deepEqual([res.json().imported, res.json().skipped], [60, 1]);
+    assert.equal(await facts(), factsBefore + 60);
+    const keys = (await sql<{ n: number }>`select count(distinct (icb_code, month, practice_ods_code, referral_centre_ods_code, provider_ods_code, specialty_code))::int as n
+      from choice_fact_counts where ubrn in (select ubrn from referral where patient_given_name = 'Fay')`.execute(db)).rows[0]!.n;
+    assert.ok(keys > 1 && keys < 60, `${keys} keys`);
+    assert.equal(await writes() - writesBefore, keys, 'one write to the rollup for each key the import touched, not one for each pathway');
+    assert.deepEqual(await choiceRecountDifferences(db), NO_DIFFERENCES, 'after');
+  } finally {
+    await database.pool.query('drop trigger test_count_rollup_write on choice_rollup; drop function test_count_rollup_write(); drop table test_rollup_writes');
+  }
+});
+
+
+test('a row sent again in a later batch of the same file is left as it is: the batch\'s query sees what the import wrote before it', async () => {
+  const again = row('9990000174', 'Twice', 30);
+  // Straight to the import, chunk by chunk (an injected request body may come as one): the reader hands a chunk's
+  // records over by the next chunk at the latest, so rows between keep the two sendings in different batches.
+  async function* twoBatches() {
+    yield `${HEADER}\n${again}\n`;
+    for (const nhs of ['9990000182', '9990000190', '9990000204']) yield `${row(nhs, 'Between', 30)}\n`;
+    yield `${again}\n`;
+  }
+  const { id } = await database.db.selectFrom('account').select('id').where('username', '=', 'rxx').executeTakeFirstOrThrow();
+  const report = await importWaitingList(database, twoBatches(), { accountId: Number(id), onlyProvider: 'RXX', accessCodeSecret: testConfig().accessCodeSecret, travelCostPencePerMile: 45 });
+  assert.deepEqual([report.imported, report.skipped, report.errors], [4, 1, []]);
+  assert.equal(Number((await database.db.selectFrom('referral').select((eb) => eb.fn.countAll<number>().as('n')).where('patient_nhs_number', '=', '9990000174').executeTakeFirstOrThrow()).n), 1);
 });

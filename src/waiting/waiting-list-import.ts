@@ -13,9 +13,13 @@
 // imported (same NHS number, provider, specialty and clock start) are left as they are, so a file can be loaded
 // again. A dry run does the same work and rolls it back: a preview of exactly what the import would do.
 //
+// The pathways' choice facts are refreshed once, set-based, at the end of the transaction, not by the row triggers:
+// row by row, a long list slowed with every row written (src/choice/fact-refresh.ts says why).
+//
 // The registered_gp column is the provider's word, not the practice's: it is stored as reported by the provider, and
 // the pathway's referring organisation is the provider, so that the practice never sees it as a referral it made.
 import type { Kysely, Transaction } from 'kysely';
+import { type DeferredChoiceFacts, deferChoiceFacts } from '../choice/fact-refresh.ts';
 import { insertReferrals } from '../referrals/history.ts';
 import { hashAccessCode } from '../auth/access-codes.ts';
 import type { Database } from '../db/database.ts';
@@ -109,7 +113,7 @@ export async function importWaitingList(
   try {
     await database.db.transaction().execute(async (trx) => {
       let readRow: ((record: CsvRecord) => Row | null) | null = null;
-      const known = new Set<string>();
+      const facts = await deferChoiceFacts(trx);
       try {
         for await (const records of csvRecordBatches(typeof source === 'string' ? [source] : source)) {
           const rows: Row[] = [];
@@ -125,13 +129,15 @@ export async function importWaitingList(
           }
           // Once a row is bad nothing will be imported: only a dry run, which reports what the good rows would do,
           // goes on writing them.
-          if (rows.length > 0 && (dryRun || !hasErrors())) await importBatch(trx, rows, known, report, options, importer);
+          if (rows.length > 0 && (dryRun || !hasErrors())) await importBatch(trx, rows, facts, report, options, importer);
         }
       } catch (err) {
         if (err instanceof CsvSyntaxError) addError(err.line, `the file is not valid CSV: ${err.message}`);
         else if (!(err instanceof StopReading)) throw err;
       }
       if (!readRow && !hasErrors()) addError(1, 'the file is empty: it needs a header line and one line per patient');
+      // A dry run refreshes them too: the same work as the import, so its preview fails wherever the import would.
+      if (!hasErrors()) await facts.refresh();
       if (hasErrors() || dryRun) throw new RollBack();
     });
   } catch (err) {
@@ -234,13 +240,14 @@ function rowReader(
 const keyOf = (nhsNumber: string, provider: string, specialty: string, clockStart: string) => `${nhsNumber}|${provider}|${specialty}|${clockStart}`;
 
 /**
- * Writes one batch's new pathways, leaving those already loaded (before, or earlier in this file: `known` holds the
- * keys this import has added, as the batch's query sees only what is in the database).
+ * Writes one batch's new pathways, leaving those already loaded: before, or earlier in this file (the batch's query
+ * sees what this transaction wrote), or earlier in this batch. Only this batch's keys are held, so that what the
+ * import holds does not grow with the list (a key's text can keep the chunk of the body it came from).
  */
 async function importBatch(
   trx: Transaction<DB>,
   rows: readonly Row[],
-  known: Set<string>,
+  facts: DeferredChoiceFacts,
   report: WaitingListReport,
   options: { accountId: number; accessCodeSecret: string; travelCostPencePerMile: number },
   importer: { kind: 'system'; label: string; accountId: number },
@@ -252,6 +259,7 @@ async function importBatch(
     .where('r.source', '=', 'WAITING_LIST')
     .where('r.patient_nhs_number', 'in', [...new Set(rows.map((r) => r.nhsNumber))])
     .execute();
+  const known = new Set<string>();
   const present = new Set(loaded.map((r) => keyOf(r.patient_nhs_number, r.provider_ods_code, r.specialty_code, r.rtt_clock_start)));
   const fresh: Row[] = [];
   for (const row of rows) {
@@ -269,6 +277,7 @@ async function importBatch(
     const offeredOf = await waitingListOptions(trx, slice, options.travelCostPencePerMile);
     const pathways = slice.map((row) => ({ offered: offeredOf(row), row: pathwayOf(row, options), reason: `Imported from ${row.provider}'s waiting list (line ${row.line}); RTT clock started ${row.clockStart}` }));
     await insertReferrals(trx, pathways, importer);
+    await facts.note(pathways.map((p) => p.row.ubrn));
     await trx.insertInto('referral_option').values(pathways.map((p) => ({ ubrn: p.row.ubrn, rank: 1, service_id: p.row.current_service_id!, offered: JSON.stringify(p.offered) }))).execute();
     report.imported += slice.length;
   }

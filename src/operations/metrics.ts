@@ -37,5 +37,13 @@ export async function scrape(db: Kysely<DB>, pool: pg.Pool, timeoutMs?: number):
   } catch {
     up.set(0);
   }
-  return (await processMetrics.metrics()) + (await now.metrics());
+  return exposition((await processMetrics.metrics()) + (await now.metrics()));
+}
+
+/**
+ * prom-client writes a value that is not a number as "Nan" (the event loop's lag before its first sample, say);
+ * the exposition format spells it "NaN", and a strict parser refuses anything else.
+ */
+export function exposition(text: string): string {
+  return text.replace(/ Nan$/gm, ' NaN');
 }

@@ -15,7 +15,7 @@ import type { DB } from '../db/schema.ts';
 import { createRoleAccounts } from '../testing/accounts.ts';
 import { createScratchDatabase, type TestDatabase, testConfig } from '../testing/database.ts';
 import { loadDirectoryFixture } from '../testing/directory-fixture.ts';
-import { scrape } from './metrics.ts';
+import { exposition, scrape } from './metrics.ts';
 import { ReadingTimedOut, withinTimeout } from './readings.ts';
 
 const TOKEN = 'operators-token-0123456789abcdef';
@@ -81,6 +81,10 @@ describe('who may read them', () => {
 });
 
 describe('GET /metrics', () => {
+  test('a value that is not a number is written NaN, as the format spells it (prom-client writes "Nan")', () => {
+    assert.equal(exposition('a_seconds Nan\nb_seconds 1\nc{x="Nan"} Nan\n'), 'a_seconds NaN\nb_seconds 1\nc{x="Nan"} NaN\n');
+  });
+
   test('is the Prometheus text format, every line', async () => {
     const res = await get(on, '/metrics', TOKEN);
     assert.match(String(res.headers['content-type']), /^text\/plain; version=0\.0\.4/);

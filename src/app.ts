@@ -73,6 +73,8 @@ import { maintenancePages } from './maintenance/pages.ts';
 import { maintenanceRoutes } from './maintenance/routes.ts';
 import { readAuditPages } from './read-audit/pages.ts';
 import { readAuditRoutes } from './read-audit/routes.ts';
+// The FHIR R4 interface sits above every feature whose records it maps.
+import { fhirRoutes } from './fhir/routes.ts';
 
 export interface AppOptions {
   config: Config;
@@ -154,6 +156,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(referralNoticeRoutes(deps), { prefix: '/api/v1' });
   await app.register(maintenanceRoutes(deps), { prefix: '/api/v1' });
   await app.register(readAuditRoutes(deps), { prefix: '/api/v1' });
+
+  // The FHIR R4 interface over the same services (OperationOutcome for refusals, within its scope).
+  await app.register(fhirRoutes(deps), { prefix: '/fhir/R4' });
 
   // The pages, in one context: the page platform first (assets, forms, CSRF, errors as pages), then each feature's.
   // What the referrer sees of the ICB's assurance (src/referral-notices), on the referrals' and the triage's pages.

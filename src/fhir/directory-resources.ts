@@ -3,7 +3,7 @@
 // The mapping table is in README ("FHIR R4"); ids follow the shared conventions (service id, ODS site code, ODS
 // organisation code).
 import type { Extension, HealthcareService, Location, Organization, OperationOutcome, Quantity } from '@medplum/fhirtypes';
-import type { ServiceRow } from '../directory/queries.ts';
+import { type ServiceRow, toServiceView } from '../directory/queries.ts';
 import type { ServiceView } from '../directory/types.ts';
 import type { ShortlistAnswer, ShortlistOption } from '../shortlist/types.ts';
 import type { OrganisationRow, SiteRow } from './directory-queries.ts';
@@ -80,12 +80,13 @@ function eligibilityText(e: ServiceEligibility | undefined): string | null {
  * A listed service. `eligibility` is given where the directory row is at hand (the JSON service view leaves it
  * out); the service is always `active`, since only listed services are served (as GET /api/v1/services/{id}).
  */
-export function healthcareService(view: ServiceView, extra?: ServiceEligibility, more: Extension[] = []): HealthcareService {
+export function healthcareService(view: ServiceView, more: { eligibility?: ServiceEligibility | undefined; phone?: string | undefined; extensions?: Extension[] } = {}): HealthcareService {
+  const extra = more.eligibility;
   const extension = [
     ...indicativeWait(view.indicativeWait, extra?.waitBasis ?? null),
     { url: DIRECTORY_EXTENSIONS.directlyBookable, valueBoolean: view.directlyBookable },
     ...eligibility(extra),
-    ...more,
+    ...(more.extensions ?? []),
   ];
   const comment = eligibilityText(extra);
   return {
@@ -99,6 +100,7 @@ export function healthcareService(view: ServiceView, extra?: ServiceEligibility,
     specialty: [{ coding: [{ system: TREATMENT_FUNCTION_SYSTEM, code: view.specialty.code, display: view.specialty.name }] }],
     location: [{ reference: `Location/${view.site.odsCode}`, display: view.site.name }],
     name: view.name,
+    ...phone(more.phone ?? null),
     ...(comment ? { eligibility: [{ comment }] } : {}),
     // NHS-funded elective care, referred electronically, seen by appointment.
     serviceProvisionCode: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/service-provision-conditions', code: 'free', display: 'Free' }] }],
@@ -107,7 +109,7 @@ export function healthcareService(view: ServiceView, extra?: ServiceEligibility,
   };
 }
 
-export const healthcareServiceOfRow = (row: ServiceRow, view: ServiceView): HealthcareService => healthcareService(view, eligibilityOf(row));
+export const healthcareServiceOfRow = (row: ServiceRow, phone?: string): HealthcareService => healthcareService(toServiceView(row), { eligibility: eligibilityOf(row), phone });
 
 /** Where the option stands and why: rank, distance, wait, reasons, earliest slot and travel cost, as the JSON shortlist. */
 export function shortlistOptionExtension(option: ShortlistOption): Extension {

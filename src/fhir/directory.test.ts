@@ -26,11 +26,15 @@ before(async () => {
     { ods_code: 'NYY01', name: 'Fixture Clinic Leeds', provider_ods_code: 'NYY', sector: 'INDEPENDENT', address: '1 Park Row, Leeds', postcode: 'LS1 5HN', latitude: 53.7985, longitude: -1.5455, phone: '0113 000 0001' },
     { ods_code: 'NYY02', name: 'Fixture Clinic Wakefield', provider_ods_code: 'NYY', sector: 'INDEPENDENT', address: null, postcode: null, latitude: 53.6833, longitude: -1.4977 },
   ]).execute();
-  await database.db.insertInto('service').values({
+  await database.db.insertInto('service').values([{
     id: 'NYY01-502', name: 'Gynaecology – Fixture Clinic Leeds', specialty_code: '502', provider_ods_code: 'NYY', site_ods_code: 'NYY01', clinic_type: null, consultant_team: null,
     min_age: 16, max_age: null, sex: 'female', indicative_wait_weeks: 3, indicative_wait_as_of: '2026-04-30', indicative_wait_basis: 'provider published', accessibility: null,
     accreditation_status: 'ACCREDITED', latitude: 53.7985, longitude: -1.5455,
-  }).execute();
+  }, {
+    id: 'NYY02-130', name: 'Adult Ophthalmology – Fixture Clinic Wakefield', specialty_code: '130', provider_ods_code: 'NYY', site_ods_code: 'NYY02', clinic_type: null, consultant_team: null,
+    min_age: 18, max_age: null, indicative_wait_weeks: 9, indicative_wait_as_of: '2026-04-30', indicative_wait_basis: null, accessibility: null,
+    accreditation_status: 'ACCREDITED', latitude: 53.6833, longitude: -1.4977,
+  }]).execute();
   ({ app, close } = await startTestApp(database));
 });
 after(() => close());
@@ -87,6 +91,7 @@ describe('HealthcareService read', () => {
     assert.equal(sub(wait, 'asOf')[0]?.valueDate, json.indicativeWait.asOf);
     assert.equal(ext(service, DIRECTORY_EXTENSIONS.directlyBookable)?.valueBoolean, json.directlyBookable);
     assert.equal(ext(service, DIRECTORY_EXTENSIONS.eligibility), undefined, 'sees everyone');
+    assert.equal(service.telecom, undefined, 'no number known for the site or its provider');
   });
 
   test('who a service sees is carried as eligibility, in words and as an extension', async () => {
@@ -98,6 +103,10 @@ describe('HealthcareService read', () => {
     assert.equal(sub(eligibility, 'sex')[0]?.valueCode, 'female');
     assert.equal(service.eligibility?.[0]?.comment, 'Sees ages 16 and over, female patients only');
     assert.equal(sub(ext(service, DIRECTORY_EXTENSIONS.indicativeWait), 'basis')[0]?.valueString, 'provider published');
+    assert.deepEqual(service.telecom, [{ system: 'phone', value: '0113 000 0001', use: 'work' }], 'the site\'s own number');
+    const atWakefield = (await get('/fhir/R4/HealthcareService/NYY02-130')).json() as HealthcareService;
+    assertValidFhir(atWakefield);
+    assert.deepEqual(atWakefield.telecom?.map((t) => t.value), ['0113 000 0000'], 'the provider\'s number where the site has none');
   });
 
   test('a made-up id, or a service not listed (pending accreditation, withdrawn), is 404 REC_NOT_FOUND as in the JSON API', async () => {
@@ -119,12 +128,12 @@ describe('HealthcareService search', () => {
     assert.deepEqual(matchIds(bySystem), matchIds(bundle));
     assert.deepEqual(matchIds(validBundle(await get('/fhir/R4/HealthcareService?specialty=C_110'))), matchIds(bundle));
     assert.deepEqual(matchIds(validBundle(await get('/fhir/R4/HealthcareService?specialty=999'))), [], 'a code no service has matches none');
-    assert.deepEqual(matchIds(validBundle(await get('/fhir/R4/HealthcareService?specialty=502,130'))).sort(), ['NYY01-502', 'S2-130', 'S2-502']);
+    assert.deepEqual(matchIds(validBundle(await get('/fhir/R4/HealthcareService?specialty=502,130'))).sort(), ['NYY01-502', 'NYY02-130', 'S2-130', 'S2-502']);
   });
 
   test('by organization (ODS code or Organization/ reference), location, _id and active, each narrowing', async () => {
-    assert.deepEqual(matchIds(validBundle(await get('/fhir/R4/HealthcareService?organization=NYY'))), ['NYY01-502']);
-    assert.deepEqual(matchIds(validBundle(await get('/fhir/R4/HealthcareService?organization=Organization/NYY'))), ['NYY01-502']);
+    assert.deepEqual(matchIds(validBundle(await get('/fhir/R4/HealthcareService?organization=NYY'))), ['NYY02-130', 'NYY01-502']);
+    assert.deepEqual(matchIds(validBundle(await get('/fhir/R4/HealthcareService?organization=Organization/NYY&specialty=502'))), ['NYY01-502']);
     assert.equal(matchIds(validBundle(await get('/fhir/R4/HealthcareService?organization=RXX'))).length, 8);
     assert.deepEqual(matchIds(validBundle(await get('/fhir/R4/HealthcareService?location=Location/S2'))).sort(), ['S2-110', 'S2-130', 'S2-502']);
     assert.deepEqual(matchIds(validBundle(await get('/fhir/R4/HealthcareService?location=S2&specialty=502'))), ['S2-502']);
@@ -206,7 +215,8 @@ describe('the shortlist as a search (_query=shortlist)', () => {
     assert.deepEqual(await same('&distance=250&wait=le10', { maxDistanceKm: 250, maxWaitWeeks: 10 }), ['S6-110', 'S5-110', 'S4-110', 'S3-110']);
     assert.deepEqual(await same(`&distance=250&wait=${encodeURIComponent('le28|http://unitsofmeasure.org|d')}`, { maxDistanceKm: 250, maxWaitWeeks: 4 }), ['S6-110', 'S5-110', 'S4-110']);
     assert.deepEqual(await same('&distance=250&_count=2', { maxDistanceKm: 250, limit: 2 }), ['S6-110', 'S5-110']);
-    assert.deepEqual(await same('&age=40', { age: 40 }, '130'), []);
+    assert.deepEqual(await same('&age=40', { age: 40 }, '130'), ['NYY02-130']);
+    assert.deepEqual(await same('&age=40&distance=10', { age: 40, maxDistanceKm: 10 }, '130'), []);
     assert.deepEqual(await same('&age=9', { age: 9 }, '130'), ['S2-130']);
     assert.deepEqual(await same('&gender=male', { sex: 'male' }, '502'), []);
     assert.deepEqual(await same('&gender=female&age=15', { sex: 'female', age: 15 }, '502'), ['S2-502']);

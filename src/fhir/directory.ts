@@ -6,13 +6,12 @@ import type { Bundle, HealthcareService, Resource } from '@medplum/fhirtypes';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
 import type { ServiceCandidate } from '../directory/queries.ts';
-import { toServiceView } from '../directory/queries.ts';
 import { PUBLIC } from '../http/access.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { buildShortlist } from '../shortlist/service.ts';
 import type { SearchParamDeclaration } from './interactions.ts';
 import { searchset, sendResource } from './bundle.ts';
-import { findOrganisations, findSites } from './directory-queries.ts';
+import { findOrganisations, findSites, servicePhones } from './directory-queries.ts';
 import { eligibilityOf, healthcareService, healthcareServiceOfRow, location, organisation, scoreOfRank, shortlistOptionExtension, shortlistOutcome } from './directory-resources.ts';
 import { anyOf, booleanParameter, checkUnknown, identifierValue, type Query, referenceId, refuseParameters, SHORTLIST_PARAMETERS, shortlistRequest, specialtyCode } from './directory-search.ts';
 import { ODS_ORGANISATION_SYSTEM, ODS_SITE_SYSTEM, TREATMENT_FUNCTION_SYSTEM } from './extensions.ts';
@@ -67,7 +66,8 @@ export function registerDirectory(fhir: FastifyInstance, deps: Deps, baseUrl: st
     async (request, reply) => {
       const service = (await deps.directory.current()).byId.get(request.params.id);
       if (!service) throw notFound(`There is no listed service with id "${request.params.id.slice(0, 100)}".`);
-      return sendResource(reply, healthcareServiceOfRow(service.row, toServiceView(service.row)));
+      const phones = await servicePhones(db, [service.id]);
+      return sendResource(reply, healthcareServiceOfRow(service.row, phones.get(service.id)));
     },
   );
 
@@ -105,7 +105,9 @@ export function registerDirectory(fhir: FastifyInstance, deps: Deps, baseUrl: st
         .filter((c) => keep(sites, (s) => s === c.row.site_ods_code))
         .map((c) => c.row)
         .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-      return searchset(baseUrl, request, [...new Map(found.map((r) => [r.id, r])).values()].map((r) => healthcareServiceOfRow(r, toServiceView(r))));
+      const rows = [...new Map(found.map((r) => [r.id, r])).values()];
+      const phones = await servicePhones(db, rows.map((r) => r.id));
+      return searchset(baseUrl, request, rows.map((r) => healthcareServiceOfRow(r, phones.get(r.id))));
     },
   );
 
@@ -167,10 +169,10 @@ export function registerDirectory(fhir: FastifyInstance, deps: Deps, baseUrl: st
  */
 async function shortlistSearch(deps: Deps, baseUrl: string, request: FastifyRequest, query: Query): Promise<Bundle> {
   const answer = await buildShortlist(deps, shortlistRequest(query));
-  const snapshot = await deps.directory.current();
+  const [snapshot, phones] = await Promise.all([deps.directory.current(), servicePhones(deps.database.db, answer.options.map((o) => o.service.id))]);
   const resources: HealthcareService[] = answer.options.map((option) => {
     const row = snapshot.byId.get(option.service.id)?.row;
-    return healthcareService(option.service, row ? eligibilityOf(row) : undefined, [shortlistOptionExtension(option)]);
+    return healthcareService(option.service, { eligibility: row ? eligibilityOf(row) : undefined, phone: phones.get(option.service.id), extensions: [shortlistOptionExtension(option)] });
   });
   const bundle = searchset<Resource>(baseUrl, request, resources, { total: answer.eligibleCount });
   const entries = bundle.entry ?? [];

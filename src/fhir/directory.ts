@@ -5,7 +5,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Bundle, HealthcareService, Resource } from '@medplum/fhirtypes';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../deps.ts';
-import type { ServiceCandidate } from '../directory/queries.ts';
+import type { ServiceCandidate, ServiceRow } from '../directory/queries.ts';
+import type { DirectorySnapshot } from '../directory/snapshot.ts';
 import { PUBLIC } from '../http/access.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { buildShortlist } from '../shortlist/service.ts';
@@ -54,7 +55,7 @@ const needOneOf = (query: Query, names: readonly string[], what: string) => {
     throw badRequest(`Search ${what} by ${names.join(', ')}: a search of everything is not served.`, [{ field: names[0]!, message: `give one of ${names.join(', ')}` }]);
   }
 };
-/** The ids given (a list of any), those matching the other criteria kept: FHIR ANDs parameters and ORs a list. */
+/** A criterion left out does not narrow; one given keeps what matches any of its values. */
 const keep = <T>(values: readonly T[] | undefined, test: (v: T) => boolean) => values === undefined || values.some(test);
 
 export function registerDirectory(fhir: FastifyInstance, deps: Deps, baseUrl: string): void {
@@ -88,26 +89,16 @@ export function registerDirectory(fhir: FastifyInstance, deps: Deps, baseUrl: st
       }
       refuseParameters(query, SHORTLIST_PARAMETERS.filter((p) => p !== 'specialty' && p !== '_count' && p !== '_query'), 'belongs to the shortlist: search with _query=shortlist');
       needOneOf(query, ['specialty', 'organization', 'location', '_id'], 'services');
-      const ids = anyOf(query, '_id');
-      const specialties = anyOf(query, 'specialty')?.map((s) => specialtyCode(s));
-      const providers = anyOf(query, 'organization')?.map((v) => referenceId(v, 'Organization', 'organization'));
-      const sites = anyOf(query, 'location')?.map((v) => referenceId(v, 'Location', 'location'));
-      const active = booleanParameter(query, 'active');
-      const snapshot = await deps.directory.current();
-      let candidates: readonly ServiceCandidate[];
-      if (ids) candidates = ids.flatMap((id) => snapshot.byId.get(id) ?? []);
-      else if (specialties) candidates = [...new Set(specialties)].flatMap((code) => snapshot.ofSpecialty(code).candidates);
-      else candidates = [...snapshot.byId.values()];
-      const found = candidates
-        .filter((c) => active !== false)
-        .filter((c) => keep(specialties, (s) => s === c.row.specialty_code))
-        .filter((c) => keep(providers, (p) => p === c.row.provider_ods_code))
-        .filter((c) => keep(sites, (s) => s === c.row.site_ods_code))
-        .map((c) => c.row)
-        .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-      const rows = [...new Map(found.map((r) => [r.id, r])).values()];
-      const phones = await servicePhones(db, rows.map((r) => r.id));
-      return searchset(baseUrl, request, rows.map((r) => healthcareServiceOfRow(r, phones.get(r.id))));
+      const criteria = {
+        ids: anyOf(query, '_id'),
+        specialties: anyOf(query, 'specialty')?.map((s) => specialtyCode(s)),
+        providers: anyOf(query, 'organization')?.map((v) => referenceId(v, 'Organization', 'organization')),
+        sites: anyOf(query, 'location')?.map((v) => referenceId(v, 'Location', 'location')),
+        active: booleanParameter(query, 'active'),
+      };
+      const found = matchingServices(await deps.directory.current(), criteria);
+      const phones = await servicePhones(db, found.map((r) => r.id));
+      return searchset(baseUrl, request, found.map((r) => healthcareServiceOfRow(r, phones.get(r.id))));
     },
   );
 
@@ -160,6 +151,25 @@ export function registerDirectory(fhir: FastifyInstance, deps: Deps, baseUrl: st
       return searchset(baseUrl, request, (await findOrganisations(db, codes)).map((o) => organisation(o)));
     },
   );
+}
+
+/**
+ * The listed services matching every criterion given (FHIR ANDs parameters, and ORs a comma list), by name as
+ * GET /api/v1/services lists them. Only listed services are in the directory, so active=false matches none.
+ */
+function matchingServices(
+  snapshot: DirectorySnapshot,
+  { ids, specialties, providers, sites, active }: { ids?: string[] | undefined; specialties?: string[] | undefined; providers?: string[] | undefined; sites?: string[] | undefined; active?: boolean | undefined },
+): ServiceRow[] {
+  if (active === false) return [];
+  let candidates: readonly ServiceCandidate[];
+  if (ids) candidates = [...new Set(ids)].flatMap((id) => snapshot.byId.get(id) ?? []);
+  else if (specialties) candidates = [...new Set(specialties)].flatMap((code) => snapshot.ofSpecialty(code).candidates);
+  else candidates = [...snapshot.byId.values()];
+  return candidates
+    .map((c) => c.row)
+    .filter((r) => keep(specialties, (s) => s === r.specialty_code) && keep(providers, (p) => p === r.provider_ods_code) && keep(sites, (s) => s === r.site_ods_code))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
 }
 
 /**

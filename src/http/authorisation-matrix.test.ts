@@ -102,8 +102,13 @@ test('every route × every caller: admitted exactly as declared', async () => {
       continue;
     }
     if (!notSignedIn(anonymous)) wrong.push(`${route.method} ${route.url} without sign-in answered ${anonymous.statusCode} ${String(anonymous.headers.location ?? '')}`);
+    // The FHIR interface refuses in FHIR: an OperationOutcome, never problem+json (src/fhir/platform.ts).
+    const fhir = route.url.startsWith('/fhir/');
+    const refusedInFhir = (res: { statusCode: number; body: string }) => !fhir || (res.body.includes('"resourceType":"OperationOutcome"') && res.body.includes('REC_'));
+    if (!refusedInFhir(anonymous)) wrong.push(`${route.method} ${route.url} refused anonymous without an OperationOutcome: ${anonymous.body.slice(0, 120)}`);
     for (const role of ROLES) {
       const res = await call(await tokenFor(role, route.page));
+      if (res.statusCode === 403 && !refusedInFhir(res)) wrong.push(`${route.method} ${route.url} refused ${role} without an OperationOutcome`);
       if (route.page && route.method === 'GET' && res.statusCode === 200 && res.headers['cache-control'] !== 'no-store') wrong.push(`${route.url} is cached`);
       if (!route.access.roles.includes(role)) {
         if (res.statusCode !== 403) wrong.push(`${route.method} ${route.url} as ${role}: ${res.statusCode}, not 403`);

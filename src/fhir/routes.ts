@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import { PUBLIC } from '../http/access.ts';
 import { capabilityStatement } from './capability.ts';
 import { FHIR_PREFIX, registerFhirPlatform } from './platform.ts';
+import { serviceRequestRoutes } from './service-request-routes.ts';
 
 const SOFTWARE = { name: 'OpenChoice', version: '0.1.0' };
 
@@ -19,5 +20,6 @@ export function fhirRoutes(deps: Deps): FastifyPluginAsync {
       { config: { access: PUBLIC('a FHIR server says what it serves to anyone (FHIR R4 3.1.0.10)'), fhir: { capabilities: true } }, schema: { hide: true } },
       async () => capabilityStatement(declared, { baseUrl, software: SOFTWARE, date: started }),
     );
+    serviceRequestRoutes(fhir, deps);
   };
 }

@@ -352,6 +352,10 @@ describe('search', () => {
       assert.equal(bundle.total, 0);
       assert.equal(bundle.entry, undefined);
     }
+    // A patient's search, with nothing asked, is their own referral alone.
+    const own = (await get('/fhir/R4/ServiceRequest', patientToken)).json() as Bundle;
+    assertValidFhir(own);
+    assert.deepEqual(entriesOf(own).map((e) => e.id), [ubrn]);
     // Without the system, by _id; another system or not a UBRN finds nothing.
     assert.equal(entriesOf((await get(`/fhir/R4/ServiceRequest?identifier=${ubrn}`, 'referrer')).json()).length, 1);
     assert.equal(entriesOf((await get(`/fhir/R4/ServiceRequest?_id=${ubrn}`, 'referrer')).json()).length, 1);
@@ -396,6 +400,11 @@ describe('search', () => {
     const second = (await get(new URL(next).pathname + new URL(next).search, 'referrer')).json() as Bundle;
     assert.equal(second.entry?.length, 1);
     assert.notEqual(second.entry![0]!.resource!.id, first.entry![0]!.resource!.id);
+    const counted = (await get('/fhir/R4/ServiceRequest?_count=0', 'referrer')).json() as Bundle;
+    assertValidFhir(counted);
+    assert.equal(counted.total, first.total);
+    assert.equal(counted.entry, undefined);
+    assert.equal((await get('/fhir/R4/ServiceRequest?_count=201', 'referrer')).statusCode, 400);
     const unknown = await get('/fhir/R4/ServiceRequest?performer=HealthcareService/S1-110', 'referrer');
     assert.equal(unknown.statusCode, 400);
     assert.equal(errorCode(unknown.json()), 'REC_BAD_REQUEST');

@@ -19,7 +19,7 @@ import { searchset } from './bundle.ts';
 import { NHS_NUMBER_SYSTEM, UBRN_SYSTEM } from './extensions.ts';
 import type { SearchParamDeclaration } from './interactions.ts';
 import { oneSearchValue } from './platform.ts';
-import { REQUEST_STATUS, serviceRequestOf, statesWithStatus } from './service-request.ts';
+import { REQUEST_STATUSES, type RequestStatus, serviceRequestOf, statesWithStatus } from './service-request.ts';
 import { recordTimesOf } from './service-request-records.ts';
 
 /** The worklists, by the names e-RS gives them (eRS-ReferralListSelector-1), written as FHIR names a query. */
@@ -95,20 +95,19 @@ export function parseSearch(query: Record<string, unknown>): ServiceRequestSearc
   const patients = PATIENT_PARAMS.map((p) => oneSearchValue(query, p)).filter((v) => v !== undefined);
   if (patients.length > 1) throw badRequest('Give the patient\'s NHS number once.', [{ field: 'patient.identifier', message: 'is given more than once' }]);
   if (patients.length === 1) {
-    // Without the system, a bare value would be anyone's identifier: the NHS number must be named as one.
+    // Without its system a bare value could be any identifier the patient has: the NHS number must be named as one.
     const value = patients[0]!;
-    const nhs = value.includes('|') ? tokenValue(value, NHS_NUMBER_SYSTEM) : null;
     if (!value.includes('|')) throw badRequest(`Name the NHS number with its system: patient.identifier=${NHS_NUMBER_SYSTEM}|{nhsNumber}.`, [{ field: 'patient.identifier', message: `must be ${NHS_NUMBER_SYSTEM}|{nhsNumber}` }]);
+    const nhs = tokenValue(value, NHS_NUMBER_SYSTEM);
     search.nhsNumber = nhs !== null && /^\d{10}$/.test(nhs) ? nhs : null;
   }
   const status = oneSearchValue(query, 'status');
   if (status !== undefined) {
     const codes = status.split(',').map((s) => s.trim());
-    const served = new Set(Object.values(REQUEST_STATUS));
-    const bad = codes.filter((c) => !['draft', 'active', 'on-hold', 'revoked', 'completed', 'entered-in-error', 'unknown'].includes(c));
+    const bad = codes.filter((c) => !(REQUEST_STATUSES as readonly string[]).includes(c));
     if (bad.length > 0) throw badRequest(`status must be request statuses (active, on-hold, revoked, completed …), not ${bad.join(', ')}.`, [{ field: 'status', message: 'must be one or more of active, on-hold, revoked, completed, separated by commas' }]);
     // A status no referral takes (draft, entered-in-error, unknown) matches none.
-    search.statuses = codes.filter((c) => served.has(c as never)).flatMap((c) => statesWithStatus(c as never));
+    search.statuses = (codes as RequestStatus[]).flatMap(statesWithStatus);
   }
   return search;
 }

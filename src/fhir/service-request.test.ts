@@ -386,6 +386,7 @@ describe('search', () => {
     assert.equal(stateOf(sr!), 'CANCELLED');
     assert.ok(entriesOf(revoked).every((e) => e.status === 'revoked'));
     assert.equal((await get('/fhir/R4/ServiceRequest?status=bogus', 'referrer')).statusCode, 400);
+    assert.equal(((await get('/fhir/R4/ServiceRequest?status=draft', 'referrer')).json() as Bundle).total, 0, 'no referral is a draft');
   });
 
   test('pages with _count and a next link; an unknown parameter is refused, not ignored', async () => {

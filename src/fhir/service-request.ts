@@ -9,7 +9,9 @@ import { codeSystemUrl, extensionUrl, ODS_ORGANISATION_SYSTEM, TREATMENT_FUNCTIO
 import { PATIENT_REFERENCE, patientResource } from './patient.ts';
 import { type ReferralRecordTimes, versionIdOf } from './service-request-records.ts';
 
-type RequestStatus = NonNullable<ServiceRequest['status']>;
+export type RequestStatus = NonNullable<ServiceRequest['status']>;
+/** FHIR R4's request statuses (request-status, a required binding). */
+export const REQUEST_STATUSES: readonly RequestStatus[] = ['draft', 'active', 'on-hold', 'revoked', 'completed', 'entered-in-error', 'unknown'];
 type RequestPriority = NonNullable<ServiceRequest['priority']>;
 type Priority = Referral['priority'];
 

@@ -6,6 +6,7 @@ import { PUBLIC } from '../http/access.ts';
 import { capabilityStatement } from './capability.ts';
 import { registerDirectory } from './directory.ts';
 import { FHIR_PREFIX, registerFhirPlatform } from './platform.ts';
+import { serviceRequestRoutes } from './service-request-routes.ts';
 
 const SOFTWARE = { name: 'OpenChoice', version: '0.1.0' };
 
@@ -21,5 +22,6 @@ export function fhirRoutes(deps: Deps): FastifyPluginAsync {
       async () => capabilityStatement(declared, { baseUrl, software: SOFTWARE, date: started }),
     );
     registerDirectory(fhir, deps, baseUrl);
+    serviceRequestRoutes(fhir, deps);
   };
 }

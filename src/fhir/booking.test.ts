@@ -113,6 +113,16 @@ describe('Slot and Schedule', () => {
     assert.equal(none.total, 0);
   });
 
+  test('the CapabilityStatement names the booking routes: Slot search parameters, conditional create, versioned update', async () => {
+    const statement = (await app.inject({ method: 'GET', url: '/fhir/R4/metadata' })).json();
+    const of = (type: string) => statement.rest[0].resource.find((r: { type: string }) => r.type === type);
+    assert.deepEqual(of('Slot').searchParam.map((p: { name: string }) => p.name), ['status', 'schedule', 'schedule.actor', 'start', '_count']);
+    assert.deepEqual(of('Appointment').interaction.map((i: { code: string }) => i.code).sort(), ['create', 'patch', 'read', 'search-type', 'update']);
+    assert.equal(of('Appointment').conditionalCreate, true);
+    assert.equal(of('Appointment').versioning, 'versioned-update');
+    assert.deepEqual(of('Schedule').interaction.map((i: { code: string }) => i.code).sort(), ['read', 'search-type']);
+  });
+
   test('Slot search refuses what it cannot answer with 400 REC_BAD_REQUEST', async () => {
     for (const query of ['schedule=Schedule/S4-110&start=2026-13-45', 'schedule=Schedule/S4-110&start=tomorrow', 'schedule=Schedule/S4-110&start=sa2026-12-01', 'schedule=Schedule/S4-110&start=ge2026-12-01T09:00',
       'status=free', 'schedule=Schedule/S4-110&status=busy', 'schedule=Location/S4', 'schedule=Schedule/S4-110&_count=0', 'schedule=Schedule/S4-110&start=ge2026-01-01&start=lt2026-12-31']) {
@@ -167,8 +177,12 @@ describe('Appointment', () => {
     const rows = await database.db.selectFrom('patient_read_audit').select(['ubrn', 'nhs_number', 'route']).where('id', '>', before).execute();
     assert.deepEqual(rows, [{ ubrn, nhs_number: NHS_NUMBER, route: 'GET /fhir/R4/Appointment/:id' }]);
 
-    const search = valid<Bundle<Appointment>>(await app.inject({ method: 'GET', url: `/fhir/R4/Appointment?based-on=ServiceRequest/${ubrn}`, headers: auth('provider') }));
+    const searched = await app.inject({ method: 'GET', url: `/fhir/R4/Appointment?based-on=ServiceRequest/${ubrn}`, headers: auth('provider') });
+    const search = valid<Bundle<Appointment>>(searched);
     assert.deepEqual(search.entry!.map((e) => e.resource!.id), [appointment.id]);
+    await readAuditSettled(app);
+    const anyRow = await database.db.selectFrom('patient_read_audit').select(['ubrn', 'role']).where('route', '=', 'GET /fhir/R4/Appointment').where('ubrn', '=', ubrn).execute();
+    assert.deepEqual(anyRow, [{ ubrn, role: 'provider' }], 'the search records the provider\'s read');
     // The Slot is busy now, and gone from the free search.
     assert.equal(valid<Slot>(await app.inject({ method: 'GET', url: `/fhir/R4/Slot/${slotId}` })).status, 'busy');
     const free = valid<Bundle<Slot>>(await app.inject({ method: 'GET', url: '/fhir/R4/Slot?schedule=Schedule/S2-110' }));

@@ -226,6 +226,14 @@ describe('Appointment', () => {
     assert.equal(valid<Appointment>(again).id, (first.json() as Appointment).id);
     assert.equal((await appointmentsOf(ubrn)).length, 1);
     refused(await book(ubrn, await publishTestSlot(database, 'S2-110'), 'referrer', { 'if-none-exist': `identifier=x` }), 400, 'REC_BAD_REQUEST');
+    // Two conditional creates for one referral at once: one books, the other finds that booking.
+    const racing = await newReferral();
+    const raced = { 'if-none-exist': `based-on=ServiceRequest/${racing.ubrn}` };
+    const slots = [await publishTestSlot(database, 'S2-110'), await publishTestSlot(database, 'S2-110')];
+    const both = await Promise.all(slots.map((slot) => book(racing.ubrn, slot, 'referrer', raced)));
+    assert.deepEqual(both.map((r) => r.statusCode).sort(), [200, 201], both.map((r) => r.body).join('\n'));
+    assert.equal((both[0]!.json() as Appointment).id, (both[1]!.json() as Appointment).id);
+    assert.equal((await appointmentsOf(racing.ubrn)).length, 1);
 
     const other = await newReferral();
     const slotId = await publishTestSlot(database, 'S2-110');

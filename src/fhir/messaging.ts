@@ -4,8 +4,7 @@
 // POST Appointment, and answered with a booking-response message: MessageHeader.response naming the request's
 // header, code ok with the booked Appointment, or fatal-error/transient-error with the OperationOutcome.
 import { randomUUID } from 'node:crypto';
-import type { Bundle, BundleEntry, MessageDefinition, MessageHeader, Resource } from '@medplum/fhirtypes';
-import type { Appointment } from '@medplum/fhirtypes';
+import type { Appointment, Bundle, BundleEntry, MessageDefinition, MessageHeader, Resource } from '@medplum/fhirtypes';
 import { badRequest, Problem, unprocessable } from '../http/problem.ts';
 import { asAppointment, type BookingAsked, bookingAsked } from './appointment-request.ts';
 import { NHS_NUMBER_SYSTEM } from './extensions.ts';

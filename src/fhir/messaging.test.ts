@@ -134,6 +134,25 @@ describe('$process-message', () => {
     assert.equal(booked.length, 1);
   });
 
+  test('a message as BaRS composes it, the MessageHeader without id and the Appointment without basedOn, is answered naming the Bundle', async () => {
+    const ubrn = await newReferral();
+    const message = bookingRequest(ubrn, await publishTestSlot(database, 'S2-110'));
+    delete (message.entry![0]!.resource as MessageHeader).id;
+    delete (message.entry![1]!.resource as Appointment).basedOn;
+    (message.entry![1]!.resource as Appointment).status = 'booked';
+    assertValidFhir(message);
+    const res = await send(message);
+    assert.equal(res.statusCode, 200, res.body);
+    const answer = valid<Bundle>(res);
+    assert.deepEqual(headerOf(answer).response, { identifier: message.id, code: 'ok' });
+    assert.equal(focusOf<Appointment>(answer).basedOn![0]!.reference, `ServiceRequest/${ubrn}`);
+    // Neither id: nothing for the response to name.
+    delete message.id;
+    const nameless = await send(message);
+    assert.equal(nameless.statusCode, 400, nameless.body);
+    assert.equal(errorCode(valid<OperationOutcome>(nameless)), 'REC_BAD_REQUEST');
+  });
+
   test('a slot already taken is answered with a response message: fatal-error, the OperationOutcome REC_CONFLICT, HTTP 409', async () => {
     const slotId = await publishTestSlot(database, 'S2-110');
     assert.equal((await send(bookingRequest(await newReferral(), slotId))).statusCode, 200);

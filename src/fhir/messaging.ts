@@ -73,7 +73,10 @@ export function readBookingMessage(body: unknown): BookingMessage {
   if (!header || header.resourceType !== 'MessageHeader') {
     throw badRequest('A message Bundle\'s first entry is its MessageHeader.', [{ field: 'Bundle.entry[0].resource', message: 'must be a MessageHeader' }]);
   }
-  if (!header.id || !FHIR_ID.test(header.id)) throw badRequest('The MessageHeader needs an id, for the response to name.', [{ field: 'MessageHeader.id', message: 'is required' }]);
+  // The response names the request by its MessageHeader's id; BaRS's own examples leave that out and identify the
+  // message by the Bundle's id, which then stands in.
+  const id = header.id ?? (typeof body.id === 'string' ? body.id : undefined);
+  if (!id || !FHIR_ID.test(id)) throw badRequest('The message needs an id (its MessageHeader\'s, or else the Bundle\'s), for the response to name.', [{ field: 'MessageHeader.id', message: 'is required' }]);
   const event = header.eventCoding;
   const served = EVENTS.find((e) => event?.system === BARS_EVENTS && event.code === e.code);
   if (!served) {
@@ -86,10 +89,13 @@ export function readBookingMessage(body: unknown): BookingMessage {
   const focus = header.focus?.map((f) => (f.reference ? resolve(f.reference) : undefined)).find((r) => r?.resourceType === 'Appointment');
   const appointment = focus ?? entries.find((e) => e.resource?.resourceType === 'Appointment')?.resource;
   if (!appointment) throw unprocessable('A booking request carries the Appointment to book (the MessageHeader\'s focus).', [{ field: 'MessageHeader.focus', message: 'must reference an Appointment in the Bundle' }]);
-  const asked = bookingAsked(asAppointment(appointment), ['proposed', 'booked', 'pending'], resolve);
+  // BaRS composes a booking's Appointment without basedOn; the referral is then the message's ServiceRequest.
+  const referral = entries.find((e) => e.resource?.resourceType === 'ServiceRequest');
+  const withReferral = appointment.resourceType === 'Appointment' && !appointment.basedOn && referral?.fullUrl ? { ...appointment, basedOn: [{ reference: referral.fullUrl }] } : appointment;
+  const asked = bookingAsked(asAppointment(withReferral), ['proposed', 'booked', 'pending'], resolve);
   const patient = entries.find((e) => e.resource?.resourceType === 'Patient')?.resource;
   const nhsNumber = patient?.resourceType === 'Patient' ? patient.identifier?.find((i) => i.system === NHS_NUMBER_SYSTEM)?.value ?? null : null;
-  return { header: header as MessageHeader & { id: string }, asked, nhsNumber };
+  return { header: { ...header, id }, asked, nhsNumber };
 }
 
 /** The response message: MessageHeader.response names the request; the focus is the Appointment or the outcome. */

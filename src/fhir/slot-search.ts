@@ -13,7 +13,7 @@ import { publishedSlot, publishedSpan } from './slot-queries.ts';
 
 /** As the JSON API's listing: a window of at most 26 weeks, at most 500 slots an answer. */
 const MAX_WINDOW_WEEKS = 26;
-export const MAX_SLOT_COUNT = 500;
+const MAX_SLOT_COUNT = 500;
 const DEFAULT_SLOT_COUNT = 100;
 
 type Query = Record<string, unknown>;
@@ -23,7 +23,7 @@ async function listedService(deps: Deps, id: string): Promise<ServiceFacts | nul
 }
 
 /** `_count`: how many a page holds, 1 to `max`. */
-export function countOf(query: Query, fallback: number, max: number): number {
+function countOf(query: Query, fallback: number, max: number): number {
   const raw = oneSearchValue(query, '_count');
   if (raw === undefined) return fallback;
   if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {

@@ -142,6 +142,14 @@ describe('Slot and Schedule', () => {
     const found = valid<Bundle<Schedule>>(await app.inject({ method: 'GET', url: '/fhir/R4/Schedule?actor=HealthcareService/S5-110' }));
     assert.deepEqual(found.entry!.map((e) => e.resource), [schedule]);
     refused(await app.inject({ method: 'GET', url: '/fhir/R4/Schedule/S1-110-inactive' }), 404, 'REC_NOT_FOUND');
+    // A Slot read: free, and 404 once withdrawn, of a service not listed, or for no slot at all.
+    assert.deepEqual(valid<Slot>(await app.inject({ method: 'GET', url: `/fhir/R4/Slot/${first}` })).schedule, { reference: 'Schedule/S5-110' });
+    await database.db.updateTable('slot').set({ withdrawn_at: new Date() }).where('id', '=', first).execute();
+    const unlisted = await publishTestSlot(database, 'S1-110-pending', 3);
+    for (const id of [first, unlisted, randomUUID(), 'not-a-slot']) refused(await app.inject({ method: 'GET', url: `/fhir/R4/Slot/${id}` }), 404, 'REC_NOT_FOUND');
+    // The horizon no longer counts the withdrawn slot.
+    const after = valid<Schedule>(await app.inject({ method: 'GET', url: '/fhir/R4/Schedule/S5-110' }));
+    assert.equal(Date.parse(after.planningHorizon!.start!), slots.find((s) => s.id === last)!.starts_at.getTime());
     refused(await app.inject({ method: 'GET', url: '/fhir/R4/Schedule' }), 400, 'REC_BAD_REQUEST');
   });
 });

@@ -102,6 +102,9 @@ describe('$process-message', () => {
     assert.deepEqual(events, [`${BARS}|booking-request`, `${BARS}|booking-response`]);
     const request = bundle.entry![0]!.resource!;
     assert.equal(valid<MessageDefinition>(await app.inject({ method: 'GET', url: '/fhir/R4/MessageDefinition/booking-request' })).url, request.url);
+    const unknown = await app.inject({ method: 'GET', url: '/fhir/R4/MessageDefinition/servicerequest-request' });
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(errorCode(valid<OperationOutcome>(unknown)), 'REC_NOT_FOUND');
     const statement = (await app.inject({ method: 'GET', url: '/fhir/R4/metadata' })).json();
     assert.ok(statement.rest[0].operation.some((o: { name: string }) => o.name === 'process-message'), 'the CapabilityStatement names $process-message');
   });

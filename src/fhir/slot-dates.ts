@@ -1,7 +1,7 @@
 // FHIR's date search on Slot.start (`start=ge2026-12-01&start=lt2026-12-08`), turned into the window the JSON API
 // reads (src/slots/instants.ts windowOf), so a London day means the same here as there and the same limits apply.
 import { badRequest, Problem } from '../http/problem.ts';
-import { addDays } from '../slots/london-time.ts';
+import { addDays, londonInstant } from '../slots/london-time.ts';
 import { windowOf } from '../slots/instants.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -11,6 +11,9 @@ const PREFIXED = /^(eq|gt|ge|lt|le)?(.*)$/;
 const startProblem = (message: string) => badRequest(`The search parameter start ${message}.`, [{ field: 'start', message }]);
 
 const ordinal = (s: string) => Date.parse(DATE.test(s) ? `${s}T00:00:00Z` : s);
+/** The instant a bound stands for as windowOf reads it: a date `from` is its London midnight, a date `to` the next. */
+const startOf = (s: string) => (DATE.test(s) ? londonInstant(s, '00:00').getTime() : Date.parse(s));
+const endOf = (s: string) => (DATE.test(s) ? londonInstant(addDays(s, 1), '00:00').getTime() : Date.parse(s));
 const oneMsLater = (instant: string) => new Date(Date.parse(instant) + 1).toISOString();
 
 /**
@@ -21,9 +24,9 @@ const oneMsLater = (instant: string) => new Date(Date.parse(instant) + 1).toISOS
 export function slotWindow(values: readonly string[], options: { now: Date; defaultWeeks: number; maxWeeks: number }): { from: Date; to: Date } {
   let from: string | undefined;
   let to: string | undefined;
-  // Several bounds of one side: the narrowest wins (dates compared as UTC days: near enough to order them).
-  const later = (a: string | undefined, b: string) => (a === undefined || ordinal(b) > ordinal(a) ? b : a);
-  const earlier = (a: string | undefined, b: string) => (a === undefined || ordinal(b) < ordinal(a) ? b : a);
+  // Several bounds of one side: the narrowest wins, each as windowOf will read it.
+  const later = (a: string | undefined, b: string) => (a === undefined || startOf(b) > startOf(a) ? b : a);
+  const earlier = (a: string | undefined, b: string) => (a === undefined || endOf(b) < endOf(a) ? b : a);
   for (const value of values) {
     const [, prefix = 'eq', when = ''] = PREFIXED.exec(value)!;
     const isDate = DATE.test(when);

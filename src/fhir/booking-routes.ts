@@ -1,17 +1,15 @@
 // Booking over FHIR (issue 13): Slot and Schedule search and read, Appointment book, read, search and cancel, and
 // BaRS booking messages through $process-message. Wiring only: the rules are the JSON API's services'.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Resource } from '@medplum/fhirtypes';
 import type { Deps } from '../deps.ts';
 import { PUBLIC, ROLES } from '../http/access.ts';
-import { notFound, Problem } from '../http/problem.ts';
 import { auditReads, READS } from '../http/read-audit.ts';
 import { asAppointment, bookingAsked, cancellationFromPatch, cancellationFromUpdate } from './appointment-request.ts';
 import { bookThroughFhir, cancelThroughFhir, currentAppointment, idempotencyFor, ifNoneExistReferral, readAppointment, searchAppointments } from './appointment-service.ts';
 import { ifMatchVersion, searchset, sendResource } from './bundle.ts';
 import type { SearchParamDeclaration } from './interactions.ts';
-import { messageDefinitions, readBookingMessage, responseMessage } from './messaging.ts';
-import { readSchedule, readSlot, searchFreeSlots, searchSchedules } from './slot-search.ts';
+import { messageDefinition, messageDefinitions, processMessage } from './messaging.ts';
+import { readSchedule, readSlot, searchFreeSlots, searchSchedules, slotSearchset } from './slot-search.ts';
 
 const SP = 'http://hl7.org/fhir/SearchParameter/';
 const SLOT_PARAMS: SearchParamDeclaration[] = [
@@ -40,19 +38,7 @@ export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string
   fhir.get('/Slot', {
     config: { access: PUBLIC('free slots of listed services are part of the public directory, as GET /api/v1/services/{id}/slots'), fhir: { resource: 'Slot', interaction: 'search-type', searchParams: SLOT_PARAMS } },
     schema: hidden,
-  }, async (request) => {
-    const query = request.query as Record<string, unknown>;
-    const { slots, more } = await searchFreeSlots(deps, query);
-    const bundle = searchset(baseUrl, request, slots);
-    if (more) {
-      // More than a page: how many is not counted, and the next page starts after this one's last slot.
-      delete bundle.total;
-      const next = new URLSearchParams(request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '');
-      next.append('start', `gt${slots.at(-1)!.start}`);
-      bundle.link!.push({ relation: 'next', url: `${baseUrl}/Slot?${next.toString()}` });
-    }
-    return bundle;
-  });
+  }, async (request) => slotSearchset(baseUrl, request, await searchFreeSlots(deps, request.query as Record<string, unknown>)));
 
   fhir.get<IdParams>('/Slot/:id', {
     config: { access: PUBLIC('a listed service\'s published slot, free or busy, as the public listing implies'), fhir: { resource: 'Slot', interaction: 'read' } },
@@ -146,19 +132,9 @@ export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string
     },
     schema: hidden,
   }, async (request, reply) => {
-    const principal = request.principal!;
-    const message = readBookingMessage(request.body);
-    try {
-      // The message's own id is its idempotency key: a message sent again books once and gets the same answer.
-      const idem = idempotencyFor(request, principal, `bars-message:${message.header.id}`);
-      const outcome = await bookThroughFhir(deps, principal, message.asked, idem, { nhsNumber: message.nhsNumber });
-      auditReads(request, [outcome.subject]);
-      return reply.code(200).send(responseMessage(baseUrl, message.header, { appointment: outcome.appointment }));
-    } catch (err) {
-      // A booking refused is still answered as a message (its status the refusal's: 409 for a slot taken).
-      if (!(err instanceof Problem) || err.status === 401 || err.status === 403) throw err;
-      return reply.code(err.status).send(responseMessage(baseUrl, message.header, { problem: err }));
-    }
+    const answer = await processMessage(deps, request.principal!, request, baseUrl);
+    auditReads(request, answer.subjects);
+    return reply.code(answer.status).send(answer.bundle);
   });
 
   fhir.get('/MessageDefinition', {
@@ -169,9 +145,5 @@ export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string
   fhir.get<IdParams>('/MessageDefinition/:id', {
     config: { access: PUBLIC('what messages this server processes is public, as its CapabilityStatement is'), fhir: { resource: 'MessageDefinition', interaction: 'read' } },
     schema: hidden,
-  }, async (request, reply) => {
-    const found: Resource | undefined = messageDefinitions(baseUrl, started).find((d) => d.id === request.params.id);
-    if (!found) throw notFound(`There is no MessageDefinition ${request.params.id.slice(0, 64)}: GET MessageDefinition lists them.`);
-    return sendResource(reply, found);
-  });
+  }, async (request, reply) => sendResource(reply, messageDefinition(baseUrl, started, request.params.id)));
 }

@@ -5,7 +5,12 @@
 // header, code ok with the booked Appointment, or fatal-error/transient-error with the OperationOutcome.
 import { randomUUID } from 'node:crypto';
 import type { Appointment, Bundle, BundleEntry, MessageDefinition, MessageHeader, Resource } from '@medplum/fhirtypes';
-import { badRequest, Problem, unprocessable } from '../http/problem.ts';
+import type { FastifyRequest } from 'fastify';
+import type { Deps } from '../deps.ts';
+import type { Principal } from '../http/principal.ts';
+import { badRequest, notFound, Problem, unprocessable } from '../http/problem.ts';
+import type { ReadSubject } from '../http/read-audit.ts';
+import { bookThroughFhir, idempotencyFor } from './appointment-service.ts';
 import { asAppointment, type BookingAsked, bookingAsked } from './appointment-request.ts';
 import { NHS_NUMBER_SYSTEM } from './extensions.ts';
 import { operationOutcome } from './operation-outcome.ts';
@@ -56,6 +61,12 @@ export function messageDefinitions(baseUrl: string, date: string): MessageDefini
   });
 }
 
+export function messageDefinition(baseUrl: string, date: string, id: string): MessageDefinition {
+  const found = messageDefinitions(baseUrl, date).find((d) => d.id === id);
+  if (!found) throw notFound(`There is no MessageDefinition ${id.slice(0, 64)}: GET MessageDefinition lists them.`);
+  return found;
+}
+
 export interface BookingMessage {
   header: MessageHeader & { id: string };
   asked: BookingAsked;
@@ -96,6 +107,24 @@ export function readBookingMessage(body: unknown): BookingMessage {
   const patient = entries.find((e) => e.resource?.resourceType === 'Patient')?.resource;
   const nhsNumber = patient?.resourceType === 'Patient' ? patient.identifier?.find((i) => i.system === NHS_NUMBER_SYSTEM)?.value ?? null : null;
   return { header: { ...header, id }, asked, nhsNumber };
+}
+
+/**
+ * Processes a message: one that cannot be read is refused (thrown); a booking is made through the same service as
+ * POST Appointment, and answered with the response message, a refused booking too (its status the refusal's).
+ */
+export async function processMessage(deps: Deps, principal: Principal, request: FastifyRequest, baseUrl: string): Promise<{ status: number; bundle: Bundle; subjects: ReadSubject[] }> {
+  const message = readBookingMessage(request.body);
+  try {
+    // The message's own id is its idempotency key: a message sent again books once and gets the same answer.
+    const idem = idempotencyFor(request, principal, `bars-message:${message.header.id}`);
+    const outcome = await bookThroughFhir(deps, principal, message.asked, idem, { nhsNumber: message.nhsNumber });
+    return { status: 200, bundle: responseMessage(baseUrl, message.header, { appointment: outcome.appointment }), subjects: [outcome.subject] };
+  } catch (err) {
+    // Not signed in or not allowed is the platform's refusal, as for any call.
+    if (!(err instanceof Problem) || err.status === 401 || err.status === 403) throw err;
+    return { status: err.status, bundle: responseMessage(baseUrl, message.header, { problem: err }), subjects: [] };
+  }
 }
 
 /** The response message: MessageHeader.response names the request; the focus is the Appointment or the outcome. */

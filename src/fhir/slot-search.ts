@@ -1,11 +1,13 @@
 // Slot search, Slot read and Schedule read/search over the JSON API's services: the listed directory (its cache)
 // says which services exist, src/slots/ says which slots are free.
-import type { Schedule, Slot } from '@medplum/fhirtypes';
+import type { FastifyRequest } from 'fastify';
+import type { Bundle, Schedule, Slot } from '@medplum/fhirtypes';
 import type { Deps } from '../deps.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { freeSlots } from '../slots/free-slots.ts';
 import { SLOTS_AHEAD_WEEKS } from '../slots/instants.ts';
 import { searchReference } from './booking-references.ts';
+import { searchset } from './bundle.ts';
 import { oneSearchValue } from './platform.ts';
 import { scheduleResource, type ServiceFacts, slotResource } from './slot.ts';
 import { slotWindow } from './slot-dates.ts';
@@ -72,6 +74,17 @@ export async function searchFreeSlots(deps: Deps, query: Query, now = new Date()
   if (window.to <= from) return { slots: [], more: false };
   const found = await freeSlots(deps.database.db, service.id, { from, to: window.to }, count + 1, now);
   return { slots: found.slice(0, count).map((s) => slotResource(s, 'free', service)), more: found.length > count };
+}
+
+/** The searchset of a Slot search: when there were more, no total it did not count, and a next page after this one's last slot. */
+export function slotSearchset(baseUrl: string, request: FastifyRequest, { slots, more }: { slots: Slot[]; more: boolean }): Bundle {
+  const bundle = searchset(baseUrl, request, slots);
+  if (!more) return bundle;
+  delete bundle.total;
+  const next = new URLSearchParams(request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '');
+  next.append('start', `gt${slots.at(-1)!.start}`);
+  bundle.link!.push({ relation: 'next', url: `${baseUrl}/Slot?${next.toString()}` });
+  return bundle;
 }
 
 /** One slot of a listed service, free or busy; 404 for a withdrawn slot, another's or none. */

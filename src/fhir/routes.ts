@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Deps } from '../deps.ts';
 import { PUBLIC } from '../http/access.ts';
+import { bookingRoutes } from './booking-routes.ts';
 import { capabilityStatement } from './capability.ts';
 import { registerDirectory } from './directory.ts';
 import { FHIR_PREFIX, registerFhirPlatform } from './platform.ts';
@@ -15,6 +16,7 @@ export function fhirRoutes(deps: Deps): FastifyPluginAsync {
     const declared = registerFhirPlatform(fhir);
     const baseUrl = `${deps.config.publicUrl}${FHIR_PREFIX}`;
     const started = new Date().toISOString();
+    bookingRoutes(fhir, deps, baseUrl);
 
     fhir.get(
       '/metadata',

@@ -16,14 +16,15 @@ export function fhirRoutes(deps: Deps): FastifyPluginAsync {
     const declared = registerFhirPlatform(fhir);
     const baseUrl = `${deps.config.publicUrl}${FHIR_PREFIX}`;
     const started = new Date().toISOString();
-    bookingRoutes(fhir, deps, baseUrl);
 
     fhir.get(
       '/metadata',
       { config: { access: PUBLIC('a FHIR server says what it serves to anyone (FHIR R4 3.1.0.10)'), fhir: { capabilities: true } }, schema: { hide: true } },
       async () => capabilityStatement(declared, { baseUrl, software: SOFTWARE, date: started }),
     );
+    // The resources, each module over its feature's own services.
     registerDirectory(fhir, deps, baseUrl);
     serviceRequestRoutes(fhir, deps);
+    bookingRoutes(fhir, deps, baseUrl);
   };
 }

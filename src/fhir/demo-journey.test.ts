@@ -1,6 +1,7 @@
-// A real third-party FHIR client (fhir-kit-client) over real HTTP drives the journey a GP system or the NHS App would:
-// the CapabilityStatement, the shortlist as a search, a read, the referral, its service's free slots, a booking, and
-// the conflict when another referral asks for the same slot. Every resource it is given passes both validators.
+// The whole journey on the demo data, as a newcomer's GP system would make it with a real third-party FHIR client
+// (fhir-kit-client) over HTTP: the CapabilityStatement, the shortlist as a search, a read, the referral, its service's
+// free slots, a booking, and the conflict when another referral asks for the same slot (booking-journey.test.ts
+// drives cancelling and BaRS on a small fixture). Every resource it is given passes both validators.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { AddressInfo } from 'node:net';

@@ -85,6 +85,18 @@ test('the next start reuses the embedded database', { timeout: 120_000 }, async 
     assert.equal(((await res.json()) as { postcode: string }).postcode, 'SW1A 1AA');
     assert.doesNotMatch(output(), /demo data set loaded/);
     await untilLoaded(base, 60_000);
+    // The FHIR interface serves on the embedded database too: its CapabilityStatement, then the demo's free slots.
+    const metadata = await fetch(`${base}/fhir/R4/metadata`);
+    assert.equal(metadata.status, 200);
+    assert.match(String(metadata.headers.get('content-type')), /^application\/fhir\+json/);
+    assert.equal(((await metadata.json()) as { resourceType: string }).resourceType, 'CapabilityStatement');
+    const shortlist = await fetch(`${base}/fhir/R4/HealthcareService?_query=shortlist&specialty=110&postcode=LS1%204AP`);
+    assert.equal(shortlist.status, 200);
+    const bundle = (await shortlist.json()) as { entry?: { resource: { resourceType: string; id: string } }[] };
+    const services = (bundle.entry ?? []).filter((e) => e.resource.resourceType === 'HealthcareService');
+    assert.equal(services.length, 5);
+    const slots = await Promise.all(services.map(async (s) => ((await (await fetch(`${base}/fhir/R4/Slot?status=free&schedule.actor:HealthcareService=${s.resource.id}`)).json()) as { entry?: unknown[] }).entry?.length ?? 0));
+    assert.ok(slots.some((n) => n > 0), `some shortlisted service publishes free slots: ${slots.join(', ')}`);
     assert.doesNotMatch(output(), /demo referral history loaded/, 'the history is loaded once');
   } finally {
     assert.equal(await stop(child), 0);

@@ -9,15 +9,17 @@ import { bookThroughFhir, cancelThroughFhir, currentAppointment, idempotencyFor,
 import { ifMatchVersion, searchset, sendResource } from './bundle.ts';
 import type { SearchParamDeclaration } from './interactions.ts';
 import { messageDefinition, messageDefinitions, processMessage } from './messaging.ts';
-import { readSchedule, readSlot, searchFreeSlots, searchSchedules, slotSearchset } from './slot-search.ts';
+import { SLOTS_AHEAD_WEEKS } from '../slots/instants.ts';
+import { MAX_FREE_SLOTS, MAX_WINDOW_WEEKS } from '../slots/listing-limits.ts';
+import { DEFAULT_SLOT_COUNT, readSchedule, readSlot, searchFreeSlots, searchSchedules, slotSearchset } from './slot-search.ts';
 
 const SP = 'http://hl7.org/fhir/SearchParameter/';
 const SLOT_PARAMS: SearchParamDeclaration[] = [
   { name: 'status', type: 'token', definition: `${SP}Slot-status`, documentation: 'free (the default; only free slots are searched)' },
   { name: 'schedule', type: 'reference', definition: `${SP}Slot-schedule`, documentation: 'Schedule/{HealthcareService id}' },
   { name: 'schedule.actor', type: 'reference', documentation: 'chained: schedule.actor:HealthcareService={id}, the service whose slots to search' },
-  { name: 'start', type: 'date', definition: `${SP}Slot-start`, documentation: 'eq, ge, gt, le or lt a date (a London day) or an instant; twice for a range; default the next 12 weeks, at most 26' },
-  { name: '_count', type: 'number', documentation: 'slots a page holds, 1 to 500 (default 100); a next link follows when there are more' },
+  { name: 'start', type: 'date', definition: `${SP}Slot-start`, documentation: `eq, ge, gt, le or lt a date (a London day) or an instant; twice for a range; default the next ${SLOTS_AHEAD_WEEKS} weeks, at most ${MAX_WINDOW_WEEKS}` },
+  { name: '_count', type: 'number', documentation: `slots a page holds, 1 to ${MAX_FREE_SLOTS} (default ${DEFAULT_SLOT_COUNT}); a next link follows when there are more` },
 ];
 const APPOINTMENT_PARAMS: SearchParamDeclaration[] = [
   { name: 'based-on', type: 'reference', definition: `${SP}Appointment-based-on`, documentation: 'ServiceRequest/{ubrn}: the referral\'s appointments, booked and cancelled' },

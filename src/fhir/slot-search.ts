@@ -6,6 +6,7 @@ import type { Deps } from '../deps.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { freeSlots } from '../slots/free-slots.ts';
 import { SLOTS_AHEAD_WEEKS } from '../slots/instants.ts';
+import { MAX_FREE_SLOTS, MAX_WINDOW_WEEKS } from '../slots/listing-limits.ts';
 import { searchReference } from './booking-references.ts';
 import { searchset } from './bundle.ts';
 import { oneSearchValue } from './platform.ts';
@@ -13,10 +14,7 @@ import { scheduleResource, type ServiceFacts, slotResource } from './slot.ts';
 import { slotWindow } from './slot-dates.ts';
 import { publishedSlot, publishedSpan } from './slot-queries.ts';
 
-/** As the JSON API's listing: a window of at most 26 weeks, at most 500 slots an answer. */
-const MAX_WINDOW_WEEKS = 26;
-const MAX_SLOT_COUNT = 500;
-const DEFAULT_SLOT_COUNT = 100;
+export const DEFAULT_SLOT_COUNT = 100;
 
 type Query = Record<string, unknown>;
 
@@ -65,7 +63,7 @@ export async function searchFreeSlots(deps: Deps, query: Query, now = new Date()
   const serviceId = serviceOfSlotSearch(query);
   const starts = query.start === undefined ? [] : [query.start].flat().map(String);
   const window = slotWindow(starts, { now, defaultWeeks: SLOTS_AHEAD_WEEKS, maxWeeks: MAX_WINDOW_WEEKS });
-  const count = countOf(query, DEFAULT_SLOT_COUNT, MAX_SLOT_COUNT);
+  const count = countOf(query, DEFAULT_SLOT_COUNT, MAX_FREE_SLOTS);
   const service = await listedService(deps, serviceId);
   // As any FHIR search: a service that is not listed has no slots to find.
   if (!service) return { slots: [], more: false };

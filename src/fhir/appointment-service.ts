@@ -148,7 +148,11 @@ export async function cancelThroughFhir(deps: Deps, principal: Principal, id: st
   if (version !== null && version !== versionOf(row)) {
     throw new Problem(412, 'Precondition failed', `The Appointment has changed since version ${version}: it is now version ${versionOf(row)}. Read it again and decide.`);
   }
-  if (row.cancelled_at === null) await cancelAppointment(deps, principal, row.ubrn, change.reason ?? 'No reason given (cancelled through the FHIR interface)');
+  // The appointment's own id goes with the cancel: if it was cancelled and the referral rebooked since the check
+  // above, the service refuses (409) rather than cancel the new appointment.
+  // The appointment's own id goes with the cancel: if it was cancelled and the referral rebooked since the check
+  // above, the service refuses (409) rather than cancel the new appointment.
+  if (row.cancelled_at === null) await cancelAppointment(deps, principal, row.ubrn, change.reason ?? 'No reason given (cancelled through the FHIR interface)', { appointmentId: row.id });
   return readAppointment(deps, principal, id);
 }
 

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import type { Appointment, Bundle, OperationOutcome, Resource, Schedule, Slot } from '@medplum/fhirtypes';
 import { issuePatientToken, issueToken } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
@@ -305,6 +306,31 @@ describe('Appointment', () => {
     assert.ok(free.entry!.some((e) => e.resource!.id === slotId), 'the slot is free again');
     // The version read before the cancel is stale now.
     refused(await patch(cancel, 'W/"1"'), 412, 'REC_PRECONDITION_FAILED');
+  });
+
+  test('a cancel of appointment A that finds the referral rebooked as B under the lock is 409 and leaves B booked', async () => {
+    const { ubrn, patient } = await newReferral();
+    const a = (await book(ubrn, await publishTestSlot(database, 'S2-110'), patient)).json() as Appointment;
+    const slotB = await database.db.selectFrom('slot').selectAll().where('id', '=', await publishTestSlot(database, 'S3-110')).executeTakeFirstOrThrow();
+    let cancelling: Promise<{ statusCode: number; body: string; json(): unknown; headers: Record<string, unknown> }> | undefined;
+    let b = '';
+    // Someone else holds the referral while the FHIR cancel of A has read A (still live) and waits for the lock;
+    // meanwhile A is cancelled and B booked.
+    await database.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('referral').select('ubrn').where('ubrn', '=', ubrn).forUpdate().execute();
+      cancelling = app.inject({ method: 'PATCH', url: `/fhir/R4/Appointment/${a.id}`, headers: { ...auth(patient), 'content-type': 'application/json-patch+json', 'if-match': 'W/"1"' }, payload: JSON.stringify([{ op: 'replace', path: '/status', value: 'cancelled' }]) });
+      for (let waited = 0; ; waited += 20) {
+        const { rows } = await sql<{ waiting: number }>`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(database.db);
+        if (rows[0]!.waiting > 0) break;
+        assert.ok(waited < 10_000, 'the FHIR cancel reached the referral\'s lock');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await trx.updateTable('appointment').set({ cancelled_at: new Date(), cancelled_by: 'someone else', cancel_reason: 'Rebooking' }).where('id', '=', a.id!).execute();
+      b = (await trx.insertInto('appointment').values({ ubrn, slot_id: slotB.id, service_id: slotB.service_id, starts_at: slotB.starts_at, ends_at: slotB.ends_at, booked_by: 'someone else', booked_by_patient: false }).returning('id').executeTakeFirstOrThrow()).id;
+    });
+    refused(await cancelling!, 409, 'REC_CONFLICT');
+    const live = (await appointmentsOf(ubrn)).filter((row) => row.cancelled_at === null);
+    assert.deepEqual(live.map((row) => row.id), [b], 'B is still booked');
   });
 
   test('cancel by PUT: the Appointment as read with status cancelled; any other change is 422', async () => {

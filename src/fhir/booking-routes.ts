@@ -129,14 +129,14 @@ export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string
         operation: 'process-message',
         definition: 'http://hl7.org/fhir/OperationDefinition/MessageHeader-process-message',
         level: 'system',
-        documentation: 'BaRS booking-request messages (https://fhir.nhs.uk/CodeSystem/message-events-bars), answered with a booking-response message; GET MessageDefinition lists them',
+        documentation: 'BaRS booking-request messages (https://fhir.nhs.uk/CodeSystem/message-events-bars), answered with a booking-response message when booked, and with an OperationOutcome (its HTTP status the refusal\'s, e.g. 409 REC_CONFLICT for a slot taken) when not, as BaRS answers; GET MessageDefinition lists them',
       },
     },
     schema: hidden,
-  }, async (request, reply) => {
+  }, async (request) => {
     const answer = await processMessage(deps, request.principal!, request, baseUrl);
     auditReads(request, answer.subjects);
-    return reply.code(answer.status).send(answer.bundle);
+    return answer.bundle;
   });
 
   fhir.get('/MessageDefinition', {

@@ -1,6 +1,7 @@
 // BaRS booking messages through $process-message: a booking-request message books through the same service as
-// POST Appointment and is answered with a booking-response message naming the request; a taken slot is answered
-// with a message carrying the OperationOutcome; what is not a booking request is refused. Every Bundle is valid R4.
+// POST Appointment and is answered with a booking-response message naming the request; a refused booking (a taken
+// slot, another patient, no such slot) and what is not a booking request are answered as BaRS answers any 4XX: a
+// plain OperationOutcome with the refusal's status, never a message. Every resource answered is valid R4.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -156,25 +157,31 @@ describe('$process-message', () => {
     assert.equal(errorCode(valid<OperationOutcome>(nameless)), 'REC_BAD_REQUEST');
   });
 
-  test('a slot already taken is answered with a response message: fatal-error, the OperationOutcome REC_CONFLICT, HTTP 409', async () => {
+  test('a slot already taken is answered as BaRS answers it: HTTP 409, a plain OperationOutcome coded REC_CONFLICT', async () => {
     const slotId = await publishTestSlot(database, 'S2-110');
     assert.equal((await send(bookingRequest(await newReferral(), slotId))).statusCode, 200);
-    const res = await send(bookingRequest(await newReferral(), slotId));
+    const ubrn = await newReferral();
+    const res = await send(bookingRequest(ubrn, slotId));
     assert.equal(res.statusCode, 409, res.body);
-    const answer = valid<Bundle>(res);
-    const header = headerOf(answer);
-    assert.equal(header.response?.code, 'fatal-error');
-    const outcome = focusOf<OperationOutcome>(answer);
+    const outcome = valid<OperationOutcome>(res);
     assert.equal(outcome.resourceType, 'OperationOutcome');
-    assert.equal(header.response?.details?.reference, header.focus![0]!.reference);
     assert.equal(errorCode(outcome), 'REC_CONFLICT');
+    assert.equal((await database.db.selectFrom('appointment').select('id').where('ubrn', '=', ubrn).execute()).length, 0);
   });
 
-  test('a message naming another patient than the referral\'s is refused (422) and books nothing', async () => {
+  test('a refused booking is a plain OperationOutcome with its status: another patient than the referral\'s 422, no such slot 404; nothing booked', async () => {
     const ubrn = await newReferral();
-    const res = await send(bookingRequest(ubrn, await publishTestSlot(database, 'S2-110'), { nhsNumber: '9990000018' }));
-    assert.equal(res.statusCode, 422, res.body);
-    assert.equal(errorCode(focusOf<OperationOutcome>(valid<Bundle>(res))), 'REC_UNPROCESSABLE_ENTITY');
+    const cases: [Bundle, number, string][] = [
+      [bookingRequest(ubrn, await publishTestSlot(database, 'S2-110'), { nhsNumber: '9990000018' }), 422, 'REC_UNPROCESSABLE_ENTITY'],
+      [bookingRequest(ubrn, randomUUID()), 404, 'REC_NOT_FOUND'],
+    ];
+    for (const [message, status, code] of cases) {
+      const res = await send(message);
+      assert.equal(res.statusCode, status, res.body);
+      const outcome = valid<OperationOutcome>(res);
+      assert.equal(outcome.resourceType, 'OperationOutcome');
+      assert.equal(errorCode(outcome), code);
+    }
     assert.equal((await database.db.selectFrom('appointment').select('id').where('ubrn', '=', ubrn).execute()).length, 0);
   });
 

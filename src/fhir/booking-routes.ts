@@ -5,13 +5,14 @@ import type { Deps } from '../deps.ts';
 import { PUBLIC, ROLES } from '../http/access.ts';
 import { auditReads, READS } from '../http/read-audit.ts';
 import { asAppointment, bookingAsked, cancellationFromPatch, cancellationFromUpdate } from './appointment-request.ts';
-import { bookThroughFhir, cancelThroughFhir, currentAppointment, idempotencyFor, ifNoneExistReferral, readAppointment, searchAppointments } from './appointment-service.ts';
+import { APPOINTMENT_SEARCH, bookThroughFhir, cancelThroughFhir, currentAppointment, idempotencyFor, ifNoneExistReferral, readAppointment, searchAppointments } from './appointment-service.ts';
 import { ifMatchVersion, searchset, sendResource } from './bundle.ts';
 import type { SearchParamDeclaration } from './interactions.ts';
-import { messageDefinition, messageDefinitions, processMessage } from './messaging.ts';
+import { MESSAGE_DEFINITION_SEARCH, messageDefinition, messageDefinitions, processMessage } from './messaging.ts';
 import { SLOTS_AHEAD_WEEKS } from '../slots/instants.ts';
 import { MAX_FREE_SLOTS, MAX_WINDOW_WEEKS } from '../slots/listing-limits.ts';
-import { DEFAULT_SLOT_COUNT, readSchedule, readSlot, searchFreeSlots, searchSchedules, slotSearchset } from './slot-search.ts';
+import { searchQuery } from './search-parameters.ts';
+import { DEFAULT_SLOT_COUNT, readSchedule, readSlot, SCHEDULE_SEARCH, searchFreeSlots, searchSchedules, SLOT_SEARCH, slotSearchset } from './slot-search.ts';
 
 const SP = 'http://hl7.org/fhir/SearchParameter/';
 const SLOT_PARAMS: SearchParamDeclaration[] = [
@@ -40,7 +41,7 @@ export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string
   fhir.get('/Slot', {
     config: { access: PUBLIC('free slots of listed services are part of the public directory, as GET /api/v1/services/{id}/slots'), fhir: { resource: 'Slot', interaction: 'search-type', searchParams: SLOT_PARAMS } },
     schema: hidden,
-  }, async (request) => slotSearchset(baseUrl, request, await searchFreeSlots(deps, request.query as Record<string, unknown>)));
+  }, async (request) => slotSearchset(baseUrl, request, await searchFreeSlots(deps, searchQuery(request, SLOT_SEARCH))));
 
   fhir.get<IdParams>('/Slot/:id', {
     config: { access: PUBLIC('a listed service\'s published slot, free or busy, as the public listing implies'), fhir: { resource: 'Slot', interaction: 'read' } },
@@ -53,7 +54,7 @@ export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string
       fhir: { resource: 'Schedule', interaction: 'search-type', searchParams: [{ name: 'actor', type: 'reference', definition: `${SP}Schedule-actor`, documentation: 'HealthcareService/{id}: that service\'s one Schedule' }] },
     },
     schema: hidden,
-  }, async (request) => searchset(baseUrl, request, await searchSchedules(deps, request.query as Record<string, unknown>)));
+  }, async (request) => searchset(baseUrl, request, await searchSchedules(deps, searchQuery(request, SCHEDULE_SEARCH))));
 
   fhir.get<IdParams>('/Schedule/:id', {
     config: { access: PUBLIC('a listed service\'s schedule of published slots is part of the public directory'), fhir: { resource: 'Schedule', interaction: 'read', documentation: 'id: the HealthcareService id' } },
@@ -89,7 +90,7 @@ export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string
     config: { access: READERS, audit: READS('referral'), fhir: { resource: 'Appointment', interaction: 'search-type', searchParams: APPOINTMENT_PARAMS } },
     schema: hidden,
   }, async (request) => {
-    const shown = await searchAppointments(deps, request.principal!, request.query as Record<string, unknown>);
+    const shown = await searchAppointments(deps, request.principal!, searchQuery(request, APPOINTMENT_SEARCH));
     auditReads(request, shown.subjects);
     return searchset(baseUrl, request, shown.appointments);
   });
@@ -142,7 +143,10 @@ export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string
   fhir.get('/MessageDefinition', {
     config: { access: PUBLIC('what messages this server processes is public, as its CapabilityStatement is'), fhir: { resource: 'MessageDefinition', interaction: 'search-type' } },
     schema: hidden,
-  }, async (request) => searchset(baseUrl, request, messageDefinitions(baseUrl, started)));
+  }, async (request) => {
+    searchQuery(request, MESSAGE_DEFINITION_SEARCH);
+    return searchset(baseUrl, request, messageDefinitions(baseUrl, started));
+  });
 
   fhir.get<IdParams>('/MessageDefinition/:id', {
     config: { access: PUBLIC('what messages this server processes is public, as its CapabilityStatement is'), fhir: { resource: 'MessageDefinition', interaction: 'read' } },

@@ -348,5 +348,9 @@ describe('Appointment', () => {
     assert.equal(cancelled.status, 'cancelled');
     const search = valid<Bundle<Appointment>>(await app.inject({ method: 'GET', url: `/fhir/R4/Appointment?based-on=ServiceRequest/${ubrn}&status=cancelled`, headers: auth('referrer') }));
     assert.deepEqual(search.entry!.map((e) => e.resource!.id), [booked.id]);
+    // Appointments are patient data: a filter this search does not take is refused, unless the client prefers lenient.
+    refused(await app.inject({ method: 'GET', url: `/fhir/R4/Appointment?based-on=ServiceRequest/${ubrn}&stauts=cancelled`, headers: auth('referrer') }), 400, 'REC_BAD_REQUEST');
+    const lenient = valid<Bundle<Appointment>>(await app.inject({ method: 'GET', url: `/fhir/R4/Appointment?based-on=ServiceRequest/${ubrn}&stauts=cancelled`, headers: { ...auth('referrer'), prefer: 'handling=lenient' } }));
+    assert.deepEqual(lenient.entry!.map((e) => e.resource!.id), [booked.id]);
   });
 });

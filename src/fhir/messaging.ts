@@ -16,6 +16,7 @@ import type { ReadSubject } from '../http/read-audit.ts';
 import { bookThroughFhir, idempotencyFor } from './appointment-service.ts';
 import { asAppointment, type BookingAsked, bookingAsked } from './appointment-request.ts';
 import { NHS_NUMBER_SYSTEM } from './extensions.ts';
+import type { SearchRules } from './search-parameters.ts';
 
 export const BARS_EVENTS = 'https://fhir.nhs.uk/CodeSystem/message-events-bars';
 
@@ -26,6 +27,9 @@ const EVENTS = [
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+/** The MessageDefinition search takes no parameter: the few there are are listed whole. */
+export const MESSAGE_DEFINITION_SEARCH: SearchRules = { served: [], data: 'public' };
 
 /** The MessageDefinitions of what $process-message accepts and what it answers with. */
 export function messageDefinitions(baseUrl: string, date: string): MessageDefinition[] {

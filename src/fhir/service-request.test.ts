@@ -413,6 +413,36 @@ describe('search', () => {
   });
 });
 
+describe('unknown search parameters on a search of patient data', () => {
+  const search = (query: string, prefer?: string) =>
+    app.inject({ method: 'GET', url: `/fhir/R4/ServiceRequest?${query}`, headers: { ...auth('referrer'), accept: FHIR, ...(prefer ? { prefer } : {}) } });
+
+  test('a misspelt filter is refused by default and with Prefer: handling=strict, since ignored it would show other patients\' referrals', async () => {
+    const { ubrn } = await create();
+    for (const prefer of [undefined, 'handling=strict']) {
+      const res = await search(`identifer=${ubrn}`, prefer);
+      assert.equal(res.statusCode, 400, `${prefer}: ${res.body}`);
+      assertValidFhir(res.json());
+      assert.equal(errorCode(res.json()), 'REC_BAD_REQUEST');
+      assert.deepEqual(res.json().issue[1].expression, ['identifer']);
+    }
+  });
+
+  test('Prefer: handling=lenient ignores it, as the client asked; result parameters are never unknown', async () => {
+    const { ubrn } = await create();
+    await create();
+    const lenient = await search(`identifer=${ubrn}&_count=200`, 'return=representation, handling=lenient');
+    assert.equal(lenient.statusCode, 200, lenient.body);
+    assertValidFhir(lenient.json());
+    assert.ok(entriesOf(lenient.json()).length >= 2, 'the misspelt filter narrowed nothing: the answer is every referral the referrer may read');
+    const known = await search(`identifier=${ubrn}&colour=blue`, 'handling=lenient');
+    assert.deepEqual(entriesOf(known.json()).map((e) => e.id), [ubrn], 'a filter served still applies beside one ignored');
+    const shaped = await search(`identifier=${ubrn}&_format=json&_pretty=true&_summary=false&_elements=id&_total=accurate&_sort=-authored`);
+    assert.equal(shaped.statusCode, 200, shaped.body);
+    assert.deepEqual(entriesOf(shaped.json()).map((e) => e.id), [ubrn]);
+  });
+});
+
 describe('worklists as e-RS names them', () => {
   test('referrals-for-review and appointment-slot-issues (providers), awaiting-booking (referrers)', async () => {
     const booked = await create({}, ['S1-110']);

@@ -13,7 +13,8 @@ import type { Database } from '../db/database.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
 import { publishTestSlot } from '../testing/slots.ts';
-import { HTTP_ERROR_CODES } from './operation-outcome.ts';
+import { nhsErrorCodeOf } from './testing/answers.ts';
+import { referralThroughApi } from './testing/referrals.ts';
 import { assertValidFhir } from './testing/validators.ts';
 
 let app: FastifyInstance;
@@ -32,16 +33,7 @@ before(async () => {
 });
 after(() => close());
 
-async function newReferral(): Promise<string> {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/v1/referrals',
-    headers: { authorization: `Bearer ${token}` },
-    payload: { patient: { nhsNumber: '9990000026', givenName: 'Bea', familyName: 'Jones', dateOfBirth: '1980-05-05', postcode: 'LS1 4AP' }, specialty: '110', priority: 'ROUTINE', clinicalSummary: 'Hip pain' },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json().ubrn;
-}
+const newReferral = () => referralThroughApi(app, token);
 
 const booking = (ubrn: string, slotId: string) => ({ resourceType: 'Appointment', status: 'booked', slot: [{ reference: `Slot/${slotId}` }], basedOn: [{ reference: `ServiceRequest/${ubrn}` }], participant: [{ status: 'accepted' }] });
 
@@ -54,7 +46,7 @@ async function refusal(call: Promise<unknown>): Promise<{ status: number; code: 
     const body = (typeof data === 'string' ? JSON.parse(data) : data) as OperationOutcome;
     assert.equal(body.resourceType, 'OperationOutcome');
     assertValidFhir(body);
-    return { status, code: body.issue?.[0]?.details?.coding?.find((c) => c.system === HTTP_ERROR_CODES)?.code, body };
+    return { status, code: nhsErrorCodeOf(body), body };
   }
   assert.fail('the call was not refused');
 }

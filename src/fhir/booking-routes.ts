@@ -31,9 +31,17 @@ const APPOINTMENT_PARAMS: SearchParamDeclaration[] = [
 // reading whom its GET /api/v1/referrals/{ubrn} admits.
 const BOOKERS = ROLES('patient', 'referrer', 'referral-centre', 'provider');
 const READERS = ROLES('referrer', 'referral-centre', 'provider', 'patient');
+/** Booking and cancelling answer with the referral's appointment: audited as reads of the referral and its booking. */
+const BOOKING = { access: BOOKERS, audit: READS('referral', 'booking') };
 const hidden = { hide: true };
 
 type IdParams = { Params: { id: string } };
+
+/** A cancel, by PATCH or by PUT (update): the same access, audit and rule, only what the client sends differs. */
+const cancelRoute = (interaction: 'patch' | 'update', sent: string) => ({
+  config: { ...BOOKING, fhir: { resource: 'Appointment', interaction, documentation: `Cancel: ${sent}; If-Match with the ETag read. Nothing else may change.` } },
+  schema: hidden,
+});
 
 export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string): void {
   const started = new Date().toISOString();
@@ -63,8 +71,7 @@ export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string
 
   fhir.post('/Appointment', {
     config: {
-      access: BOOKERS,
-      audit: READS('referral', 'booking'),
+      ...BOOKING,
       fhir: { resource: 'Appointment', interaction: 'create', conditionalCreate: true, documentation: 'Book: status booked, slot [Slot/{id}], basedOn [ServiceRequest/{ubrn}]. If-None-Exist: based-on=ServiceRequest/{ubrn} answers the referral\'s booked appointment (200) instead of booking again; an Idempotency-Key gives its first answer again.' },
     },
     schema: hidden,
@@ -101,31 +108,17 @@ export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string
     return sendResource(reply, shown.appointments[0]!);
   };
 
-  fhir.patch<IdParams>('/Appointment/:id', {
-    config: {
-      access: BOOKERS,
-      audit: READS('referral', 'booking'),
-      fhir: { resource: 'Appointment', interaction: 'patch', documentation: 'Cancel: JSON Patch replace /status with "cancelled" (and optionally /cancelationReason); If-Match with the ETag read. Nothing else may change.' },
-    },
-    schema: hidden,
-  }, async (request, reply) => cancelled(request, reply, cancellationFromPatch(request.body)));
+  fhir.patch<IdParams>('/Appointment/:id', cancelRoute('patch', 'JSON Patch replace /status with "cancelled" (and optionally /cancelationReason)'),
+    async (request, reply) => cancelled(request, reply, cancellationFromPatch(request.body)));
 
-  fhir.put<IdParams>('/Appointment/:id', {
-    config: {
-      access: BOOKERS,
-      audit: READS('referral', 'booking'),
-      fhir: { resource: 'Appointment', interaction: 'update', documentation: 'Cancel: the Appointment as read with status "cancelled" (and optionally a cancelationReason); If-Match with the ETag read. Nothing else may change.' },
-    },
-    schema: hidden,
-  }, async (request, reply) => {
+  fhir.put<IdParams>('/Appointment/:id', cancelRoute('update', 'the Appointment as read with status "cancelled" (and optionally a cancelationReason)'), async (request, reply) => {
     const current = await currentAppointment(deps, request.principal!, request.params.id);
     return cancelled(request, reply, cancellationFromUpdate(request.body, current));
   });
 
   fhir.post('/$process-message', {
     config: {
-      access: BOOKERS,
-      audit: READS('referral', 'booking'),
+      ...BOOKING,
       fhir: {
         operation: 'process-message',
         definition: 'http://hl7.org/fhir/OperationDefinition/MessageHeader-process-message',

@@ -6,21 +6,20 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { Appointment, Bundle, OperationOutcome, Resource, Schedule, Slot } from '@medplum/fhirtypes';
+import type { Appointment, Bundle, Schedule, Slot } from '@medplum/fhirtypes';
 import { issuePatientToken, issueToken } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import { readAuditSettled } from '../http/read-audit.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { FIXTURE_SERVICES, startFixtureApp } from '../testing/directory-fixture.ts';
 import { publishTestSlot } from '../testing/slots.ts';
-import { HTTP_ERROR_CODES } from './operation-outcome.ts';
-import { assertValidFhir } from './testing/validators.ts';
+import { assertRefusal, validAnswer } from './testing/answers.ts';
+import { referralThroughApi, TEST_NHS_NUMBER as NHS_NUMBER } from './testing/referrals.ts';
 
 let app: FastifyInstance;
 let database: Database;
 let close: () => Promise<void>;
 const tokens: Record<string, string> = {};
-const NHS_NUMBER = '9990000026';
 
 before(async () => {
   ({ app, database, close } = await startFixtureApp('fhir-booking'));
@@ -36,32 +35,11 @@ before(async () => {
 after(() => close());
 
 const auth = (who: string) => ({ authorization: `Bearer ${tokens[who] ?? who}` });
-const errorCode = (res: { json(): unknown }) => (res.json() as OperationOutcome).issue?.[0]?.details?.coding?.find((c) => c.system === HTTP_ERROR_CODES)?.code;
-
-/** Asserts the answer is FHIR, valid, and (for a Bundle) each entry too. */
-function valid<T extends Resource>(res: { json(): unknown; headers: Record<string, unknown> }): T {
-  assert.match(String(res.headers['content-type']), /^application\/fhir\+json/);
-  const resource = res.json() as T;
-  assertValidFhir(resource);
-  if (resource.resourceType === 'Bundle') for (const e of (resource as Bundle).entry ?? []) assertValidFhir(e.resource!);
-  return resource;
-}
-
-function refused(res: { statusCode: number; json(): unknown; headers: Record<string, unknown>; body: string }, status: number, code: string) {
-  assert.equal(res.statusCode, status, res.body);
-  valid<OperationOutcome>(res);
-  assert.equal(errorCode(res), code);
-}
+const valid = validAnswer;
+const refused = assertRefusal;
 
 async function newReferral(): Promise<{ ubrn: string; patient: string; shortlist: string[] }> {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/v1/referrals',
-    headers: auth('referrer'),
-    payload: { patient: { nhsNumber: NHS_NUMBER, givenName: 'Bea', familyName: 'Jones', dateOfBirth: '1980-05-05', postcode: 'LS1 4AP' }, specialty: '110', priority: 'ROUTINE', clinicalSummary: 'Hip pain' },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  const { ubrn } = res.json();
+  const ubrn = await referralThroughApi(app, tokens.referrer!);
   const view = await app.inject({ method: 'GET', url: `/api/v1/referrals/${ubrn}`, headers: auth('referrer') });
   return { ubrn, patient: (await issuePatientToken(database.db, ubrn, 'api')).token, shortlist: view.json().shortlist.map((o: { service: { id: string } }) => o.service.id) };
 }

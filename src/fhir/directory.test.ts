@@ -10,7 +10,7 @@ import { loadDirectoryFixture } from '../testing/directory-fixture.ts';
 import { startTestApp } from '../testing/test-app.ts';
 import { DIRECTORY_EXTENSIONS } from './directory-resources.ts';
 import { ODS_ORGANISATION_SYSTEM, ODS_SITE_SYSTEM, TREATMENT_FUNCTION_SYSTEM } from './extensions.ts';
-import { HTTP_ERROR_CODES } from './operation-outcome.ts';
+import { nhsErrorCodeOf as errorCode } from './testing/answers.ts';
 import { assertValidFhir } from './testing/validators.ts';
 
 let app: FastifyInstance;
@@ -40,7 +40,6 @@ before(async () => {
 after(() => close());
 
 const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
-const errorCode = (outcome: OperationOutcome) => outcome.issue?.[0]?.details?.coding?.find((c) => c.system === HTTP_ERROR_CODES)?.code;
 
 /** The bundle and every resource in it, each checked whole. */
 function validBundle(res: { statusCode: number; body: string; json(): unknown }): Bundle {

@@ -12,8 +12,8 @@ import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
 import { publishTestSlot } from '../testing/slots.ts';
 import { NHS_NUMBER_SYSTEM, TREATMENT_FUNCTION_SYSTEM, UBRN_SYSTEM } from './extensions.ts';
-import { HTTP_ERROR_CODES } from './operation-outcome.ts';
 import { ACCESS_CODE_EXTENSION, DATA_ABSENT_REASON, REFERRAL_STATE_EXTENSION } from './service-request.ts';
+import { nhsErrorCodeOf as errorCode } from './testing/answers.ts';
 import { assertValidFhir } from './testing/validators.ts';
 
 let app: FastifyInstance;
@@ -44,7 +44,6 @@ const auth = (who: string | null) => (who ? { authorization: `Bearer ${tokens[wh
 const get = (url: string, who: string | null) => app.inject({ method: 'GET', url, headers: { ...auth(who), accept: FHIR } });
 const postFhir = (body: unknown, who: string | null, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: '/fhir/R4/ServiceRequest', headers: { ...auth(who), 'content-type': FHIR, ...headers }, payload: JSON.stringify(body) });
-const errorCode = (outcome: OperationOutcome) => outcome.issue?.[0]?.details?.coding?.find((c) => c.system === HTTP_ERROR_CODES)?.code;
 
 const SUMMARY = 'Right knee pain for 8 months, worse on stairs.';
 // Everything that says who the patient is or why they were referred.

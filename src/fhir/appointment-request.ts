@@ -3,7 +3,7 @@
 import type { Appointment, Reference, Resource } from '@medplum/fhirtypes';
 import { normaliseUbrn } from '../domain/ubrn.ts';
 import { badRequest, unprocessable } from '../http/problem.ts';
-import { idOfReference } from './booking-references.ts';
+import { idOfReference } from './references.ts';
 import { UBRN_SYSTEM } from './extensions.ts';
 
 export interface BookingAsked {

@@ -16,8 +16,7 @@ import { liveAppointment, visibleReferrals } from '../referrals/queries.ts';
 import { appointmentResource, versionOf } from './appointment.ts';
 import { appointmentById, appointmentsOfReferral, type AppointmentRow } from './appointment-queries.ts';
 import type { BookingAsked, Cancellation } from './appointment-request.ts';
-import { searchReference } from './booking-references.ts';
-import { oneSearchValue } from './platform.ts';
+import { oneSearchValue, type Query, referenceParameter, type SearchRules } from './search-parameters.ts';
 
 export interface Shown {
   appointments: Appointment[];
@@ -50,11 +49,14 @@ export async function readAppointment(deps: Deps, principal: Principal, id: stri
   return { appointments: [appointment], subjects: [subject] };
 }
 
+/** What the Appointment search reads: it shows patients' appointments, so any other parameter is refused by default. */
+export const APPOINTMENT_SEARCH: SearchRules = { served: ['based-on', 'status'], data: 'patient' };
+
 /** Appointments of one referral (`based-on=ServiceRequest/{ubrn}`), live and cancelled; none for a referral not readable. */
-export async function searchAppointments(deps: Deps, principal: Principal, query: Record<string, unknown>): Promise<Shown> {
+export async function searchAppointments(deps: Deps, principal: Principal, query: Query): Promise<Shown> {
   const basedOn = oneSearchValue(query, 'based-on');
   if (basedOn === undefined) throw badRequest('Name the referral: based-on=ServiceRequest/{ubrn}.', [{ field: 'based-on', message: 'is required' }]);
-  const ubrn = searchReference(basedOn, 'ServiceRequest', 'based-on');
+  const ubrn = referenceParameter(basedOn, 'ServiceRequest', 'based-on');
   const status = oneSearchValue(query, 'status');
   if (status !== undefined && status !== 'booked' && status !== 'cancelled') throw badRequest('status must be booked or cancelled.', [{ field: 'status', message: 'must be booked or cancelled' }]);
   const referral = await readableReferral(deps, principal, ubrn);
@@ -84,7 +86,7 @@ export function ifNoneExistReferral(request: FastifyRequest): string | null {
   if (names.length !== 1 || basedOn.length !== 1) {
     throw badRequest('If-None-Exist may name one search: based-on=ServiceRequest/{ubrn} (the referral\'s booked appointment).', [{ field: 'If-None-Exist', message: 'must be based-on=ServiceRequest/{ubrn}' }]);
   }
-  return searchReference(basedOn[0]!, 'ServiceRequest', 'If-None-Exist based-on');
+  return referenceParameter(basedOn[0]!, 'ServiceRequest', 'If-None-Exist based-on');
 }
 
 /** The referral's live appointment, if the principal may read the referral. */
@@ -148,7 +150,11 @@ export async function cancelThroughFhir(deps: Deps, principal: Principal, id: st
   if (version !== null && version !== versionOf(row)) {
     throw new Problem(412, 'Precondition failed', `The Appointment has changed since version ${version}: it is now version ${versionOf(row)}. Read it again and decide.`);
   }
-  if (row.cancelled_at === null) await cancelAppointment(deps, principal, row.ubrn, change.reason ?? 'No reason given (cancelled through the FHIR interface)');
+  // The appointment's own id goes with the cancel: if it was cancelled and the referral rebooked since the check
+  // above, the service refuses (409) rather than cancel the new appointment.
+  // The appointment's own id goes with the cancel: if it was cancelled and the referral rebooked since the check
+  // above, the service refuses (409) rather than cancel the new appointment.
+  if (row.cancelled_at === null) await cancelAppointment(deps, principal, row.ubrn, change.reason ?? 'No reason given (cancelled through the FHIR interface)', { appointmentId: row.id });
   return readAppointment(deps, principal, id);
 }
 

@@ -13,7 +13,8 @@ import type { Database } from '../db/database.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
 import { publishTestSlot } from '../testing/slots.ts';
-import { HTTP_ERROR_CODES } from './operation-outcome.ts';
+import { nhsErrorCodeOf } from './testing/answers.ts';
+import { referralThroughApi } from './testing/referrals.ts';
 import { assertValidFhir } from './testing/validators.ts';
 
 let app: FastifyInstance;
@@ -32,30 +33,20 @@ before(async () => {
 });
 after(() => close());
 
-async function newReferral(): Promise<string> {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/v1/referrals',
-    headers: { authorization: `Bearer ${token}` },
-    payload: { patient: { nhsNumber: '9990000026', givenName: 'Bea', familyName: 'Jones', dateOfBirth: '1980-05-05', postcode: 'LS1 4AP' }, specialty: '110', priority: 'ROUTINE', clinicalSummary: 'Hip pain' },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json().ubrn;
-}
+const newReferral = () => referralThroughApi(app, token);
 
 const booking = (ubrn: string, slotId: string) => ({ resourceType: 'Appointment', status: 'booked', slot: [{ reference: `Slot/${slotId}` }], basedOn: [{ reference: `ServiceRequest/${ubrn}` }], participant: [{ status: 'accepted' }] });
 
-/** What the client throws for a refusal: the status and the OperationOutcome's NHS code. */
-async function refusal(call: Promise<unknown>): Promise<{ status: number; code: string | undefined; body: unknown }> {
+/** What the client throws for a refusal: the status and the NHS code of the OperationOutcome, which every refusal is. */
+async function refusal(call: Promise<unknown>): Promise<{ status: number; code: string | undefined; body: OperationOutcome }> {
   try {
     await call;
   } catch (err) {
     const { status, data } = (err as { response: { status: number; data: unknown } }).response;
-    const body = typeof data === 'string' ? JSON.parse(data) : data;
-    const outcome = (body as Bundle).resourceType === 'Bundle'
-      ? (body as Bundle).entry!.find((e) => e.resource!.resourceType === 'OperationOutcome')!.resource as OperationOutcome
-      : body as OperationOutcome;
-    return { status, code: outcome.issue?.[0]?.details?.coding?.find((c) => c.system === HTTP_ERROR_CODES)?.code, body };
+    const body = (typeof data === 'string' ? JSON.parse(data) : data) as OperationOutcome;
+    assert.equal(body.resourceType, 'OperationOutcome');
+    assertValidFhir(body);
+    return { status, code: nhsErrorCodeOf(body), body };
   }
   assert.fail('the call was not refused');
 }
@@ -91,21 +82,23 @@ test('a FHIR client finds a free slot, books it, is refused the same slot for an
   assert.equal(((await client.read({ resourceType: 'Slot', id: slot.id! })) as unknown as Slot).status, 'free');
 });
 
-test('a FHIR client sends a BaRS booking request through $process-message and gets the booking-response', async () => {
-  const ubrn = await newReferral();
+test('a FHIR client sends a BaRS booking request through $process-message and gets the booking-response; the same slot for another referral is a 409 OperationOutcome', async () => {
   const slotId = await publishTestSlot(database, 'S2-110', 11);
-  const headerId = randomUUID();
-  const message: Bundle = {
+  const message = (ubrn: string, headerId = randomUUID()): Bundle => ({
     resourceType: 'Bundle',
     type: 'message',
     entry: [
       { fullUrl: `urn:uuid:${headerId}`, resource: { resourceType: 'MessageHeader', id: headerId, eventCoding: { system: 'https://fhir.nhs.uk/CodeSystem/message-events-bars', code: 'booking-request' }, source: { endpoint: 'https://gp.example/fhir' }, focus: [{ reference: 'urn:uuid:appointment' }] } },
       { fullUrl: 'urn:uuid:appointment', resource: { resourceType: 'Appointment', status: 'proposed', slot: [{ reference: `Slot/${slotId}` }], basedOn: [{ reference: `ServiceRequest/${ubrn}` }], participant: [{ status: 'accepted' }] } },
     ],
-  };
-  const answer = (await client.operation({ name: '$process-message', input: message as unknown as FhirResource })) as unknown as Bundle;
+  });
+  const headerId = randomUUID();
+  const answer = (await client.operation({ name: '$process-message', input: message(await newReferral(), headerId) as unknown as FhirResource })) as unknown as Bundle;
   assertValidFhir(answer);
   const header = answer.entry![0]!.resource as MessageHeader;
   assert.deepEqual(header.response, { identifier: headerId, code: 'ok' });
   assert.equal((answer.entry![1]!.resource as Appointment).status, 'booked');
+
+  const taken = await refusal(client.operation({ name: '$process-message', input: message(await newReferral()) as unknown as FhirResource }));
+  assert.deepEqual([taken.status, taken.code], [409, 'REC_CONFLICT']);
 });

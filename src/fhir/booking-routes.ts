@@ -5,19 +5,22 @@ import type { Deps } from '../deps.ts';
 import { PUBLIC, ROLES } from '../http/access.ts';
 import { auditReads, READS } from '../http/read-audit.ts';
 import { asAppointment, bookingAsked, cancellationFromPatch, cancellationFromUpdate } from './appointment-request.ts';
-import { bookThroughFhir, cancelThroughFhir, currentAppointment, idempotencyFor, ifNoneExistReferral, readAppointment, searchAppointments } from './appointment-service.ts';
+import { APPOINTMENT_SEARCH, bookThroughFhir, cancelThroughFhir, currentAppointment, idempotencyFor, ifNoneExistReferral, readAppointment, searchAppointments } from './appointment-service.ts';
 import { ifMatchVersion, searchset, sendResource } from './bundle.ts';
 import type { SearchParamDeclaration } from './interactions.ts';
-import { messageDefinition, messageDefinitions, processMessage } from './messaging.ts';
-import { readSchedule, readSlot, searchFreeSlots, searchSchedules, slotSearchset } from './slot-search.ts';
+import { MESSAGE_DEFINITION_SEARCH, messageDefinition, messageDefinitions, processMessage } from './messaging.ts';
+import { SLOTS_AHEAD_WEEKS } from '../slots/instants.ts';
+import { MAX_FREE_SLOTS, MAX_WINDOW_WEEKS } from '../slots/listing-limits.ts';
+import { searchQuery } from './search-parameters.ts';
+import { DEFAULT_SLOT_COUNT, readSchedule, readSlot, SCHEDULE_SEARCH, searchFreeSlots, searchSchedules, SLOT_SEARCH, slotSearchset } from './slot-search.ts';
 
 const SP = 'http://hl7.org/fhir/SearchParameter/';
 const SLOT_PARAMS: SearchParamDeclaration[] = [
   { name: 'status', type: 'token', definition: `${SP}Slot-status`, documentation: 'free (the default; only free slots are searched)' },
   { name: 'schedule', type: 'reference', definition: `${SP}Slot-schedule`, documentation: 'Schedule/{HealthcareService id}' },
   { name: 'schedule.actor', type: 'reference', documentation: 'chained: schedule.actor:HealthcareService={id}, the service whose slots to search' },
-  { name: 'start', type: 'date', definition: `${SP}Slot-start`, documentation: 'eq, ge, gt, le or lt a date (a London day) or an instant; twice for a range; default the next 12 weeks, at most 26' },
-  { name: '_count', type: 'number', documentation: 'slots a page holds, 1 to 500 (default 100); a next link follows when there are more' },
+  { name: 'start', type: 'date', definition: `${SP}Slot-start`, documentation: `eq, ge, gt, le or lt a date (a London day) or an instant; twice for a range; default the next ${SLOTS_AHEAD_WEEKS} weeks, at most ${MAX_WINDOW_WEEKS}` },
+  { name: '_count', type: 'number', documentation: `slots a page holds, 1 to ${MAX_FREE_SLOTS} (default ${DEFAULT_SLOT_COUNT}); a next link follows when there are more` },
 ];
 const APPOINTMENT_PARAMS: SearchParamDeclaration[] = [
   { name: 'based-on', type: 'reference', definition: `${SP}Appointment-based-on`, documentation: 'ServiceRequest/{ubrn}: the referral\'s appointments, booked and cancelled' },
@@ -28,9 +31,17 @@ const APPOINTMENT_PARAMS: SearchParamDeclaration[] = [
 // reading whom its GET /api/v1/referrals/{ubrn} admits.
 const BOOKERS = ROLES('patient', 'referrer', 'referral-centre', 'provider');
 const READERS = ROLES('referrer', 'referral-centre', 'provider', 'patient');
+/** Booking and cancelling answer with the referral's appointment: audited as reads of the referral and its booking. */
+const BOOKING = { access: BOOKERS, audit: READS('referral', 'booking') };
 const hidden = { hide: true };
 
 type IdParams = { Params: { id: string } };
+
+/** A cancel, by PATCH or by PUT (update): the same access, audit and rule, only what the client sends differs. */
+const cancelRoute = (interaction: 'patch' | 'update', sent: string) => ({
+  config: { ...BOOKING, fhir: { resource: 'Appointment', interaction, documentation: `Cancel: ${sent}; If-Match with the ETag read. Nothing else may change.` } },
+  schema: hidden,
+});
 
 export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string): void {
   const started = new Date().toISOString();
@@ -38,7 +49,7 @@ export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string
   fhir.get('/Slot', {
     config: { access: PUBLIC('free slots of listed services are part of the public directory, as GET /api/v1/services/{id}/slots'), fhir: { resource: 'Slot', interaction: 'search-type', searchParams: SLOT_PARAMS } },
     schema: hidden,
-  }, async (request) => slotSearchset(baseUrl, request, await searchFreeSlots(deps, request.query as Record<string, unknown>)));
+  }, async (request) => slotSearchset(baseUrl, request, await searchFreeSlots(deps, searchQuery(request, SLOT_SEARCH))));
 
   fhir.get<IdParams>('/Slot/:id', {
     config: { access: PUBLIC('a listed service\'s published slot, free or busy, as the public listing implies'), fhir: { resource: 'Slot', interaction: 'read' } },
@@ -51,7 +62,7 @@ export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string
       fhir: { resource: 'Schedule', interaction: 'search-type', searchParams: [{ name: 'actor', type: 'reference', definition: `${SP}Schedule-actor`, documentation: 'HealthcareService/{id}: that service\'s one Schedule' }] },
     },
     schema: hidden,
-  }, async (request) => searchset(baseUrl, request, await searchSchedules(deps, request.query as Record<string, unknown>)));
+  }, async (request) => searchset(baseUrl, request, await searchSchedules(deps, searchQuery(request, SCHEDULE_SEARCH))));
 
   fhir.get<IdParams>('/Schedule/:id', {
     config: { access: PUBLIC('a listed service\'s schedule of published slots is part of the public directory'), fhir: { resource: 'Schedule', interaction: 'read', documentation: 'id: the HealthcareService id' } },
@@ -60,8 +71,7 @@ export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string
 
   fhir.post('/Appointment', {
     config: {
-      access: BOOKERS,
-      audit: READS('referral', 'booking'),
+      ...BOOKING,
       fhir: { resource: 'Appointment', interaction: 'create', conditionalCreate: true, documentation: 'Book: status booked, slot [Slot/{id}], basedOn [ServiceRequest/{ubrn}]. If-None-Exist: based-on=ServiceRequest/{ubrn} answers the referral\'s booked appointment (200) instead of booking again; an Idempotency-Key gives its first answer again.' },
     },
     schema: hidden,
@@ -87,7 +97,7 @@ export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string
     config: { access: READERS, audit: READS('referral'), fhir: { resource: 'Appointment', interaction: 'search-type', searchParams: APPOINTMENT_PARAMS } },
     schema: hidden,
   }, async (request) => {
-    const shown = await searchAppointments(deps, request.principal!, request.query as Record<string, unknown>);
+    const shown = await searchAppointments(deps, request.principal!, searchQuery(request, APPOINTMENT_SEARCH));
     auditReads(request, shown.subjects);
     return searchset(baseUrl, request, shown.appointments);
   });
@@ -98,49 +108,38 @@ export function bookingRoutes(fhir: FastifyInstance, deps: Deps, baseUrl: string
     return sendResource(reply, shown.appointments[0]!);
   };
 
-  fhir.patch<IdParams>('/Appointment/:id', {
-    config: {
-      access: BOOKERS,
-      audit: READS('referral', 'booking'),
-      fhir: { resource: 'Appointment', interaction: 'patch', documentation: 'Cancel: JSON Patch replace /status with "cancelled" (and optionally /cancelationReason); If-Match with the ETag read. Nothing else may change.' },
-    },
-    schema: hidden,
-  }, async (request, reply) => cancelled(request, reply, cancellationFromPatch(request.body)));
+  fhir.patch<IdParams>('/Appointment/:id', cancelRoute('patch', 'JSON Patch replace /status with "cancelled" (and optionally /cancelationReason)'),
+    async (request, reply) => cancelled(request, reply, cancellationFromPatch(request.body)));
 
-  fhir.put<IdParams>('/Appointment/:id', {
-    config: {
-      access: BOOKERS,
-      audit: READS('referral', 'booking'),
-      fhir: { resource: 'Appointment', interaction: 'update', documentation: 'Cancel: the Appointment as read with status "cancelled" (and optionally a cancelationReason); If-Match with the ETag read. Nothing else may change.' },
-    },
-    schema: hidden,
-  }, async (request, reply) => {
+  fhir.put<IdParams>('/Appointment/:id', cancelRoute('update', 'the Appointment as read with status "cancelled" (and optionally a cancelationReason)'), async (request, reply) => {
     const current = await currentAppointment(deps, request.principal!, request.params.id);
     return cancelled(request, reply, cancellationFromUpdate(request.body, current));
   });
 
   fhir.post('/$process-message', {
     config: {
-      access: BOOKERS,
-      audit: READS('referral', 'booking'),
+      ...BOOKING,
       fhir: {
         operation: 'process-message',
         definition: 'http://hl7.org/fhir/OperationDefinition/MessageHeader-process-message',
         level: 'system',
-        documentation: 'BaRS booking-request messages (https://fhir.nhs.uk/CodeSystem/message-events-bars), answered with a booking-response message; GET MessageDefinition lists them',
+        documentation: 'BaRS booking-request messages (https://fhir.nhs.uk/CodeSystem/message-events-bars), answered with a booking-response message when booked, and with an OperationOutcome (its HTTP status the refusal\'s, e.g. 409 REC_CONFLICT for a slot taken) when not, as BaRS answers; GET MessageDefinition lists them',
       },
     },
     schema: hidden,
-  }, async (request, reply) => {
+  }, async (request) => {
     const answer = await processMessage(deps, request.principal!, request, baseUrl);
     auditReads(request, answer.subjects);
-    return reply.code(answer.status).send(answer.bundle);
+    return answer.bundle;
   });
 
   fhir.get('/MessageDefinition', {
     config: { access: PUBLIC('what messages this server processes is public, as its CapabilityStatement is'), fhir: { resource: 'MessageDefinition', interaction: 'search-type' } },
     schema: hidden,
-  }, async (request) => searchset(baseUrl, request, messageDefinitions(baseUrl, started)));
+  }, async (request) => {
+    searchQuery(request, MESSAGE_DEFINITION_SEARCH);
+    return searchset(baseUrl, request, messageDefinitions(baseUrl, started));
+  });
 
   fhir.get<IdParams>('/MessageDefinition/:id', {
     config: { access: PUBLIC('what messages this server processes is public, as its CapabilityStatement is'), fhir: { resource: 'MessageDefinition', interaction: 'read' } },

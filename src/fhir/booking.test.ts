@@ -5,21 +5,21 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import type { Appointment, Bundle, OperationOutcome, Resource, Schedule, Slot } from '@medplum/fhirtypes';
+import { sql } from 'kysely';
+import type { Appointment, Bundle, Schedule, Slot } from '@medplum/fhirtypes';
 import { issuePatientToken, issueToken } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import { readAuditSettled } from '../http/read-audit.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { FIXTURE_SERVICES, startFixtureApp } from '../testing/directory-fixture.ts';
 import { publishTestSlot } from '../testing/slots.ts';
-import { HTTP_ERROR_CODES } from './operation-outcome.ts';
-import { assertValidFhir } from './testing/validators.ts';
+import { assertRefusal, validAnswer } from './testing/answers.ts';
+import { referralThroughApi, TEST_NHS_NUMBER as NHS_NUMBER } from './testing/referrals.ts';
 
 let app: FastifyInstance;
 let database: Database;
 let close: () => Promise<void>;
 const tokens: Record<string, string> = {};
-const NHS_NUMBER = '9990000026';
 
 before(async () => {
   ({ app, database, close } = await startFixtureApp('fhir-booking'));
@@ -35,32 +35,11 @@ before(async () => {
 after(() => close());
 
 const auth = (who: string) => ({ authorization: `Bearer ${tokens[who] ?? who}` });
-const errorCode = (res: { json(): unknown }) => (res.json() as OperationOutcome).issue?.[0]?.details?.coding?.find((c) => c.system === HTTP_ERROR_CODES)?.code;
-
-/** Asserts the answer is FHIR, valid, and (for a Bundle) each entry too. */
-function valid<T extends Resource>(res: { json(): unknown; headers: Record<string, unknown> }): T {
-  assert.match(String(res.headers['content-type']), /^application\/fhir\+json/);
-  const resource = res.json() as T;
-  assertValidFhir(resource);
-  if (resource.resourceType === 'Bundle') for (const e of (resource as Bundle).entry ?? []) assertValidFhir(e.resource!);
-  return resource;
-}
-
-function refused(res: { statusCode: number; json(): unknown; headers: Record<string, unknown>; body: string }, status: number, code: string) {
-  assert.equal(res.statusCode, status, res.body);
-  valid<OperationOutcome>(res);
-  assert.equal(errorCode(res), code);
-}
+const valid = validAnswer;
+const refused = assertRefusal;
 
 async function newReferral(): Promise<{ ubrn: string; patient: string; shortlist: string[] }> {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/v1/referrals',
-    headers: auth('referrer'),
-    payload: { patient: { nhsNumber: NHS_NUMBER, givenName: 'Bea', familyName: 'Jones', dateOfBirth: '1980-05-05', postcode: 'LS1 4AP' }, specialty: '110', priority: 'ROUTINE', clinicalSummary: 'Hip pain' },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  const { ubrn } = res.json();
+  const ubrn = await referralThroughApi(app, tokens.referrer!);
   const view = await app.inject({ method: 'GET', url: `/api/v1/referrals/${ubrn}`, headers: auth('referrer') });
   return { ubrn, patient: (await issuePatientToken(database.db, ubrn, 'api')).token, shortlist: view.json().shortlist.map((o: { service: { id: string } }) => o.service.id) };
 }
@@ -307,6 +286,31 @@ describe('Appointment', () => {
     refused(await patch(cancel, 'W/"1"'), 412, 'REC_PRECONDITION_FAILED');
   });
 
+  test('a cancel of appointment A that finds the referral rebooked as B under the lock is 409 and leaves B booked', async () => {
+    const { ubrn, patient } = await newReferral();
+    const a = (await book(ubrn, await publishTestSlot(database, 'S2-110'), patient)).json() as Appointment;
+    const slotB = await database.db.selectFrom('slot').selectAll().where('id', '=', await publishTestSlot(database, 'S3-110')).executeTakeFirstOrThrow();
+    let cancelling: Promise<{ statusCode: number; body: string; json(): unknown; headers: Record<string, unknown> }> | undefined;
+    let b = '';
+    // Someone else holds the referral while the FHIR cancel of A has read A (still live) and waits for the lock;
+    // meanwhile A is cancelled and B booked.
+    await database.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('referral').select('ubrn').where('ubrn', '=', ubrn).forUpdate().execute();
+      cancelling = app.inject({ method: 'PATCH', url: `/fhir/R4/Appointment/${a.id}`, headers: { ...auth(patient), 'content-type': 'application/json-patch+json', 'if-match': 'W/"1"' }, payload: JSON.stringify([{ op: 'replace', path: '/status', value: 'cancelled' }]) });
+      for (let waited = 0; ; waited += 20) {
+        const { rows } = await sql<{ waiting: number }>`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(database.db);
+        if (rows[0]!.waiting > 0) break;
+        assert.ok(waited < 10_000, 'the FHIR cancel reached the referral\'s lock');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await trx.updateTable('appointment').set({ cancelled_at: new Date(), cancelled_by: 'someone else', cancel_reason: 'Rebooking' }).where('id', '=', a.id!).execute();
+      b = (await trx.insertInto('appointment').values({ ubrn, slot_id: slotB.id, service_id: slotB.service_id, starts_at: slotB.starts_at, ends_at: slotB.ends_at, booked_by: 'someone else', booked_by_patient: false }).returning('id').executeTakeFirstOrThrow()).id;
+    });
+    refused(await cancelling!, 409, 'REC_CONFLICT');
+    const live = (await appointmentsOf(ubrn)).filter((row) => row.cancelled_at === null);
+    assert.deepEqual(live.map((row) => row.id), [b], 'B is still booked');
+  });
+
   test('cancel by PUT: the Appointment as read with status cancelled; any other change is 422', async () => {
     const { ubrn } = await newReferral();
     const booked = (await book(ubrn, await publishTestSlot(database, 'S2-110'), 'referrer')).json() as Appointment;
@@ -322,5 +326,9 @@ describe('Appointment', () => {
     assert.equal(cancelled.status, 'cancelled');
     const search = valid<Bundle<Appointment>>(await app.inject({ method: 'GET', url: `/fhir/R4/Appointment?based-on=ServiceRequest/${ubrn}&status=cancelled`, headers: auth('referrer') }));
     assert.deepEqual(search.entry!.map((e) => e.resource!.id), [booked.id]);
+    // Appointments are patient data: a filter this search does not take is refused, unless the client prefers lenient.
+    refused(await app.inject({ method: 'GET', url: `/fhir/R4/Appointment?based-on=ServiceRequest/${ubrn}&stauts=cancelled`, headers: auth('referrer') }), 400, 'REC_BAD_REQUEST');
+    const lenient = valid<Bundle<Appointment>>(await app.inject({ method: 'GET', url: `/fhir/R4/Appointment?based-on=ServiceRequest/${ubrn}&stauts=cancelled`, headers: { ...auth('referrer'), prefer: 'handling=lenient' } }));
+    assert.deepEqual(lenient.entry!.map((e) => e.resource!.id), [booked.id]);
   });
 });

@@ -1,85 +1,36 @@
-// Reading the directory's FHIR search parameters: token, reference and quantity forms as FHIR R4 spells them
-// (https://hl7.org/fhir/R4/search.html), each refused with a 400 naming the parameter when malformed. Values
-// become the JSON API's own inputs (the shortlist request), so ranking and eligibility stay in src/shortlist/.
-import type { FastifyRequest } from 'fastify';
-import { badRequest } from '../http/problem.ts';
+// What the directory's FHIR searches read beyond the common forms (./search-parameters.ts): treatment function
+// codes, ODS codes as identifiers and references, and the shortlist's quantity limits, each refused with a 400
+// naming the parameter when malformed. Values become the JSON API's own inputs (the shortlist request), so ranking
+// and eligibility stay in src/shortlist/.
 import type { Priority, ShortlistRequest, SortBy } from '../shortlist/types.ts';
-import { oneSearchValue } from './platform.ts';
 import { TREATMENT_FUNCTION_SYSTEM } from './extensions.ts';
-
-export type Query = Record<string, unknown>;
-
-const refuse = (name: string, message: string, detail?: string): never => {
-  throw badRequest(detail ?? `The search parameter ${name} ${message}.`, [{ field: name, message }]);
-};
-
-/** Parameters FHIR servers take on any search that say how to answer, not what to find. */
-const RESULT_PARAMETERS = new Set(['_format', '_pretty', '_summary', '_elements', '_total']);
-
-/**
- * Unknown parameters are ignored (FHIR's lenient handling), unless the client asked for strict handling
- * (Prefer: handling=strict), when they are refused.
- */
-export function checkUnknown(request: FastifyRequest, query: Query, known: readonly string[]): void {
-  const prefer = String(request.headers.prefer ?? '');
-  if (!/handling\s*=\s*strict/i.test(prefer)) return;
-  const unknown = Object.keys(query).filter((k) => !known.includes(k) && !RESULT_PARAMETERS.has(k));
-  if (unknown.length > 0) refuse(unknown[0]!, 'is not a search parameter served here', `Unknown search parameter(s) ${unknown.map((u) => u.slice(0, 40)).join(', ')} (Prefer: handling=strict): GET /fhir/R4/metadata lists those served.`);
-}
-
-/** Parameters that belong to another kind of search, refused rather than silently ignored. */
-export function refuseParameters(query: Query, names: readonly string[], why: string): void {
-  for (const name of names) if (query[name] !== undefined) refuse(name, why);
-}
-
-/** A comma-separated list (FHIR's OR) of one parameter, each value trimmed; undefined when absent. */
-export function anyOf(query: Query, name: string): string[] | undefined {
-  const value = oneSearchValue(query, name);
-  if (value === undefined) return undefined;
-  const values = value.split(',').map((v) => v.trim());
-  if (values.some((v) => v === '')) refuse(name, 'has an empty value');
-  return values;
-}
+import { countParameter, oneSearchValue, type Query, referenceParameter, refuseParameter as refuse, tokenCode } from './search-parameters.ts';
 
 const SPECIALTY_CODE = /^(C_)?\d{3}$/i;
 
 /** `110`, `C_110`, `|110` or `<treatment function system>|110` → 110. */
 export function specialtyCode(value: string, name = 'specialty'): string {
-  const bar = value.lastIndexOf('|');
-  const system = bar < 0 ? null : value.slice(0, bar);
-  const code = bar < 0 ? value : value.slice(bar + 1);
-  if (system !== null && system !== '' && system !== TREATMENT_FUNCTION_SYSTEM) {
-    refuse(name, `must be a treatment function code, in the system ${TREATMENT_FUNCTION_SYSTEM}`);
-  }
-  if (!SPECIALTY_CODE.test(code)) refuse(name, 'must be a treatment function code such as 110 (or system|110)');
-  return code.toUpperCase().replace(/^C_/, '');
+  const code = tokenCode(value, TREATMENT_FUNCTION_SYSTEM);
+  if (code === null) refuse(name, `must be a treatment function code, in the system ${TREATMENT_FUNCTION_SYSTEM}`);
+  if (!SPECIALTY_CODE.test(code!)) refuse(name, 'must be a treatment function code such as 110 (or system|110)');
+  return code!.toUpperCase().replace(/^C_/, '');
 }
 
 const ODS_CODE = /^[A-Z0-9]{1,20}$/i;
 
-/** A reference search value: `X`, `Type/X` or an absolute URL ending in `Type/X` → X (upper case, as ODS codes are). */
-export function referenceId(value: string, type: string, name: string): string {
-  const match = new RegExp(`^(?:(?:https?://[^\\s]+/)?${type}/)?([^/|]+)$`).exec(value);
-  if (!match) refuse(name, `must be a ${type} id or a ${type}/id reference`);
-  const id = match![1]!;
+/** A reference value naming a `type` by its ODS code (`X`, `Type/X` or a URL ending in `Type/X`) → X, upper case as ODS codes are. */
+export function odsReference(value: string, type: string, name: string): string {
+  const id = referenceParameter(value, type, name);
   if (!ODS_CODE.test(id)) refuse(name, `must name a ${type} by its ODS code`);
   return id.toUpperCase();
 }
 
-/** An identifier search value: `value` or `system|value`, where the system (if given) must be this one. */
+/** An identifier search value: `value` or `system|value`, where the system (if given) must be this one; null for another system. */
 export function identifierValue(value: string, system: string, name = 'identifier'): string | null {
-  const bar = value.lastIndexOf('|');
-  if (bar >= 0 && value.slice(0, bar) !== '' && value.slice(0, bar) !== system) return null;
-  const code = bar < 0 ? value : value.slice(bar + 1);
+  const code = tokenCode(value, system);
+  if (code === null) return null;
   if (!ODS_CODE.test(code)) refuse(name, `must be an ODS code, or ${system}|code`);
   return code.toUpperCase();
-}
-
-export function booleanParameter(query: Query, name: string): boolean | undefined {
-  const value = oneSearchValue(query, name);
-  if (value === undefined) return undefined;
-  if (value !== 'true' && value !== 'false') refuse(name, 'must be true or false');
-  return value === 'true';
 }
 
 const UCUM = 'http://unitsofmeasure.org';
@@ -126,11 +77,9 @@ export function shortlistRequest(query: Query): ShortlistRequest {
   let priority: Priority = 'ROUTINE';
   const priorityValue = oneSearchValue(query, 'priority');
   if (priorityValue !== undefined) {
-    const bar = priorityValue.lastIndexOf('|');
-    const system = bar < 0 ? '' : priorityValue.slice(0, bar);
-    const code = (bar < 0 ? priorityValue : priorityValue.slice(bar + 1)).toLowerCase();
-    if (system !== '' && system !== REQUEST_PRIORITY_SYSTEM) refuse('priority', `must be a code of ${REQUEST_PRIORITY_SYSTEM} or routine, urgent, two-week-wait`);
-    const found = PRIORITIES[code];
+    const code = tokenCode(priorityValue, REQUEST_PRIORITY_SYSTEM)?.toLowerCase();
+    if (code === undefined) refuse('priority', `must be a code of ${REQUEST_PRIORITY_SYSTEM} or routine, urgent, two-week-wait`);
+    const found = Object.hasOwn(PRIORITIES, code!) ? PRIORITIES[code!] : undefined;
     if (!found) refuse('priority', 'must be routine, urgent or two-week-wait (asap, as FHIR request priority names it)');
     priority = found!;
   }
@@ -165,12 +114,7 @@ export function shortlistRequest(query: Query): ShortlistRequest {
     sortBy = found!;
   }
 
-  let limit = 5;
-  const count = oneSearchValue(query, '_count');
-  if (count !== undefined) {
-    if (!/^\d{1,2}$/.test(count) || Number(count) < 1 || Number(count) > 20) refuse('_count', 'must be a whole number from 1 to 20 for a shortlist');
-    limit = Number(count);
-  }
+  const limit = countParameter(query, { fallback: 5, min: 1, max: 20 });
 
   return {
     specialty: specialtyCode(specialty!),

@@ -10,7 +10,7 @@ import { loadDirectoryFixture } from '../testing/directory-fixture.ts';
 import { startTestApp } from '../testing/test-app.ts';
 import { DIRECTORY_EXTENSIONS } from './directory-resources.ts';
 import { ODS_ORGANISATION_SYSTEM, ODS_SITE_SYSTEM, TREATMENT_FUNCTION_SYSTEM } from './extensions.ts';
-import { HTTP_ERROR_CODES } from './operation-outcome.ts';
+import { nhsErrorCodeOf as errorCode } from './testing/answers.ts';
 import { assertValidFhir } from './testing/validators.ts';
 
 let app: FastifyInstance;
@@ -40,7 +40,6 @@ before(async () => {
 after(() => close());
 
 const get = (url: string, headers: Record<string, string> = {}) => app.inject({ method: 'GET', url, headers });
-const errorCode = (outcome: OperationOutcome) => outcome.issue?.[0]?.details?.coding?.find((c) => c.system === HTTP_ERROR_CODES)?.code;
 
 /** The bundle and every resource in it, each checked whole. */
 function validBundle(res: { statusCode: number; body: string; json(): unknown }): Bundle {
@@ -154,10 +153,13 @@ describe('HealthcareService search', () => {
     await refused('/fhir/R4/HealthcareService?specialty=110&postcode=LS1%204AP', 400, 'REC_BAD_REQUEST', 'postcode');
   });
 
-  test('an unknown parameter is ignored (lenient), or refused with Prefer: handling=strict', async () => {
+  test('an unknown parameter is ignored by default on this public search (lenient) and with Prefer: handling=lenient; refused with handling=strict', async () => {
     assert.equal(matchIds(validBundle(await get('/fhir/R4/HealthcareService?specialty=110&colour=blue'))).length, 6);
+    assert.equal(matchIds(validBundle(await get('/fhir/R4/HealthcareService?specialty=110&colour=blue', { prefer: 'handling=lenient' }))).length, 6);
     await refused('/fhir/R4/HealthcareService?specialty=110&colour=blue', 400, 'REC_BAD_REQUEST', 'colour', { prefer: 'handling=strict' });
-    assert.equal((await get('/fhir/R4/HealthcareService?specialty=110&_format=json', { prefer: 'handling=strict' })).statusCode, 200);
+    await refused('/fhir/R4/HealthcareService?specialty=110&colour=blue', 400, 'REC_BAD_REQUEST', 'colour', { prefer: 'return=minimal; handling="strict"' });
+    // Result parameters say how to answer, not what to find: never unknown, even strict.
+    assert.equal(matchIds(validBundle(await get('/fhir/R4/HealthcareService?specialty=110&_format=json&_pretty=true&_summary=false&_elements=id&_total=accurate&_offset=0', { prefer: 'handling=strict' }))).length, 6);
   });
 });
 

@@ -14,9 +14,9 @@ import type { SearchParamDeclaration } from './interactions.ts';
 import { searchset, sendResource } from './bundle.ts';
 import { findOrganisations, findSites, servicePhones } from './directory-queries.ts';
 import { eligibilityOf, healthcareService, healthcareServiceOfRow, location, organisation, scoreOfRank, shortlistOptionExtension, shortlistOutcome } from './directory-resources.ts';
-import { anyOf, booleanParameter, checkUnknown, identifierValue, type Query, referenceId, refuseParameters, SHORTLIST_PARAMETERS, shortlistRequest, specialtyCode } from './directory-search.ts';
+import { identifierValue, odsReference, SHORTLIST_PARAMETERS, shortlistRequest, specialtyCode } from './directory-search.ts';
 import { ODS_ORGANISATION_SYSTEM, ODS_SITE_SYSTEM, TREATMENT_FUNCTION_SYSTEM } from './extensions.ts';
-import { oneSearchValue } from './platform.ts';
+import { anyOf, booleanParameter, oneSearchValue, type Query, refuseParameters, type SearchRules, searchQuery } from './search-parameters.ts';
 
 const access = PUBLIC('the directory of services, their sites and providers is public information, as in the JSON API');
 const spec = (name: string) => `http://hl7.org/fhir/SearchParameter/${name}`;
@@ -49,7 +49,11 @@ const ORGANIZATION_PARAMS: SearchParamDeclaration[] = [
   { name: 'identifier', type: 'token', definition: spec('Organization-identifier'), documentation: `ODS organisation code, as RR8 or ${ODS_ORGANISATION_SYSTEM}|RR8` },
 ];
 
-const queryOf = (request: FastifyRequest) => (request.query ?? {}) as Query;
+/** The directory is public: a parameter a search does not take is ignored unless the client prefers strict handling. */
+const rulesOf = (params: readonly SearchParamDeclaration[]): SearchRules => ({ served: params.map((p) => p.name), data: 'public' });
+const HEALTHCARE_SERVICE_SEARCH = rulesOf(HEALTHCARE_SERVICE_PARAMS);
+const LOCATION_SEARCH = rulesOf(LOCATION_PARAMS);
+const ORGANIZATION_SEARCH = rulesOf(ORGANIZATION_PARAMS);
 const needOneOf = (query: Query, names: readonly string[], what: string) => {
   if (!names.some((n) => query[n] !== undefined)) {
     throw badRequest(`Search ${what} by ${names.join(', ')}: a search of everything is not served.`, [{ field: names[0]!, message: `give one of ${names.join(', ')}` }]);
@@ -79,8 +83,7 @@ export function registerDirectory(fhir: FastifyInstance, deps: Deps, baseUrl: st
       schema: { hide: true },
     },
     async (request) => {
-      const query = queryOf(request);
-      checkUnknown(request, query, HEALTHCARE_SERVICE_PARAMS.map((p) => p.name));
+      const query = searchQuery(request, HEALTHCARE_SERVICE_SEARCH);
       const named = oneSearchValue(query, '_query');
       if (named !== undefined) {
         if (named !== 'shortlist') throw badRequest(`There is no named search "${named.slice(0, 40)}": _query=shortlist is served.`, [{ field: '_query', message: 'must be shortlist' }]);
@@ -92,8 +95,8 @@ export function registerDirectory(fhir: FastifyInstance, deps: Deps, baseUrl: st
       const criteria = {
         ids: anyOf(query, '_id'),
         specialties: anyOf(query, 'specialty')?.map((s) => specialtyCode(s)),
-        providers: anyOf(query, 'organization')?.map((v) => referenceId(v, 'Organization', 'organization')),
-        sites: anyOf(query, 'location')?.map((v) => referenceId(v, 'Location', 'location')),
+        providers: anyOf(query, 'organization')?.map((v) => odsReference(v, 'Organization', 'organization')),
+        sites: anyOf(query, 'location')?.map((v) => odsReference(v, 'Location', 'location')),
         active: booleanParameter(query, 'active'),
       };
       const found = matchingServices(await deps.directory.current(), criteria);
@@ -116,12 +119,11 @@ export function registerDirectory(fhir: FastifyInstance, deps: Deps, baseUrl: st
     '/Location',
     { config: { access, fhir: { resource: 'Location', interaction: 'search-type', searchParams: LOCATION_PARAMS, documentation: 'sites by ODS site code or by provider' } }, schema: { hide: true } },
     async (request) => {
-      const query = queryOf(request);
-      checkUnknown(request, query, LOCATION_PARAMS.map((p) => p.name));
+      const query = searchQuery(request, LOCATION_SEARCH);
       needOneOf(query, ['identifier', 'organization', '_id'], 'sites');
       const ids = anyOf(query, '_id');
       const identifiers = anyOf(query, 'identifier')?.flatMap((v) => identifierValue(v, ODS_SITE_SYSTEM) ?? []);
-      const providers = anyOf(query, 'organization')?.map((v) => referenceId(v, 'Organization', 'organization'));
+      const providers = anyOf(query, 'organization')?.map((v) => odsReference(v, 'Organization', 'organization'));
       const codes = ids && identifiers ? ids.filter((id) => identifiers.includes(id)) : (ids ?? identifiers);
       const sites = await findSites(db, { ...(codes ? { codes } : {}), ...(providers ? { providers } : {}) });
       return searchset(baseUrl, request, sites.map(location));
@@ -142,8 +144,7 @@ export function registerDirectory(fhir: FastifyInstance, deps: Deps, baseUrl: st
     '/Organization',
     { config: { access, fhir: { resource: 'Organization', interaction: 'search-type', searchParams: ORGANIZATION_PARAMS, documentation: 'organisations by ODS organisation code' } }, schema: { hide: true } },
     async (request) => {
-      const query = queryOf(request);
-      checkUnknown(request, query, ORGANIZATION_PARAMS.map((p) => p.name));
+      const query = searchQuery(request, ORGANIZATION_SEARCH);
       needOneOf(query, ['identifier', '_id'], 'organisations');
       const ids = anyOf(query, '_id');
       const identifiers = anyOf(query, 'identifier')?.flatMap((v) => identifierValue(v, ODS_ORGANISATION_SYSTEM) ?? []);

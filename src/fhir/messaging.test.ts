@@ -1,6 +1,7 @@
 // BaRS booking messages through $process-message: a booking-request message books through the same service as
-// POST Appointment and is answered with a booking-response message naming the request; a taken slot is answered
-// with a message carrying the OperationOutcome; what is not a booking request is refused. Every Bundle is valid R4.
+// POST Appointment and is answered with a booking-response message naming the request; a refused booking (a taken
+// slot, another patient, no such slot) and what is not a booking request are answered as BaRS answers any 4XX: a
+// plain OperationOutcome with the refusal's status, never a message. Every resource answered is valid R4.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
@@ -11,14 +12,14 @@ import type { Database } from '../db/database.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
 import { publishTestSlot } from '../testing/slots.ts';
-import { HTTP_ERROR_CODES } from './operation-outcome.ts';
+import { assertRefusal as refused, nhsErrorCodeOf, validAnswer } from './testing/answers.ts';
+import { referralThroughApi, TEST_NHS_NUMBER as NHS_NUMBER } from './testing/referrals.ts';
 import { assertValidFhir } from './testing/validators.ts';
 
 let app: FastifyInstance;
 let database: Database;
 let close: () => Promise<void>;
 let referrer: string;
-const NHS_NUMBER = '9990000026';
 const BARS = 'https://fhir.nhs.uk/CodeSystem/message-events-bars';
 
 before(async () => {
@@ -28,25 +29,9 @@ before(async () => {
 });
 after(() => close());
 
-function valid<T extends Resource>(res: { json(): unknown; headers: Record<string, unknown> }): T {
-  assert.match(String(res.headers['content-type']), /^application\/fhir\+json/);
-  const resource = res.json() as T;
-  assertValidFhir(resource);
-  if (resource.resourceType === 'Bundle') for (const e of (resource as Bundle).entry ?? []) assertValidFhir(e.resource!);
-  return resource;
-}
-const errorCode = (outcome: OperationOutcome) => outcome.issue?.[0]?.details?.coding?.find((c) => c.system === HTTP_ERROR_CODES)?.code;
-
-async function newReferral(): Promise<string> {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/v1/referrals',
-    headers: { authorization: `Bearer ${referrer}` },
-    payload: { patient: { nhsNumber: NHS_NUMBER, givenName: 'Bea', familyName: 'Jones', dateOfBirth: '1980-05-05', postcode: 'LS1 4AP' }, specialty: '110', priority: 'ROUTINE', clinicalSummary: 'Hip pain' },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  return res.json().ubrn;
-}
+const valid = validAnswer;
+const errorCode = nhsErrorCodeOf;
+const newReferral = () => referralThroughApi(app, referrer);
 
 /** A booking-request message as a BaRS sender composes it: MessageHeader first, its focus the Appointment. */
 function bookingRequest(ubrn: string, slotId: string, options: { nhsNumber?: string; event?: string; headerId?: string } = {}): Bundle {
@@ -156,25 +141,21 @@ describe('$process-message', () => {
     assert.equal(errorCode(valid<OperationOutcome>(nameless)), 'REC_BAD_REQUEST');
   });
 
-  test('a slot already taken is answered with a response message: fatal-error, the OperationOutcome REC_CONFLICT, HTTP 409', async () => {
+  test('a slot already taken is answered as BaRS answers it: HTTP 409, a plain OperationOutcome coded REC_CONFLICT', async () => {
     const slotId = await publishTestSlot(database, 'S2-110');
     assert.equal((await send(bookingRequest(await newReferral(), slotId))).statusCode, 200);
-    const res = await send(bookingRequest(await newReferral(), slotId));
-    assert.equal(res.statusCode, 409, res.body);
-    const answer = valid<Bundle>(res);
-    const header = headerOf(answer);
-    assert.equal(header.response?.code, 'fatal-error');
-    const outcome = focusOf<OperationOutcome>(answer);
-    assert.equal(outcome.resourceType, 'OperationOutcome');
-    assert.equal(header.response?.details?.reference, header.focus![0]!.reference);
-    assert.equal(errorCode(outcome), 'REC_CONFLICT');
+    const ubrn = await newReferral();
+    refused(await send(bookingRequest(ubrn, slotId)), 409, 'REC_CONFLICT');
+    assert.equal((await database.db.selectFrom('appointment').select('id').where('ubrn', '=', ubrn).execute()).length, 0);
   });
 
-  test('a message naming another patient than the referral\'s is refused (422) and books nothing', async () => {
+  test('a refused booking is a plain OperationOutcome with its status: another patient than the referral\'s 422, no such slot 404; nothing booked', async () => {
     const ubrn = await newReferral();
-    const res = await send(bookingRequest(ubrn, await publishTestSlot(database, 'S2-110'), { nhsNumber: '9990000018' }));
-    assert.equal(res.statusCode, 422, res.body);
-    assert.equal(errorCode(focusOf<OperationOutcome>(valid<Bundle>(res))), 'REC_UNPROCESSABLE_ENTITY');
+    const cases: [Bundle, number, string][] = [
+      [bookingRequest(ubrn, await publishTestSlot(database, 'S2-110'), { nhsNumber: '9990000018' }), 422, 'REC_UNPROCESSABLE_ENTITY'],
+      [bookingRequest(ubrn, randomUUID()), 404, 'REC_NOT_FOUND'],
+    ];
+    for (const [message, status, code] of cases) refused(await send(message), status, code);
     assert.equal((await database.db.selectFrom('appointment').select('id').where('ubrn', '=', ubrn).execute()).length, 0);
   });
 
@@ -189,16 +170,8 @@ describe('$process-message', () => {
       [bookingRequest(ubrn, slotId, { event: 'servicerequest-request' }), 422, 'REC_UNPROCESSABLE_ENTITY'],
       [{ ...message, entry: message.entry!.filter((e) => e.resource!.resourceType !== 'Appointment') }, 422, 'REC_UNPROCESSABLE_ENTITY'],
     ];
-    for (const [body, status, code] of cases) {
-      const res = await send(body);
-      assert.equal(res.statusCode, status, res.body);
-      const outcome = valid<OperationOutcome>(res);
-      assert.equal(outcome.resourceType, 'OperationOutcome');
-      assert.equal(errorCode(outcome), code);
-    }
-    const anonymous = await send(message, null);
-    assert.equal(anonymous.statusCode, 401);
-    assert.equal(errorCode(valid<OperationOutcome>(anonymous)), 'REC_UNAUTHORIZED');
+    for (const [body, status, code] of cases) refused(await send(body), status, code);
+    refused(await send(message, null), 401, 'REC_UNAUTHORIZED');
     assert.equal((await database.db.selectFrom('appointment').select('id').where('ubrn', '=', ubrn).execute()).length, 0);
   });
 });

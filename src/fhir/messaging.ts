@@ -1,19 +1,22 @@
 // BaRS (the Booking and Referral Standard) messages through $process-message: a booking-request message Bundle
 // (MessageHeader first, event booking-request of https://fhir.nhs.uk/CodeSystem/message-events-bars; its focus
 // the Appointment, with the Slot, ServiceRequest and Patient beside it) is booked through the same service as
-// POST Appointment, and answered with a booking-response message: MessageHeader.response naming the request's
-// header, code ok with the booked Appointment, or fatal-error/transient-error with the OperationOutcome.
+// POST Appointment, and answered as the BaRS API specification answers $process-message
+// (NHSDigital/booking-and-referral-fhir-api, specification/booking-and-referral.yaml): 200 with a booking-response
+// message (MessageHeader.response naming the request's header, code ok, the booked Appointment its focus); every
+// refusal, a taken slot (409 REC_CONFLICT) as much as a malformed message, a plain OperationOutcome with the
+// refusal's status (its 4XX-BARS and 5XX-BARS responses), as every other FHIR route refuses.
 import { randomUUID } from 'node:crypto';
 import type { Appointment, Bundle, BundleEntry, MessageDefinition, MessageHeader, Resource } from '@medplum/fhirtypes';
 import type { FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import type { Principal } from '../http/principal.ts';
-import { badRequest, notFound, Problem, unprocessable } from '../http/problem.ts';
+import { badRequest, notFound, unprocessable } from '../http/problem.ts';
 import type { ReadSubject } from '../http/read-audit.ts';
 import { bookThroughFhir, idempotencyFor } from './appointment-service.ts';
 import { asAppointment, type BookingAsked, bookingAsked } from './appointment-request.ts';
 import { NHS_NUMBER_SYSTEM } from './extensions.ts';
-import { operationOutcome } from './operation-outcome.ts';
+import type { SearchRules } from './search-parameters.ts';
 
 export const BARS_EVENTS = 'https://fhir.nhs.uk/CodeSystem/message-events-bars';
 
@@ -24,6 +27,9 @@ const EVENTS = [
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+/** The MessageDefinition search takes no parameter: the few there are are listed whole. */
+export const MESSAGE_DEFINITION_SEARCH: SearchRules = { served: [], data: 'public' };
 
 /** The MessageDefinitions of what $process-message accepts and what it answers with. */
 export function messageDefinitions(baseUrl: string, date: string): MessageDefinition[] {
@@ -42,7 +48,7 @@ export function messageDefinitions(baseUrl: string, date: string): MessageDefini
       category: 'consequence',
       focus: [{ code: 'Appointment', min: 1, max: '1' }, { code: 'Slot', min: 0, max: '1' }, { code: 'ServiceRequest', min: 0, max: '1' }, { code: 'Patient', min: 0, max: '1' }],
       responseRequired: 'always',
-      allowedResponse: [{ message: url(e.response), situation: 'Always: ok with the booked Appointment, or an error with its OperationOutcome' }],
+      allowedResponse: [{ message: url(e.response), situation: 'The booking was made: ok with the booked Appointment. A refused booking is answered with an OperationOutcome and the refusal\'s HTTP status, not a message' }],
     };
     const response: MessageDefinition = {
       resourceType: 'MessageDefinition',
@@ -51,10 +57,10 @@ export function messageDefinitions(baseUrl: string, date: string): MessageDefini
       name: 'BookingResponse',
       title: e.responseDisplay,
       ...common,
-      description: 'The answer to a booking request: MessageHeader.response names the request; the booked Appointment, or an OperationOutcome saying why not.',
+      description: 'The answer to a booking request that booked: MessageHeader.response names the request (code ok); its focus the booked Appointment.',
       eventCoding: { system: BARS_EVENTS, code: e.response, display: e.responseDisplay },
       category: 'notification',
-      focus: [{ code: 'Appointment', min: 0, max: '1' }, { code: 'OperationOutcome', min: 0, max: '1' }],
+      focus: [{ code: 'Appointment', min: 1, max: '1' }],
       responseRequired: 'never',
     };
     return [request, response];
@@ -110,39 +116,30 @@ export function readBookingMessage(body: unknown): BookingMessage {
 }
 
 /**
- * Processes a message: one that cannot be read is refused (thrown); a booking is made through the same service as
- * POST Appointment, and answered with the response message, a refused booking too (its status the refusal's).
+ * Processes a message through the same service as POST Appointment and answers the booking with the response
+ * message. What cannot be read, and a booking refused, are thrown: the platform answers them with the
+ * OperationOutcome, as BaRS answers refusals.
  */
-export async function processMessage(deps: Deps, principal: Principal, request: FastifyRequest, baseUrl: string): Promise<{ status: number; bundle: Bundle; subjects: ReadSubject[] }> {
+export async function processMessage(deps: Deps, principal: Principal, request: FastifyRequest, baseUrl: string): Promise<{ bundle: Bundle; subjects: ReadSubject[] }> {
   const message = readBookingMessage(request.body);
-  try {
-    // The message's own id is its idempotency key: a message sent again books once and gets the same answer.
-    const idem = idempotencyFor(request, principal, `bars-message:${message.header.id}`);
-    const outcome = await bookThroughFhir(deps, principal, message.asked, idem, { nhsNumber: message.nhsNumber });
-    return { status: 200, bundle: responseMessage(baseUrl, message.header, { appointment: outcome.appointment }), subjects: [outcome.subject] };
-  } catch (err) {
-    // Not signed in or not allowed is the platform's refusal, as for any call.
-    if (!(err instanceof Problem) || err.status === 401 || err.status === 403) throw err;
-    return { status: err.status, bundle: responseMessage(baseUrl, message.header, { problem: err }), subjects: [] };
-  }
+  // The message's own id is its idempotency key: a message sent again books once and gets the same answer.
+  const idem = idempotencyFor(request, principal, `bars-message:${message.header.id}`);
+  const outcome = await bookThroughFhir(deps, principal, message.asked, idem, { nhsNumber: message.nhsNumber });
+  return { bundle: responseMessage(baseUrl, message.header, outcome.appointment), subjects: [outcome.subject] };
 }
 
-/** The response message: MessageHeader.response names the request; the focus is the Appointment or the outcome. */
-export function responseMessage(baseUrl: string, request: MessageHeader & { id: string }, answer: { appointment: Appointment } | { problem: Problem }): Bundle {
+/** The response message: MessageHeader.response names the request (ok); the focus is the booked Appointment. */
+export function responseMessage(baseUrl: string, request: MessageHeader & { id: string }, appointment: Appointment): Bundle {
   const served = EVENTS.find((e) => e.code === request.eventCoding?.code)!;
   const headerId = randomUUID();
-  const focus: BundleEntry =
-    'appointment' in answer
-      ? { fullUrl: `${baseUrl}/Appointment/${answer.appointment.id}`, resource: answer.appointment }
-      : { fullUrl: `urn:uuid:${randomUUID()}`, resource: operationOutcome(answer.problem) };
-  const code = 'appointment' in answer ? 'ok' : answer.problem.status >= 500 || answer.problem.status === 429 ? 'transient-error' : 'fatal-error';
+  const focus: BundleEntry = { fullUrl: `${baseUrl}/Appointment/${appointment.id}`, resource: appointment };
   const header: MessageHeader = {
     resourceType: 'MessageHeader',
     id: headerId,
     eventCoding: { system: BARS_EVENTS, code: served.response, display: served.responseDisplay },
     source: { name: 'OpenChoice', endpoint: `${baseUrl}/$process-message` },
     ...(request.source?.endpoint ? { destination: [{ endpoint: request.source.endpoint, ...(request.source.name ? { name: request.source.name } : {}) }] } : {}),
-    response: { identifier: request.id, code, ...('problem' in answer ? { details: { reference: focus.fullUrl } } : {}) },
+    response: { identifier: request.id, code: 'ok' },
     focus: [{ reference: focus.fullUrl }],
   };
   return {

@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CapabilityStatement, OperationOutcome } from '@medplum/fhirtypes';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
 import { declaredRoutes } from '../http/access.ts';
-import { HTTP_ERROR_CODES } from './operation-outcome.ts';
+import { nhsErrorCodeOf as errorCode } from './testing/answers.ts';
 import { assertValidFhir, fhirProblems } from './testing/validators.ts';
 
 let app: FastifyInstance;
@@ -14,7 +14,6 @@ let close: () => Promise<void>;
 before(async () => ({ app, close } = await startFixtureApp('fhir-platform')));
 after(() => close());
 
-const errorCode = (outcome: OperationOutcome) => outcome.issue?.[0]?.details?.coding?.find((c) => c.system === HTTP_ERROR_CODES)?.code;
 
 test('GET /fhir/R4/metadata is a valid CapabilityStatement naming every FHIR route that serves a resource', async () => {
   const res = await app.inject({ method: 'GET', url: '/fhir/R4/metadata' });

@@ -3,7 +3,7 @@
 // CapabilityStatement. Access, NUL refusal, maintenance and the read audit are the app's own (src/app.ts) and apply
 // here unchanged; only the way a refusal is written differs (config.problemFormat, src/http/problem.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { badRequest, notFound, Problem, sendProblem } from '../http/problem.ts';
+import { notFound, Problem, sendProblem } from '../http/problem.ts';
 import type { FhirRouteDeclaration } from './interactions.ts';
 import { FHIR_JSON, operationOutcome, operationOutcomeFormat } from './operation-outcome.ts';
 
@@ -60,12 +60,4 @@ export function registerFhirPlatform(scope: FastifyInstance): readonly FhirRoute
   });
 
   return declared;
-}
-
-/** A search parameter that must be one of a few forms, refused with a 400 naming it. */
-export function oneSearchValue(query: Record<string, unknown>, name: string): string | undefined {
-  const value = query[name];
-  if (value === undefined) return undefined;
-  if (Array.isArray(value)) throw badRequest(`Give the search parameter ${name} once.`, [{ field: name, message: 'is given more than once' }]);
-  return String(value);
 }

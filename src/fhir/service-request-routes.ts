@@ -9,7 +9,8 @@ import { sendResource } from './bundle.ts';
 import { FHIR_PREFIX } from './platform.ts';
 import { createServiceRequest } from './service-request-create.ts';
 import { readServiceRequest } from './service-request-read.ts';
-import { parseSearch, SEARCH_PARAMS, searchBundle, searchServiceRequests } from './service-request-search.ts';
+import { searchQuery } from './search-parameters.ts';
+import { parseSearch, SEARCH_PARAMS, SERVICE_REQUEST_SEARCH, searchBundle, searchServiceRequests } from './service-request-search.ts';
 
 /** Who may read a referral: as GET /api/v1/referrals/{ubrn}. */
 const READERS = ROLES('referrer', 'referral-centre', 'provider', 'patient');
@@ -45,7 +46,7 @@ export function serviceRequestRoutes(fhir: FastifyInstance, deps: Deps): void {
       schema: { hide: true },
     },
     async (request) => {
-      const search = parseSearch(request.query as Record<string, unknown>);
+      const search = parseSearch(searchQuery(request, SERVICE_REQUEST_SEARCH));
       const page = await searchServiceRequests(deps, request.principal!, search);
       auditReads(request, page.referrals.map((r) => ({ ubrn: r.ubrn, nhsNumber: r.patient.nhsNumber })));
       return searchBundle(baseUrl, request, page, search);

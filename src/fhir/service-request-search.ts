@@ -18,7 +18,7 @@ import { searchWorklist } from '../referrals/worklist.ts';
 import { searchset } from './bundle.ts';
 import { NHS_NUMBER_SYSTEM, UBRN_SYSTEM } from './extensions.ts';
 import type { SearchParamDeclaration } from './interactions.ts';
-import { oneSearchValue } from './platform.ts';
+import { countParameter, offsetParameter, oneSearchValue, type Query, RESULT_PARAMETERS, type SearchRules, tokenCode } from './search-parameters.ts';
 import { REQUEST_STATUSES, type RequestStatus, serviceRequestOf, statesWithStatus } from './service-request.ts';
 import { recordTimesOf } from './service-request-records.ts';
 
@@ -31,7 +31,11 @@ export const NAMED_QUERIES = {
 export type NamedQuery = keyof typeof NAMED_QUERIES;
 
 const PATIENT_PARAMS = ['patient.identifier', 'patient:identifier', 'subject.identifier', 'subject:identifier'];
-const KNOWN = new Set(['identifier', '_id', ...PATIENT_PARAMS, 'status', '_query', '_count', '_offset', '_format']);
+/**
+ * What the search reads, exactly as spelt: `patient` is declared but only its NHS-number forms are read, so
+ * `patient=Patient/…` is not served. Referrals are patient data: anything else is refused by default.
+ */
+export const SERVICE_REQUEST_SEARCH: SearchRules = { served: ['identifier', '_id', ...PATIENT_PARAMS, 'status', '_query', '_count', '_offset'], data: 'patient' };
 export const DEFAULT_COUNT = 50;
 export const MAX_COUNT = 200;
 
@@ -56,40 +60,21 @@ export interface ServiceRequestSearch {
   offset: number;
 }
 
-/** A token search value, system|code, |code or code, matched against one system: the code, or null if it cannot match. */
-function tokenValue(value: string, system: string): string | null {
-  const bar = value.lastIndexOf('|');
-  if (bar < 0) return value;
-  const given = value.slice(0, bar);
-  return given === '' || given === system ? value.slice(bar + 1) : null;
-}
-
-function number(query: Record<string, unknown>, name: string, fallback: number, max: number): number {
-  const text = oneSearchValue(query, name);
-  if (text === undefined) return fallback;
-  if (!/^\d{1,7}$/.test(text) || Number(text) > max) throw badRequest(`${name} must be a whole number from 0 to ${max}.`, [{ field: name, message: `must be a whole number from 0 to ${max}` }]);
-  return Number(text);
-}
-
-/** The search the query string asks for; a parameter this server does not know is refused, so no one thinks it filtered. */
-export function parseSearch(query: Record<string, unknown>): ServiceRequestSearch {
-  const unknown = Object.keys(query).filter((k) => !KNOWN.has(k));
-  if (unknown.length > 0) {
-    throw badRequest(`This server does not search ServiceRequest by ${unknown.join(', ')}: GET /fhir/R4/metadata lists what it does.`, unknown.map((field) => ({ field, message: 'is not a search parameter here' })));
-  }
-  const search: ServiceRequestSearch = { count: number(query, '_count', DEFAULT_COUNT, MAX_COUNT), offset: number(query, '_offset', 0, 1_000_000) };
+/** The search a query asks for, the query as searchQuery(request, SERVICE_REQUEST_SEARCH) leaves it. */
+export function parseSearch(query: Query): ServiceRequestSearch {
+  const search: ServiceRequestSearch = { count: countParameter(query, { fallback: DEFAULT_COUNT, min: 0, max: MAX_COUNT }), offset: offsetParameter(query) };
   const named = oneSearchValue(query, '_query');
   if (named !== undefined) {
     const name = named.toLowerCase().replaceAll('_', '-');
     if (!Object.hasOwn(NAMED_QUERIES, name)) throw badRequest(`_query must be one of ${Object.keys(NAMED_QUERIES).join(', ')}.`, [{ field: '_query', message: `must be one of ${Object.keys(NAMED_QUERIES).join(', ')}` }]);
-    const others = Object.keys(query).filter((k) => !['_query', '_count', '_offset', '_format'].includes(k));
+    const others = Object.keys(query).filter((k) => k !== '_query' && !RESULT_PARAMETERS.has(k));
     if (others.length > 0) throw badRequest('A worklist (_query) is searched alone, with _count and _offset only.', others.map((field) => ({ field, message: 'cannot be given with _query' })));
     search.query = name as NamedQuery;
     return search;
   }
   const identifier = oneSearchValue(query, 'identifier');
   const id = oneSearchValue(query, '_id');
-  const wanted = [...(identifier !== undefined ? [tokenValue(identifier, UBRN_SYSTEM)] : []), ...(id !== undefined ? [id] : [])];
+  const wanted = [...(identifier !== undefined ? [tokenCode(identifier, UBRN_SYSTEM)] : []), ...(id !== undefined ? [id] : [])];
   // Both given must name the same referral; anything that is not a UBRN names none.
   if (wanted.length > 0) search.ubrn = wanted.every((u) => u !== null && isUbrn(u) && u === wanted[0]) ? wanted[0]! : null;
   const patients = PATIENT_PARAMS.map((p) => oneSearchValue(query, p)).filter((v) => v !== undefined);
@@ -98,7 +83,7 @@ export function parseSearch(query: Record<string, unknown>): ServiceRequestSearc
     // Without its system a bare value could be any identifier the patient has: the NHS number must be named as one.
     const value = patients[0]!;
     if (!value.includes('|')) throw badRequest(`Name the NHS number with its system: patient.identifier=${NHS_NUMBER_SYSTEM}|{nhsNumber}.`, [{ field: 'patient.identifier', message: `must be ${NHS_NUMBER_SYSTEM}|{nhsNumber}` }]);
-    const nhs = tokenValue(value, NHS_NUMBER_SYSTEM);
+    const nhs = tokenCode(value, NHS_NUMBER_SYSTEM);
     search.nhsNumber = nhs !== null && /^\d{10}$/.test(nhs) ? nhs : null;
   }
   const status = oneSearchValue(query, 'status');

@@ -12,8 +12,8 @@ import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
 import { publishTestSlot } from '../testing/slots.ts';
 import { NHS_NUMBER_SYSTEM, TREATMENT_FUNCTION_SYSTEM, UBRN_SYSTEM } from './extensions.ts';
-import { HTTP_ERROR_CODES } from './operation-outcome.ts';
 import { ACCESS_CODE_EXTENSION, DATA_ABSENT_REASON, REFERRAL_STATE_EXTENSION } from './service-request.ts';
+import { nhsErrorCodeOf as errorCode } from './testing/answers.ts';
 import { assertValidFhir } from './testing/validators.ts';
 
 let app: FastifyInstance;
@@ -44,7 +44,6 @@ const auth = (who: string | null) => (who ? { authorization: `Bearer ${tokens[wh
 const get = (url: string, who: string | null) => app.inject({ method: 'GET', url, headers: { ...auth(who), accept: FHIR } });
 const postFhir = (body: unknown, who: string | null, headers: Record<string, string> = {}) =>
   app.inject({ method: 'POST', url: '/fhir/R4/ServiceRequest', headers: { ...auth(who), 'content-type': FHIR, ...headers }, payload: JSON.stringify(body) });
-const errorCode = (outcome: OperationOutcome) => outcome.issue?.[0]?.details?.coding?.find((c) => c.system === HTTP_ERROR_CODES)?.code;
 
 const SUMMARY = 'Right knee pain for 8 months, worse on stairs.';
 // Everything that says who the patient is or why they were referred.
@@ -410,6 +409,36 @@ describe('search', () => {
     assert.equal(unknown.statusCode, 400);
     assert.equal(errorCode(unknown.json()), 'REC_BAD_REQUEST');
     assert.deepEqual(unknown.json().issue[1].expression, ['performer']);
+  });
+});
+
+describe('unknown search parameters on a search of patient data', () => {
+  const search = (query: string, prefer?: string) =>
+    app.inject({ method: 'GET', url: `/fhir/R4/ServiceRequest?${query}`, headers: { ...auth('referrer'), accept: FHIR, ...(prefer ? { prefer } : {}) } });
+
+  test('a misspelt filter is refused by default and with Prefer: handling=strict, since ignored it would show other patients\' referrals', async () => {
+    const { ubrn } = await create();
+    for (const prefer of [undefined, 'handling=strict']) {
+      const res = await search(`identifer=${ubrn}`, prefer);
+      assert.equal(res.statusCode, 400, `${prefer}: ${res.body}`);
+      assertValidFhir(res.json());
+      assert.equal(errorCode(res.json()), 'REC_BAD_REQUEST');
+      assert.deepEqual(res.json().issue[1].expression, ['identifer']);
+    }
+  });
+
+  test('Prefer: handling=lenient ignores it, as the client asked; result parameters are never unknown', async () => {
+    const { ubrn } = await create();
+    await create();
+    const lenient = await search(`identifer=${ubrn}&_count=200`, 'return=representation, handling=lenient');
+    assert.equal(lenient.statusCode, 200, lenient.body);
+    assertValidFhir(lenient.json());
+    assert.ok(entriesOf(lenient.json()).length >= 2, 'the misspelt filter narrowed nothing: the answer is every referral the referrer may read');
+    const known = await search(`identifier=${ubrn}&colour=blue`, 'handling=lenient');
+    assert.deepEqual(entriesOf(known.json()).map((e) => e.id), [ubrn], 'a filter served still applies beside one ignored');
+    const shaped = await search(`identifier=${ubrn}&_format=json&_pretty=true&_summary=false&_elements=id&_total=accurate&_sort=-authored`);
+    assert.equal(shaped.statusCode, 200, shaped.body);
+    assert.deepEqual(entriesOf(shaped.json()).map((e) => e.id), [ubrn]);
   });
 });
 

@@ -6,32 +6,21 @@ import type { Deps } from '../deps.ts';
 import { badRequest, notFound } from '../http/problem.ts';
 import { freeSlots } from '../slots/free-slots.ts';
 import { SLOTS_AHEAD_WEEKS } from '../slots/instants.ts';
-import { searchReference } from './booking-references.ts';
+import { MAX_FREE_SLOTS, MAX_WINDOW_WEEKS } from '../slots/listing-limits.ts';
 import { searchset } from './bundle.ts';
-import { oneSearchValue } from './platform.ts';
+import { countParameter, oneSearchValue, type Query, referenceParameter, type SearchRules } from './search-parameters.ts';
 import { scheduleResource, type ServiceFacts, slotResource } from './slot.ts';
 import { slotWindow } from './slot-dates.ts';
 import { publishedSlot, publishedSpan } from './slot-queries.ts';
 
-/** As the JSON API's listing: a window of at most 26 weeks, at most 500 slots an answer. */
-const MAX_WINDOW_WEEKS = 26;
-const MAX_SLOT_COUNT = 500;
-const DEFAULT_SLOT_COUNT = 100;
+export const DEFAULT_SLOT_COUNT = 100;
 
-type Query = Record<string, unknown>;
+/** What the Slot search reads; free slots of listed services are public, so others are ignored by default. */
+export const SLOT_SEARCH: SearchRules = { served: ['status', 'schedule', 'schedule.actor', 'schedule.actor:HealthcareService', 'start', '_count'], data: 'public' };
+export const SCHEDULE_SEARCH: SearchRules = { served: ['actor', 'actor:HealthcareService'], data: 'public' };
 
 async function listedService(deps: Deps, id: string): Promise<ServiceFacts | null> {
   return (await deps.directory.current()).byId.get(id)?.row ?? null;
-}
-
-/** `_count`: how many a page holds, 1 to `max`. */
-function countOf(query: Query, fallback: number, max: number): number {
-  const raw = oneSearchValue(query, '_count');
-  if (raw === undefined) return fallback;
-  if (!/^\d{1,6}$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
-    throw badRequest(`_count must be a whole number from 1 to ${max}.`, [{ field: '_count', message: `must be 1 to ${max}` }]);
-  }
-  return Number(raw);
 }
 
 /** The service a Slot search names, by its schedule or the schedule's actor (both may be given if they agree). */
@@ -39,8 +28,8 @@ function serviceOfSlotSearch(query: Query): string {
   const bySchedule = oneSearchValue(query, 'schedule');
   const byActor = oneSearchValue(query, 'schedule.actor:HealthcareService') ?? oneSearchValue(query, 'schedule.actor');
   const ids = [
-    bySchedule === undefined ? undefined : searchReference(bySchedule, 'Schedule', 'schedule'),
-    byActor === undefined ? undefined : searchReference(byActor, 'HealthcareService', 'schedule.actor:HealthcareService'),
+    bySchedule === undefined ? undefined : referenceParameter(bySchedule, 'Schedule', 'schedule'),
+    byActor === undefined ? undefined : referenceParameter(byActor, 'HealthcareService', 'schedule.actor:HealthcareService'),
   ].filter((id): id is string => id !== undefined);
   if (ids.length === 0) {
     throw badRequest('Name the service whose slots to search: schedule.actor:HealthcareService={id} or schedule=Schedule/{id}.', [
@@ -65,7 +54,7 @@ export async function searchFreeSlots(deps: Deps, query: Query, now = new Date()
   const serviceId = serviceOfSlotSearch(query);
   const starts = query.start === undefined ? [] : [query.start].flat().map(String);
   const window = slotWindow(starts, { now, defaultWeeks: SLOTS_AHEAD_WEEKS, maxWeeks: MAX_WINDOW_WEEKS });
-  const count = countOf(query, DEFAULT_SLOT_COUNT, MAX_SLOT_COUNT);
+  const count = countParameter(query, { fallback: DEFAULT_SLOT_COUNT, min: 1, max: MAX_FREE_SLOTS });
   const service = await listedService(deps, serviceId);
   // As any FHIR search: a service that is not listed has no slots to find.
   if (!service) return { slots: [], more: false };
@@ -105,6 +94,6 @@ export async function readSchedule(deps: Deps, serviceId: string): Promise<Sched
 export async function searchSchedules(deps: Deps, query: Query): Promise<Schedule[]> {
   const actor = oneSearchValue(query, 'actor') ?? oneSearchValue(query, 'actor:HealthcareService');
   if (actor === undefined) throw badRequest('Name the service: actor=HealthcareService/{id}.', [{ field: 'actor', message: 'is required' }]);
-  const service = await listedService(deps, searchReference(actor, 'HealthcareService', 'actor'));
+  const service = await listedService(deps, referenceParameter(actor, 'HealthcareService', 'actor'));
   return service ? [scheduleResource(service, await publishedSpan(deps.database.db, service.id))] : [];
 }

@@ -10,7 +10,7 @@ import { formatDate, formatDateTime, londonDate } from '../domain/dates.ts';
 import { createAccount, createOrganisation } from '../testing/accounts.ts';
 import { startFixtureApp } from '../testing/directory-fixture.ts';
 import { publishTestSlot } from '../testing/slots.ts';
-import { bookAppointment } from './booking.ts';
+import { bookAppointment, cancelAppointment } from './booking.ts';
 
 let app: FastifyInstance;
 let database: Database;
@@ -219,6 +219,17 @@ describe('changing an appointment', () => {
     const r = await view(ubrn);
     assert.equal(r.appointment.slotId, second);
     assert.deepEqual(r.history.slice(-2).map((h: { to: string }) => h.to), ['APPT_CANCELLED_BY_PATIENT', 'BOOKED']);
+  });
+
+  test('a cancel naming the appointment it means refuses (409) once the referral was rebooked, leaving the new one booked', async () => {
+    const { ubrn, patient } = await newReferral();
+    assert.equal((await book(ubrn, await publishSlot('S2-110'), patient)).statusCode, 201);
+    const first = (await view(ubrn)).appointment.id;
+    const second = (await change(ubrn, await publishSlot('S3-110'))).body.appointment.id;
+    const principal = { kind: 'patient', role: 'patient', ubrn } as const;
+    await assert.rejects(cancelAppointment({ database } as Deps, principal, ubrn, 'Cannot make it', { appointmentId: first }), (err: { status?: number }) => err.status === 409);
+    assert.equal((await view(ubrn)).appointment.id, second, 'the new appointment is still booked');
+    assert.equal((await cancelAppointment({ database } as Deps, principal, ubrn, 'Cannot make it', { appointmentId: second })).status, 'APPT_CANCELLED_BY_PATIENT');
   });
 
   test('if the new slot has gone, the patient keeps the appointment they had', async () => {

@@ -95,12 +95,22 @@ export async function bookAppointment(
   }
 }
 
-/** Cancels the live appointment; the slot is free again. Who cancels decides the status the referral takes. */
-export async function cancelAppointment(deps: Deps, principal: Principal, ubrn: string, reason: string) {
+/**
+ * Cancels the live appointment; the slot is free again. Who cancels decides the status the referral takes.
+ * `appointmentId`: the appointment the caller means (one named by its id, as FHIR names it), checked under the
+ * referral's lock. Without it, a cancel and rebook by someone else between the caller's look and this lock would
+ * have the caller cancel the new appointment. A mismatch is 409, not 412: the caller's request conflicts with the
+ * referral's current state (its live appointment is another), and 412 answers only a precondition the caller put
+ * in a header (If-Match, RFC 9110 15.5.13), which a caller of this service need not have sent.
+ */
+export async function cancelAppointment(deps: Deps, principal: Principal, ubrn: string, reason: string, options: { appointmentId?: string } = {}) {
   return deps.database.db.transaction().execute(async (trx) => {
     const referral = await lockVisibleReferral(trx, principal, ubrn);
     const appointment = await liveAppointment(trx, ubrn);
     if (!appointment) throw conflict('This referral has no appointment to cancel.');
+    if (options.appointmentId !== undefined && appointment.id !== options.appointmentId) {
+      throw conflict('That appointment is no longer this referral\'s live appointment: it was cancelled and another booked meanwhile. Read the referral again.');
+    }
     if (principal.kind === 'staff' && principal.role === 'provider') {
       await assertProviderOf(trx, principal.organisation.odsCode, appointment.service_id);
     }

@@ -12,13 +12,11 @@ import type { EarliestSlotCache } from './earliest-slots.ts';
 import { isoInstant, SLOTS_AHEAD_WEEKS, windowOf } from './instants.ts';
 import { CLOCK_TIME, expandPattern, WEEKDAYS } from './pattern.ts';
 import { freeSlots } from './free-slots.ts';
+import { MAX_FREE_SLOTS, MAX_WINDOW_WEEKS } from './listing-limits.ts';
 import { slotsWithStatus } from './queries.ts';
 import { type CancelAsProvider, MAX_WITHDRAWAL_DAYS, previewWithdrawal, withdrawDays, type WithdrawalPreview } from './withdrawal.ts';
 import { MAX_SLOT_MINUTES, MAX_SLOTS_PER_PUBLICATION, MIN_SLOT_MINUTES, ownService, patternField, publish, slotProblems, toSlotView, withdraw } from './service.ts';
 
-/** Free slots are listed for this long ahead unless asked otherwise, and for at most MAX_WINDOW_WEEKS. */
-const MAX_WINDOW_WEEKS = 26;
-const MAX_FREE_SLOTS = 500;
 const MAX_PROVIDER_SLOTS = 2000;
 
 const calendarDate = z.string().refine(isCalendarDate, 'must be a date, YYYY-MM-DD');

@@ -1,10 +1,11 @@
 // Summarises a V8 CPU profile (from `npm run bench:shortlist -- --cpu-prof`): self time by package/file and
 // by function, so the shortlist's cost can be attributed without opening DevTools.
 //
-//   node bench/profile-summary.ts bench/.profiles/CPU.….cpuprofile [top=25] [lastSeconds]
+//   node bench/profile-summary.ts bench/.profiles/CPU.….cpuprofile [top=25] [lastSeconds] [skipLastSeconds]
 //
-// lastSeconds: only the samples of the profile's last N seconds (the benchmark loads the shortlist last,
-// so `… 25 10` is the shortlist phase alone, without the trivial route's samples).
+// lastSeconds: only the samples of the profile's last N seconds; skipLastSeconds: leave out the profile's last M
+// seconds. The benchmark loads the whole shortlist, then the one with `fields=`, for 10 s each, before stopping:
+// `… 30 8` is the `fields=` phase alone, `… 30 9 11` the whole answer's phase alone.
 import { readFile } from 'node:fs/promises';
 
 interface Node {
@@ -20,7 +21,7 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topArg, lastArg] = process.argv.slice(2);
+const [file, topArg, lastArg, skipArg] = process.argv.slice(2);
 if (!file) {
   process.stderr.write('usage: node bench/profile-summary.ts <file.cpuprofile> [top]\n');
   process.exit(2);
@@ -35,9 +36,10 @@ const selfUs = new Map<number, number>();
 const times: number[] = [];
 let t = profile.startTime;
 for (const d of profile.timeDeltas) times.push((t += d));
-const from = lastArg ? (times.at(-1) ?? 0) - Number(lastArg) * 1e6 : -Infinity;
+const to = (times.at(-1) ?? 0) - Number(skipArg ?? 0) * 1e6;
+const from = lastArg ? to - Number(lastArg) * 1e6 : -Infinity;
 profile.samples.forEach((id, i) => {
-  if (times[i]! >= from) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  if (times[i]! >= from && times[i]! <= to) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 });
 const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
 

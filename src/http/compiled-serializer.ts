@@ -68,11 +68,104 @@ export function compileWire(wire: WireSchema): Serializer {
 }
 
 /**
+ * fast-json-stringify's function for a wire schema, except that each object found at one of `fragments` (dotted
+ * paths, arrays transparent: 'options.service') is written once and its JSON kept against that object, to be
+ * spliced into every later answer that holds the same object. For parts that never change once made, such as a
+ * directory snapshot's frozen service views: a new snapshot makes new objects, so its answers are written afresh,
+ * and the old ones' text goes with them (a WeakMap). Each fragment is written by fast-json-stringify compiled from
+ * its part of the schema, and everything around it from the rest, so the schema is still the allow-list and the
+ * text is exactly what `compileWire(wire)` writes.
+ */
+export function compileWithFragments(wire: WireSchema, fragments: readonly string[]): Serializer {
+  return fragments.length === 0 ? compileWire(wire) : composite(wire, fragments, '(root)');
+}
+
+function composite(wire: WireSchema, paths: readonly string[], at: string): Serializer {
+  if (paths.includes('')) {
+    if (wire.type !== 'object') throw new Error(`${at}: only an object can be a fragment`);
+    const write = compileWire(wire);
+    const written = new WeakMap<object, string>();
+    return (value) => {
+      if (value === null || typeof value !== 'object') return write(value);
+      let json = written.get(value);
+      if (json === undefined) written.set(value, (json = write(value)));
+      return json;
+    };
+  }
+  if (wire.type === 'array') {
+    const item = composite(wire.items!, paths, `${at}[]`);
+    return (value) => {
+      if (value === null && wire.nullable) return 'null';
+      if (!Array.isArray(value)) throw new TypeError(`${at}: expected an array`);
+      let json = '[';
+      for (let i = 0; i < value.length; i++) json += (i === 0 ? '' : ',') + item(value[i]);
+      return `${json}]`;
+    };
+  }
+  if (wire.type !== 'object') throw new Error(`${at}: no fragment can lie below a ${wire.type}`);
+  // The properties in schema order, as runs: those with no fragment below written together by one compiled
+  // serializer (its `{…}` cut to the members), each that has one by its own composite.
+  type Run = { kind: 'plain'; write: Serializer } | { kind: 'fragment'; name: string; key: string; required: boolean; write: Serializer };
+  const runs: Run[] = [];
+  let plain: Record<string, WireSchema> = {};
+  const endPlain = () => {
+    const names = Object.keys(plain);
+    if (names.length === 0) return;
+    const properties = plain;
+    const write = compileWire({ type: 'object', properties, required: wire.required!.filter((n) => n in properties), additionalProperties: false });
+    runs.push({ kind: 'plain', write });
+    plain = {};
+  };
+  for (const [name, sub] of Object.entries(wire.properties!)) {
+    const below = paths.filter((p) => p === name || p.startsWith(`${name}.`)).map((p) => p.slice(name.length + 1));
+    if (below.length === 0) {
+      plain[name] = sub;
+      continue;
+    }
+    endPlain();
+    runs.push({ kind: 'fragment', name, key: `${JSON.stringify(name)}:`, required: wire.required!.includes(name), write: composite(sub, below, `${at}.${name}`) });
+  }
+  endPlain();
+  const unknown = paths.filter((p) => !(p.split('.')[0]! in wire.properties!));
+  if (unknown.length > 0) throw new Error(`${at}: no property ${unknown.join(', ')}`);
+  return (value) => {
+    if (value === null && wire.nullable) return 'null';
+    if (value === null || typeof value !== 'object') throw new TypeError(`${at}: expected an object`);
+    let json = '{';
+    for (const run of runs) {
+      let member: string;
+      if (run.kind === 'plain') {
+        const written = run.write(value);
+        if (written.length === 2) continue; // {}: none of the run's properties was there
+        member = written.slice(1, -1);
+      } else {
+        const inner = (value as Record<string, unknown>)[run.name];
+        if (inner === undefined) {
+          if (run.required) throw new Error(`"${run.name}" is required!`);
+          continue;
+        }
+        member = run.key + run.write(inner);
+      }
+      json += json.length === 1 ? member : `,${member}`;
+    }
+    return `${json}}`;
+  };
+}
+
+/** A schema compiled by `compiledSerializerCompiler`, optionally with the paths of parts written once (`compileWithFragments`). */
+export type CompiledSchema = z.ZodType | { schema: z.ZodType; fragments: readonly string[] };
+
+/**
  * A route-level `serializerCompiler`: the answers whose schemas are listed are written by fast-json-stringify,
  * every other status (problems) as the rest of the app writes them (zod encode, then JSON.stringify).
  */
-export function compiledSerializerCompiler(compiled: ReadonlyArray<z.ZodType>) {
-  const serializers = new Map<unknown, Serializer>(compiled.map((schema) => [schema, compileWire(wireSchemaOf(schema))] as const));
+export function compiledSerializerCompiler(compiled: ReadonlyArray<CompiledSchema>) {
+  const serializers = new Map<unknown, Serializer>(
+    compiled.map((c) => {
+      const { schema, fragments } = c instanceof z.ZodType ? { schema: c, fragments: [] } : c;
+      return [schema, compileWithFragments(wireSchemaOf(schema), fragments)] as const;
+    }),
+  );
   return (route: { schema: unknown; method: string; url: string; httpStatus?: string }): Serializer =>
     serializers.get(route.schema) ?? (zodSerializerCompiler(route as Parameters<typeof zodSerializerCompiler>[0]) as Serializer);
 }

@@ -89,6 +89,40 @@ process.stdout.write(`${file}: ${(total / 1e6).toFixed(1)} s sampled\n`);
 print('self time by area', areas);
 print('self time by function', fns);
 
+// Every sample in one part of a request's work: the innermost frame on its stack that names a part decides, so the
+// parts add up to the whole (ranking inside the shortlist's own code counts as ranking, not as building options).
+const PARTS: [string, (n: Node) => boolean][] = [
+  ['socket write (the syscall; wall time: includes being descheduled in it)', (n) => /^(writeUtf8String|writeLatin1String|writeBuffer|writev|handleWriteReq|createWriteWrap|writeGeneric|writevGeneric)$/.test(n.callFrame.functionName)],
+  ['measuring the answer for content-length (Buffer.byteLength)', (n) => n.callFrame.functionName === 'byteLength' && n.callFrame.url === 'node:buffer'],
+  ['ranking and distances', (n) => /src\/domain\/(ranking|distance)\.ts$|src\/directory\/snapshot\.ts$/.test(n.callFrame.url)],
+  ['earliest slots', (n) => n.callFrame.url.endsWith('src/slots/earliest-slots.ts') || n.callFrame.functionName === 'withEarliestSlots'],
+  ['postcode lookup', (n) => /src\/(reference|domain\/postcode)/.test(n.callFrame.url)],
+  ['serializing the answer', (n) => /compiled-serializer|sparse-fields|fast-json-stringify/.test(n.callFrame.url) || (n.callFrame.url === '' && /^anonymous\d*$/.test(n.callFrame.functionName)) || (n.callFrame.functionName === 'serialize' && n.callFrame.url.includes('fastify'))],
+  ['building options and reasons (src/shortlist)', (n) => n.callFrame.url.includes('src/shortlist/')],
+  ['validating body and query (zod)', (n) => /node_modules\/(zod|fastify-type-provider-zod)\/|fastify\/lib\/validation/.test(n.callFrame.url)],
+  ['parsing the JSON body', (n) => /secure-json-parse|content-type-parser/.test(n.callFrame.url) || n.callFrame.functionName === 'rawBody'],
+  ['platform hooks (NUL guard, maintenance, metrics, read audit, access, headers, cookies, CSRF)', (n) => /src\/(http|maintenance|web)\/|prom-client|@fastify\/(cookie|csrf)/.test(n.callFrame.url)],
+  ['Fastify and routing', (n) => /node_modules\/(fastify|find-my-way|light-my-request|toad-cache)\//.test(n.callFrame.url)],
+  ['Node HTTP and streams', (n) => /^node:(_http|internal\/streams|net|events|internal\/stream_base)/.test(n.callFrame.url)],
+  ['database (pg, kysely: background reloads)', (n) => /node_modules\/(pg|pg-protocol|pg-types|kysely)\//.test(n.callFrame.url)],
+  ['promises and ticks', (n) => /^(runMicrotasks|processTicksAndRejections)$/.test(n.callFrame.functionName) || n.callFrame.url === 'node:internal/process/task_queues'],
+  ['garbage collector', (n) => n.callFrame.functionName === '(garbage collector)'],
+  ['idle', (n) => n.callFrame.functionName === '(idle)'],
+];
+const parts = new Map<string, number>();
+for (const [id, us] of selfUs) {
+  let part = 'other';
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    const found = PARTS.find(([, match]) => match(byId.get(cur!)!));
+    if (found) {
+      part = found[0];
+      break;
+    }
+  }
+  parts.set(part, (parts.get(part) ?? 0) + us);
+}
+print('every sample by part of the work (innermost naming frame)', parts);
+
 const interest: [string, (n: Node) => boolean][] = [
   ['(idle)', (n) => n.callFrame.functionName === '(idle)'],
   ['(garbage collector)', (n) => n.callFrame.functionName === '(garbage collector)'],

@@ -31,7 +31,11 @@ export function shortlistRoutes(deps: Deps) {
       },
       async (request, reply) => {
         const { fields } = request.query;
-        if (fields) reply.serializer(selections.for(fields));
+        if (fields) {
+          // As bytes, as the whole answer is: see compileBytesWithFragments.
+          const write = selections.for(fields);
+          reply.serializer(((answer: unknown) => Buffer.from(write(answer), 'utf8')) as unknown as typeof write);
+        }
         return buildShortlist(deps, request.body);
       },
     );

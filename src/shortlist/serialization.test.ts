@@ -13,8 +13,12 @@ import { ShortlistAnswerFragments, ShortlistAnswerSchema } from './schemas.ts';
 const zodWrite = zodSerializerCompiler({ schema: ShortlistAnswerSchema, method: 'POST', url: '/api/v1/shortlists' } as never) as (data: unknown) => string;
 const route = { schema: ShortlistAnswerSchema, method: 'POST', url: '/api/v1/shortlists', httpStatus: '200' };
 const compiledWrite = compiledSerializerCompiler([ShortlistAnswerSchema])(route);
-/** As the route writes the answer: each option's service written once and reused. */
-const routeWrite = () => compiledSerializerCompiler([{ schema: ShortlistAnswerSchema, fragments: ShortlistAnswerFragments }])(route);
+/** As the route writes the answer: each option's service written once and reused, as UTF-8 bytes. */
+const routeBytes = () => compiledSerializerCompiler([{ schema: ShortlistAnswerSchema, fragments: ShortlistAnswerFragments }])(route) as unknown as (a: unknown) => Buffer;
+const routeWrite = () => {
+  const write = routeBytes();
+  return (a: unknown) => write(a).toString('utf8');
+};
 
 // Any text a service name or reason might hold: quotes, backslashes, control characters, emoji, lone surrogates.
 const text = fc.string({ unit: 'binary', maxLength: 40 });
@@ -71,9 +75,13 @@ test('property: with each service written once and reused, the answer is exactly
     ),
   );
   fc.assert(fc.property(answers, (list) => {
-    const write = routeWrite();
+    const bytes = routeBytes();
+    const text = compileWithFragments(wireSchemaOf(ShortlistAnswerSchema), ShortlistAnswerFragments);
     for (const round of [1, 2]) {
-      for (const a of list) assert.equal(write(a), zodWrite(a), `round ${round}`);
+      for (const a of list) {
+        assert.deepEqual(bytes(a), Buffer.from(zodWrite(a), 'utf8'), `bytes, round ${round}`);
+        assert.equal(text(a), zodWrite(a), `text, round ${round}`);
+      }
     }
   }), { numRuns: 300 });
 });

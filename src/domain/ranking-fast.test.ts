@@ -23,7 +23,9 @@ const scenario = fc
   .record({
     origin: ukPoint,
     sites: fc.array(ukPoint, { minLength: 1, maxLength: 12 }),
-    raw: fc.array(fc.tuple(candidateAt(ukPoint), fc.nat(), fc.boolean()), { maxLength: 120 }),
+    raw: fc.array(fc.tuple(candidateAt(ukPoint), fc.nat(), fc.constantFrom('own', 'site', 'beside')), { maxLength: 120 }),
+    // Offsets in degrees for candidates beside the origin: metres, millimetres, and nearer than the chord can tell.
+    beside: fc.array(fc.tuple(fc.double({ min: -1e-2, max: 1e-2, noNaN: true }), fc.double({ min: -1e-2, max: 1e-2, noNaN: true }), fc.integer({ min: 0, max: 12 })), { minLength: 1, maxLength: 8 }),
     sortBy: fc.constantFrom('WAIT', 'DISTANCE', 'BALANCED') as fc.Arbitrary<RankQuery['sortBy']>,
     // A limit that is some candidate's own distance (it lies on the limit), a random one, or none.
     limitKind: fc.constantFrom('onCandidate', 'random', 'none'),
@@ -36,16 +38,20 @@ const scenario = fc
     cuts: fc.array(fc.nat(), { maxLength: 6 }),
   })
   .map((s) => {
-    const candidates: Candidate[] = s.raw.map(([c, n, atSite], i) => ({
+    const besideOrigin = (n: number) => {
+      const [dLat, dLng, shrink] = s.beside[n % s.beside.length]!;
+      return { latitude: s.origin.latitude + dLat / 10 ** shrink, longitude: s.origin.longitude + dLng / 10 ** shrink };
+    };
+    const candidates: Candidate[] = s.raw.map(([c, n, where], i) => ({
       id: n % 7 === 0 ? 'svc-same' : `svc-${String(i).padStart(3, '0')}`,
-      ...(atSite ? s.sites[n % s.sites.length]! : c.place),
+      ...(where === 'site' ? s.sites[n % s.sites.length]! : where === 'beside' ? besideOrigin(n) : c.place),
       waitWeeks: c.waitWeeks,
       minAge: c.minAge,
       maxAge: c.maxAge,
       sex: c.sex,
     }));
     const onCandidate = candidates.length > 0 ? haversineKm(s.origin, candidates[s.limitPick % candidates.length]!) : s.limitKm;
-    const maxDistanceKm = s.limitKind === 'none' ? null : s.limitKind === 'random' ? s.limitKm : Math.max(1e-6, onCandidate);
+    const maxDistanceKm = s.limitKind === 'none' ? null : s.limitKind === 'random' ? s.limitKm : onCandidate > 0 ? onCandidate : s.limitKm;
     const query: RankQuery = { origin: s.origin, sortBy: s.sortBy, maxDistanceKm, maxWaitWeeks: s.maxWaitWeeks, age: s.age, sex: s.sex, limit: s.limit };
     // Index ranges as the grid gives them: ascending, disjoint, some empty.
     const bounds = [...new Set(s.cuts.map((c) => c % (candidates.length + 1)))].sort((a, b) => a - b);

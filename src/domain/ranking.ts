@@ -116,8 +116,8 @@ export function toColumns(candidates: readonly Candidate[]): CandidateColumns {
 interface Entry {
   index: number;
   distanceKm: number;
-  /** The squared chord to the origin on the unit sphere: the same order as the distance. */
-  chord2: number;
+  /** DISTANCE: the squared chord to the origin (unit sphere) beyond which a candidate is certainly further than this one. */
+  beyond: number;
   /** The sort key, then the tie-breaker: (wait, distance), (distance, wait) or (score, distance); then id. */
   primary: number;
   secondary: number;
@@ -130,11 +130,16 @@ export interface ColumnRankResult {
 }
 
 /**
- * How far apart the chord test and the haversine may be, relatively, before the haversine is asked: both are
- * exact to about 1e-12 at these distances (the chord's coordinates to 1e-16 of the Earth's radius), so a
- * candidate whose squared chord is this far from a limit's is certainly on the side the chord says.
+ * How far the chord test may be from the haversine before the haversine is asked: relatively, a millionth (both
+ * are exact to about 1e-15 of what they measure), and absolutely 1e-12 of the Earth's radius (6 µm), because a
+ * chord between nearby unit vectors is a difference of nearly equal coordinates, good to 1e-16 and no better.
+ * A candidate whose chord is further than that from a limit is certainly on the side the chord says.
  */
 const CHORD_MARGIN = 1e-6;
+const CHORD_SLACK = 1e-12;
+/** The squared chord above which a candidate is certainly further than one at `chord2`, and below which certainly nearer. */
+const surelyBeyond = (chord2: number) => (Math.sqrt(chord2) * (1 + CHORD_MARGIN) + CHORD_SLACK) ** 2;
+const surelyWithin = (chord2: number) => Math.max(0, Math.sqrt(chord2) * (1 - CHORD_MARGIN) - CHORD_SLACK) ** 2;
 
 /** The squared unit-sphere chord of a great-circle distance: the haversine's h, times 4. */
 function chord2Of(km: number): number {
@@ -160,8 +165,8 @@ export function rankColumns(cols: CandidateColumns, q: RankQuery, ranges: readon
   const oz = Math.sin(origin.lat);
   const maxKm = q.maxDistanceKm ?? Number.POSITIVE_INFINITY;
   const limitChord2 = chord2Of(maxKm);
-  const surelyInside = limitChord2 * (1 - CHORD_MARGIN);
-  const surelyOutside = limitChord2 * (1 + CHORD_MARGIN);
+  const surelyInside = surelyWithin(limitChord2);
+  const surelyOutside = surelyBeyond(limitChord2);
   const maxWait = q.maxWaitWeeks ?? Number.POSITIVE_INFINITY;
   const sex = q.sex === null ? SEX_CODE.any : SEX_CODE[q.sex];
   const byDistance = q.sortBy === 'DISTANCE';
@@ -211,7 +216,7 @@ export function rankColumns(cols: CandidateColumns, q: RankQuery, ranges: readon
       if (top.length === q.limit) {
         const last = top[top.length - 1]!;
         // WAIT's and BALANCED's keys are at least the wait; DISTANCE's follows the chord.
-        if (byDistance ? chord2 > last.chord2 * (1 + CHORD_MARGIN) : wait > last.primary) continue;
+        if (byDistance ? chord2 > last.beyond : wait > last.primary) continue;
       }
       if (Number.isNaN(distanceKm)) distanceKm = kmBetween(origin, lat[i]!, lng[i]!, cosLat[i]!);
       const primary = q.sortBy === 'WAIT' ? wait : byDistance ? distanceKm : wait + kmToMiles(distanceKm) / BALANCED_MILES_PER_WEEK;
@@ -219,7 +224,7 @@ export function rankColumns(cols: CandidateColumns, q: RankQuery, ranges: readon
       if (top.length === q.limit && !before(primary, secondary, i, top[top.length - 1]!)) continue;
       let at = top.length;
       while (at > 0 && before(primary, secondary, i, top[at - 1]!)) at--;
-      top.splice(at, 0, { index: i, distanceKm, chord2, primary, secondary });
+      top.splice(at, 0, { index: i, distanceKm, beyond: byDistance ? surelyBeyond(chord2) : 0, primary, secondary });
       if (top.length > q.limit) top.pop();
     }
   }
@@ -260,7 +265,7 @@ export function rankColumnsReference(cols: CandidateColumns, q: RankQuery, range
       else {
         const wait = Number.isNaN(w) ? Number.POSITIVE_INFINITY : w;
         const primary = q.sortBy === 'WAIT' ? wait : q.sortBy === 'DISTANCE' ? distanceKm : wait + kmToMiles(distanceKm) / BALANCED_MILES_PER_WEEK;
-        eligible.push({ index: i, distanceKm, chord2: 0, primary, secondary: q.sortBy === 'DISTANCE' ? wait : distanceKm });
+        eligible.push({ index: i, distanceKm, beyond: 0, primary, secondary: q.sortBy === 'DISTANCE' ? wait : distanceKm });
       }
     }
   }

@@ -39,19 +39,15 @@ export async function buildShortlist(deps: Deps, request: ShortlistRequest): Pro
   }
 
   const context = { eligibleCount: result.eligibleCount, originLabel: origin.postcode, sortBy: request.sortBy };
+  const ranked = result.ranked.map((r) => ({ rank: r.rank, candidate: services.candidates[r.index]!, distanceKm: r.distanceKm, balancedScore: r.balancedScore }));
+  const earliest = ranked.length === 0 ? null : await deps.earliestSlots.earliestInstants(ranked.map((r) => r.candidate.id));
   return {
     origin,
     specialty,
     sortBy: request.sortBy,
     maxDistanceKm,
     eligibleCount: result.eligibleCount,
-    options: await withEarliestSlots(
-      deps.earliestSlots,
-      result.ranked.map((r) => {
-        const ranked = { ...r, candidate: services.candidates[r.index]! };
-        return toOption(ranked, reasonsFor(ranked, context), deps.config.travelCostPencePerMile);
-      }),
-    ),
+    options: ranked.map((r) => toOption(r, reasonsFor(r, context), deps.config.travelCostPencePerMile, earliest?.get(r.candidate.id) ?? null)),
     shortfall,
   };
 }
@@ -171,14 +167,14 @@ function deepFreeze<T extends object>(value: T): T {
   return Object.freeze(value);
 }
 
-function toOption(r: Ranked<ServiceCandidate>, reasons: string[], pencePerMile: number): ShortlistOption {
+function toOption(r: Ranked<ServiceCandidate>, reasons: string[], pencePerMile: number, earliestSlot: string | null = null): ShortlistOption {
   return {
     rank: r.rank,
     service: serviceViewOf(r.candidate.row),
     distanceKm: round1(r.distanceKm),
     distanceMiles: round1(kmToMiles(r.distanceKm)),
     indicativeWaitWeeks: r.candidate.waitWeeks,
-    earliestSlot: null,
+    earliestSlot,
     travel: travelEstimate(r.distanceKm, pencePerMile),
     reasons,
   };

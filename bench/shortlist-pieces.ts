@@ -5,7 +5,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { createDeps } from '../src/deps.ts';
-import { compileBytesWithFragments, compileWire, compileWithFragments, wireSchemaOf } from '../src/http/compiled-serializer.ts';
+import { compileWire, compileWithFragments, wireSchemaOf } from '../src/http/compiled-serializer.ts';
 import { ShortlistAnswerSchema, ShortlistBody } from '../src/shortlist/schemas.ts';
 import { buildShortlist } from '../src/shortlist/service.ts';
 import type { ShortlistAnswer } from '../src/shortlist/types.ts';
@@ -27,14 +27,15 @@ const requests = Array.from({ length: 20_000 }, () =>
 );
 const wire = wireSchemaOf(ShortlistAnswerSchema);
 const compiled = compileWire(wire);
-const asBytes = compileBytesWithFragments(wire, ['options.service']);
+const fragments = compileWithFragments(wire, ['options.service']);
+const asciiFragments = compileWithFragments(wire, ['options.service'], { ascii: true });
 // What Node does with a string answer, roughly: measure it (Fastify's content-length), then encode it (the socket).
 const encoded = (json: string) => (Buffer.byteLength(json) > 0 ? Buffer.from(json, 'utf8') : Buffer.alloc(0));
 const writers: Record<string, (a: unknown) => { length: number }> = {
   compiled: compiled,
   'compiled, measured and encoded': (a) => encoded(compiled(a)),
-  fragments: compileWithFragments(wire, ['options.service']),
-  'fragments as bytes': asBytes,
+  'fragments, measured and encoded': (a) => encoded(fragments(a)),
+  'ASCII fragments, measured and encoded': (a) => encoded(asciiFragments(a)),
 };
 const rounds = Number(process.argv[2] ?? 6);
 const per = 2000;

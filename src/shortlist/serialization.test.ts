@@ -6,19 +6,15 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { serializerCompiler as zodSerializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { compileWire, compileWithFragments, compiledSerializerCompiler, wireSchemaOf } from '../http/compiled-serializer.ts';
+import { asciiJson, compileWire, compileWithFragments, compiledSerializerCompiler, wireSchemaOf } from '../http/compiled-serializer.ts';
 import { FieldSerializers, fieldPaths, fieldsParameter } from '../http/sparse-fields.ts';
 import { ShortlistAnswerFragments, ShortlistAnswerSchema } from './schemas.ts';
 
 const zodWrite = zodSerializerCompiler({ schema: ShortlistAnswerSchema, method: 'POST', url: '/api/v1/shortlists' } as never) as (data: unknown) => string;
 const route = { schema: ShortlistAnswerSchema, method: 'POST', url: '/api/v1/shortlists', httpStatus: '200' };
 const compiledWrite = compiledSerializerCompiler([ShortlistAnswerSchema])(route);
-/** As the route writes the answer: each option's service written once and reused, as UTF-8 bytes. */
-const routeBytes = () => compiledSerializerCompiler([{ schema: ShortlistAnswerSchema, fragments: ShortlistAnswerFragments }])(route) as unknown as (a: unknown) => Buffer;
-const routeWrite = () => {
-  const write = routeBytes();
-  return (a: unknown) => write(a).toString('utf8');
-};
+/** As the route writes the answer: each option's service written once, in ASCII (asciiJson), and reused. */
+const routeWrite = () => compiledSerializerCompiler([{ schema: ShortlistAnswerSchema, fragments: ShortlistAnswerFragments }])(route);
 
 // Any text a service name or reason might hold: quotes, backslashes, control characters, emoji, lone surrogates.
 const text = fc.string({ unit: 'binary', maxLength: 40 });
@@ -75,12 +71,16 @@ test('property: with each service written once and reused, the answer is exactly
     ),
   );
   fc.assert(fc.property(answers, (list) => {
-    const bytes = routeBytes();
+    const ascii = routeWrite();
     const text = compileWithFragments(wireSchemaOf(ShortlistAnswerSchema), ShortlistAnswerFragments);
     for (const round of [1, 2]) {
       for (const a of list) {
-        assert.deepEqual(bytes(a), Buffer.from(zodWrite(a), 'utf8'), `bytes, round ${round}`);
         assert.equal(text(a), zodWrite(a), `text, round ${round}`);
+        // The route's: the same JSON value, each service's part in ASCII (its other characters as \u escapes).
+        const written = ascii(a);
+        assert.deepEqual(JSON.parse(written), JSON.parse(zodWrite(a)), `value, round ${round}`);
+        const services = (JSON.parse(zodWrite(a)) as { options: { service: unknown }[] }).options.map((o) => asciiJson(JSON.stringify(o.service)));
+        for (const service of services) assert.ok(written.includes(`"service":${service}`), `service in ASCII, round ${round}`);
       }
     }
   }), { numRuns: 300 });
@@ -96,6 +96,17 @@ test('a service written once still leaves only what the schema names, and a miss
   assert.throws(() => write({ ...leaky, options: [{ ...leaky.options[0]!, service: nameless }] }), /name/);
   const { service: _none, ...serviceless } = leaky.options[0]!;
   assert.throws(() => write({ ...leaky, options: [serviceless] }), /service/);
+});
+
+test('asciiJson writes the same JSON value in ASCII', () => {
+  fc.assert(fc.property(fc.jsonValue(), fc.string({ unit: 'binary' }), (value, text) => {
+    for (const json of [JSON.stringify(value), JSON.stringify(text)]) {
+      const ascii = asciiJson(json);
+      assert.match(ascii, /^[\x00-\x7e]*$/);
+      assert.deepEqual(JSON.parse(ascii), JSON.parse(json));
+    }
+  }), { numRuns: 500 });
+  assert.equal(asciiJson('{"name":"Trauma & Orthopaedics – Bench Hospital"}'), '{"name":"Trauma & Orthopaedics \\u2013 Bench Hospital"}');
 });
 
 test('only an object can be written once, and only a path of the schema', () => {

@@ -74,7 +74,8 @@ export function compileWire(wire: WireSchema): Serializer {
  * directory snapshot's frozen service views: a new snapshot makes new objects, so its answers are written afresh,
  * and the old ones' text goes with them (a WeakMap). Each fragment is written by fast-json-stringify compiled from
  * its part of the schema, and everything around it from the rest, so the schema is still the allow-list and the
- * text is exactly what `compileWire(wire)` writes.
+ * text is exactly what `compileWire(wire)` writes; with `ascii`, each fragment's characters beyond ASCII are
+ * written as \u escapes (asciiJson), the same JSON value.
  */
 export function compileWithFragments(wire: WireSchema, fragments: readonly string[], options: { ascii?: boolean } = {}): Serializer {
   if (fragments.length === 0) return compileWire(wire);

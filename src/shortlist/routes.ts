@@ -6,13 +6,14 @@ import { compiledSerializerCompiler } from '../http/compiled-serializer.ts';
 import { ProblemSchema } from '../http/schemas.ts';
 import { FieldSerializers, fieldsParameter } from '../http/sparse-fields.ts';
 import type { ZodApp } from '../http/zod.ts';
-import { ShortlistAnswerSchema, ShortlistBody } from './schemas.ts';
+import { ShortlistAnswerFragments, ShortlistAnswerSchema, ShortlistBody } from './schemas.ts';
 import { buildShortlist } from './service.ts';
 
 export function shortlistRoutes(deps: Deps) {
   // The shortlist is the busiest public answer: written by a serializer compiled from its schema (README,
-  // Performance), and cut down to the fields a client names.
-  const serializerCompiler = compiledSerializerCompiler([ShortlistAnswerSchema]);
+  // Performance), each service's part once per directory snapshot (its view is one frozen object per row), and cut
+  // down to the fields a client names.
+  const serializerCompiler = compiledSerializerCompiler([{ schema: ShortlistAnswerSchema, fragments: ShortlistAnswerFragments }]);
   const selections = new FieldSerializers(ShortlistAnswerSchema);
   return async function (app: FastifyInstance) {
     (app as ZodApp).post(

@@ -24,6 +24,12 @@ export const ShortlistBody = z.object({
   sex: z.enum(['female', 'male']).nullable().default(null),
 });
 
+/**
+ * The parts of the answer written once and reused (compileWithFragments): each option's service is the directory
+ * snapshot's frozen view of it (serviceViewOf), the same object on every shortlist until the directory reloads.
+ */
+export const ShortlistAnswerFragments = ['options.service'] as const;
+
 export const ShortlistAnswerSchema = z.object({
   origin: z.object({
     postcode: z.string(),

@@ -6,12 +6,15 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { serializerCompiler as zodSerializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { compileWire, compiledSerializerCompiler, wireSchemaOf } from '../http/compiled-serializer.ts';
+import { asciiJson, compileWire, compileWithFragments, compiledSerializerCompiler, wireSchemaOf } from '../http/compiled-serializer.ts';
 import { FieldSerializers, fieldPaths, fieldsParameter } from '../http/sparse-fields.ts';
-import { ShortlistAnswerSchema } from './schemas.ts';
+import { ShortlistAnswerFragments, ShortlistAnswerSchema } from './schemas.ts';
 
 const zodWrite = zodSerializerCompiler({ schema: ShortlistAnswerSchema, method: 'POST', url: '/api/v1/shortlists' } as never) as (data: unknown) => string;
-const compiledWrite = compiledSerializerCompiler([ShortlistAnswerSchema])({ schema: ShortlistAnswerSchema, method: 'POST', url: '/api/v1/shortlists', httpStatus: '200' });
+const route = { schema: ShortlistAnswerSchema, method: 'POST', url: '/api/v1/shortlists', httpStatus: '200' };
+const compiledWrite = compiledSerializerCompiler([ShortlistAnswerSchema])(route);
+/** As the route writes the answer: each option's service written once, in ASCII (asciiJson), and reused. */
+const routeWrite = () => compiledSerializerCompiler([{ schema: ShortlistAnswerSchema, fragments: ShortlistAnswerFragments }])(route);
 
 // Any text a service name or reason might hold: quotes, backslashes, control characters, emoji, lone surrogates.
 const text = fc.string({ unit: 'binary', maxLength: 40 });
@@ -52,6 +55,65 @@ test('the compiled serializer writes exactly what the zod serializer writes, for
     assert.equal(fast, zodWrite(a));
     assert.deepEqual(JSON.parse(fast), JSON.parse(zodWrite(a)));
   }), { numRuns: 500 });
+});
+
+test('property: with each service written once and reused, the answer is exactly what the zod serializer writes', () => {
+  // Answers drawn from a small pool of services, so the same objects come round again, and each answer written
+  // twice: once while its services' text is being kept, once from what was kept.
+  const pool = fc.array(service, { minLength: 1, maxLength: 6 });
+  const answers = pool.chain((services) =>
+    fc.array(
+      fc.tuple(answer, fc.array(fc.nat(), { maxLength: 20 })).map(([a, picks]) => ({
+        ...a,
+        options: a.options.map((o, i) => ({ ...o, service: services[(picks[i] ?? i) % services.length]! })),
+      })),
+      { minLength: 1, maxLength: 5 },
+    ),
+  );
+  fc.assert(fc.property(answers, (list) => {
+    const ascii = routeWrite();
+    const text = compileWithFragments(wireSchemaOf(ShortlistAnswerSchema), ShortlistAnswerFragments);
+    for (const round of [1, 2]) {
+      for (const a of list) {
+        assert.equal(text(a), zodWrite(a), `text, round ${round}`);
+        // The route's: the same JSON value, each service's part in ASCII (its other characters as \u escapes).
+        const written = ascii(a);
+        assert.deepEqual(JSON.parse(written), JSON.parse(zodWrite(a)), `value, round ${round}`);
+        const services = (JSON.parse(zodWrite(a)) as { options: { service: unknown }[] }).options.map((o) => asciiJson(JSON.stringify(o.service)));
+        for (const service of services) assert.ok(written.includes(`"service":${service}`), `service in ASCII, round ${round}`);
+      }
+    }
+  }), { numRuns: 300 });
+});
+
+test('a service written once still leaves only what the schema names, and a missing field is still an error', () => {
+  const write = routeWrite();
+  const sample = fc.sample(answer, { numRuns: 1, seed: 5 })[0]!;
+  const leakyService = { ...fc.sample(service, { numRuns: 1, seed: 9 })[0]!, nhsNumber: '9990000018', patient: { name: 'Ann Smith' } };
+  const leaky = { ...sample, options: [{ ...fc.sample(option, { numRuns: 1, seed: 3 })[0]!, service: leakyService }] };
+  for (const round of [1, 2]) assert.doesNotMatch(write(leaky), /9990000018|Ann Smith|nhsNumber/, `round ${round}`);
+  const { name: _gone, ...nameless } = leakyService;
+  assert.throws(() => write({ ...leaky, options: [{ ...leaky.options[0]!, service: nameless }] }), /name/);
+  const { service: _none, ...serviceless } = leaky.options[0]!;
+  assert.throws(() => write({ ...leaky, options: [serviceless] }), /service/);
+});
+
+test('asciiJson writes the same JSON value in ASCII', () => {
+  fc.assert(fc.property(fc.jsonValue(), fc.string({ unit: 'binary' }), (value, text) => {
+    for (const json of [JSON.stringify(value), JSON.stringify(text)]) {
+      const ascii = asciiJson(json);
+      assert.match(ascii, /^[\x00-\x7e]*$/);
+      assert.deepEqual(JSON.parse(ascii), JSON.parse(json));
+    }
+  }), { numRuns: 500 });
+  assert.equal(asciiJson('{"name":"Trauma & Orthopaedics – Bench Hospital"}'), '{"name":"Trauma & Orthopaedics \\u2013 Bench Hospital"}');
+});
+
+test('only an object can be written once, and only a path of the schema', () => {
+  const wire = wireSchemaOf(ShortlistAnswerSchema);
+  assert.throws(() => compileWithFragments(wire, ['eligibleCount']), /only an object/);
+  assert.throws(() => compileWithFragments(wire, ['options.nhsNumber']), /no property/);
+  assert.equal(compileWithFragments(wire, [])(fc.sample(answer, { numRuns: 1, seed: 2 })[0]!), compiledWrite(fc.sample(answer, { numRuns: 1, seed: 2 })[0]!));
 });
 
 test('a field the schema does not name never leaves, at any depth', () => {

@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.ts';
 import type { Config } from '../config.ts';
-import { type ServiceCandidate, toServiceView } from '../directory/queries.ts';
+import { type ServiceCandidate, type ServiceRow, toServiceView } from '../directory/queries.ts';
+import type { ServiceView } from '../directory/types.ts';
 import type { DirectoryCache } from '../directory/snapshot.ts';
 import { boundingBox, haversineKm, kmToMiles, type LatLng, round1, round2 } from '../domain/distance.ts';
 import { BALANCED_MILES_PER_WEEK, balancedScore, distanceNeededFor, exclusionOf, type RankQuery, type Ranked, rankCandidates, rankColumns } from '../domain/ranking.ts';
@@ -38,19 +39,15 @@ export async function buildShortlist(deps: Deps, request: ShortlistRequest): Pro
   }
 
   const context = { eligibleCount: result.eligibleCount, originLabel: origin.postcode, sortBy: request.sortBy };
+  const ranked = result.ranked.map((r) => ({ rank: r.rank, candidate: services.candidates[r.index]!, distanceKm: r.distanceKm, balancedScore: r.balancedScore }));
+  const earliest = ranked.length === 0 ? null : await deps.earliestSlots.earliestInstants(ranked.map((r) => r.candidate.id));
   return {
     origin,
     specialty,
     sortBy: request.sortBy,
     maxDistanceKm,
     eligibleCount: result.eligibleCount,
-    options: await withEarliestSlots(
-      deps.earliestSlots,
-      result.ranked.map((r) => {
-        const ranked = { ...r, candidate: services.candidates[r.index]! };
-        return toOption(ranked, reasonsFor(ranked, context), deps.config.travelCostPencePerMile);
-      }),
-    ),
+    options: ranked.map((r) => toOption(r, reasonsFor(r, context), deps.config.travelCostPencePerMile, earliest?.get(r.candidate.id) ?? null)),
     shortfall,
   };
 }
@@ -154,14 +151,30 @@ export function travelEstimate(km: number, pencePerMile: number): ShortlistOptio
   };
 }
 
-function toOption(r: Ranked<ServiceCandidate>, reasons: string[], pencePerMile: number): ShortlistOption {
+// A service looks the same on every shortlist until the directory reloads, which makes new rows: its view is made
+// once per row and frozen, so that the answer's serializer can write it once (src/shortlist/routes.ts).
+const views = new WeakMap<ServiceRow, ServiceView>();
+
+/** The service as options show it: the same frozen object for the same row. */
+export function serviceViewOf(row: ServiceRow): ServiceView {
+  let view = views.get(row);
+  if (!view) views.set(row, (view = deepFreeze(toServiceView(row))));
+  return view;
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const inner of Object.values(value)) if (inner !== null && typeof inner === 'object') deepFreeze(inner as object);
+  return Object.freeze(value);
+}
+
+function toOption(r: Ranked<ServiceCandidate>, reasons: string[], pencePerMile: number, earliestSlot: string | null = null): ShortlistOption {
   return {
     rank: r.rank,
-    service: toServiceView(r.candidate.row),
+    service: serviceViewOf(r.candidate.row),
     distanceKm: round1(r.distanceKm),
     distanceMiles: round1(kmToMiles(r.distanceKm)),
     indicativeWaitWeeks: r.candidate.waitWeeks,
-    earliestSlot: null,
+    earliestSlot,
     travel: travelEstimate(r.distanceKm, pencePerMile),
     reasons,
   };

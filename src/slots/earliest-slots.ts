@@ -37,14 +37,20 @@ export class EarliestSlotCache {
    * kept (or none, at first) rather than fail the shortlist they decorate; the next call tries again.
    */
   async earliest(serviceIds: readonly string[]): Promise<Map<string, Date | null>> {
+    const starts = await this.#fresh();
+    const now = Date.now();
+    return new Map(serviceIds.map((id) => {
+      const start = starts?.get(id);
+      return [id, start && start.getTime() > now ? start : null];
+    }));
+  }
+
+  /** The starts, reloaded first when they are too old to show and in the background when due. */
+  async #fresh(): Promise<Map<string, Date> | null> {
     const age = Date.now() - this.#loadedAt;
     if (this.#starts === null || age >= MAX_STALE_MS) await this.#reload();
     else if (age >= TTL_MS) void this.#reload();
-    const now = Date.now();
-    return new Map(serviceIds.map((id) => {
-      const start = this.#starts?.get(id);
-      return [id, start && start.getTime() > now ? start : null];
-    }));
+    return this.#starts;
   }
 
   /** One reload at a time, shared by every caller meanwhile. */
@@ -64,8 +70,22 @@ export class EarliestSlotCache {
 
   /** As `earliest`, each start as an ISO instant (the API's form). */
   async earliestInstants(serviceIds: readonly string[]): Promise<Map<string, string | null>> {
-    const starts = await this.earliest(serviceIds);
-    return new Map([...starts].map(([id, start]) => [id, start ? isoInstant(start) : null]));
+    const starts = await this.#fresh();
+    const now = Date.now();
+    const found = new Map<string, string | null>();
+    for (const id of serviceIds) {
+      const start = starts?.get(id);
+      found.set(id, start && start.getTime() > now ? this.#instantOf(start) : null);
+    }
+    return found;
+  }
+
+  // Every shortlist shows the same few thousand starts until the next reload: each written as an instant once.
+  readonly #instants = new WeakMap<Date, string>();
+  #instantOf(start: Date): string {
+    let instant = this.#instants.get(start);
+    if (instant === undefined) this.#instants.set(start, (instant = isoInstant(start)));
+    return instant;
   }
 
   /** Looks a service up again at once, after its slots changed through this instance. */

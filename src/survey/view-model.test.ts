@@ -46,3 +46,9 @@ test('property: from 10 responses up, each share shown is the count over its den
     }),
   );
 });
+
+test('a share exactly halfway rounds up, from its counts: 23 of 40 is 58 % (0.575 × 100 in floating point is 57.49…)', () => {
+  const q = figuresView(figures(40, 40, 23)).questions[0]!;
+  assert.equal(q.percent, 58);
+  assert.equal(figuresView(figures(200, 200, 29)).questions[0]!.percent, 15);
+});

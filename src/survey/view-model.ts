@@ -33,13 +33,15 @@ export interface FiguresView {
 }
 
 const pct = (v: number | null) => (v === null ? null : Math.round(v * 100));
+/** The share in whole percentages from its counts: 23 of 40 is 58 %, where 0.575 × 100 in floating point rounds to 57. */
+const percentOf = (s: Share) => Math.round((100 * s.count) / s.denominator);
 
 const countView = (n: number): CountView => (isSmallNumber(n) ? { value: null, withheld: true } : { value: n, withheld: false });
 
 function shareView(s: Share, groupResponses: number): ShareView {
   const withheld = s.denominator > 0 && (groupResponses < SUPPRESS_BELOW || s.denominator < SUPPRESS_BELOW);
   if (withheld || s.denominator === 0) return { percent: null, low: null, high: null, count: null, denominator: s.denominator, withheld };
-  return { percent: pct(s.value), low: pct(s.low), high: pct(s.high), count: s.count, denominator: s.denominator, withheld: false };
+  return { percent: percentOf(s), low: pct(s.low), high: pct(s.high), count: s.count, denominator: s.denominator, withheld: false };
 }
 
 export function figuresView(f: Figures): FiguresView {

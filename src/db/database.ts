@@ -24,10 +24,11 @@ export interface Database {
   ping(): Promise<boolean>;
   close(): Promise<void>;
   /**
-   * Embedded PGlite only: COPY rows given as CSV into a table, on the one session PGlite has, so inside the
-   * transaction a caller holds open on it. Several times faster than inserts for a bulk load (the postcodes).
+   * Embedded PGlite only: COPY rows given as CSV (text, or its UTF-8 bytes) into a table, on the one session PGlite
+   * has, so inside the transaction a caller holds open on it. Several times faster than inserts for a bulk load (the
+   * postcodes).
    */
-  copyCsv?: (table: string, columns: readonly string[], csv: string) => Promise<void>;
+  copyCsv?: (table: string, columns: readonly string[], csv: string | Uint8Array) => Promise<void>;
 }
 
 /**

@@ -1,13 +1,12 @@
 // Postcode centroids (OS Code-Point Open or ONS Postcode Directory layouts) and sector/outcode centroids.
-import { parsePostcode, normalisePostcode } from '../domain/postcode.ts';
+import { parsePostcode } from '../domain/postcode.ts';
 import { Columns, FieldError, atLine, forEachRecord } from './csv.ts';
 import { latitude, longitude, number, required, text } from './fields.ts';
 import type { ImportContext, Importer } from './importer.ts';
+import { PostcodeReading, takeReadingAhead } from './postcode-batches.ts';
+import { POSTCODE_COLUMNS, postcodeRecords } from './postcode-rows.ts';
 import { skip } from './report.ts';
-import { BatchUpsert } from './upsert.ts';
-
-/** ONSPD's placeholder for a postcode with no grid reference. */
-const ONSPD_NO_LATITUDE = 99.999999;
+import { BatchUpsert, COPY_BATCH_ROWS } from './upsert.ts';
 
 export const postcodesImporter: Importer = {
   describe: 'postcode → latitude/longitude (Code-Point Open lat/long CSV or ONSPD; plain or .gz)',
@@ -16,43 +15,25 @@ export const postcodesImporter: Importer = {
     // Filling an empty table by COPY, the key is built once at the end: a third of the time of keeping it up
     // row by row. A postcode given twice is then removed there, keeping the first (as the upsert does).
     const bulk = client.copyCsv !== undefined && (await client.query('select not exists (select 1 from postcode) as empty')).rows[0].empty === true;
-    const upsert = new BatchUpsert(
-      client,
-      { table: 'postcode', columns: { postcode: 'text', latitude: 'float8', longitude: 'float8' }, key: ['postcode'], dedupe: !bulk },
-      report,
-    );
-    if (bulk) await client.query('alter table postcode drop constraint postcode_pkey');
-    let cols: { postcode: number; lat: number; long: number; terminated: number | undefined } | null = null;
-    await forEachRecord(file!, ({ line, fields }) => {
-      if (!cols) {
-        const c = new Columns(fields);
-        cols = { postcode: c.require('postcode', 'pcds', 'pcd'), lat: c.require('latitude', 'lat'), long: c.require('longitude', 'long'), terminated: c.find('doterm') };
-        return;
+    if (bulk) {
+      await client.query('alter table postcode drop constraint postcode_pkey');
+      // Read in a worker thread, so that reading the next batch overlaps PGlite's COPY of this one.
+      // A first start may have begun reading before the database existed (readPostcodesAhead).
+      const reading = takeReadingAhead(file!, COPY_BATCH_ROWS) ?? new PostcodeReading(file!, COPY_BATCH_ROWS);
+      for await (const batch of reading.batches(report)) {
+        await client.copyCsv!('postcode', POSTCODE_COLUMNS, batch.csv);
+        report.inserted += batch.rows;
       }
-      report.rowsRead++;
-      const { postcode: p, lat: la, long: lo, terminated } = cols;
-      if (terminated !== undefined && text(fields, terminated) !== '') {
-        skip(report, 'terminated postcode');
-        return;
-      }
-      const row = atLine(line, () => {
-        const raw = required(fields, p, 'postcode');
-        // Code-Point Open is already in normal form; parse only what is not.
-        const postcode = NORMAL.test(raw) ? raw : normalisePostcode(raw);
-        if (!postcode) throw new FieldError(`postcode "${raw}" is not a full postcode`);
-        const latText = text(fields, la);
-        const longText = text(fields, lo);
-        if (latText === '' || longText === '' || Number(latText) === ONSPD_NO_LATITUDE) return null;
-        return [postcode, latitude(latText), longitude(longText)];
-      });
-      if (!row) {
-        skip(report, 'no coordinates');
-        return;
-      }
-      if (!upsert.add(row)) skip(report, 'postcode repeated (first kept)');
+      await addKeyRemovingRepeats(client, report);
+      return;
+    }
+    const upsert = new BatchUpsert(client, { table: 'postcode', columns: { postcode: 'text', latitude: 'float8', longitude: 'float8' }, key: ['postcode'] }, report);
+    const toRow = postcodeRecords(report);
+    await forEachRecord(file!, (record) => {
+      const row = toRow(record);
+      if (row && !upsert.add(row)) skip(report, 'postcode repeated (first kept)');
     }, { afterChunk: () => upsert.flushFull() });
     await upsert.flush();
-    if (bulk) await addKeyRemovingRepeats(client, report);
   },
 };
 
@@ -79,8 +60,6 @@ async function addKeyRemovingRepeats(client: ImportContext['client'], report: Im
   }
   await client.query(addKey);
 }
-
-const NORMAL = /^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$/;
 
 function areaImporter(kind: 'sector' | 'outcode'): Importer {
   return {

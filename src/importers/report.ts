@@ -29,7 +29,7 @@ export function newReport(kind: string, source: string): ImportReport {
   return { kind, source, sha256: '', rowsRead: 0, ...emptyCounts(), skipped: {}, alsoWritten: {}, notes: {}, durationMs: 0 };
 }
 
-export function skip(report: ImportReport, reason: string, n = 1): void {
+export function skip(report: Pick<ImportReport, 'skipped'>, reason: string, n = 1): void {
   report.skipped[reason] = (report.skipped[reason] ?? 0) + n;
 }
 

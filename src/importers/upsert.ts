@@ -23,12 +23,12 @@ export interface UpsertSpec {
 
 export type Queryable = Pick<pg.ClientBase, 'query'> & {
   /** Where the database offers it (embedded PGlite), a bulk COPY of CSV rows in the same transaction. */
-  copyCsv?: (table: string, columns: readonly string[], csv: string) => Promise<void>;
+  copyCsv?: (table: string, columns: readonly string[], csv: string | Uint8Array) => Promise<void>;
 };
 
 const BATCH_ROWS = 20_000;
 /** COPY into embedded PGlite costs per statement more than per row: 200,000 rows a batch took half the time of 20,000. */
-const COPY_BATCH_ROWS = 200_000;
+export const COPY_BATCH_ROWS = 200_000;
 
 export class BatchUpsert {
   readonly #client: Queryable;

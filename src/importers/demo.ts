@@ -29,7 +29,7 @@ const POSTCODE_BATCHES_AHEAD = 9;
 
 /**
  * On a first start of the embedded database, begins reading the demo postcodes in a worker thread at once, before
- * the database is created: loadDemoDataIfEmpty then only COPYs them.
+ * the database is created: loadDemoDataIfEmpty then only COPYs them. Only where the bulk load will take them.
  */
 export function readDemoPostcodesAhead(): void {
   const file = DEMO_DATA_SET.find(([kind]) => kind === 'postcodes')![1]!;

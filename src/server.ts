@@ -9,7 +9,7 @@ import { gracefulStop } from './http/shutdown.ts';
 import { whenUnhandledRejection } from './http/unhandled-rejection.ts';
 import { startJobs } from './jobs/worker.ts';
 import { migrate } from './db/migrate.ts';
-import { ensureDemoHistoryAndSlots, ensureDemoServingData, readDemoDataAhead } from './demo/demo-data-set.ts';
+import { ensureDemoHistoryAndSlots, ensureDemoServingData } from './demo/demo-data-set.ts';
 import { StartupLoading } from './health/loading.ts';
 
 async function main(): Promise<void> {
@@ -27,7 +27,6 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', whenUnhandledRejection(log));
   const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.database.dataDir}`;
   log.info(`opening ${where}`);
-  readDemoDataAhead(config);
   const database = await openDatabase(config.database, (err) => log.warn({ code: (err as { code?: string }).code }, `database connection lost: ${err.message}`));
   const applied = await migrate(database.pool);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');

@@ -2,8 +2,6 @@
 // then the accounts, the ICB's transport support, prior-approval rule and capacity notice, and the referral centre's assessment services, then the waiting
 // lists, the referrals deferred for want of a slot, and last the slots (a patient defers only when none is free).
 // Each step adds only what is missing, so a later start tops up (the slots ahead) and changes nothing else.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ensureDemoSelfAssessment } from '../assurance/demo-assessment.ts';
 import { ensureDemoAccreditationCriteria } from '../accreditation/demo-criteria.ts';
@@ -11,7 +9,7 @@ import { DEMO_PASSWORD, ensureDemoAccounts } from '../auth/demo-accounts.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { londonDate } from '../domain/dates.ts';
-import { loadDemoDataIfEmpty, readDemoPostcodesAhead } from '../importers/demo.ts';
+import { loadDemoDataIfEmpty } from '../importers/demo.ts';
 import { ensureDemoMentalHealthPathways } from '../mental-health/demo-pathways.ts';
 import { ensureDemoListingUpkeep } from '../listing-upkeep/demo-upkeep.ts';
 import { ensureDemoReferralHistory } from './load-referral-history.ts';
@@ -23,15 +21,6 @@ import { ensureDemoSurvey } from '../survey/demo-survey.ts';
 import { ensureDemoChoicePlan } from '../choice-plan/demo-plan.ts';
 import { ensureDemoAssessmentServices } from '../triage/demo-assessment-services.ts';
 import { ensureDemoWaitingList } from '../waiting/demo-waiting-list.ts';
-
-/**
- * Call before opening the database. On a first start of the embedded database (no cluster in its directory yet),
- * the postcodes are read in a worker thread while the database is created and migrated; ensureDemoServingData's
- * bulk load then takes them. Elsewhere nothing is read ahead.
- */
-export function readDemoDataAhead(config: Config): void {
-  if (config.loadDemoData && config.database.kind === 'pglite' && !existsSync(join(config.database.dataDir, 'PG_VERSION'))) readDemoPostcodesAhead();
-}
 
 /** Loads what is missing of the demo data set as of `now` (waits and slots count from that day). */
 export async function ensureDemoDataSet(config: Config, database: Database, now: Date = new Date(), log?: Logger): Promise<void> {

@@ -1,10 +1,8 @@
 // The demo data set: real public reference data from reference-data/, loaded into an empty directory.
 import { fileURLToPath } from 'node:url';
 import type { Database } from '../db/database.ts';
-import { dropReadingAhead, readPostcodesAhead } from './postcode-batches.ts';
 import type { ImportReport } from './report.ts';
 import { type ImportKind, importWithin } from './run-import.ts';
-import { COPY_BATCH_ROWS } from './upsert.ts';
 
 export const REFERENCE_DATA_DIR = fileURLToPath(new URL('../../reference-data/', import.meta.url));
 
@@ -20,21 +18,6 @@ export const DEMO_DATA_SET: ReadonlyArray<readonly [ImportKind, string | null]> 
   ['rtt', '20260430-RTT-April-2026-full-extract.csv.zip'],
   ['services', null],
 ];
-
-/**
- * Batches the postcodes read ahead may hold before the import takes them: the whole file (about 50 MB of CSV), so
- * that on a first start all of the reading happens while the embedded database is created and migrated.
- */
-const POSTCODE_BATCHES_AHEAD = 9;
-
-/**
- * On a first start of the embedded database, begins reading the demo postcodes in a worker thread at once, before
- * the database is created: loadDemoDataIfEmpty then only COPYs them. Only where the bulk load will take them.
- */
-export function readDemoPostcodesAhead(): void {
-  const file = DEMO_DATA_SET.find(([kind]) => kind === 'postcodes')![1]!;
-  readPostcodesAhead(`${REFERENCE_DATA_DIR}${file}`, COPY_BATCH_ROWS, POSTCODE_BATCHES_AHEAD);
-}
 
 // Any constant distinct from the migration lock.
 const DEMO_LOCK = 7_301_962;
@@ -64,15 +47,6 @@ async function hasServices(client: Pick<Database['pool'], 'query'>): Promise<boo
  * A failure part-way leaves the database as it was.
  */
 export async function loadDemoDataIfEmpty(database: Database, log?: Logger): Promise<DemoLoadReport | null> {
-  try {
-    return await loadDemoData(database, log);
-  } finally {
-    // Read ahead for nothing (the directory was loaded after all): let it go.
-    await dropReadingAhead();
-  }
-}
-
-async function loadDemoData(database: Database, log?: Logger): Promise<DemoLoadReport | null> {
   if (await hasServices(database.pool)) return null;
   const started = Date.now();
   const client = await database.pool.connect();

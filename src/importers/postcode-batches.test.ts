@@ -9,10 +9,10 @@ import { after, before, test } from 'node:test';
 import { type Database, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { ImportError } from './csv.ts';
-import { dropReadingAhead, postcodeCsvBatchesInWorker, readPostcodesAhead, takeReadingAhead } from './postcode-batches.ts';
+import { postcodeCsvBatchesInWorker } from './postcode-batches.ts';
 import { type CsvBatch, type ReadCounts, postcodeCsvBatches } from './postcode-rows.ts';
 import { importWithin } from './run-import.ts';
-import { COPY_BATCH_ROWS, type Queryable } from './upsert.ts';
+import type { Queryable } from './upsert.ts';
 
 // Repeats (one in another spelling), rows without coordinates (blank, and ONSPD's 99.999999), a terminated
 // postcode, quoted fields and a quoted line break, after which physical lines and records no longer agree.
@@ -140,32 +140,4 @@ test('a bad row fails the bulk import with its line, as the in-thread path does,
   await assert.rejects(importAndRollBack(true, bad), (err: unknown) => err instanceof ImportError && BAD_LINE.test(err.message));
   await assert.rejects(importAndRollBack(false, bad), (err: unknown) => err instanceof ImportError && BAD_LINE.test(err.message));
   assert.equal((await database.pool.query('select count(*)::int as n from postcode')).rows[0].n, 0);
-});
-
-test('a reading started ahead (a first start, before the database exists) is taken by the bulk import, with the same result', async () => {
-  const inThread = await importAndRollBack(false, good);
-  readPostcodesAhead(good, COPY_BATCH_ROWS, 9);
-  const ahead = await importAndRollBack(true, good);
-  assert.equal(takeReadingAhead(good, COPY_BATCH_ROWS), null, 'the import took it');
-  assert.deepEqual(ahead.rows, inThread.rows);
-  assert.deepEqual(ahead.report.skipped, inThread.report.skipped);
-  assert.equal(ahead.report.rowsRead, inThread.report.rowsRead);
-  assert.equal(ahead.report.inserted, inThread.report.inserted);
-
-  readPostcodesAhead(bad, COPY_BATCH_ROWS, 9);
-  await assert.rejects(importAndRollBack(true, bad), (err: unknown) => err instanceof ImportError && BAD_LINE.test(err.message));
-  assert.equal(takeReadingAhead(bad, COPY_BATCH_ROWS), null);
-});
-
-test('a reading ahead of another file, or in other batches, is not taken, and is dropped when the load is over', async () => {
-  readPostcodesAhead(bad, COPY_BATCH_ROWS, 9);
-  const other = await importAndRollBack(true, good);
-  assert.equal(other.report.inserted, 4, 'the good file was read, not the one read ahead');
-  assert.equal(takeReadingAhead(bad, 2), null, 'other batches');
-  const left = takeReadingAhead(bad, COPY_BATCH_ROWS);
-  assert.ok(left, 'still there until taken or dropped');
-  await left.stop();
-  readPostcodesAhead(bad, COPY_BATCH_ROWS, 9);
-  await dropReadingAhead();
-  assert.equal(takeReadingAhead(bad, COPY_BATCH_ROWS), null);
 });

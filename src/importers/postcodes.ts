@@ -3,7 +3,7 @@ import { parsePostcode } from '../domain/postcode.ts';
 import { Columns, FieldError, atLine, forEachRecord } from './csv.ts';
 import { latitude, longitude, number, required, text } from './fields.ts';
 import type { ImportContext, Importer } from './importer.ts';
-import { PostcodeReading, takeReadingAhead } from './postcode-batches.ts';
+import { postcodeCsvBatchesInWorker } from './postcode-batches.ts';
 import { POSTCODE_COLUMNS, postcodeRecords } from './postcode-rows.ts';
 import { skip } from './report.ts';
 import { BatchUpsert, COPY_BATCH_ROWS } from './upsert.ts';
@@ -18,9 +18,7 @@ export const postcodesImporter: Importer = {
     if (bulk) {
       await client.query('alter table postcode drop constraint postcode_pkey');
       // Read in a worker thread, so that reading the next batch overlaps PGlite's COPY of this one.
-      // A first start may have begun reading before the database existed (readPostcodesAhead).
-      const reading = takeReadingAhead(file!, COPY_BATCH_ROWS) ?? new PostcodeReading(file!, COPY_BATCH_ROWS);
-      for await (const batch of reading.batches(report)) {
+      for await (const batch of postcodeCsvBatchesInWorker(file!, report, COPY_BATCH_ROWS)) {
         await client.copyCsv!('postcode', POSTCODE_COLUMNS, batch.csv);
         report.inserted += batch.rows;
       }

@@ -29,6 +29,8 @@ export interface Database {
    * postcodes).
    */
   copyCsv?: (table: string, columns: readonly string[], csv: string | Uint8Array) => Promise<void>;
+  /** Embedded PGlite only: as copyCsv, of rows in PostgreSQL's binary COPY format (src/importers/copy-binary.ts). */
+  copyBinary?: (table: string, columns: readonly string[], data: Uint8Array) => Promise<void>;
 }
 
 /**
@@ -60,9 +62,11 @@ export async function openDatabase(config: Config['database'], onConnectionError
     await lite.close();
     await unlock();
   }, onConnectionError);
-  database.copyCsv = async (table, columns, csv) => {
-    await lite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format csv)`, [], { blob: new Blob([csv]) });
+  const copyFrom = (format: 'csv' | 'binary') => async (table: string, columns: readonly string[], data: string | Uint8Array) => {
+    await lite.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob' with (format ${format})`, [], { blob: new Blob([data as Uint8Array<ArrayBuffer> | string]) });
   };
+  database.copyCsv = copyFrom('csv');
+  database.copyBinary = copyFrom('binary');
   return database;
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type Database, openDatabase } from '../db/database.ts';
 import { newReport } from './report.ts';
-import { BatchUpsert, csvOf, type UpsertSpec } from './upsert.ts';
+import { BatchUpsert, bulkLoader, csvOf, type UpsertSpec } from './upsert.ts';
 
 let dir: string;
 let database: Database;
@@ -72,7 +72,7 @@ test('postcodes filled in bulk keep the first of a repeated postcode, count the 
     const client = await db.pool.connect();
     try {
       await client.query('begin');
-      const report = await importWithin({ query: client.query.bind(client) as typeof client.query, copyCsv: db.copyCsv! }, 'postcodes', file);
+      const report = await importWithin(bulkLoader(client, db), 'postcodes', file);
       await client.query('commit');
       assert.equal(report.inserted, 2);
       assert.deepEqual(report.skipped, { 'postcode repeated (first kept)': 1, 'no coordinates': 1 });

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Database } from '../db/database.ts';
 import type { ImportReport } from './report.ts';
 import { type ImportKind, importWithin } from './run-import.ts';
+import { bulkLoader } from './upsert.ts';
 
 export const REFERENCE_DATA_DIR = fileURLToPath(new URL('../../reference-data/', import.meta.url));
 
@@ -61,7 +62,7 @@ export async function loadDemoDataIfEmpty(database: Database, log?: Logger): Pro
       log?.info({}, 'loading the demo data set from reference-data/ (first start only)');
       const result: DemoLoadReport = { database: database.kind, durationMs: 0, loaded: {}, unplacedProviders: null, sitesLeftOut: null };
       // On embedded PGlite the empty tables are filled with COPY (1.75 M postcodes in seconds, not a minute).
-      const loader = database.copyCsv ? { query: client.query.bind(client) as typeof client.query, copyCsv: database.copyCsv } : client;
+      const loader = bulkLoader(client, database);
       for (const [kind, file] of DEMO_DATA_SET) {
         const report = await importWithin(loader, kind, file ? `${REFERENCE_DATA_DIR}${file}` : null);
         const { rowsRead, inserted, updated, unchanged, skipped, durationMs } = report;

@@ -1,5 +1,5 @@
 // The postcode bulk load reads its file in a worker thread: it must give exactly what reading it on the main thread
-// gives (the same COPY batches in order, the same counts and skip reasons, the same error naming the same line), and
+// gives (the same binary COPY batches in order, the same counts and skip reasons, the same error naming the same line), and
 // the import through it must leave the table and the report as the in-thread upsert path does.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -9,10 +9,11 @@ import { after, before, test } from 'node:test';
 import { type Database, openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { ImportError } from './csv.ts';
-import { postcodeCsvBatchesInWorker } from './postcode-batches.ts';
-import { type CsvBatch, type ReadCounts, postcodeCsvBatches } from './postcode-rows.ts';
+import { rowsOfBinaryCopy } from '../testing/binary-copy.ts';
+import { postcodeCopyBatchesInWorker } from './postcode-batches.ts';
+import { type CopyBatch, POSTCODE_TYPES, type ReadCounts, postcodeCopyBatches } from './postcode-rows.ts';
 import { importWithin } from './run-import.ts';
-import type { Queryable } from './upsert.ts';
+import { bulkLoader, type Queryable } from './upsert.ts';
 
 // Repeats (one in another spelling), rows without coordinates (blank, and ONSPD's 99.999999), a terminated
 // postcode, quoted fields and a quoted line break, after which physical lines and records no longer agree.
@@ -51,9 +52,9 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function collect(batches: AsyncIterable<CsvBatch>): Promise<{ rows: number; csv: string }[]> {
+async function collect(batches: AsyncIterable<CopyBatch>): Promise<{ rows: number; data: unknown[][] }[]> {
   const out = [];
-  for await (const b of batches) out.push({ rows: b.rows, csv: new TextDecoder().decode(b.csv) });
+  for await (const b of batches) out.push({ rows: b.rows, data: rowsOfBinaryCopy(b.data, POSTCODE_TYPES) });
   return out;
 }
 
@@ -61,47 +62,47 @@ const counts = (): ReadCounts => ({ rowsRead: 0, skipped: {} });
 
 test('the worker gives the batches and counts that reading on the main thread gives, in order, whatever the queue', async () => {
   const inThread = counts();
-  const expected = await collect(postcodeCsvBatches(good, inThread, 2));
+  const expected = await collect(postcodeCopyBatches(good, inThread, 2));
   assert.deepEqual(expected, [
-    { rows: 2, csv: '"LS1 4AP",53.7965,-1.5478\n"LS2 9JT",53.8,-1.55\n' },
-    { rows: 2, csv: '"LS1 4AP",50,-4\n"LS3 1AB",53.1,-1.5\n' },
-    { rows: 2, csv: '"LS7 3AA",53.82,-1.53\n"LS2 9JT",53.8,-1.55\n' },
+    { rows: 2, data: [['LS1 4AP', 53.7965, -1.5478], ['LS2 9JT', 53.8, -1.55]] },
+    { rows: 2, data: [['LS1 4AP', 50, -4], ['LS3 1AB', 53.1, -1.5]] },
+    { rows: 2, data: [['LS7 3AA', 53.82, -1.53], ['LS2 9JT', 53.8, -1.55]] },
   ]);
   assert.deepEqual(inThread, { rowsRead: 9, skipped: { 'no coordinates': 2, 'terminated postcode': 1 } });
   for (const queued of [1, 2, 5]) {
     const inWorker = counts();
-    assert.deepEqual(await collect(postcodeCsvBatchesInWorker(good, inWorker, 2, queued)), expected, `queued ${queued}`);
+    assert.deepEqual(await collect(postcodeCopyBatchesInWorker(good, inWorker, 2, queued)), expected, `queued ${queued}`);
     assert.deepEqual(inWorker, inThread);
     assert.deepEqual(Object.keys(inWorker.skipped), Object.keys(inThread.skipped), 'reasons in the order first met');
   }
 });
 
 test('a bad row in the worker fails the reading with its line, after the batches before it, as on the main thread', async () => {
-  const expectFailure = async (batches: AsyncIterable<CsvBatch>) => {
+  const expectFailure = async (batches: AsyncIterable<CopyBatch>) => {
     const seen: number[] = [];
     await assert.rejects(async () => {
       for await (const b of batches) seen.push(b.rows);
     }, (err: unknown) => err instanceof ImportError && BAD_LINE.test(err.message));
     return seen;
   };
-  const inThread = await expectFailure(postcodeCsvBatches(bad, counts(), 2));
+  const inThread = await expectFailure(postcodeCopyBatches(bad, counts(), 2));
   assert.deepEqual(inThread, [2, 2, 2]);
-  assert.deepEqual(await expectFailure(postcodeCsvBatchesInWorker(bad, counts(), 2)), inThread);
+  assert.deepEqual(await expectFailure(postcodeCopyBatchesInWorker(bad, counts(), 2)), inThread);
 });
 
 test('a file that cannot be read fails in the worker as it does on the main thread', async () => {
   const missing = join(dir, 'missing.csv');
-  await assert.rejects(collect(postcodeCsvBatches(missing, counts(), 2)), /ENOENT/);
-  await assert.rejects(collect(postcodeCsvBatchesInWorker(missing, counts(), 2)), /ENOENT/);
+  await assert.rejects(collect(postcodeCopyBatches(missing, counts(), 2)), /ENOENT/);
+  await assert.rejects(collect(postcodeCopyBatchesInWorker(missing, counts(), 2)), /ENOENT/);
 });
 
 test('stopping early (a COPY that failed) ends the worker (else this file would never exit) and the next reading is whole', async () => {
-  for await (const b of postcodeCsvBatchesInWorker(good, counts(), 2, 1)) {
+  for await (const b of postcodeCopyBatchesInWorker(good, counts(), 2, 1)) {
     assert.equal(b.rows, 2);
     break;
   }
   const again = counts();
-  assert.equal((await collect(postcodeCsvBatchesInWorker(good, again, 2))).length, 3);
+  assert.equal((await collect(postcodeCopyBatchesInWorker(good, again, 2))).length, 3);
   assert.equal(again.rowsRead, 9);
 });
 
@@ -110,7 +111,7 @@ async function importAndRollBack(bulk: boolean, file: string) {
   const client = await database.pool.connect();
   try {
     await client.query('begin');
-    const loader: Queryable = bulk ? { query: client.query.bind(client) as typeof client.query, copyCsv: database.copyCsv! } : client;
+    const loader: Queryable = bulk ? bulkLoader(client, database) : client;
     try {
       const report = await importWithin(loader, 'postcodes', file);
       const { rows } = await client.query('select postcode, latitude, longitude from postcode order by postcode');

@@ -2,7 +2,7 @@
 // the main thread, so reading the file there too put the two one after the other; in a worker they overlap.
 import { Worker } from 'node:worker_threads';
 import { ImportError } from './csv.ts';
-import type { CsvBatch, ReadCounts } from './postcode-rows.ts';
+import type { CopyBatch, ReadCounts } from './postcode-rows.ts';
 import { skip } from './report.ts';
 
 /** What the worker is started with. */
@@ -15,16 +15,16 @@ export interface ReaderData {
 
 /** What the worker posts. */
 export type FromReader =
-  | ({ type: 'batch' } & CsvBatch)
+  | ({ type: 'batch' } & CopyBatch)
   | { type: 'done'; counts: ReadCounts }
   | { type: 'failed'; message: string; importError: boolean };
 
 /**
- * What postcodeCsvBatches(file, counts, batchRows) gives, read in a worker thread: the same batches in the same
+ * What postcodeCopyBatches(file, counts, batchRows) gives, read in a worker thread: the same batches in the same
  * order, the same counts added to `counts` at the end, the same errors (an ImportError naming the line). Each
  * batch taken lets the worker post one more, so at most `queued` batches wait; stopping early ends the worker.
  */
-export async function* postcodeCsvBatchesInWorker(file: string, counts: ReadCounts, batchRows: number, queued = 2): AsyncGenerator<CsvBatch> {
+export async function* postcodeCopyBatchesInWorker(file: string, counts: ReadCounts, batchRows: number, queued = 2): AsyncGenerator<CopyBatch> {
   const data: ReaderData = { file, batchRows, queued };
   const worker = new Worker(new URL('./postcode-worker.ts', import.meta.url), { workerData: data });
   const inbox: FromReader[] = [];
@@ -53,7 +53,7 @@ export async function* postcodeCsvBatchesInWorker(file: string, counts: ReadCoun
         for (const [reason, n] of Object.entries(message.counts.skipped)) skip(counts, reason, n);
         return;
       }
-      yield { rows: message.rows, csv: message.csv };
+      yield { rows: message.rows, data: message.data };
       worker.postMessage('more');
     }
   } finally {

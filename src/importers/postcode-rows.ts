@@ -1,10 +1,10 @@
-// What one record of a postcode file becomes (Code-Point Open lat/long CSV or ONSPD), and the bulk load's CSV
+// What one record of a postcode file becomes (Code-Point Open lat/long CSV or ONSPD), and the bulk load's COPY
 // batches of them: one rule, run by the importer's in-thread upsert path and by the bulk path's worker alike.
 import { normalisePostcode } from '../domain/postcode.ts';
 import { type CsvRecord, Columns, FieldError, atLine, readCsvChunks } from './csv.ts';
 import { latitude, longitude, required, text } from './fields.ts';
 import { type ImportReport, skip } from './report.ts';
-import { csvOf } from './upsert.ts';
+import { type BinaryCopyType, binaryCopyOf } from './copy-binary.ts';
 
 /** ONSPD's placeholder for a postcode with no grid reference. */
 const ONSPD_NO_LATITUDE = 99.999999;
@@ -16,8 +16,9 @@ export type PostcodeRow = [postcode: string, latitude: number, longitude: number
 /** The counts the reading part of a postcode import keeps. */
 export type ReadCounts = Pick<ImportReport, 'rowsRead' | 'skipped'>;
 
-/** The table's columns, in the order of PostcodeRow. */
+/** The table's columns, in the order of PostcodeRow, and their types. */
 export const POSTCODE_COLUMNS = ['postcode', 'latitude', 'longitude'] as const;
+export const POSTCODE_TYPES: readonly BinaryCopyType[] = ['text', 'float8', 'float8'];
 
 /**
  * A reader of the file's records in order: the first is the header; each later one gives its row, or null when
@@ -52,20 +53,19 @@ export function postcodeRecords(counts: ReadCounts): (record: CsvRecord) => Post
   };
 }
 
-/** A batch of rows as the CSV that COPY reads (csvOf), in UTF-8, with how many rows it holds. */
-export interface CsvBatch {
+/** A batch of rows in binary COPY format (copy-binary.ts), with how many rows it holds. */
+export interface CopyBatch {
   rows: number;
-  csv: Uint8Array;
+  data: Uint8Array;
 }
 
 /**
- * The file's rows, in file order and repeats kept (the bulk load removes them when it builds the key), as CSV
- * batches of `batchRows` rows (the last one shorter). `counts` is complete once the generator is done.
+ * The file's rows, in file order and repeats kept (the bulk load removes them when it builds the key), as binary
+ * COPY batches of `batchRows` rows (the last one shorter). `counts` is complete once the generator is done.
  */
-export async function* postcodeCsvBatches(file: string, counts: ReadCounts, batchRows: number): AsyncGenerator<CsvBatch> {
+export async function* postcodeCopyBatches(file: string, counts: ReadCounts, batchRows: number): AsyncGenerator<CopyBatch> {
   const toRow = postcodeRecords(counts);
-  const encoder = new TextEncoder();
-  const seal = (columns: unknown[][]): CsvBatch => ({ rows: columns[0]!.length, csv: encoder.encode(csvOf(columns, columns[0]!.length)) });
+  const seal = (columns: unknown[][]): CopyBatch => ({ rows: columns[0]!.length, data: binaryCopyOf(columns, POSTCODE_TYPES, columns[0]!.length) });
   let columns: unknown[][] = [[], [], []];
   for await (const records of readCsvChunks(file)) {
     for (const record of records) {

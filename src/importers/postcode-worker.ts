@@ -4,7 +4,7 @@
 // most `queued` batches wait between the two threads.
 import { parentPort, workerData } from 'node:worker_threads';
 import { ImportError } from './csv.ts';
-import { postcodeCsvBatches, type ReadCounts } from './postcode-rows.ts';
+import { postcodeCopyBatches, type ReadCounts } from './postcode-rows.ts';
 import type { FromReader, ReaderData } from './postcode-batches.ts';
 
 const port = parentPort!;
@@ -19,10 +19,10 @@ port.on('message', () => {
 const post = (message: FromReader, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 const counts: ReadCounts = { rowsRead: 0, skipped: {} };
 try {
-  for await (const batch of postcodeCsvBatches(file, counts, batchRows)) {
+  for await (const batch of postcodeCopyBatches(file, counts, batchRows)) {
     while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
     credits--;
-    post({ type: 'batch', rows: batch.rows, csv: batch.csv }, [batch.csv.buffer as ArrayBuffer]);
+    post({ type: 'batch', rows: batch.rows, data: batch.data }, [batch.data.buffer as ArrayBuffer]);
   }
   post({ type: 'done', counts });
 } catch (err) {

@@ -3,7 +3,7 @@ import { parsePostcode } from '../domain/postcode.ts';
 import { Columns, FieldError, atLine, forEachRecord } from './csv.ts';
 import { latitude, longitude, number, required, text } from './fields.ts';
 import type { ImportContext, Importer } from './importer.ts';
-import { postcodeCsvBatchesInWorker } from './postcode-batches.ts';
+import { postcodeCopyBatchesInWorker } from './postcode-batches.ts';
 import { POSTCODE_COLUMNS, postcodeRecords } from './postcode-rows.ts';
 import { skip } from './report.ts';
 import { BatchUpsert, COPY_BATCH_ROWS } from './upsert.ts';
@@ -14,12 +14,12 @@ export const postcodesImporter: Importer = {
   async load({ client, file, report }: ImportContext) {
     // Filling an empty table by COPY, the key is built once at the end: a third of the time of keeping it up
     // row by row. A postcode given twice is then removed there, keeping the first (as the upsert does).
-    const bulk = client.copyCsv !== undefined && (await client.query('select not exists (select 1 from postcode) as empty')).rows[0].empty === true;
+    const bulk = client.copyBinary !== undefined && (await client.query('select not exists (select 1 from postcode) as empty')).rows[0].empty === true;
     if (bulk) {
       await client.query('alter table postcode drop constraint postcode_pkey');
       // Read in a worker thread, so that reading the next batch overlaps PGlite's COPY of this one.
-      for await (const batch of postcodeCsvBatchesInWorker(file!, report, COPY_BATCH_ROWS)) {
-        await client.copyCsv!('postcode', POSTCODE_COLUMNS, batch.csv);
+      for await (const batch of postcodeCopyBatchesInWorker(file!, report, COPY_BATCH_ROWS)) {
+        await client.copyBinary!('postcode', POSTCODE_COLUMNS, batch.data);
         report.inserted += batch.rows;
       }
       await addKeyRemovingRepeats(client, report);

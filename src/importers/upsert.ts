@@ -24,7 +24,18 @@ export interface UpsertSpec {
 export type Queryable = Pick<pg.ClientBase, 'query'> & {
   /** Where the database offers it (embedded PGlite), a bulk COPY of CSV rows in the same transaction. */
   copyCsv?: (table: string, columns: readonly string[], csv: string | Uint8Array) => Promise<void>;
+  /** The same, of rows in binary COPY format (copy-binary.ts). */
+  copyBinary?: (table: string, columns: readonly string[], data: Uint8Array) => Promise<void>;
 };
+
+/**
+ * A client inside a caller's transaction, with the database's COPY where it has one (embedded PGlite: there COPY
+ * runs on its one session, so in that same transaction).
+ */
+export function bulkLoader(client: Pick<pg.ClientBase, 'query'>, database: { copyCsv?: Queryable['copyCsv']; copyBinary?: Queryable['copyBinary'] }): Queryable {
+  if (!database.copyCsv) return client;
+  return { query: client.query.bind(client) as typeof client.query, copyCsv: database.copyCsv, copyBinary: database.copyBinary };
+}
 
 const BATCH_ROWS = 20_000;
 /** COPY into embedded PGlite costs per statement more than per row: 200,000 rows a batch took half the time of 20,000. */

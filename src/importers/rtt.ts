@@ -1,9 +1,11 @@
 // NHS England monthly RTT "full CSV extract": incomplete pathways (Part_2) summed over commissioners
 // into one row per provider × treatment function, with the wait distribution summarised.
+import { Worker } from 'node:worker_threads';
 import { Columns, FieldError, ImportError, atLine, forEachRecord } from './csv.ts';
 import { count, required, text } from './fields.ts';
 import type { ImportContext, Importer } from './importer.ts';
-import { skip } from './report.ts';
+import { type ImportReport, skip } from './report.ts';
+import type { FromRttReader } from './rtt-worker.ts';
 import { BatchUpsert } from './upsert.ts';
 
 /** Weekly bands 0–1 … 103–104 plus the open band ">104". */
@@ -104,14 +106,42 @@ export async function aggregateRtt(file: string, onRow: (part: string) => void =
   return [...groups.values()];
 }
 
-export const rttImporter: Importer = {
+/** What an extract gives before anything is written: the sums, and the rows read and skipped (by reason, in order met). */
+export interface RttRead {
+  groups: RttAggregate[];
+  counts: Pick<ImportReport, 'rowsRead' | 'skipped'>;
+}
+
+export async function readRtt(file: string): Promise<RttRead> {
+  const counts: RttRead['counts'] = { rowsRead: 0, skipped: {} };
+  const groups = await aggregateRtt(file, (part) => {
+    counts.rowsRead++;
+    if (part !== 'Part_2') skip(counts, `not incomplete pathways (${part})`);
+  });
+  return { groups, counts };
+}
+
+/** readRtt in a worker thread: the same answer, or the same error (an ImportError naming the line). */
+export function readRttInWorker(file: string): Promise<RttRead> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./rtt-worker.ts', import.meta.url), { workerData: { file } });
+    worker.once('message', (message: FromRttReader) => {
+      if (message.type === 'done') resolve(message.read);
+      else reject(message.importError ? new ImportError(message.message) : new Error(message.message));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the RTT reader stopped before it answered (exit code ${code})`)));
+  });
+}
+
+export const rttImporter: Importer<RttRead> = {
   describe: 'NHS England monthly RTT full CSV extract (zipped or not): incomplete pathways per provider × treatment function',
   needsFile: true,
-  async load({ client, file, report }: ImportContext) {
-    const groups = await aggregateRtt(file!, (part) => {
-      report.rowsRead++;
-      if (part !== 'Part_2') skip(report, `not incomplete pathways (${part})`);
-    });
+  read: readRttInWorker,
+  async load({ client, report, read }) {
+    const { groups, counts } = read;
+    report.rowsRead += counts.rowsRead;
+    for (const [reason, n] of Object.entries(counts.skipped)) skip(report, reason, n);
     const upsert = new BatchUpsert(
       client,
       {

@@ -22,7 +22,7 @@ export const IMPORTERS = {
   hospitals: hospitalsImporter,
   rtt: rttImporter,
   services: servicesImporter,
-} satisfies Record<string, Importer>;
+} satisfies Record<string, Importer<unknown>>;
 
 export type ImportKind = keyof typeof IMPORTERS;
 
@@ -30,20 +30,30 @@ export function isImportKind(kind: string): kind is ImportKind {
   return Object.hasOwn(IMPORTERS, kind);
 }
 
-/** Runs one import on a client that is already inside a transaction (the caller commits or rolls back). */
-export async function importWithin(client: Queryable, kind: ImportKind, file: string | null): Promise<ImportReport> {
-  const importer = IMPORTERS[kind];
+/**
+ * Runs one import on a client that is already inside a transaction (the caller commits or rolls back).
+ * `readAhead`: what startReading(kind, file) began, if the caller began it early.
+ */
+export async function importWithin(client: Queryable, kind: ImportKind, file: string | null, readAhead?: Promise<unknown>): Promise<ImportReport> {
+  const importer: Importer<unknown> = IMPORTERS[kind];
   if (importer.needsFile && !file) throw new Error(`${kind} needs a file`);
   const started = new Date();
   const report = newReport(kind, file ? basename(file) : '(derived from loaded data)');
   if (file) report.sha256 = await sha256File(file);
-  await importer.load({ client, file, report });
+  const read = file ? await (readAhead ?? importer.read?.(file)) : undefined;
+  await importer.load({ client, file, report, read });
   report.durationMs = Date.now() - started.getTime();
   await client.query(
     'insert into import_run (kind, source, source_sha256, started_at, report) values ($1, $2, $3, $4, $5)',
     [kind, file ?? report.source, report.sha256, started, JSON.stringify(report)],
   );
   return report;
+}
+
+/** Starts the part of an import that needs only its file, where the kind has one; null where it has none. */
+export function startReading(kind: ImportKind, file: string): Promise<unknown> | null {
+  const importer: Importer<unknown> = IMPORTERS[kind];
+  return importer.read?.(file) ?? null;
 }
 
 /**

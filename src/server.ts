@@ -9,7 +9,7 @@ import { gracefulStop } from './http/shutdown.ts';
 import { whenUnhandledRejection } from './http/unhandled-rejection.ts';
 import { startJobs } from './jobs/worker.ts';
 import { migrate } from './db/migrate.ts';
-import { ensureDemoHistoryAndSlots, ensureDemoServingData } from './demo/demo-data-set.ts';
+import { DEMO_DATA_BEHIND, ensureDemoDataBehind, ensureDemoServingData } from './demo/demo-data-set.ts';
 import { StartupLoading } from './health/loading.ts';
 
 async function main(): Promise<void> {
@@ -45,15 +45,16 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, database, logger: log, loading });
   if (config.messages.delivery.via === 'local') log.warn('GOV.UK Notify is not configured (NOTIFY_API_KEY): messages go to the local message log only');
   // Answer first; what can wait loads behind, named by /health while it does (README, Run it): the demo data
-  // set's year of referral history and the slots ahead, then the background jobs, whose first runs read them.
+  // set's deferrals, survey and plan, its year of referral history and the slots ahead, then the background jobs,
+  // whose first runs read them.
   const stopping = new AbortController();
   let jobs: Awaited<ReturnType<typeof startJobs>> | null = null;
   let background: Promise<void> = Promise.resolve();
   const loadBehind = async () => {
     if (config.loadDemoData) {
-      await loading.run('demo referral history and slots', () => ensureDemoHistoryAndSlots(database, now, log, stopping.signal))
+      await loading.run(DEMO_DATA_BEHIND, () => ensureDemoDataBehind(config, database, now, log, stopping.signal))
         .catch((err: unknown) => {
-          if (!stopping.signal.aborted) log.error({ err }, 'the demo referral history or slots could not be loaded: they are tried again at the next start');
+          if (!stopping.signal.aborted) log.error({ err }, 'the rest of the demo data set (deferrals, survey, plan, referral history or slots) could not be loaded: it is tried again at the next start');
         });
     }
     if (config.jobs.enabled && !stopping.signal.aborted) jobs = await loading.run('background jobs', () => startJobs({ config, database, log }));

@@ -1,6 +1,7 @@
 // The demo data set, in the one order that `npm start` and the tests' demo template both load it: the directory,
-// then the accounts, the ICB's transport support, prior-approval rule and capacity notice, and the referral centre's assessment services, then the waiting
-// lists, the referrals deferred for want of a slot, and last the slots (a patient defers only when none is free).
+// then the accounts, the ICB's transport support, prior-approval rule and capacity notice, and the referral
+// centre's assessment services, then the waiting lists, the referrals deferred for want of a slot, and last the
+// slots (a patient defers only when none is free).
 // Each step adds only what is missing, so a later start tops up (the slots ahead) and changes nothing else.
 import type { Logger } from 'pino';
 import { ensureDemoSelfAssessment } from '../assurance/demo-assessment.ts';
@@ -25,12 +26,12 @@ import { ensureDemoWaitingList } from '../waiting/demo-waiting-list.ts';
 /** Loads what is missing of the demo data set as of `now` (waits and slots count from that day). */
 export async function ensureDemoDataSet(config: Config, database: Database, now: Date = new Date(), log?: Logger): Promise<void> {
   await ensureDemoServingData(config, database, now, log);
-  await ensureDemoHistoryAndSlots(database, now, log);
+  await ensureDemoDataBehind(config, database, now, log);
 }
 
 /**
  * What the service needs before it answers: the directory and reference data, the accounts and the small sets
- * each journey starts from. `npm start` listens after this and loads the rest (ensureDemoHistoryAndSlots) behind.
+ * each journey starts from. `npm start` listens after this and loads the rest (ensureDemoDataBehind) behind.
  */
 export async function ensureDemoServingData(config: Config, database: Database, now: Date = new Date(), log?: Logger): Promise<void> {
   const report = await loadDemoDataIfEmpty(database, log);
@@ -47,21 +48,26 @@ export async function ensureDemoServingData(config: Config, database: Database, 
   const waiting = await ensureDemoWaitingList(database, londonDate(now));
   if (waiting.imported > 0) log?.info(waiting, 'demo waiting lists and mutual-aid offers loaded');
   await ensureDemoMentalHealthPathways(database, londonDate(now));
+}
+
+/** What /health names while ensureDemoDataBehind runs. */
+export const DEMO_DATA_BEHIND = 'demo deferrals, survey, choice plan, referral history and slots';
+
+/**
+ * What can load while the service already answers (its /health says so): the referrals deferred for want of a slot
+ * (before the slots: a patient defers only when none is free), the survey and the choice plan, a year of referral
+ * history for the commissioner's pages, then the slots ahead (topped up at every start), then what depends on them.
+ * The history is written in short transactions, so that on embedded PGlite, which runs one transaction at a time,
+ * requests are served between them.
+ */
+export async function ensureDemoDataBehind(config: Config, database: Database, now: Date = new Date(), log?: Logger, signal?: AbortSignal): Promise<void> {
   const deferrals = await ensureDemoDeferrals(config, database);
   if (deferrals.deferred > 0) log?.info(deferrals, 'demo referrals deferred to the provider (ASI worklist)');
   const survey = await ensureDemoSurvey(database.db, now);
   if (survey.invitations > 0) log?.info(survey, 'demo survey of meaningful choice loaded (NHS West Yorkshire ICB)');
   const plan = await ensureDemoChoicePlan(database.db, now);
   if (plan) log?.info(plan, 'demo choice plan published (NHS West Yorkshire ICB)');
-}
-
-/**
- * What can load while the service already answers (its /health says so): a year of referral history for the
- * commissioner's pages, then the slots ahead (topped up at every start), then what depends on them. The history is
- * written in short transactions, so that on embedded PGlite, which runs one transaction at a time, requests are
- * served between them.
- */
-export async function ensureDemoHistoryAndSlots(database: Database, now: Date = new Date(), log?: Logger, signal?: AbortSignal): Promise<void> {
+  signal?.throwIfAborted();
   // A stop between batches leaves the history to be resumed at the next start.
   const history = await ensureDemoReferralHistory(database, now, { afterBatch: () => signal?.throwIfAborted() });
   if (history.referrals > 0) log?.info(history, 'demo referral history loaded (a year of the ICB\'s referrals)');

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { DEMO_DATA_BEHIND } from '../../src/demo/demo-data-set.ts';
 import { type ServerProcess, startServerProcess } from '../support/server-process.ts';
 
 const dataDir = await mkdtemp(join(tmpdir(), 'openchoice-smoke-'));
@@ -47,7 +48,7 @@ test('first start answers before the history and slots are in, says so on /healt
     console.log(`first start (migrate + the data the service needs) answered /health after ${startedInMs} ms`);
     const first = await health(base);
     assert.deepEqual({ ...first, loading: undefined }, { status: 'ok', database: 'pglite', loading: undefined });
-    assert.ok(first.loading?.includes('demo referral history and slots'), `loading: ${JSON.stringify(first.loading)}`);
+    assert.ok(first.loading?.includes(DEMO_DATA_BEHIND), `loading: ${JSON.stringify(first.loading)}`);
     // The postcodes are in before it answers: a lookup while the rest loads is never "unknown postcode".
     const postcode = await fetch(`${base}/api/v1/postcodes/ls14ap`);
     assert.equal(postcode.status, 200);

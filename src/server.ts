@@ -3,7 +3,7 @@ import { buildApp } from './app.ts';
 import { demoAccountsPresent } from './auth/demo-accounts.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { DataDirInUseError } from './db/data-dir-lock.ts';
-import { isNewDataDir, openDatabase } from './db/database.ts';
+import { openDatabase } from './db/database.ts';
 import { createLogger } from './http/logging.ts';
 import { gracefulStop } from './http/shutdown.ts';
 import { whenUnhandledRejection } from './http/unhandled-rejection.ts';
@@ -11,7 +11,6 @@ import { startJobs } from './jobs/worker.ts';
 import { migrate } from './db/migrate.ts';
 import { DEMO_DATA_BEHIND, ensureDemoDataBehind, ensureDemoServingData } from './demo/demo-data-set.ts';
 import { StartupLoading } from './health/loading.ts';
-import { startDemoReadAhead } from './importers/demo.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -28,14 +27,11 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', whenUnhandledRejection(log));
   const where = config.database.kind === 'postgres' ? 'PostgreSQL' : `embedded PGlite in ${config.database.dataDir}`;
   log.info(`opening ${where}`);
-  // A first start on a new embedded database loads the demo data set: its reading in worker threads begins now,
-  // beside the database's creation, which keeps one core busy and leaves the other idle.
-  const readAhead = config.loadDemoData && isNewDataDir(config.database) ? startDemoReadAhead() : undefined;
   const database = await openDatabase(config.database, (err) => log.warn({ code: (err as { code?: string }).code }, `database connection lost: ${err.message}`));
   const applied = await migrate(database.pool);
   if (applied.length > 0) log.info({ applied }, 'migrations applied');
   const now = new Date();
-  if (config.loadDemoData) await ensureDemoServingData(config, database, now, log, readAhead);
+  if (config.loadDemoData) await ensureDemoServingData(config, database, now, log);
   if (config.env === 'production') {
     const demo = await demoAccountsPresent(database.db);
     if (demo.length > 0) {

@@ -1,6 +1,4 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -70,11 +68,6 @@ export async function openDatabase(config: Config['database'], onConnectionError
   database.copyCsv = copyFrom('csv');
   database.copyBinary = copyFrom('binary');
   return database;
-}
-
-/** True for an embedded database not yet created (its directory holds no cluster); false for PostgreSQL. */
-export function isNewDataDir(config: Config['database']): boolean {
-  return config.kind === 'pglite' && !existsSync(join(config.dataDir, 'PG_VERSION'));
 }
 
 function listeningPort(server: object): number {

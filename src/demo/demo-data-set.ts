@@ -10,7 +10,7 @@ import { DEMO_PASSWORD, ensureDemoAccounts } from '../auth/demo-accounts.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { londonDate } from '../domain/dates.ts';
-import { type DemoReadAhead, loadDemoDataIfEmpty } from '../importers/demo.ts';
+import { loadDemoDataIfEmpty } from '../importers/demo.ts';
 import { ensureDemoMentalHealthPathways } from '../mental-health/demo-pathways.ts';
 import { ensureDemoListingUpkeep } from '../listing-upkeep/demo-upkeep.ts';
 import { ensureDemoReferralHistory } from './load-referral-history.ts';
@@ -33,8 +33,8 @@ export async function ensureDemoDataSet(config: Config, database: Database, now:
  * What the service needs before it answers: the directory and reference data, the accounts and the small sets
  * each journey starts from. `npm start` listens after this and loads the rest (ensureDemoDataBehind) behind.
  */
-export async function ensureDemoServingData(config: Config, database: Database, now: Date = new Date(), log?: Logger, readAhead?: DemoReadAhead): Promise<void> {
-  const report = await loadDemoDataIfEmpty(database, log, readAhead);
+export async function ensureDemoServingData(config: Config, database: Database, now: Date = new Date(), log?: Logger): Promise<void> {
+  const report = await loadDemoDataIfEmpty(database, log);
   if (report) log?.info(report, 'demo data set loaded');
   const created = await ensureDemoAccounts(database.db);
   if (created.length > 0) log?.info({ created }, `demo accounts created (password "${DEMO_PASSWORD}")`);

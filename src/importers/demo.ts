@@ -36,22 +36,6 @@ export interface DemoLoadReport {
   sitesLeftOut: Record<string, number> | null;
 }
 
-/** The demo files' reading begun ahead of their import (importWithin's readAhead), by kind. */
-export type DemoReadAhead = ReadonlyMap<ImportKind, Promise<unknown>>;
-
-/**
- * Starts reading, in worker threads, the demo files whose importers read them apart from the database (the RTT
- * extract). A caller that knows the demo data set is about to load (a first start) starts this before the database
- * is even created, whose creation leaves the other core idle.
- */
-export function startDemoReadAhead(): DemoReadAhead {
-  return new Map(DEMO_DATA_SET.flatMap(([kind, file]) => {
-    const reading = file ? startReading(kind, `${REFERENCE_DATA_DIR}${file}`) : null;
-    reading?.catch(() => {}); // if it fails, its import says so when it comes to it
-    return reading ? [[kind, reading] as const] : [];
-  }));
-}
-
 async function hasServices(client: Pick<Database['pool'], 'query'>): Promise<boolean> {
   return (await client.query('select exists (select 1 from service) as any')).rows[0].any === true;
 }
@@ -63,7 +47,7 @@ async function hasServices(client: Pick<Database['pool'], 'query'>): Promise<boo
  * transaction at a time, the second caller's transaction simply starts after the first has committed.
  * A failure part-way leaves the database as it was.
  */
-export async function loadDemoDataIfEmpty(database: Database, log?: Logger, readAhead?: DemoReadAhead): Promise<DemoLoadReport | null> {
+export async function loadDemoDataIfEmpty(database: Database, log?: Logger): Promise<DemoLoadReport | null> {
   if (await hasServices(database.pool)) return null;
   const started = Date.now();
   const client = await database.pool.connect();
@@ -79,9 +63,12 @@ export async function loadDemoDataIfEmpty(database: Database, log?: Logger, read
       const result: DemoLoadReport = { database: database.kind, durationMs: 0, loaded: {}, unplacedProviders: null, sitesLeftOut: null };
       // On embedded PGlite the empty tables are filled with COPY (1.75 M postcodes in seconds, not a minute).
       const loader = bulkLoader(client, database);
-      // What reads its file in a worker (the RTT extract, 2 s) starts now if the caller has not started it, so that
-      // it overlaps the postcodes at least.
-      readAhead ??= startDemoReadAhead();
+      // What reads its file in a worker (the RTT extract, 2 s) starts now, so that it overlaps the postcodes.
+      const readAhead = new Map(DEMO_DATA_SET.flatMap(([kind, file]) => {
+        const reading = file ? startReading(kind, `${REFERENCE_DATA_DIR}${file}`) : null;
+        reading?.catch(() => {}); // if it fails, its import says so when it comes to it
+        return reading ? [[kind, reading] as const] : [];
+      }));
       for (const [kind, file] of DEMO_DATA_SET) {
         const report = await importWithin(loader, kind, file ? `${REFERENCE_DATA_DIR}${file}` : null, readAhead.get(kind));
         const { rowsRead, inserted, updated, unchanged, skipped, durationMs } = report;

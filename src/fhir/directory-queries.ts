@@ -29,19 +29,3 @@ export async function findOrganisations(db: Kysely<DB>, codes: readonly string[]
   if (codes.length === 0) return [];
   return organisationsQuery(db).where('ods_code', 'in', [...codes]).orderBy('ods_code').execute();
 }
-
-/**
- * The number a patient calls about each service: the site's own, else its provider's, as ODS or the NHS website
- * publish them (the order src/messages/who-to-call.ts tells patients); a service with none known is left out.
- */
-export async function servicePhones(db: Kysely<DB>, serviceIds: readonly string[]): Promise<Map<string, string>> {
-  if (serviceIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('service as s')
-    .innerJoin('site as t', 't.ods_code', 's.site_ods_code')
-    .innerJoin('organisation as o', 'o.ods_code', 's.provider_ods_code')
-    .select(['s.id', 't.phone as site_phone', 'o.phone as provider_phone'])
-    .where('s.id', 'in', [...new Set(serviceIds)])
-    .execute();
-  return new Map(rows.flatMap((r) => (r.site_phone ?? r.provider_phone ? [[r.id, (r.site_phone ?? r.provider_phone)!] as const] : [])));
-}

@@ -1,9 +1,10 @@
 // Who a patient calls about their referral, as every letter, message and patient page tells them: the provider
 // while the referral is deferred to it (it is the provider who must contact them and book), otherwise whoever
-// referred them (the GP practice or the referral centre). The number is the one ODS or the NHS website publishes:
-// the site's own, else the organisation's; none known is said plainly, never guessed.
+// referred them (the GP practice or the referral centre). The provider's number is the service's
+// (src/directory/service-phone.ts); the referrer's is the one ODS publishes; none known is said plainly, never guessed.
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { servicePhone } from '../directory/service-phone.ts';
 
 export interface WhoToCall {
   name: string;
@@ -22,6 +23,6 @@ export async function whoToCall(db: Kysely<DB> | Transaction<DB>, ubrn: string):
     .select(['ro.name as referrer', 'ro.phone as referrer_phone', 'po.name as provider', 'po.phone as provider_phone', 'ss.phone as site_phone'])
     .where('r.ubrn', '=', ubrn)
     .executeTakeFirstOrThrow();
-  if (r.provider) return { name: r.provider, phone: r.site_phone ?? r.provider_phone, role: 'provider' };
+  if (r.provider) return { name: r.provider, phone: servicePhone({ site: r.site_phone, provider: r.provider_phone }), role: 'provider' };
   return { name: r.referrer, phone: r.referrer_phone, role: 'referrer' };
 }

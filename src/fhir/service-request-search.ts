@@ -9,9 +9,9 @@ import { londonDate } from '../domain/dates.ts';
 import { AWAITING_BOOKING, type ReferralStatus } from '../domain/referral-status.ts';
 import { isUbrn } from '../domain/ubrn.ts';
 import type { Principal, StaffPrincipal } from '../http/principal.ts';
-import { badRequest, forbidden, Problem } from '../http/problem.ts';
+import { badRequest, forbidden } from '../http/problem.ts';
 import { deferralsForProvider } from '../referrals/deferrals.ts';
-import { getReferral } from '../referrals/queries.ts';
+import { getReferrals } from '../referrals/queries.ts';
 import { countToReview, referralsToReview } from '../referrals/review-worklist.ts';
 import type { Referral } from '../referrals/schemas.ts';
 import { searchWorklist } from '../referrals/worklist.ts';
@@ -133,19 +133,6 @@ async function searchPage(deps: Deps, principal: Principal, search: ServiceReque
   return { ubrns: exact.map((i) => i.ubrn), total: exact.length === page.items.length ? page.total : exact.length };
 }
 
-/** The referrals as the JSON API reads each to this principal (getReferral), skipping any that changed hands meanwhile. */
-export async function readReferrals(deps: Deps, principal: Principal, ubrns: readonly string[]): Promise<Referral[]> {
-  const read = await Promise.all(
-    ubrns.map((ubrn) =>
-      getReferral(deps, principal, ubrn, { reported: true }).catch((err: unknown) => {
-        if (err instanceof Problem && err.status === 404) return null;
-        throw err;
-      }),
-    ),
-  );
-  return read.filter((r): r is Referral => r !== null);
-}
-
 /** The ServiceRequests of these referrals, each with its record's version. */
 export async function serviceRequestsOf(deps: Deps, referrals: readonly Referral[]): Promise<ServiceRequest[]> {
   const times = await recordTimesOf(deps.database.db, referrals.map((r) => r.ubrn));
@@ -160,7 +147,9 @@ export interface ServiceRequestPage {
 
 export async function searchServiceRequests(deps: Deps, principal: Principal, search: ServiceRequestSearch): Promise<ServiceRequestPage> {
   const { ubrns, total } = await searchPage(deps, principal, search);
-  const referrals = await readReferrals(deps, principal, ubrns);
+  // As the JSON API reads each to this principal, in one query per part for the page; any that changed hands
+  // since the page was found is left out.
+  const referrals = await getReferrals(deps, principal, ubrns, { reported: true });
   return { referrals, resources: await serviceRequestsOf(deps, referrals), total };
 }
 

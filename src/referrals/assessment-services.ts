@@ -85,15 +85,20 @@ export function triageReasonText(outcome: TriageOutcome | null, code: string | n
 
 /** What the referral carries of its triage, or null when it was never sent to a referral assessment service. */
 export async function triageOf(db: Kysely<DB> | Transaction<DB>, ubrn: string): Promise<ReferralTriage | null> {
-  const t = await db
+  return (await triagesOf(db, [ubrn])).get(ubrn) ?? null;
+}
+
+/** triageOf for several referrals in one query: those never sent to a referral assessment service are left out. */
+export async function triagesOf(db: Kysely<DB> | Transaction<DB>, ubrns: readonly string[]): Promise<Map<string, ReferralTriage>> {
+  if (ubrns.length === 0) return new Map();
+  const rows = await db
     .selectFrom('referral_triage as t')
     .innerJoin('referral_assessment_service as ras', 'ras.id', 't.assessment_service_id')
     .innerJoin('organisation as o', 'o.ods_code', 'ras.organisation_ods_code')
-    .select(['t.sent_on', 't.due_on', 't.outcome', 't.reason_code', 't.detail', 't.triaged_at', 't.triaged_by', 'ras.id', 'ras.name', 'ras.organisation_ods_code', 'o.name as organisation_name'])
-    .where('t.ubrn', '=', ubrn)
-    .executeTakeFirst();
-  if (!t) return null;
-  return {
+    .select(['t.ubrn', 't.sent_on', 't.due_on', 't.outcome', 't.reason_code', 't.detail', 't.triaged_at', 't.triaged_by', 'ras.id', 'ras.name', 'ras.organisation_ods_code', 'o.name as organisation_name'])
+    .where('t.ubrn', 'in', [...new Set(ubrns)])
+    .execute();
+  return new Map(rows.map((t) => [t.ubrn, {
     assessmentService: { id: t.id, name: t.name, organisation: { odsCode: t.organisation_ods_code, name: t.organisation_name } },
     sentOn: t.sent_on,
     dueOn: t.due_on,
@@ -103,5 +108,5 @@ export async function triageOf(db: Kysely<DB> | Transaction<DB>, ubrn: string): 
     detail: t.detail,
     triagedAt: t.triaged_at ? new Date(t.triaged_at).toISOString() : null,
     triagedBy: t.triaged_by,
-  };
+  }]));
 }

@@ -12,7 +12,7 @@ import type { RttClock } from '../domain/rtt-clock.ts';
 import { notFound } from '../http/problem.ts';
 import type { ShortlistOption } from '../shortlist/types.ts';
 import { toAppointmentView } from './appointment-view.ts';
-import { triageOf } from './assessment-services.ts';
+import { triagesOf } from './assessment-services.ts';
 import { patientVisibleTo, withheldFromUnchosen } from './least-data.ts';
 import type { Referral } from './schemas.ts';
 
@@ -71,72 +71,96 @@ export function visibleReferrals(db: Kysely<DB>, principal: Principal, options: 
 
 /** One referral as the API and the pages show it; `reported` as for visibleReferrals (to read only). */
 export async function getReferral(deps: Deps, principal: Principal, ubrn: string, visibility: { reported?: boolean } = {}): Promise<Referral> {
+  const [referral] = await getReferrals(deps, principal, [ubrn], visibility);
+  // The same answer whether the referral does not exist or is someone else's: existence must not leak.
+  if (!referral) throw notFound(`There is no referral ${ubrn} that you can see.`);
+  return referral;
+}
+
+/**
+ * getReferral for several referrals at once, in the order asked, leaving out any this principal may not see (or that
+ * does not exist): one query for each part of a referral, whatever their number (a search's page of them).
+ */
+export async function getReferrals(deps: Deps, principal: Principal, ubrns: readonly string[], visibility: { reported?: boolean } = {}): Promise<Referral[]> {
+  const wanted = [...new Set(ubrns)];
+  if (wanted.length === 0) return [];
   const { db } = deps.database;
-  const r = await visibleReferrals(db, principal, visibility)
+  const found = await visibleReferrals(db, principal, visibility)
     .innerJoin('specialty as sp', 'sp.code', 'r.specialty_code')
     .innerJoin('organisation as ro', 'ro.ods_code', 'r.referring_organisation_ods_code')
     .leftJoin('organisation as gp', 'gp.ods_code', 'r.registered_gp_ods_code')
     .leftJoin('organisation as rep', 'rep.ods_code', 'r.registered_gp_reported_by_ods_code')
     .selectAll('r')
     .select(['sp.name as specialty_name', 'ro.name as referrer_name', 'ro.kind as referrer_kind', 'gp.name as registered_gp_name', 'rep.name as reported_by_name'])
-    .where('r.ubrn', '=', ubrn)
-    .executeTakeFirst();
-  // The same answer whether the referral does not exist or is someone else's: existence must not leak.
-  if (!r) throw notFound(`There is no referral ${ubrn} that you can see.`);
-  const [options, history, appointment, triage, seen] = await Promise.all([
-    db.selectFrom('referral_option').select(['service_id', 'offered']).where('ubrn', '=', ubrn).orderBy('rank').execute(),
-    db.selectFrom('referral_event').select(['at', 'from_status', 'to_status', 'actor_label', 'reason']).where('ubrn', '=', ubrn).orderBy('id').execute(),
-    liveAppointment(db, ubrn),
-    triageOf(db, ubrn),
-    patientVisibleTo(db, principal, [ubrn]),
+    .where('r.ubrn', 'in', wanted)
+    .execute();
+  if (found.length === 0) return [];
+  const seenUbrns = found.map((r) => r.ubrn);
+  const [options, history, appointments, triages, seen] = await Promise.all([
+    db.selectFrom('referral_option').select(['ubrn', 'service_id', 'offered']).where('ubrn', 'in', seenUbrns).orderBy('ubrn').orderBy('rank').execute(),
+    db.selectFrom('referral_event').select(['ubrn', 'at', 'from_status', 'to_status', 'actor_label', 'reason']).where('ubrn', 'in', seenUbrns).orderBy('id').execute(),
+    liveAppointments(db, seenUbrns),
+    triagesOf(db, seenUbrns),
+    patientVisibleTo(db, principal, seenUbrns),
   ]);
   // A referral waiting for triage has no options yet (and SQL has no empty "in" list).
+  const serviceIds = [...new Set(options.map((o) => o.service_id))];
   const services = new Map(
-    options.length === 0 ? [] : (await servicesWithDetails(db).where('s.id', 'in', options.map((o) => o.service_id)).execute()).map((s) => [s.id, toServiceView(s)]),
+    serviceIds.length === 0 ? [] : (await servicesWithDetails(db).where('s.id', 'in', serviceIds).execute()).map((s) => [s.id, toServiceView(s)]),
   );
-  const referral: Referral = {
-    ubrn: r.ubrn,
-    status: r.status,
-    priority: r.priority,
-    specialty: { code: r.specialty_code, name: r.specialty_name },
-    patientDetails: 'SHOWN',
-    patient: {
-      nhsNumber: r.patient_nhs_number,
-      givenName: r.patient_given_name,
-      familyName: r.patient_family_name,
-      dateOfBirth: r.patient_date_of_birth,
-      postcode: r.patient_postcode,
-      addressLines: r.patient_address_lines,
-      email: r.patient_email,
-      mobile: r.patient_mobile,
-    },
-    clinicalSummary: r.clinical_summary,
-    referringOrganisation: { odsCode: r.referring_organisation_ods_code, name: r.referrer_name },
-    ...registeredPracticeOf(r),
-    rttClockStart: r.rtt_clock_start,
-    optionsOffered: r.options_offered,
-    fewerOptionsReason: r.fewer_options_reason,
-    patientChose: r.patient_chose,
-    receivedVia: r.received_via,
-    shortlist: options.map((o) => ({ ...(o.offered as OfferedOption), service: services.get(o.service_id)! })),
-    appointment: appointment ? toAppointmentView(appointment) : null,
-    communicationNeeds: needsFrom(r.communication_needs),
-    deferral: r.status === 'DEFERRED_TO_PROVIDER' && r.deferred_service_id && r.contact_by ? { serviceId: r.deferred_service_id, contactBy: r.contact_by } : null,
-    rejection: r.rejection_reason && r.rejected_at
-      ? {
-        reason: r.rejection_reason,
-        reasonText: REJECTION_RULES[r.rejection_reason].words,
-        note: r.rejection_note,
-        at: new Date(r.rejected_at).toISOString(),
-        by: r.rejected_by ?? '',
-        clock: REJECTION_RULES[r.rejection_reason].clock,
-        nextStep: REJECTION_RULES[r.rejection_reason].nextStep,
-      }
-      : null,
-    triage,
-    history: history.map((h) => ({ at: new Date(h.at).toISOString(), from: h.from_status, to: h.to_status, by: h.actor_label, reason: h.reason })),
-  };
-  return seen.has(ubrn) ? referral : withheldFromUnchosen(referral);
+  const optionsOf = Map.groupBy(options, (o) => o.ubrn);
+  const historyOf = Map.groupBy(history, (h) => h.ubrn);
+  const byUbrn = new Map(found.map((r) => {
+    const ubrn = r.ubrn;
+    const appointment = appointments.get(ubrn);
+    const triage = triages.get(ubrn) ?? null;
+    const referralOptions = optionsOf.get(ubrn) ?? [];
+    const referralHistory = historyOf.get(ubrn) ?? [];
+    const referral: Referral = {
+      ubrn: r.ubrn,
+      status: r.status,
+      priority: r.priority,
+      specialty: { code: r.specialty_code, name: r.specialty_name },
+      patientDetails: 'SHOWN',
+      patient: {
+        nhsNumber: r.patient_nhs_number,
+        givenName: r.patient_given_name,
+        familyName: r.patient_family_name,
+        dateOfBirth: r.patient_date_of_birth,
+        postcode: r.patient_postcode,
+        addressLines: r.patient_address_lines,
+        email: r.patient_email,
+        mobile: r.patient_mobile,
+      },
+      clinicalSummary: r.clinical_summary,
+      referringOrganisation: { odsCode: r.referring_organisation_ods_code, name: r.referrer_name },
+      ...registeredPracticeOf(r),
+      rttClockStart: r.rtt_clock_start,
+      optionsOffered: r.options_offered,
+      fewerOptionsReason: r.fewer_options_reason,
+      patientChose: r.patient_chose,
+      receivedVia: r.received_via,
+      shortlist: referralOptions.map((o) => ({ ...(o.offered as OfferedOption), service: services.get(o.service_id)! })),
+      appointment: appointment ? toAppointmentView(appointment) : null,
+      communicationNeeds: needsFrom(r.communication_needs),
+      deferral: r.status === 'DEFERRED_TO_PROVIDER' && r.deferred_service_id && r.contact_by ? { serviceId: r.deferred_service_id, contactBy: r.contact_by } : null,
+      rejection: r.rejection_reason && r.rejected_at
+        ? {
+          reason: r.rejection_reason,
+          reasonText: REJECTION_RULES[r.rejection_reason].words,
+          note: r.rejection_note,
+          at: new Date(r.rejected_at).toISOString(),
+          by: r.rejected_by ?? '',
+          clock: REJECTION_RULES[r.rejection_reason].clock,
+          nextStep: REJECTION_RULES[r.rejection_reason].nextStep,
+        }
+        : null,
+      triage,
+      history: referralHistory.map((h) => ({ at: new Date(h.at).toISOString(), from: h.from_status, to: h.to_status, by: h.actor_label, reason: h.reason })),
+    };
+    return [ubrn, seen.has(ubrn) ? referral : withheldFromUnchosen(referral)] as const;
+  }));
+  return wanted.flatMap((u) => byUbrn.get(u) ?? []);
 }
 
 /**
@@ -194,6 +218,12 @@ export async function lockVisibleReferral(trx: Transaction<DB>, principal: Princ
 /** The referral's live (not cancelled) appointment, if it has one: the unique index allows at most one. */
 export async function liveAppointment(db: Kysely<DB>, ubrn: string) {
   return db.selectFrom('appointment').selectAll().where('ubrn', '=', ubrn).where('cancelled_at', 'is', null).executeTakeFirst();
+}
+
+/** liveAppointment for several referrals in one query, by UBRN. */
+async function liveAppointments(db: Kysely<DB>, ubrns: readonly string[]) {
+  const rows = await db.selectFrom('appointment').selectAll().where('ubrn', 'in', ubrns).where('cancelled_at', 'is', null).execute();
+  return new Map(rows.map((a) => [a.ubrn, a]));
 }
 
 /** The referral's RTT clock as it stands. */

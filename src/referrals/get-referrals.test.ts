@@ -90,7 +90,7 @@ test('several referrals read at once are each as read alone, in the order asked,
 });
 
 test('reading many referrals takes as many queries as reading one', async () => {
-  const ubrns = [];
+  const ubrns: string[] = [];
   for (let i = 0; i < 6; i++) ubrns.push(await refer(['S1-110', 'S5-110'], '9990000026'));
   const one = await queriesOf(() => getReferrals(deps, principals.referrer!, ubrns.slice(0, 1)));
   const six = await queriesOf(() => getReferrals(deps, principals.referrer!, ubrns));

@@ -8,7 +8,7 @@
 // Needs nothing but this checkout's node_modules (`npm install`). Prints each start and the medians.
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,14 +30,16 @@ async function health(): Promise<{ status?: string; loading?: string[] } | null>
   }
 }
 
-async function start(dir: string): Promise<Start> {
+async function start(dir: string, label: string): Promise<Start> {
+  const log = join(dir, `${label}.log`);
   const t0 = performance.now();
-  const child = spawn('npm', ['start'], { cwd: dir, env: { ...process.env, PORT: String(port) }, stdio: 'ignore', detached: true });
+  const out = openSync(log, 'w');
+  const child = spawn('npm', ['start'], { cwd: dir, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', out, out], detached: true });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   let firstMs: number | null = null;
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode} in ${dir}`);
+      if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${readFileSync(log, 'utf8').slice(-2000)}`);
       const h = await health();
       const now = performance.now() - t0;
       if (h?.status && firstMs === null) firstMs = now;
@@ -45,10 +47,20 @@ async function start(dir: string): Promise<Start> {
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
-    process.kill(-child.pid!, 'SIGTERM'); // npm, its shell and the server: the whole group
+    // npm, its shell and the server: the whole group, and wait until every one is gone (the server outlives npm
+    // while it closes the database, whose lock would refuse the next start).
+    const group = -child.pid!;
+    const alive = () => {
+      try {
+        process.kill(group, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (alive()) process.kill(group, 'SIGTERM');
     await exited;
-    // The server may outlive npm for a moment: wait until the port is free, so the next start is not refused.
-    while (await health()) await new Promise((r) => setTimeout(r, 200));
+    while (alive()) await new Promise((r) => setTimeout(r, 200));
   }
 }
 
@@ -61,8 +73,8 @@ for (let run = 1; run <= runs; run++) {
       execFileSync('git', ['clone', '-q', repo, dir]);
       execFileSync('git', ['-C', dir, 'checkout', '-q', rev]);
       symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
-      const first = await start(dir);
-      const later = await start(dir);
+      const first = await start(dir, 'first');
+      const later = await start(dir, 'later');
       seen.get(rev)!.first.push(first);
       seen.get(rev)!.later.push(later);
       console.log(`run ${run} ${rev}: first answer ${fmt(first.firstMs)}, all loaded ${fmt(first.allMs)}; later start ${fmt(later.firstMs)}, all loaded ${fmt(later.allMs)}`);

@@ -2,9 +2,7 @@
 // would otherwise hold up the main thread, where embedded PGlite and the requests run.
 import { parentPort, workerData } from 'node:worker_threads';
 import { ImportError } from './csv.ts';
-import { type RttRead, readRtt } from './rtt.ts';
-
-export type FromRttReader = { type: 'done'; read: RttRead } | { type: 'failed'; message: string; importError: boolean };
+import { type FromRttReader, readRtt } from './rtt.ts';
 
 const port = parentPort!;
 const post = (message: FromRttReader) => port.postMessage(message);

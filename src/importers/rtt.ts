@@ -5,7 +5,6 @@ import { Columns, FieldError, ImportError, atLine, forEachRecord } from './csv.t
 import { count, required, text } from './fields.ts';
 import type { ImportContext, Importer } from './importer.ts';
 import { type ImportReport, skip } from './report.ts';
-import type { FromRttReader } from './rtt-worker.ts';
 import { BatchUpsert } from './upsert.ts';
 
 /** Weekly bands 0–1 … 103–104 plus the open band ">104". */
@@ -120,6 +119,9 @@ export async function readRtt(file: string): Promise<RttRead> {
   });
   return { groups, counts };
 }
+
+/** What the worker (rtt-worker.ts) posts. */
+export type FromRttReader = { type: 'done'; read: RttRead } | { type: 'failed'; message: string; importError: boolean };
 
 /** readRtt in a worker thread: the same answer, or the same error (an ImportError naming the line). */
 export function readRttInWorker(file: string): Promise<RttRead> {

@@ -150,6 +150,8 @@ class RecordReader {
   #parser;
   /** the line the next record starts on (before lineOffset) */
   #line = 1;
+  /** lfOnly: the blank lines csv-parse had skipped when it gave the last record (it counts them, never hands them over) */
+  #blankBefore = 0;
   /** lines of the input before the first given to this reader */
   readonly lineOffset: number;
 
@@ -168,6 +170,7 @@ class RecordReader {
           for (const f of fields) for (let i = f.indexOf('\n'); i >= 0; i = f.indexOf('\n', i + 1)) breaks++;
           this.#batch.push({ line: this.lineOffset + info.lines - breaks, fields });
           this.#line = info.lines + 1;
+          this.#blankBefore = info.empty_lines;
           return null;
         },
       })
@@ -213,7 +216,9 @@ class RecordReader {
     if (batch.length > 0) yield batch;
     if (this.#failure !== null) {
       const err = this.#failure;
-      const line = this.lineOffset + this.#line;
+      // The failing record starts after any blank lines skipped since the last record (lfOnly: counted by csv-parse).
+      const blank = err instanceof CsvError && typeof err.empty_lines === 'number' ? err.empty_lines - this.#blankBefore : 0;
+      const line = this.lineOffset + this.#line + blank;
       throw err instanceof CsvError ? new CsvSyntaxError(line, describe(err, line)) : err;
     }
   }

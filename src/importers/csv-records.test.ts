@@ -23,6 +23,16 @@ function pieces<T extends string | Buffer>(text: T, cuts: number[]): T[] {
   return out;
 }
 
+/** The lines in chunks cut at the given line numbers (anywhere, inside a quoted field too; some chunks empty). */
+async function* chunksOf(lines: string[], cuts: number[]): AsyncGenerator<string[]> {
+  let from = 0;
+  for (const c of [...cuts].sort((a, b) => a - b)) {
+    yield lines.slice(from, Math.max(from, c));
+    from = Math.max(from, c);
+  }
+  yield lines.slice(from);
+}
+
 async function readAll(source: Iterable<string | Uint8Array>, delimiter?: string) {
   const out = [];
   for await (const batch of csvRecordBatches(source, { delimiter })) out.push(...batch);
@@ -96,19 +106,8 @@ test('property: from chunks of lines (the national files), the same records on t
         for (const b of blanks) records.splice(Math.min(b, records.length), 0, '');
         const text = records.join('\n') + '\n';
         const lines = text.split('\n').slice(0, -1);
-        // Chunks of lines cut anywhere, inside a quoted field too, some of them empty.
-        const chunks: string[][] = [];
-        let from = 0;
-        for (const c of [...cuts].sort((a, b) => a - b)) {
-          chunks.push(lines.slice(from, Math.max(from, c)));
-          from = Math.max(from, c);
-        }
-        chunks.push(lines.slice(from));
-        async function* source() {
-          yield* chunks;
-        }
         const fromLines = [];
-        for await (const batch of csvRecordsFromLines(source(), { delimiter })) fromLines.push(...batch);
+        for await (const batch of csvRecordsFromLines(chunksOf(lines, cuts), { delimiter })) fromLines.push(...batch);
         const fromText = await parseCsvText(text, { delimiter });
         assert.deepEqual(fromLines, fromText);
         assert.deepEqual(fromText.map((r) => r.fields), rows);
@@ -132,17 +131,7 @@ test('property: from chunks of lines, any text, valid CSV or not, gives the reco
   };
   await fc.assert(
     fc.asyncProperty(fc.array(line, { maxLength: 10 }), fc.array(fc.nat(12), { maxLength: 3 }), async (lines, cuts) => {
-      const chunks: string[][] = [];
-      let from = 0;
-      for (const c of [...cuts].sort((a, b) => a - b)) {
-        chunks.push(lines.slice(from, Math.max(from, c)));
-        from = Math.max(from, c);
-      }
-      chunks.push(lines.slice(from));
-      async function* source() {
-        yield* chunks;
-      }
-      const fromLines = await readUntilError(csvRecordsFromLines(source()));
+      const fromLines = await readUntilError(csvRecordsFromLines(chunksOf(lines, cuts)));
       const fromText = await readUntilError(csvRecordBatches([lines.map((l) => `${l}\n`).join('')]));
       assert.deepEqual(fromLines, fromText);
     }),
